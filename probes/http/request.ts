@@ -1,0 +1,104 @@
+import { performance } from 'node:perf_hooks';
+import type { EndpointConfig } from '../../src/config/sections/http.js';
+import { ProbeError, type ErrorInfo } from '../../src/errors.js';
+import { checkResponse } from './assert.js';
+import { classifyHttpError } from './classify.js';
+import { newPhases, withPhases, type HttpResources } from './dispatcher.js';
+
+export interface SampleResult {
+  ok: boolean;
+  durationMs: number;
+  status: number | null;
+  bytes: number;
+  phases: { resolve: number; connect: number; tls: number; processing: number; transfer: number };
+  error?: ErrorInfo;
+}
+
+export interface SampleRequest {
+  url: URL;
+  endpoint: EndpointConfig;
+  signal: AbortSignal;
+  timeoutMs: number;
+  http: HttpResources;
+}
+
+async function readCapped(body: AsyncIterable<Uint8Array>, cap: number): Promise<{ text: string; bytes: number }> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    if (bytes > cap) throw new ProbeError('RP_ERR_BODY_TOO_LARGE', `response body exceeded ${cap} bytes`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), bytes };
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** One HTTP exchange with blackbox-style phase timings; never throws. */
+export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
+  const { endpoint } = req;
+  const phases = newPhases();
+  const started = performance.now();
+  let headersAt = started;
+  let status: number | null = null;
+  let bytes = 0;
+  const finish = (error?: ErrorInfo): SampleResult => {
+    const end = performance.now();
+    const connection = phases.resolve + phases.connect + phases.tls;
+    const result: SampleResult = {
+      ok: !error,
+      durationMs: round(end - started),
+      status,
+      bytes,
+      phases: {
+        resolve: round(phases.resolve),
+        connect: round(phases.connect),
+        tls: round(phases.tls),
+        processing: round(Math.max(0, (status === null ? end : headersAt) - started - connection)),
+        transfer: round(status === null ? 0 : end - headersAt),
+      },
+    };
+    if (error) result.error = error;
+    return result;
+  };
+  try {
+    const agent = req.http.agent({ connectTimeoutMs: req.timeoutMs });
+    const body = endpoint.body === undefined ? undefined : typeof endpoint.body === 'string' ? endpoint.body : JSON.stringify(endpoint.body);
+    const headers: Record<string, string> = { 'user-agent': 'radar-probe', ...endpoint.headers };
+    if (body !== undefined && typeof endpoint.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+      headers['content-type'] = 'application/json';
+    }
+    const response = await withPhases(phases, () =>
+      agent.request({
+        origin: req.url.origin,
+        path: `${req.url.pathname}${req.url.search}`,
+        method: endpoint.method,
+        headers,
+        body,
+        signal: req.signal,
+        headersTimeout: req.timeoutMs,
+        bodyTimeout: req.timeoutMs,
+      }),
+    );
+    headersAt = performance.now();
+    status = response.statusCode;
+    const contentType = String(response.headers['content-type'] ?? '');
+    let text = '';
+    try {
+      const read = await readCapped(response.body, endpoint.maxBodyBytes);
+      text = read.text;
+      bytes = read.bytes;
+    } finally {
+      if (!response.body.destroyed) response.body.destroy();
+    }
+    checkResponse(endpoint.expect, { status: response.statusCode, body: text, contentType });
+    const elapsed = performance.now() - started;
+    if (endpoint.expect.maxLatency !== undefined && elapsed > endpoint.expect.maxLatency) {
+      throw new ProbeError('RP_ERR_LATENCY_BUDGET', `took ${elapsed.toFixed(1)} ms, budget ${endpoint.expect.maxLatency} ms`);
+    }
+    return finish();
+  } catch (err) {
+    return finish(classifyHttpError(err, phases, req.signal));
+  }
+}

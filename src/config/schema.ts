@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { duration } from './duration.js';
+import { endpointsDefaults, endpointsSchema } from './sections/http.js';
+import { loadSchema } from './sections/load.js';
+import { databaseSchema } from './sections/database.js';
+import { externalSchema } from './sections/external.js';
+import { prometheusSchema } from './sections/prometheus.js';
+import { kubernetesSchema } from './sections/kubernetes.js';
+import { daemonSchema } from './sections/daemon.js';
+import { incidentsSchema } from './sections/incidents.js';
+import { notifySchema } from './sections/notify.js';
+import { severitySchema } from './sections/severity.js';
+
+export const configSchema = z
+  .object({
+    target: z.string().url('expected an absolute URL like http://localhost:8000'),
+    service: z.string().min(1).default('DeepTech Radar API'),
+    timeout: duration.default('10s'),
+    kubernetes: kubernetesSchema.default({}),
+    endpoints: endpointsSchema.default(endpointsDefaults),
+    load: loadSchema.default({}),
+    database: databaseSchema.default({}),
+    external: externalSchema.default({}),
+    prometheus: prometheusSchema.default({}),
+    daemon: daemonSchema.default({}),
+    incidents: incidentsSchema.default({}),
+    notify: notifySchema,
+    severity: severitySchema.default({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** Validated once, then frozen: nothing downstream may mutate configuration. */
+export type Config = DeepReadonly<Parsed>;
+
+/**
+ * Built-in defaults that need the environment. Everything else defaults inside the schema, so a config file
+ * names only what differs (a file holding just `target:` is valid).
+ */
+export const ENV_DEFAULTS = {
+  target: '${API_URL:-http://localhost:8000}',
+  database: { url: '${DATABASE_URL:-}' },
+  external: {
+    openai: { url: '${OPENAI_BASE_URL:-https://api.openai.com/v1}', apiKey: '${OPENAI_API_KEY:-}' },
+    github: { url: '${GITHUB_API_URL:-https://api.github.com}', token: '${GITHUB_TOKEN:-}' },
+  },
+  prometheus: { url: '${PROMETHEUS_URL:-}' },
+} as const;

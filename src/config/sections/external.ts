@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { duration } from '../duration.js';
+
+const dependencyBase = {
+  url: z.string().default(''),
+  timeout: duration.default('5s'),
+  enabled: z.boolean().default(true),
+};
+
+export const externalSchema = z
+  .object({
+    openai: z.object({ ...dependencyBase, apiKey: z.string().default('') }).strict().default({}),
+    github: z
+      .object({ ...dependencyBase, token: z.string().default(''), rateLimitThreshold: z.number().min(0).max(1).default(0.1) })
+      .strict()
+      .default({}),
+    others: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i),
+            ...dependencyBase,
+            url: z.string().url(),
+            headers: z.record(z.string()).default({}),
+          })
+          .strict(),
+      )
+      .default([]),
+    circuit: z
+      .object({ failuresToOpen: z.number().int().positive().default(3), openFor: duration.default('60s'), maxOpenFor: duration.default('15m') })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type ExternalConfig = z.infer<typeof externalSchema>;

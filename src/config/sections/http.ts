@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { duration } from '../duration.js';
+
+const statusMatcher = z.union([
+  z.number().int().min(100).max(599),
+  z.string().regex(/^[1-5]xx$/, 'expected a status code like 200 or a class like "2xx"'),
+]);
+
+export const jsonAssertion = z
+  .object({
+    path: z.string().min(1).describe('JSON path like $.items[0].id or items.0.id'),
+    exists: z.boolean().optional(),
+    equals: z.unknown().optional(),
+  })
+  .strict();
+
+export const endpointSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'expected a short name of letters, digits, "-", "_" or "."'),
+    path: z.string().startsWith('/', 'expected a path starting with "/"'),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+    headers: z.record(z.string()).default({}),
+    body: z.union([z.string(), z.record(z.unknown())]).optional(),
+    timeout: duration.optional(),
+    samples: z.number().int().min(1).max(1000).default(1),
+    maxBodyBytes: z.number().int().positive().default(1_048_576),
+    dependsOn: z.array(z.string()).default([]),
+    expect: z
+      .object({
+        status: z.union([statusMatcher, z.array(statusMatcher).nonempty()]).default('2xx'),
+        json: z.array(jsonAssertion).default([]),
+        contains: z.string().optional(),
+        maxLatency: duration.optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type EndpointConfig = z.infer<typeof endpointSchema>;
+
+export const endpointsDefaults = [
+  { name: 'health', path: '/health' },
+  { name: 'papers', path: '/v1/papers?limit=10' },
+  { name: 'papers-near', path: '/v1/papers/near?text_query=quantum&k=5', dependsOn: ['openai'] },
+];
+
+export const endpointsSchema = z
+  .array(endpointSchema)
+  .min(1, 'expected at least one endpoint')
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((endpoint, index) => {
+      if (seen.has(endpoint.name)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'name'], message: `duplicate endpoint name "${endpoint.name}"` });
+      }
+      seen.add(endpoint.name);
+    });
+  });

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { duration } from '../duration.js';
+
+const severityLevel = z.enum(['P0', 'P1', 'P2', 'P3']);
+
+export const incidentsSchema = z
+  .object({
+    stateDir: z.string().default('./data'),
+    openAfter: z.number().int().min(1).default(2),
+    verifyWindow: duration.default('30m'),
+    updatesUrl: z.string().default(''),
+    escalation: z
+      .object({
+        levels: z.array(z.string()).min(1).default(['On-call backend engineer', 'Senior backend engineer', 'Engineering manager', 'CTO']),
+        after: z.record(severityLevel, duration).default({ P0: '1h', P1: '4h' }),
+      })
+      .strict()
+      .default({}),
+    firstNotifyWithin: z.record(severityLevel, duration).default({ P0: '5m', P1: '15m', P2: '30m', P3: '4h' }),
+    maintenance: z
+      .array(z.object({ start: z.string().datetime({ offset: true }), end: z.string().datetime({ offset: true }), reason: z.string().default('') }).strict())
+      .default([]),
+  })
+  .strict();
+
+export type IncidentsConfig = z.infer<typeof incidentsSchema>;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { duration } from '../duration.js';
+
+export const prometheusSchema = z
+  .object({
+    url: z.string().default(''),
+    timeout: duration.default('5s'),
+    window: z.string().regex(/^\d+[smhd]$/, 'expected a PromQL range like 5m').default('5m'),
+    queries: z
+      .object({
+        errorRate: z.string().default('sum(rate(api_requests_total{status=~"5.."}[$window])) / sum(rate(api_requests_total[$window]))'),
+        p95: z.string().default('histogram_quantile(0.95, sum by (le) (rate(api_request_duration_seconds_bucket[$window])))'),
+        requestRate: z.string().default('sum(rate(api_requests_total[$window]))'),
+      })
+      .strict()
+      .default({}),
+    alerts: z.array(z.string()).default(['HighErrorRate', 'SlowAPIRequests', 'APIDown']),
+  })
+  .strict();
+
+export type PrometheusConfig = z.infer<typeof prometheusSchema>;

@@ -1,0 +1,70 @@
+/** The shapes every layer shares: probe results, findings, the JSON report. Stable: add fields, never rename. */
+import type { ErrorInfo } from './errors.js';
+
+export type ProbeStatus = 'pass' | 'fail' | 'skipped' | 'error';
+export type Severity = 'P0' | 'P1' | 'P2' | 'P3';
+export const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
+
+export type MetricValue = number | string | boolean | null | MetricRecord | MetricValue[];
+export interface MetricRecord {
+  [key: string]: MetricValue;
+}
+
+export interface Finding {
+  cause: string;
+  severity: Severity;
+  summary: string;
+  evidence: string[];
+  runbook: string;
+  actions: string[];
+}
+
+export interface ProbeResult {
+  name: string;
+  kind: string;
+  status: ProbeStatus;
+  durationMs: number;
+  metrics: MetricRecord;
+  error?: ErrorInfo;
+  /** why a probe was skipped (also mirrored into error-less JSON as `reason`) */
+  reason?: string;
+  /** findings the probe itself could establish (cause-level evidence); diagnosis merges them */
+  findings?: Finding[];
+  /** per-kind structured details (top statements, pods, ...) shown in reports, never used as metric labels */
+  details?: MetricRecord;
+}
+
+export interface LatencySummary {
+  requests: number;
+  errors: number;
+  timeouts: number;
+  errorRate: number;
+  rps: number;
+  p50Ms: number | null;
+  p90Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  avgMs?: number | null;
+  [extra: string]: MetricValue | undefined;
+}
+
+export interface ThresholdResult {
+  expr: string;
+  ok: boolean;
+  actual: number | null;
+  reason?: string;
+}
+
+export interface RunReport {
+  scenario: string;
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  passed: boolean;
+  severity: Severity | null;
+  probes: ProbeResult[];
+  latency?: LatencySummary;
+  findings: Finding[];
+  thresholds: ThresholdResult[];
+}

@@ -1,0 +1,30 @@
+/** Builds what a probe needs to run in a unit test, with real HTTP clients and a config from YAML text. */
+import { HttpResources } from '../../probes/http/dispatcher.js';
+import type { ProbeContext } from '../../probes/types.js';
+import { parseConfigText } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { silentLogger } from '../../src/log.js';
+import { createRedactor, secretsOf } from '../../src/redact.js';
+
+export function testConfig(yamlText = '', env: Record<string, string> = {}): Config {
+  return parseConfigText(yamlText, 'test.yaml', { env });
+}
+
+export interface TestContext extends ProbeContext {
+  close(): Promise<void>;
+}
+
+export function testContext(config: Config, options: { timeoutMs?: number; signal?: AbortSignal } = {}): TestContext {
+  const http = new HttpResources();
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  return {
+    signal: options.signal ?? AbortSignal.timeout(timeoutMs),
+    timeoutMs,
+    config,
+    log: silentLogger(),
+    http,
+    memory: new Map(),
+    redact: createRedactor(secretsOf(config)),
+    close: () => http.close(),
+  };
+}
