@@ -22,6 +22,23 @@ export interface ProbeOutcome {
   findings?: Finding[];
   details?: MetricRecord;
   latency?: LatencySummary;
+  /** kind-specific gauges for /metrics (e.g. probe_db_up); the daemon adds the `probe` label. Labels must stay bounded. */
+  series?: MetricSample[];
+}
+
+export interface MetricSample {
+  /** `probe_` prefixed, Prometheus naming rules */
+  name: string;
+  help: string;
+  value: number;
+  labels?: Record<string, string>;
+}
+
+export interface ProgressEvent {
+  done: number;
+  total: number | null;
+  elapsedMs: number;
+  errors: number;
 }
 
 /** State a probe keeps between runs of the same spec in the daemon (e.g. pg_stat_statements deltas). */
@@ -37,6 +54,8 @@ export interface ProbeContext {
   readonly memory: ProbeMemory;
   /** removes every configured secret from a text before it leaves the probe */
   readonly redact: (text: string) => string;
+  /** long probes (load) report progress here; the CLI draws a bar on a TTY, everyone else ignores it */
+  readonly progress?: (event: ProgressEvent) => void;
 }
 
 export interface ProbeKind<P = unknown> {

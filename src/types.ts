@@ -32,6 +32,8 @@ export interface ProbeResult {
   findings?: Finding[];
   /** per-kind structured details (top statements, pods, ...) shown in reports, never used as metric labels */
   details?: MetricRecord;
+  /** the load probe's latency block; the report lifts it to the top-level `latency` */
+  latency?: LatencySummary;
 }
 
 export interface LatencySummary {
