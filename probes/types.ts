@@ -2,7 +2,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
 import type { ErrorInfo } from '../src/errors.js';
-import type { Finding, LatencySummary, MetricRecord, ProbeStatus } from '../src/types.js';
+import type { Finding, LatencySummary, MetricRecord, MetricSample, ProbeStatus } from '../src/types.js';
+
+export type { MetricSample };
 import type { HttpResources } from './http/dispatcher.js';
 
 export interface ProbeSpec<P = unknown> {
@@ -24,14 +26,6 @@ export interface ProbeOutcome {
   latency?: LatencySummary;
   /** kind-specific gauges for /metrics (e.g. probe_db_up); the daemon adds the `probe` label. Labels must stay bounded. */
   series?: MetricSample[];
-}
-
-export interface MetricSample {
-  /** `probe_` prefixed, Prometheus naming rules */
-  name: string;
-  help: string;
-  value: number;
-  labels?: Record<string, string>;
 }
 
 export interface ProgressEvent {

@@ -34,6 +34,16 @@ export interface ProbeResult {
   details?: MetricRecord;
   /** the load probe's latency block; the report lifts it to the top-level `latency` */
   latency?: LatencySummary;
+  /** kind-specific gauges for /metrics; not part of the JSON report */
+  series?: MetricSample[];
+}
+
+export interface MetricSample {
+  /** `probe_` prefixed, Prometheus naming rules */
+  name: string;
+  help: string;
+  value: number;
+  labels?: Record<string, string>;
 }
 
 export interface LatencySummary {
