@@ -32,6 +32,8 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 
+export type DeepReadonlyConfig<T> = DeepReadonly<T>;
+
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
   : T extends object

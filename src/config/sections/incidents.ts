@@ -8,11 +8,14 @@ export const incidentsSchema = z
     stateDir: z.string().default('./data'),
     openAfter: z.number().int().min(1).default(2),
     verifyWindow: duration.default('30m'),
+    /** the INCIDENT template's "Updates" link; empty → the daemon's /api/incidents/:id path */
     updatesUrl: z.string().default(''),
     escalation: z
       .object({
-        levels: z.array(z.string()).min(1).default(['On-call backend engineer', 'Senior backend engineer', 'Engineering manager', 'CTO']),
+        levels: z.array(z.string().min(1)).min(1).default(['On-call backend engineer', 'Senior backend engineer', 'Engineering manager', 'CTO']),
         after: z.record(severityLevel, duration).default({ P0: '1h', P1: '4h' }),
+        /** level name → sink names that receive that level's escalation; a level without a route goes to every sink */
+        route: z.record(z.string(), z.array(z.string())).default({}),
       })
       .strict()
       .default({}),
@@ -20,6 +23,10 @@ export const incidentsSchema = z
     maintenance: z
       .array(z.object({ start: z.string().datetime({ offset: true }), end: z.string().datetime({ offset: true }), reason: z.string().default('') }).strict())
       .default([]),
+    /** resolved incidents older than this leave the state file (their post-mortems stay on disk) */
+    keepResolved: duration.default('30d'),
+    /** when set, POST /api/maintenance needs `Authorization: Bearer <token>` (it silences paging) */
+    apiToken: z.string().default(''),
   })
   .strict();
 

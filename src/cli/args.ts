@@ -1,0 +1,140 @@
+/** Command-line parsing: strict, every problem named by its flag, nothing touches the process here. */
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../config/duration.js';
+import { UsageError } from '../errors.js';
+
+export const COMMANDS = ['run', 'daemon', 'demo', 'check-config', 'help', 'version'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+const OPTIONS = {
+  scenario: { type: 'string', short: 's' },
+  target: { type: 'string', short: 't' },
+  config: { type: 'string', short: 'c' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  junit: { type: 'string' },
+  summary: { type: 'string' },
+  baseline: { type: 'string' },
+  'max-regression': { type: 'string' },
+  connections: { type: 'string' },
+  amount: { type: 'string' },
+  duration: { type: 'string' },
+  rate: { type: 'string' },
+  threshold: { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
+  fault: { type: 'string' },
+  port: { type: 'string' },
+  once: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+export interface CliArgs {
+  command: Command;
+  scenario?: string;
+  target?: string;
+  config?: string;
+  timeoutMs?: number;
+  json: boolean;
+  junit?: string;
+  summary?: string;
+  baseline?: string;
+  maxRegressionPct: number;
+  connections?: number;
+  amount?: number;
+  durationMs?: number;
+  rate?: number;
+  thresholds: string[];
+  logLevel?: string;
+  fault?: string;
+  port?: number;
+  once: boolean;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError('RP_ERR_USAGE', `--${flag}: expected a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function durationFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError('RP_ERR_USAGE', `--${flag}: expected a duration like 5s, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+export function parseCli(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = (err as Error).message;
+    const flag = /'(-{1,2}[^']+)'/.exec(message)?.[1];
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError('RP_ERR_USAGE', `unknown option ${flag ?? ''} (see probe --help)`.replace('  ', ' '));
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError('RP_ERR_USAGE', `${flag ?? 'option'}: ${message.split('.')[0]}`);
+    throw new UsageError('RP_ERR_USAGE', message.split('\n')[0] ?? message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError('RP_ERR_USAGE', `unexpected argument ${JSON.stringify(positionals[1])} (see probe --help)`);
+  const word = positionals[0];
+  let command: Command;
+  if (values.help || word === 'help') command = 'help';
+  else if (values.version || word === 'version') command = 'version';
+  else if (word === undefined) command = 'run';
+  else if ((COMMANDS as readonly string[]).includes(word) && word !== 'run') command = word as Command;
+  else throw new UsageError('RP_ERR_USAGE', `unknown command ${JSON.stringify(word)} (expected daemon, demo, check-config, or --scenario NAME)`);
+  if (command === 'run' && values.scenario === undefined) {
+    throw new UsageError('RP_ERR_USAGE', '--scenario is required (e.g. probe --scenario smoke --target http://localhost:8000); see probe --help');
+  }
+  if (values.target !== undefined) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(values.target).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new UsageError('RP_ERR_USAGE', `--target: expected an http(s) URL like http://localhost:8000, got ${JSON.stringify(values.target)}`);
+  }
+  if (values['log-level'] !== undefined && !LOG_LEVELS.includes(values['log-level'])) {
+    throw new UsageError('RP_ERR_USAGE', `--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(values['log-level'])}`);
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    throw new UsageError('RP_ERR_USAGE', `--port: expected a port number 0-65535, got ${JSON.stringify(values.port)}`);
+  }
+  const args: CliArgs = {
+    command,
+    json: values.json ?? false,
+    thresholds: values.threshold ?? [],
+    maxRegressionPct: positiveNumber('max-regression', values['max-regression'], false) ?? 20,
+    once: values.once ?? false,
+  };
+  const set = <K extends keyof CliArgs>(key: K, value: CliArgs[K] | undefined): void => {
+    if (value !== undefined) args[key] = value;
+  };
+  set('scenario', values.scenario);
+  set('target', values.target);
+  set('config', values.config);
+  set('timeoutMs', durationFlag('timeout', values.timeout));
+  set('junit', values.junit);
+  set('summary', values.summary);
+  set('baseline', values.baseline);
+  set('connections', positiveNumber('connections', values.connections, true));
+  set('amount', positiveNumber('amount', values.amount, true));
+  set('durationMs', durationFlag('duration', values.duration));
+  set('rate', positiveNumber('rate', values.rate, false));
+  set('logLevel', values['log-level']);
+  set('fault', values.fault);
+  set('port', port);
+  if (args.amount !== undefined && args.durationMs !== undefined) {
+    throw new UsageError('RP_ERR_USAGE', '--amount and --duration are exclusive: a load run stops after a number of requests or after a time, not both');
+  }
+  return args;
+}

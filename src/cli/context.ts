@@ -1,0 +1,30 @@
+/** What every command that runs probes needs: config, logger, HTTP clients, redaction — built once, closed once. */
+import { HttpResources } from '../../probes/http/dispatcher.js';
+import type { ProgressEvent } from '../../probes/types.js';
+import { PROBE_KINDS } from '../../probes/registry.js';
+import type { Config } from '../config/schema.js';
+import { createLogger, type Logger } from '../log.js';
+import { createRedactor, secretsOf, type Redactor } from '../redact.js';
+import { Runner } from '../runner.js';
+
+export interface ProbeEnvironment {
+  config: Config;
+  log: Logger;
+  http: HttpResources;
+  redact: Redactor;
+  runner: Runner;
+  close(): Promise<void>;
+}
+
+export function probeEnvironment(config: Config, options: { logLevel?: string; signal?: AbortSignal; progress?: (e: ProgressEvent) => void; log?: Logger }): ProbeEnvironment {
+  const redact = createRedactor(secretsOf(config, process.env));
+  const log = options.log ?? createLogger({ level: options.logLevel ?? 'warn', redact });
+  const http = new HttpResources();
+  const runner = new Runner({
+    kinds: PROBE_KINDS,
+    base: { config, log, http, redact, ...(options.progress ? { progress: options.progress } : {}) },
+    defaultTimeoutMs: config.timeout,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return { config, log, http, redact, runner, close: () => http.close() };
+}

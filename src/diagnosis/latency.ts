@@ -1,0 +1,33 @@
+import type { Config } from '../config/schema.js';
+import { severityForErrorRate, severityForP95 } from '../severity.js';
+import type { Finding, LatencySummary } from '../types.js';
+import { makeFinding } from './causes.js';
+
+const ms = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
+
+/** Scenario 3 (slow responses) and, for load runs, Scenario 2's error rate — both banded by the severity table. */
+export function diagnoseLatency(latency: LatencySummary | undefined, config: Config, fromLoad: boolean): Finding[] {
+  if (!latency || latency.requests === 0) return [];
+  const findings: Finding[] = [];
+  const slow = severityForP95(latency.p95Ms, config.severity);
+  if (slow) {
+    findings.push(
+      makeFinding(config, 'high_latency', {
+        severity: slow,
+        summary: `p95 latency ${ms(latency.p95Ms)} (normal < 300 ms)`,
+        evidence: [`p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)}, p99 ${ms(latency.p99Ms)}, max ${ms(latency.maxMs)} over ${latency.requests} requests`],
+      }),
+    );
+  }
+  const erring = fromLoad ? severityForErrorRate(latency.errorRate, config.severity) : null;
+  if (erring) {
+    findings.push(
+      makeFinding(config, 'high_error_rate', {
+        severity: erring,
+        summary: `${(latency.errorRate * 100).toFixed(1)} % of ${latency.requests} load requests failed`,
+        evidence: [`errors ${latency.errors}, timeouts ${latency.timeouts}`],
+      }),
+    );
+  }
+  return findings;
+}

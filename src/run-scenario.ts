@@ -1,0 +1,51 @@
+/** One scenario, once: plan → run probes → diagnose → thresholds → verdict. Shared by the one-shot CLI and the daemon. */
+import type { Config } from './config/schema.js';
+import { diagnose } from './diagnosis/index.js';
+import { httpSampleLatency } from './latency.js';
+import { Runner } from './runner.js';
+import { meetsGate, worstSeverity } from './severity.js';
+import { evaluateThresholds } from './thresholds.js';
+import type { ProbeResult, RunReport, ThresholdResult } from './types.js';
+import type { ScenarioPlan } from './scenarios.js';
+
+export interface ScenarioRunOptions {
+  plan: ScenarioPlan;
+  config: Config;
+  runner: Runner;
+  /** extra checks decided outside the scenario, e.g. a --baseline comparison; they gate like thresholds */
+  extraChecks?: (report: RunReport) => ThresholdResult[];
+}
+
+function publicResult(result: ProbeResult): ProbeResult {
+  // The JSON contract lists probe fields; findings are lifted to the report, gauges stay with /metrics.
+  const { findings: _findings, series: _series, ...rest } = result;
+  return rest;
+}
+
+export async function runScenario(options: ScenarioRunOptions): Promise<{ report: RunReport; results: ProbeResult[] }> {
+  const { plan, config, runner } = options;
+  const startedAt = new Date();
+  const began = performance.now();
+  const results = await runner.runAll(plan.specs);
+  const loadResult = results.find((r) => r.latency);
+  const latency = loadResult?.latency ?? httpSampleLatency(results);
+  const findings = diagnose(results, { summary: latency, fromLoad: Boolean(loadResult) }, config);
+  const thresholds = plan.thresholds.length ? evaluateThresholds(plan.thresholds, latency) : [];
+  const severity = worstSeverity(findings.map((f) => f.severity));
+  const report: RunReport = {
+    scenario: plan.name,
+    target: config.target,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round((performance.now() - began) * 1000) / 1000,
+    passed: false,
+    severity,
+    probes: results.map(publicResult),
+    ...(loadResult?.latency ? { latency: loadResult.latency } : {}),
+    findings,
+    thresholds,
+  };
+  report.thresholds.push(...(options.extraChecks?.(report) ?? []));
+  const probeBroken = results.some((r) => r.status === 'fail' || r.status === 'error');
+  report.passed = !probeBroken && report.thresholds.every((t) => t.ok) && !meetsGate(severity, config.severity.gate);
+  return { report, results };
+}
