@@ -1,0 +1,40 @@
+# radar-probe container image.
+#   docker build -t radar-probe .
+#   docker run --rm -p 9464:9464 radar-probe                                  # daemon with the bundled config.yaml
+#   docker run --rm radar-probe --scenario smoke --target https://staging.example.com
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# --- build: all dependencies, compile TypeScript -------------------------------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would run tsc before the sources are here; no dependency needs an install script.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY probes ./probes
+RUN npm run build
+
+# --- runtime: production dependencies and compiled output only ---------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/probes ./dist/probes
+COPY config.yaml ./config.yaml
+# `probe` on PATH, as npm would install the bin: a link to the entry point, which carries its own shebang.
+# Node resolves the link to /app/dist/src, so imports and node_modules are found from there.
+# /app/data is the default incidents.stateDir for `docker run`; in Kubernetes a volume at /var/lib/radar-probe.
+RUN chmod 0755 dist/src/cli.js \
+ && ln -s /app/dist/src/cli.js /usr/local/bin/probe \
+ && groupadd --system --gid 10001 probe \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin probe \
+ && mkdir -p /app/data /var/lib/radar-probe /etc/radar-probe \
+ && chown 10001:10001 /app/data /var/lib/radar-probe
+# Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
+USER 10001:10001
+EXPOSE 9464
+ENTRYPOINT ["probe"]
+CMD ["daemon"]

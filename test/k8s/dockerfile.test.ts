@@ -1,0 +1,104 @@
+/** The image recipe, read as text (no Docker engine here): stages, user, entry point, build context. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const read = (file: string): string => readFileSync(join(root, file), 'utf8');
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+interface Stage {
+  name: string;
+  instructions: Instruction[];
+}
+
+function parseDockerfile(text: string): Stage[] {
+  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const stages: Stage[] = [];
+  for (const line of lines) {
+    const [op = '', ...rest] = line.split(/\s+/);
+    const instruction = { op: op.toUpperCase(), args: rest.join(' ') };
+    if (instruction.op === 'FROM') stages.push({ name: /\bAS\s+(\S+)/i.exec(instruction.args)?.[1] ?? '', instructions: [] });
+    else stages.at(-1)?.instructions.push(instruction);
+  }
+  return stages;
+}
+
+const stages = parseDockerfile(read('Dockerfile'));
+const ops = (stage: Stage | undefined, op: string): string[] => (stage?.instructions ?? []).filter((i) => i.op === op).map((i) => i.args);
+const build = stages.find((s) => s.name === 'build');
+const runtime = stages.at(-1);
+const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string>; dependencies: Record<string, string> };
+
+test('multi-stage: the build stage compiles with dev dependencies, the runtime installs production ones only', () => {
+  assert.ok(stages.length >= 2, 'at least two stages');
+  assert.ok(build && runtime && build !== runtime, 'a build stage and a separate final stage');
+  const buildRuns = ops(build, 'RUN').join('\n');
+  assert.match(buildRuns, /npm ci\b/);
+  assert.match(buildRuns, /npm run build\b/);
+  const runtimeRuns = ops(runtime, 'RUN').join('\n');
+  assert.match(runtimeRuns, /npm ci\b[^\n]*--omit=dev/);
+  assert.match(runtimeRuns, /npm ci\b[^\n]*--ignore-scripts/, '`prepare` runs tsc, which the runtime does not have');
+  const copies = ops(runtime, 'COPY');
+  assert.ok(copies.some((c) => /^--from=build \/app\/dist\/src\b/.test(c)), 'compiled output comes from the build stage');
+  assert.ok(copies.some((c) => /^config\.yaml\b/.test(c)), 'the default config.yaml is in the image');
+});
+
+test('runs as the non-root uid the pods expect, with `probe` on PATH as ENTRYPOINT and `daemon` as CMD', () => {
+  const users = ops(runtime, 'USER');
+  assert.equal(users.length, 1);
+  const uid = users[0]?.split(':')[0];
+  assert.match(uid ?? '', /^\d+$/, 'numeric, so runAsNonRoot can verify it');
+  assert.notEqual(uid, '0');
+  assert.match(read('k8s/deployment.yaml'), new RegExp(`runAsUser: ${uid}\\b`), 'the Deployment runs as the image user');
+  assert.deepEqual(ops(runtime, 'ENTRYPOINT').map((a) => JSON.parse(a) as unknown), [['probe']]);
+  assert.deepEqual(ops(runtime, 'CMD').map((a) => JSON.parse(a) as unknown), [['daemon']]);
+  assert.deepEqual(ops(runtime, 'EXPOSE'), ['9464']);
+  const binTarget = `/app/${(pkg.bin.probe ?? '').replace(/^\.\//, '')}`;
+  assert.match(ops(runtime, 'RUN').join('\n'), new RegExp(`ln -s ${binTarget} /usr/local/bin/probe`), 'PATH link to package.json bin');
+});
+
+test('the entry point carries a node shebang, so the PATH link is executable', (t) => {
+  if (!existsSync(join(root, 'src/cli.ts'))) return t.skip('src/cli.ts does not exist yet');
+  assert.match(read('src/cli.ts'), /^#!\/usr\/bin\/env node\n/);
+});
+
+test('.dockerignore is an allow-list that admits every file the Dockerfile copies from the context', () => {
+  const patterns = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  assert.equal(patterns[0], '*', 'everything excluded first');
+  const admitted = new Set(patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1).replace(/\/$/, '')));
+  for (const excluded of ['node_modules', 'dist', '.git', 'data']) assert.ok(!admitted.has(excluded), `${excluded} stays out`);
+  const contextCopies = stages.flatMap((s) => ops(s, 'COPY')).filter((c) => !c.startsWith('--from'));
+  for (const copy of contextCopies) {
+    const sources = copy.split(/\s+/).filter((w) => !w.startsWith('--')).slice(0, -1);
+    for (const source of sources) assert.ok(admitted.has(source.replace(/^\.\//, '')), `.dockerignore admits ${source}`);
+  }
+});
+
+/** The runtime has production dependencies only: code that runs must not import a devDependency. */
+test('src/ and probes/ import only Node built-ins and production dependencies', () => {
+  const files = ['src', 'probes'].flatMap((dir) =>
+    (readdirSync(join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(root, dir, f)),
+  );
+  assert.ok(files.length > 0);
+  const builtins = new Set(builtinModules);
+  let bareImports = 0;
+  const importRe = /(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const file of files) {
+    for (const match of readFileSync(file, 'utf8').matchAll(importRe)) {
+      if (match[1]) continue; // `import type` is erased at compile time
+      const specifier = match[2] ?? match[3] ?? '';
+      if (specifier.startsWith('.') || specifier.startsWith('node:') || builtins.has(specifier)) continue;
+      bareImports++;
+      const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? '');
+      assert.ok(name in pkg.dependencies, `${relative(root, file)} imports "${name}", which is not a production dependency`);
+    }
+  }
+  assert.ok(bareImports > 0, 'the scan sees package imports');
+});

@@ -1,0 +1,145 @@
+/** Renders k8s/ with the real kustomize (kubectl) and checks what a cluster would be given: kinds, RBAC, security. */
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse, parseAllDocuments } from 'yaml';
+import { ConfigMap, Service, ServiceAccount, type IConfigMap, type IService, type IServiceAccount } from 'kubernetes-models/v1';
+import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
+import { CronJob, type ICronJob } from 'kubernetes-models/batch/v1';
+import { Role, RoleBinding, type IRole, type IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const kubectlMissing = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).error
+  ? 'kubectl is not installed (apt-get install kubectl): cannot render k8s/'
+  : false;
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+}
+
+const REQUIRED_KINDS = ['Deployment', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'ServiceMonitor', 'PrometheusRule', 'CronJob', 'NetworkPolicy'];
+const MODELS: Record<string, (doc: unknown) => { validate(): void }> = {
+  Deployment: (doc) => new Deployment(doc as IDeployment),
+  CronJob: (doc) => new CronJob(doc as ICronJob),
+  ServiceAccount: (doc) => new ServiceAccount(doc as IServiceAccount),
+  Role: (doc) => new Role(doc as IRole),
+  RoleBinding: (doc) => new RoleBinding(doc as IRoleBinding),
+  ConfigMap: (doc) => new ConfigMap(doc as IConfigMap),
+  Service: (doc) => new Service(doc as IService),
+  NetworkPolicy: (doc) => new NetworkPolicy(doc as INetworkPolicy),
+};
+
+describe('kustomize base k8s/', { skip: kubectlMissing }, () => {
+  let objects: K8sObject[] = [];
+  const one = <T>(kind: string): T => {
+    const found = objects.filter((o) => o.kind === kind);
+    assert.equal(found.length, 1, `expected exactly one ${kind}`);
+    return found[0] as unknown as T;
+  };
+  const podSpecs = (): [string, IPodSpec][] => [
+    ['Deployment', one<IDeployment>('Deployment').spec?.template.spec as IPodSpec],
+    ['CronJob', one<ICronJob>('CronJob').spec?.jobTemplate.spec?.template.spec as IPodSpec],
+  ];
+
+  before(async () => {
+    const { stdout } = await promisify(execFile)('kubectl', ['kustomize', join(root, 'k8s')], { timeout: 30_000 });
+    const docs = parseAllDocuments(stdout);
+    for (const doc of docs) assert.deepEqual(doc.errors, [], 'kustomize output is valid YAML');
+    objects = docs.map((doc) => doc.toJS() as K8sObject);
+  });
+
+  test('renders every kind the deployment needs, nothing cluster-wide and no Secret', () => {
+    const kinds = objects.map((o) => o.kind);
+    for (const kind of REQUIRED_KINDS) assert.ok(kinds.includes(kind), `missing ${kind}`);
+    for (const kind of ['ClusterRole', 'ClusterRoleBinding', 'Secret']) assert.ok(!kinds.includes(kind), `unexpected ${kind}`);
+    for (const o of objects) assert.equal(o.metadata.namespace, 'default', `${o.kind} namespace`);
+  });
+
+  test('every object and pod template carries app.kubernetes.io/name=radar-probe', () => {
+    for (const o of objects) assert.equal(o.metadata.labels?.['app.kubernetes.io/name'], 'radar-probe', `${o.kind}/${o.metadata.name}`);
+    assert.equal(one<IDeployment>('Deployment').spec?.template.metadata?.labels?.['app.kubernetes.io/name'], 'radar-probe');
+    assert.equal(one<ICronJob>('CronJob').spec?.jobTemplate.spec?.template.metadata?.labels?.['app.kubernetes.io/name'], 'radar-probe');
+  });
+
+  test('built-in kinds validate against the Kubernetes API schemas', () => {
+    for (const o of objects) {
+      const model = MODELS[o.kind];
+      if (model) assert.doesNotThrow(() => model(o).validate(), `${o.kind}/${o.metadata.name}`);
+    }
+  });
+
+  test('the Role grants exactly the allowed verbs on the allowed resources, and is bound to the pods\' account', () => {
+    const allowed = new Set<string>();
+    for (const r of ['pods', 'pods/log', 'events', 'endpoints']) for (const v of ['get', 'list', 'watch']) allowed.add(`|${r}|${v}`);
+    for (const v of ['get', 'list', 'watch']) allowed.add(`discovery.k8s.io|endpointslices|${v}`);
+    for (const v of ['get', 'create', 'update']) allowed.add(`coordination.k8s.io|leases|${v}`);
+    const granted = new Set<string>();
+    for (const rule of one<IRole>('Role').rules ?? []) {
+      assert.equal(rule.nonResourceURLs, undefined, 'no non-resource URLs');
+      for (const g of rule.apiGroups ?? []) for (const r of rule.resources ?? []) for (const v of rule.verbs) granted.add(`${g}|${r}|${v}`);
+    }
+    for (const triple of granted) assert.ok(allowed.has(triple), `Role grants more than allowed: ${triple}`);
+    assert.deepEqual([...granted].sort(), [...allowed].sort(), 'every needed permission is granted');
+    const binding = one<IRoleBinding>('RoleBinding');
+    assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'radar-probe' });
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'radar-probe', namespace: 'default' }]);
+    for (const [kind, pod] of podSpecs()) assert.equal(pod.serviceAccountName, 'radar-probe', kind);
+  });
+
+  test('Deployment and CronJob pods run non-root, read-only, without capabilities, with seccomp and resources', () => {
+    for (const [kind, pod] of podSpecs()) {
+      const sc = pod.securityContext;
+      assert.equal(sc?.runAsNonRoot, true, `${kind} runAsNonRoot`);
+      assert.equal(sc?.runAsUser, 10001, `${kind} runAsUser`);
+      assert.equal(sc?.seccompProfile?.type, 'RuntimeDefault', `${kind} seccomp`);
+      assert.ok(!pod.hostNetwork && !pod.hostPID && !pod.hostIPC, `${kind} shares no host namespace`);
+      assert.ok(!(pod.volumes ?? []).some((v) => v.hostPath), `${kind} mounts no host path`);
+      for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+        const where = `${kind}/${c.name}`;
+        assert.equal(c.securityContext?.allowPrivilegeEscalation, false, `${where} allowPrivilegeEscalation`);
+        assert.equal(c.securityContext?.readOnlyRootFilesystem, true, `${where} readOnlyRootFilesystem`);
+        assert.equal(c.securityContext?.privileged ?? false, false, `${where} privileged`);
+        assert.deepEqual(c.securityContext?.capabilities, { drop: ['ALL'] }, `${where} capabilities`);
+        assert.equal(c.securityContext?.seccompProfile?.type, 'RuntimeDefault', `${where} seccomp`);
+        assert.notEqual(c.securityContext?.runAsUser ?? 10001, 0, `${where} runAsUser`);
+        for (const part of ['requests', 'limits'] as const) {
+          assert.ok(c.resources?.[part]?.cpu && c.resources[part]?.memory, `${where} resources.${part}`);
+        }
+      }
+    }
+  });
+
+  test('NetworkPolicy admits scrapes on 9464 only and every egress rule is limited to ports', () => {
+    const policy = one<INetworkPolicy>('NetworkPolicy');
+    assert.deepEqual(policy.spec?.policyTypes, ['Ingress', 'Egress']);
+    assert.deepEqual(policy.spec?.podSelector.matchLabels, { 'app.kubernetes.io/name': 'radar-probe' });
+    const ingressPorts = (policy.spec?.ingress ?? []).flatMap((r) => r.ports?.map((p) => p.port) ?? ['any']);
+    assert.deepEqual(ingressPorts, [9464]);
+    const egress = policy.spec?.egress ?? [];
+    for (const rule of egress) assert.ok(rule.ports?.length, 'no egress rule allows every port');
+    const egressPorts = egress.flatMap((r) => r.ports?.map((p) => `${p.port}/${p.protocol}`) ?? []);
+    for (const needed of ['53/UDP', '53/TCP', '8000/TCP', '5432/TCP', '443/TCP']) assert.ok(egressPorts.includes(needed), `egress ${needed}`);
+  });
+});
+
+test('secrets stay out of the base: secret.example.yaml is not a resource, holds placeholders, covers every key used', () => {
+  const kustomization = parse(readFileSync(join(root, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[]; secretGenerator?: unknown };
+  assert.ok(!kustomization.resources.includes('secret.example.yaml'));
+  assert.equal(kustomization.secretGenerator, undefined);
+  const example = parse(readFileSync(join(root, 'k8s/secret.example.yaml'), 'utf8')) as { kind: string; metadata: { name: string }; stringData: Record<string, string> };
+  assert.deepEqual([example.kind, example.metadata.name], ['Secret', 'radar-probe-secrets']);
+  for (const [key, value] of Object.entries(example.stringData)) assert.match(value, /CHANGE_ME/, `${key} is a placeholder`);
+  const manifests = ['deployment.yaml', 'cronjob.yaml'].map((f) => readFileSync(join(root, 'k8s', f), 'utf8')).join('\n');
+  const keysUsed = [...manifests.matchAll(/secretKeyRef: \{ name: radar-probe-secrets, key: (\w+)/g)].map((m) => m[1] ?? '');
+  assert.ok(keysUsed.length >= 3);
+  for (const key of keysUsed) assert.ok(key in example.stringData, `secret.example.yaml documents ${key}`);
+});
