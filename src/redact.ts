@@ -7,7 +7,11 @@ const URL_PASSWORD_RE = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/\s]+)(@)/gi;
 export function secretsOf(config: Config, env: Readonly<Record<string, string | undefined>> = {}): string[] {
   const secrets = new Set<string>();
   const add = (value: string | undefined): void => {
-    if (value && value.length >= 4) secrets.add(value);
+    if (!value || value.length < 4) return;
+    secrets.add(value);
+    // "Bearer X" as configured, but a server echoing just "X" must be scrubbed too
+    const bare = /^(?:Bearer|Basic|Token|token)\s+(\S{4,})$/.exec(value)?.[1];
+    if (bare) secrets.add(bare);
   };
   add(config.external.openai.apiKey);
   add(config.external.github.token);
