@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   RP_ERR_DB_NOT_FOUND: 'database does not exist',
   RP_ERR_DB_TOO_MANY_CONNECTIONS: 'database has too many connections',
   RP_ERR_DB_SSL: 'database SSL negotiation failed or is required',
+  RP_ERR_DB_CONNECTION_LOST: 'database connection was lost mid-session (server stopped or restarted)',
   RP_ERR_DB_QUERY: 'database query failed',
   RP_ERR_DB_EXTENSION_MISSING: 'pg_stat_statements is not available',
   // external dependencies
@@ -59,6 +60,7 @@ export const ERROR_CODES = {
   // incidents and notification
   RP_ERR_STATE_CORRUPT: 'incident state file could not be read',
   RP_ERR_NOTIFY_FAILED: 'notification delivery failed',
+  RP_ERR_API_REQUEST: 'incidents API request is invalid, unauthorized or names no incident',
   // anything else
   RP_ERR_INTERNAL: 'internal error',
 } as const;

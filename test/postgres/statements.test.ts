@@ -1,0 +1,108 @@
+/** pg_stat_statements ranking from real slow statements, the daemon's delta between runs, and a missing extension. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, superuserSql, type PgCluster } from '../helpers/pg-cluster.js';
+import { closeAll, connect, runCheck } from './sessions.js';
+
+const skip = pgAvailable() ? false : PG_UNAVAILABLE_REASON;
+
+interface TopStatement {
+  query: string;
+  calls: number;
+  meanMs: number;
+  totalMs: number;
+}
+
+async function runStatements(url: string, sql: string, times: number): Promise<void> {
+  const client = await connect(url);
+  try {
+    for (let i = 0; i < times; i++) await client.query(sql);
+  } finally {
+    await closeAll([client]);
+  }
+}
+
+function sleepEntry(top: TopStatement[]): TopStatement | undefined {
+  return top.find((s) => s.query.includes('pg_sleep'));
+}
+
+describe('postgres statements check', { skip }, () => {
+  let cluster: PgCluster;
+  before(async () => {
+    cluster = await startPgCluster();
+    // a slow statement, pgbench-free; constants are normalised, so every pg_sleep call is one entry
+    await runStatements(cluster.url, 'SELECT pg_sleep(0.6)', 2);
+    await superuserSql(cluster.superuserUrl, ['CREATE DATABASE no_stats OWNER radar']);
+  });
+  after(async () => cluster?.stop());
+
+  const memory = new Map<string, unknown>();
+
+  test('first run ranks all-time figures and flags the slow statement', async () => {
+    const { outcome } = await runCheck('statements', cluster.url, { memory });
+    assert.equal(outcome.status, 'pass', JSON.stringify(outcome.error));
+    assert.equal(outcome.details?.mode, 'all-time');
+    const top = outcome.details?.topStatements as unknown as TopStatement[];
+    const slow = sleepEntry(top);
+    assert.ok(slow, JSON.stringify(top));
+    assert.equal(top[0], slow, 'the sleeping statement ranks first');
+    assert.equal(slow.calls, 2);
+    assert.ok(slow.meanMs >= 600 && slow.totalMs >= 1_200, JSON.stringify(slow));
+    assert.ok(!top.some((s) => /radar-probe|pg_stat_|^SET /i.test(s.query)), 'our own and utility statements are left out');
+    const finding = outcome.findings?.[0];
+    assert.equal(finding?.cause, 'db_slow_statements');
+    assert.equal(finding?.severity, 'P3');
+    assert.match(finding!.evidence[0]!, /pg_sleep/);
+    const rank1 = outcome.series?.find((s) => s.name === 'probe_db_statement_mean_seconds' && s.labels?.rank === '1');
+    assert.ok(rank1 && rank1.value >= 0.6);
+  });
+
+  test('the next run reports only what ran since: a now-fast statement no longer looks slow', async () => {
+    await runStatements(cluster.url, 'SELECT pg_sleep(0.01)', 3);
+    const { outcome } = await runCheck('statements', cluster.url, { memory });
+    assert.equal(outcome.details?.mode, 'since-previous-run');
+    const entry = sleepEntry(outcome.details?.topStatements as unknown as TopStatement[]);
+    assert.ok(entry, 'the statement ran since the previous run');
+    assert.equal(entry.calls, 3);
+    assert.ok(entry.meanMs < 200, `delta mean ${entry.meanMs} ms`); // all-time mean would be ~250 ms
+    assert.equal(outcome.findings, undefined);
+  });
+
+  test('a fresh regression shows in the delta', async () => {
+    await runStatements(cluster.url, 'SELECT count(*) FROM pg_sleep(0.55), generate_series(1, 10)', 1);
+    const { outcome } = await runCheck('statements', cluster.url, { memory, extra: { slowStatementThreshold: '500ms' } });
+    const top = outcome.details?.topStatements as unknown as TopStatement[];
+    assert.match(top[0]!.query, /generate_series/);
+    assert.equal(top[0]!.calls, 1);
+    assert.equal(outcome.findings?.[0]?.cause, 'db_slow_statements');
+  });
+
+  test('statement text is truncated to queryTextMax', async () => {
+    const { outcome } = await runCheck('statements', cluster.url, { extra: { queryTextMax: 16 } });
+    const top = outcome.details?.topStatements as unknown as TopStatement[];
+    assert.ok(top.length > 0);
+    for (const s of top) assert.ok(s.query.length <= 16, s.query);
+  });
+
+  test('extension not created in the database: skipped with how to enable it', async () => {
+    const { outcome } = await runCheck('statements', cluster.urlFor({ database: 'no_stats' }));
+    assert.equal(outcome.status, 'skipped');
+    assert.match(outcome.reason ?? '', /shared_preload_libraries = 'pg_stat_statements'/);
+    assert.match(outcome.reason ?? '', /CREATE EXTENSION pg_stat_statements/);
+  });
+});
+
+describe('postgres statements check without the library preloaded', { skip }, () => {
+  let cluster: PgCluster;
+  before(async () => {
+    cluster = await startPgCluster({ preloadStatements: false });
+  });
+  after(async () => cluster?.stop());
+
+  test('extension created but not in shared_preload_libraries: skipped with how to enable it', async () => {
+    const { outcome } = await runCheck('statements', cluster.url);
+    assert.equal(outcome.status, 'skipped', JSON.stringify(outcome));
+    assert.match(outcome.reason ?? '', /not loaded/);
+    assert.match(outcome.reason ?? '', /shared_preload_libraries/);
+  });
+});
