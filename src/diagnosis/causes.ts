@@ -32,7 +32,7 @@ export const CAUSES = {
   image_pull_failure: {
     runbook: 'Scenario 1 › Image Pull Failure',
     actions: [
-      'kubectl describe pod <pod-name> -n {ns} | grep Image',
+      'kubectl describe pod {pod} -n {ns} | grep Image',
       'kubectl get secret -n {ns}',
       'kubectl set image deployment/{deployment} {container}={image} -n {ns}',
     ],
@@ -158,6 +158,7 @@ export function makeFinding(config: Config, cause: CauseId, input: FindingInput)
     selector: config.kubernetes.selector,
     container: config.kubernetes.container,
     image: config.kubernetes.image,
+    pod: '<pod-name>',
     target: config.target.replace(/\/$/, ''),
     ...input.vars,
   };

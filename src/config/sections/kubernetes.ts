@@ -4,7 +4,7 @@ import { duration } from '../duration.js';
 export const kubernetesSchema = z
   .object({
     enabled: z.enum(['auto', 'true', 'false']).or(z.boolean()).default('auto'),
-    namespace: z.string().default('default'),
+    namespace: z.string().min(1).default('default'),
     deployment: z.string().default('deeptech-api'),
     selector: z.string().default('app=deeptech-api'),
     service: z.string().optional().describe('Service whose Endpoints are checked; defaults to the deployment name'),
