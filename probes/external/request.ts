@@ -1,4 +1,5 @@
 /** One GET to a provider with phase-aware transport classification; never throws. */
+import { deadline } from '../../src/abort.js';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorInfo } from '../../src/errors.js';
@@ -30,7 +31,8 @@ export interface ExchangeRequest {
 export async function exchange(req: ExchangeRequest): Promise<Exchange> {
   const phases = newPhases();
   const started = performance.now();
-  const signal = AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]);
+  const own = deadline(req.signal, req.timeoutMs);
+  const signal = own.signal;
   const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000;
   try {
     const agent = req.http.agent({ connectTimeoutMs: req.timeoutMs });
@@ -64,6 +66,8 @@ export async function exchange(req: ExchangeRequest): Promise<Exchange> {
     return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), truncated, durationMs: elapsed() };
   } catch (err) {
     return { status: null, headers: {}, body: '', truncated: false, durationMs: elapsed(), transportError: classifyHttpError(err, phases, signal) };
+  } finally {
+    own.dispose();
   }
 }
 

@@ -3,6 +3,7 @@
  * AbortSignal (through a per-call middleware) and is also raced against it, so an auth plugin or a stuck socket
  * can never hold a probe past its deadline.
  */
+import { deadline } from '../../src/abort.js';
 import {
   ApiException,
   CoordinationV1Api,
@@ -116,30 +117,6 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise
 }
 
 export type CallResult<T> = { ok: true; value: T } | { ok: false; status: number | undefined; error: ErrorInfo };
-
-/**
- * A child of `parent` that also aborts after `timeoutMs`. Built from a plain controller and timer on purpose:
- * AbortSignal.timeout() inside AbortSignal.any() is only weakly held and can be collected before it fires.
- */
-function deadline(parent: AbortSignal, timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
-  const controller = new AbortController();
-  let expired = false;
-  const onParentAbort = (): void => controller.abort(parent.reason);
-  if (parent.aborted) onParentAbort();
-  else parent.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new Error(`no answer within ${timeoutMs} ms`));
-  }, timeoutMs);
-  return {
-    signal: controller.signal,
-    timedOut: () => expired && !parent.aborted,
-    dispose: () => {
-      clearTimeout(timer);
-      parent.removeEventListener('abort', onParentAbort);
-    },
-  };
-}
 
 /**
  * Runs one API call with a per-request timeout on top of the probe's signal; never throws.

@@ -2,6 +2,7 @@
  * One short-lived, read-only pg session per check. Every await races the probe's deadline: when it fires the socket is
  * destroyed, so a database that accepts and never answers cannot hold a run past its timeout.
  */
+import { deadline } from '../../src/abort.js';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { QueryResultRow } from 'pg';
@@ -57,8 +58,12 @@ function settle<T>(work: Promise<T>, signal: AbortSignal, phase: SessionPhase, s
 export async function withSession<T>(ctx: ProbeContext, db: DatabaseConfig, use: (session: PgSession) => Promise<T>): Promise<T> {
   const begun = performance.now();
   // Our own deadline as well as the caller's: the probe must end on time even if nobody aborts it.
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(1, ctx.timeoutMs))]);
-  if (signal.aborted) throw new DbFailure(classifyAbort(signal.reason, 'connect', 0));
+  const own = deadline(ctx.signal, ctx.timeoutMs);
+  const signal = own.signal;
+  if (signal.aborted) {
+    own.dispose();
+    throw new DbFailure(classifyAbort(signal.reason, 'connect', 0));
+  }
   if (!/^postgres(?:ql)?:\/\//i.test(db.url.trim())) {
     const message = 'database.url must be a postgres:// or postgresql:// URL';
     throw new DbFailure({ code: 'RP_ERR_CONFIG_INVALID', phase: 'connect', message });
@@ -111,6 +116,7 @@ export async function withSession<T>(ctx: ProbeContext, db: DatabaseConfig, use:
     };
     return await use(session);
   } finally {
+    own.dispose();
     signal.removeEventListener('abort', destroy);
     const left = ctx.timeoutMs - (performance.now() - begun);
     await closeQuietly(client, Math.max(0, Math.min(CLOSE_GRACE_MS, left)));
