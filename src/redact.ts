@@ -16,6 +16,7 @@ export function secretsOf(config: Config, env: Readonly<Record<string, string | 
   add(config.external.openai.apiKey);
   add(config.external.github.token);
   for (const dep of config.external.others) for (const value of Object.values(dep.headers)) add(value);
+  add(config.incidents.apiToken);
   const dbPassword = passwordOf(config.database.url);
   add(dbPassword);
   if (dbPassword) add(encodeURIComponent(dbPassword));

@@ -1,0 +1,307 @@
+/**
+ * The incident engine the daemon drives: `evaluate(report)` once per cycle, `tick()` for timers (it also arms its
+ * own timer on the injected clock). Each change is committed to the state file together with the notifications
+ * it queued before anything is sent or announced, so a crash never loses or invents a page.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Agent, type Dispatcher } from 'undici';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { DeliveryPump } from '../notify/delivery.js';
+import { Outbox } from '../notify/outbox.js';
+import { buildSinks } from '../notify/sinks.js';
+import type { Sink } from '../notify/types.js';
+import type { RunReport, Severity } from '../types.js';
+import { systemClock, type Clock } from './clock.js';
+import type { EscalationPolicy } from './escalation.js';
+import { IncidentEvents } from './events.js';
+import { groupByFamily } from './families.js';
+import { applyEvaluation, type Effect } from './lifecycle.js';
+import { fromConfig } from './maintenance.js';
+import { MaintenanceStore } from './maintenance-store.js';
+import { makeDeliveryHooks } from './manager-delivery.js';
+import { earliestDue, planPaging, type PagingContext } from './paging.js';
+import { needsPostmortem, renderPostmortem } from './postmortem.js';
+import { resolveIfVerified } from './recovery.js';
+import { cleanReport } from './report-input.js';
+import { pruneResolved, type IncidentState } from './state.js';
+import { StateStore, writeFileAtomic } from './store.js';
+import { DueTimer } from './timer.js';
+import type { Family, Incident, IncidentView, MaintenanceWindow } from './types.js';
+import { verifyFailures } from './verify.js';
+import { toView } from './view.js';
+
+export type { Clock } from './clock.js';
+export type { IncidentView } from './types.js';
+
+export interface IncidentManagerOptions {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  /** false → keep a read-only copy of the shared state: open nothing, send nothing */
+  isLeader?: () => boolean;
+  fetchDispatcher?: Dispatcher;
+}
+
+export interface IncidentMetrics {
+  openBySeverity: Record<Severity, number>;
+  notifications: { sink: string; outcome: string; count: number }[];
+  outboxDepth: number;
+}
+
+export class IncidentManager {
+  readonly events = new IncidentEvents();
+  readonly sinks: readonly Sink[];
+  private readonly clock: Clock;
+  private readonly isLeader: () => boolean;
+  private readonly policy: EscalationPolicy;
+  private readonly outbox = new Outbox(() => this.state.outbox);
+  private readonly pump: DeliveryPump;
+  private readonly timer: DueTimer;
+  private readonly maintenanceStore: MaintenanceStore;
+  private readonly ownAgent: Agent | null;
+  private readonly shutdown = new AbortController();
+  private chain: Promise<unknown> = Promise.resolve();
+  private apiWindows: MaintenanceWindow[] = [];
+  private wasLeader: boolean;
+  private closed = false;
+
+  private constructor(
+    private readonly options: IncidentManagerOptions,
+    private readonly store: StateStore,
+    private state: IncidentState,
+  ) {
+    const { config, log } = options;
+    this.clock = options.clock ?? systemClock;
+    this.isLeader = options.isLeader ?? (() => true);
+    this.wasLeader = this.isLeader();
+    this.policy = { levels: config.incidents.escalation.levels, after: config.incidents.escalation.after, route: config.incidents.escalation.route };
+    this.sinks = buildSinks(config.notify);
+    this.maintenanceStore = new MaintenanceStore(store.dir, log);
+    this.timer = new DueTimer(this.clock, () => void this.tick().catch((err: unknown) => log.error({ err }, 'incident timer failed')));
+    this.ownAgent = options.fetchDispatcher ? null : new Agent({ keepAliveTimeout: 10_000, connections: 8 });
+    const dispatcher = options.fetchDispatcher ?? this.ownAgent ?? undefined;
+    const hooks = makeDeliveryHooks({
+      canSend: () => !this.closed && this.isLeader(),
+      state: () => this.state,
+      outbox: this.outbox,
+      log,
+      now: () => this.clock.now(),
+      commit: () => this.commit(),
+      events: this.events,
+      paging: () => this.pagingContext(),
+      rescheduled: () => this.schedule(),
+      touched: (incident) => this.writePostmortems([incident]),
+      firstNotifyWithin: config.incidents.firstNotifyWithin,
+    });
+    const ctx = { log, dispatcher, now: () => this.clock.now(), signal: this.shutdown.signal };
+    this.pump = new DeliveryPump(new Map(this.sinks.map((s) => [s.id, s])), this.outbox, ctx, hooks);
+  }
+
+  static async open(options: IncidentManagerOptions): Promise<IncidentManager> {
+    const store = new StateStore(resolve(options.config.incidents.stateDir), options.log);
+    const leader = options.isLeader?.() ?? true;
+    const manager = new IncidentManager(options, store, (await store.load({ readOnly: !leader })).state);
+    manager.adopt();
+    manager.checkRoutes();
+    // a restart is a fair moment to try a down sink again; the attempt count keeps the backoff growing
+    for (const entry of manager.state.outbox) entry.nextAttemptAt = Math.min(entry.nextAttemptAt, manager.clock.now());
+    manager.apiWindows = await manager.maintenanceStore.load();
+    if (manager.wasLeader) {
+      await manager.commit();
+      await manager.writePostmortems(manager.state.incidents);
+      manager.pump.kick();
+      manager.schedule();
+    }
+    return manager;
+  }
+
+  get postmortemDir(): string {
+    return join(this.store.dir, 'postmortems');
+  }
+
+  get apiToken(): string {
+    return this.options.config.incidents.apiToken;
+  }
+
+  /** the engine's clock (the maintenance API resolves relative times with it) */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Configuration mistakes that are not fatal: escalation routes naming sinks that do not exist. */
+  private checkRoutes(): void {
+    const ids = new Set(this.sinks.map((s) => s.id));
+    for (const [level, names] of Object.entries(this.policy.route)) {
+      if (!this.policy.levels.includes(level)) this.options.log.warn({ level }, 'incidents.escalation.route names a level that is not in incidents.escalation.levels');
+      for (const name of names.filter((n) => !ids.has(n))) this.options.log.warn({ level, sink: name, sinks: [...ids] }, 'incidents.escalation.route names an unknown sink');
+    }
+  }
+
+  /** Queues for sinks no longer configured are dropped, with a log line each. */
+  private adopt(): void {
+    for (const entry of this.outbox.retain(new Set(this.sinks.map((s) => s.id)))) {
+      this.options.log.warn({ sink: entry.sink, eventId: entry.notification.eventId }, 'queued notification dropped: its sink is no longer configured');
+    }
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private commit(): Promise<void> {
+    return this.store.commit(() => JSON.stringify(this.state));
+  }
+
+  /** Followers re-read the shared files each cycle; a follower that becomes leader continues from them. */
+  private async leading(): Promise<boolean> {
+    if (this.closed) return false;
+    const leader = this.isLeader();
+    if (!leader || !this.wasLeader) {
+      const loaded = await this.store.load({ readOnly: !leader });
+      // a follower keeps its last good copy rather than showing nothing while the leader's file is unreadable
+      if (leader || loaded.problem === null) this.state = loaded.state;
+      this.adopt();
+    }
+    this.apiWindows = await this.maintenanceStore.load();
+    this.wasLeader = leader;
+    return leader;
+  }
+
+  private windows(): MaintenanceWindow[] {
+    return [...fromConfig(this.options.config.incidents.maintenance), ...this.apiWindows];
+  }
+
+  private pagingContext(): PagingContext {
+    const { incidents } = this.options.config;
+    const base = { state: this.state, outbox: this.outbox, sinks: this.sinks, policy: this.policy, windows: this.windows() };
+    return { ...base, now: this.clock.now(), updatesUrl: incidents.updatesUrl, verifyWindowMs: incidents.verifyWindow };
+  }
+
+  evaluate(report: RunReport): Promise<void> {
+    return this.serial(async () => {
+      if (!(await this.leading())) return;
+      const clean = cleanReport(report);
+      if (clean.dropped.length > 0) this.options.log.warn({ problems: clean.dropped }, 'report findings ignored: malformed');
+      const now = this.clock.now();
+      const { config } = this.options;
+      const env = { now, service: config.service, openAfter: config.incidents.openAfter, verifyWindowMs: config.incidents.verifyWindow, policy: this.policy };
+      const newId = (family: Family): string => this.newId(family, now);
+      await this.apply(applyEvaluation(this.state, groupByFamily(clean.findings), verifyFailures(clean.report), { ...env, newId }));
+    });
+  }
+
+  tick(): Promise<void> {
+    return this.serial(async () => {
+      if (!(await this.leading())) return;
+      const env = { now: this.clock.now(), verifyWindowMs: this.options.config.incidents.verifyWindow };
+      await this.apply(this.state.incidents.flatMap((i) => resolveIfVerified(i, env)));
+    });
+  }
+
+  private newId(family: Family, now: number): string {
+    this.state.incidentCounter += 1;
+    const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
+    return `INC-${day}-${String(this.state.incidentCounter).padStart(4, '0')}-${family}`;
+  }
+
+  /** Queue → commit → post-mortems → announce → deliver. Nothing leaves the process before the commit. */
+  private async apply(effects: Effect[]): Promise<void> {
+    const ctx = this.pagingContext();
+    const plan = planPaging(ctx, effects);
+    const pruned = pruneResolved(this.state, ctx.now, this.options.config.incidents.keepResolved);
+    for (const id of pruned) this.pump.forget(id);
+    const queued = this.outbox.pendingCommit();
+    if (plan.touched.size > 0 || pruned.length > 0 || queued.length > 0) await this.commit();
+    this.outbox.committed(queued);
+    await this.writePostmortems([...plan.touched]);
+    const now = this.clock.now();
+    const levels = this.policy.levels;
+    for (const effect of effects) if (effect.type === 'event') this.events.emit(effect.name, toView(effect.incident, levels, now));
+    for (const e of plan.escalations) this.events.emit('escalated', toView(e.incident, levels, now), { level: e.level, to: e.to });
+    this.pump.kick();
+    this.schedule();
+  }
+
+  private async writePostmortems(incidents: readonly Incident[]): Promise<void> {
+    const due = incidents.filter(needsPostmortem);
+    if (due.length > 0) await mkdir(this.postmortemDir, { recursive: true });
+    for (const incident of due) {
+      const markdown = renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now());
+      await writeFileAtomic(this.postmortemDir, `${incident.id}.md`, markdown).catch((err: unknown) =>
+        this.options.log.error({ err, incident: incident.id }, 'post-mortem file could not be written'),
+      );
+    }
+  }
+
+  private schedule(): void {
+    if (this.closed || !this.wasLeader) return this.timer.disarm();
+    this.timer.arm(earliestDue(this.pagingContext(), this.pump.nextDue()));
+  }
+
+  list(): IncidentView[] {
+    const now = this.clock.now();
+    const open = (i: Incident): number => Number(i.status !== 'RESOLVED');
+    return [...this.state.incidents].sort((a, b) => open(b) - open(a) || b.openedAt - a.openedAt).map((i) => toView(i, this.policy.levels, now));
+  }
+
+  get(id: string): IncidentView | undefined {
+    const incident = this.state.incidents.find((i) => i.id === id);
+    return incident ? toView(incident, this.policy.levels, this.clock.now()) : undefined;
+  }
+
+  postmortem(id: string): string | undefined {
+    const incident = this.state.incidents.find((i) => i.id === id);
+    return incident && needsPostmortem(incident) ? renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now()) : undefined;
+  }
+
+  maintenanceWindows(): { start: string; end: string; reason: string }[] {
+    const now = this.clock.now();
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    return this.windows()
+      .filter((w) => w.end > now)
+      .map((w) => ({ start: iso(w.start), end: iso(w.end), reason: w.reason }));
+  }
+
+  /** Adds a window (any replica may; it goes to the shared maintenance file). Resolves once it is durable. */
+  setMaintenance(window: { start: Date; end: Date; reason: string }): Promise<void> {
+    const start = window.start.getTime();
+    const end = window.end.getTime();
+    if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) {
+      this.options.log.error({ code: 'RP_ERR_API_REQUEST' }, 'maintenance window ignored: end must be after start');
+      return Promise.resolve();
+    }
+    return this.serial(async () => {
+      this.apiWindows = await this.maintenanceStore.add({ start, end, reason: window.reason }, this.clock.now());
+      this.options.log.info({ start: window.start.toISOString(), end: window.end.toISOString(), reason: window.reason }, 'maintenance window set: incidents are recorded, not paged');
+      this.schedule();
+    });
+  }
+
+  metrics(): IncidentMetrics {
+    const openBySeverity: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
+    for (const i of this.state.incidents) if (i.status !== 'RESOLVED') openBySeverity[i.severity] += 1;
+    return { openBySeverity, notifications: this.pump.counters(), outboxDepth: this.outbox.depth() };
+  }
+
+  /** Resolves when the work that can run now has run (tests, orderly shutdown). */
+  async idle(): Promise<void> {
+    await this.chain;
+    await this.pump.idle();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.timer.disarm();
+    this.shutdown.abort();
+    await this.chain;
+    await this.pump.idle();
+    // retry counters and failure notes are otherwise only written with the next change
+    if (this.wasLeader) await this.commit().catch((err: unknown) => this.options.log.error({ err }, 'incident state not written at shutdown'));
+    if (this.ownAgent) await this.ownAgent.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,100 @@
+/** The persisted document: everything needed to continue after a restart, validated on load. */
+import { z } from 'zod';
+import type { OutboxEntry } from '../notify/types.js';
+import type { Severity } from '../types.js';
+import type { Incident } from './types.js';
+
+export const STATE_VERSION = 1;
+
+export interface PendingStreak {
+  count: number;
+  firstAt: number;
+  severity: Severity;
+}
+
+export interface IncidentState {
+  version: number;
+  /** last incident number handed out; ids are never reused */
+  incidentCounter: number;
+  /** last notification sequence handed out */
+  sequence: number;
+  /** consecutive bad evaluations per `service|family` that have not opened an incident yet */
+  pending: Record<string, PendingStreak>;
+  incidents: Incident[];
+  outbox: OutboxEntry[];
+}
+
+export function emptyState(): IncidentState {
+  return { version: STATE_VERSION, incidentCounter: 0, sequence: 0, pending: {}, incidents: [], outbox: [] };
+}
+
+const severity = z.enum(['P0', 'P1', 'P2', 'P3']);
+const status = z.enum(['INVESTIGATING', 'IDENTIFIED', 'MONITORING', 'RESOLVED']);
+const family = z.enum(['availability', 'errors', 'latency', 'other']);
+const num = z.number().finite();
+const finding = z.object({ cause: z.string(), severity, summary: z.string(), evidence: z.array(z.string()), runbook: z.string(), actions: z.array(z.string()) });
+const timelineEvent = z
+  .object({ at: z.string(), kind: z.string(), message: z.string(), status: status.optional(), severity: severity.optional(), eventId: z.string().optional(), sink: z.string().optional() })
+  .passthrough();
+
+const incident = z
+  .object({
+    id: z.string().min(1),
+    service: z.string(),
+    family,
+    status,
+    severity,
+    startedAt: num,
+    openedAt: num,
+    severitySince: num,
+    identifiedAt: num.nullable(),
+    monitoringAt: num.nullable(),
+    resolvedAt: num.nullable(),
+    healthySince: num.nullable(),
+    lastBadAt: num,
+    findings: z.array(finding),
+    impact: z.string(),
+    paged: z.boolean(),
+    inMaintenance: z.boolean(),
+    escalation: z.object({ level: z.number().int().min(0), nextAt: num.nullable() }),
+    flaps: z.number().int().min(0),
+    notifySeq: z.number().int().min(0),
+    timeline: z.array(timelineEvent),
+  })
+  .passthrough();
+
+const notification = z
+  .object({ eventId: z.string(), sequence: z.number().int(), kind: z.enum(['open', 'update', 'escalate', 'resolve']), incidentId: z.string(), severity, findings: z.array(finding) })
+  .passthrough();
+
+const outboxEntry = z.object({ id: z.string(), sink: z.string(), notification, attempts: z.number().int().min(0), nextAttemptAt: num, lastError: z.string().nullable() });
+
+export const stateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  incidentCounter: z.number().int().min(0),
+  sequence: z.number().int().min(0),
+  pending: z.record(z.object({ count: z.number().int().min(0), firstAt: num, severity })),
+  incidents: z.array(incident),
+  outbox: z.array(outboxEntry),
+});
+
+/**
+ * Validates a parsed document and returns it as it was read (not zod's rebuilt copy), so a queued notification
+ * keeps its exact bytes across restarts. The cast is sound: the schema checks every field the code reads.
+ */
+export function parseState(document: unknown): { ok: true; state: IncidentState } | { ok: false; problem: string } {
+  const parsed = stateSchema.safeParse(document);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, problem: `${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, state: document as IncidentState };
+}
+
+/** Drops resolved incidents older than `keepMs` whose messages are all delivered; returns their ids. */
+export function pruneResolved(state: IncidentState, now: number, keepMs: number): string[] {
+  const queued = new Set(state.outbox.map((e) => e.notification.incidentId));
+  const gone = state.incidents.filter((i) => i.resolvedAt !== null && now - i.resolvedAt > keepMs && !queued.has(i.id)).map((i) => i.id);
+  if (gone.length > 0) state.incidents = state.incidents.filter((i) => !gone.includes(i.id));
+  return gone;
+}

@@ -1,0 +1,68 @@
+/** What travels through the outbox to the sinks. A Notification is rendered once, persisted, and never re-rendered. */
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../log.js';
+import type { Family, IncidentStatus } from '../incidents/types.js';
+import type { Finding, Severity } from '../types.js';
+
+export type NotificationKind = 'open' | 'update' | 'escalate' | 'resolve';
+
+export interface Notification {
+  /** `<incident id>.<n>`: unique and stable, the receiver's idempotency key */
+  eventId: string;
+  /** strictly increasing over everything queued; a sink that takes every message sees no gaps, so it can spot a loss */
+  sequence: number;
+  kind: NotificationKind;
+  template: 'INCIDENT' | 'INCIDENT RESOLVED';
+  incidentId: string;
+  service: string;
+  family: Family;
+  status: IncidentStatus;
+  severity: Severity;
+  /** set when this update raised the severity (Alertmanager must end the alert under the old label) */
+  previousSeverity: Severity | null;
+  title: string;
+  /** the runbook template, filled in, followed by the findings and their runbook actions */
+  text: string;
+  /** the template's fields in the runbook's order (Status, Severity, Service, …) */
+  fields: Record<string, string>;
+  findings: Finding[];
+  escalation: { level: number; to: string } | null;
+  startedAt: string;
+  resolvedAt: string | null;
+  createdAt: string;
+  url: string;
+  maintenance: boolean;
+}
+
+export interface OutboxEntry {
+  /** `<eventId>@<sink>` */
+  id: string;
+  sink: string;
+  notification: Notification;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+}
+
+export type DeliveryResult =
+  | { ok: true; status: number | null }
+  | { ok: false; retryable: boolean; status: number | null; error: string; retryAfterMs: number | null };
+
+export interface SinkContext {
+  log: Logger;
+  dispatcher: Dispatcher | undefined;
+  now: () => number;
+  /** aborted when the manager closes, so shutdown does not wait out a slow sink */
+  signal: AbortSignal;
+}
+
+export interface Sink {
+  /** bounded label value: the configured name, else the type */
+  readonly id: string;
+  readonly type: 'log' | 'webhook' | 'slack' | 'pagerduty' | 'alertmanager';
+  readonly minSeverity: Severity;
+  readonly retry: { initial: number; max: number; jitter: number };
+  deliver(notification: Notification, ctx: SinkContext): Promise<DeliveryResult>;
+  /** re-assert a still-firing incident (Alertmanager forgets alerts after its resolve_timeout) */
+  readonly resendEvery?: number;
+}
