@@ -1,11 +1,10 @@
 /** The one probe signature. A probe returns an outcome; a failed probe is a result, not an exception. */
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
-import type { ErrorInfo } from '../src/errors.js';
-import type { Finding, LatencySummary, MetricRecord, MetricSample, ProbeStatus } from '../src/types.js';
+import type { MetricRecord, MetricSample, ProbeResult } from '../src/types.js';
+import type { HttpResources } from './http/dispatcher.js';
 
 export type { MetricSample };
-import type { HttpResources } from './http/dispatcher.js';
 
 export interface ProbeSpec<P = unknown> {
   /** unique within a run; becomes the `probe` metric label, so keep it bounded */
@@ -16,17 +15,8 @@ export interface ProbeSpec<P = unknown> {
   timeoutMs?: number;
 }
 
-export interface ProbeOutcome {
-  status: ProbeStatus;
-  metrics?: MetricRecord;
-  error?: ErrorInfo;
-  reason?: string;
-  findings?: Finding[];
-  details?: MetricRecord;
-  latency?: LatencySummary;
-  /** kind-specific gauges for /metrics (e.g. probe_db_up); the daemon adds the `probe` label. Labels must stay bounded. */
-  series?: MetricSample[];
-}
+/** What a probe returns: a result without the parts the runner owns (name, kind, timing). */
+export type ProbeOutcome = Omit<ProbeResult, 'name' | 'kind' | 'durationMs' | 'metrics'> & { metrics?: MetricRecord };
 
 export interface ProgressEvent {
   done: number;
