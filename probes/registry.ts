@@ -2,6 +2,7 @@
 import { externalProbe } from './external.js';
 import { httpProbe } from './http.js';
 import { kubernetesProbe } from './kubernetes.js';
+import { loadProbe } from './load.js';
 import { postgresProbe } from './postgres.js';
 import { prometheusProbe } from './prometheus.js';
 import type { ProbeKind } from './types.js';
@@ -12,4 +13,5 @@ export const PROBE_KINDS: ReadonlyMap<string, ProbeKind> = new Map<string, Probe
   ['prometheus', prometheusProbe as ProbeKind],
   ['postgres', postgresProbe as ProbeKind],
   ['kubernetes', kubernetesProbe as ProbeKind],
+  ['load', loadProbe as ProbeKind],
 ]);

@@ -2,6 +2,8 @@
 import type { Config } from './config/schema.js';
 import type { EndpointConfig } from './config/sections/http.js';
 import { UsageError } from './errors.js';
+import { parseThreshold } from './thresholds.js';
+import { checkLoadGuardrails, loadParamsFromConfig, suggestedLoadTimeoutMs } from '../probes/load.js';
 import type { ProbeSpec } from '../probes/types.js';
 
 export const SCENARIOS = {
@@ -16,6 +18,12 @@ export const SCENARIOS = {
 } as const;
 
 export type ScenarioName = keyof typeof SCENARIOS;
+
+/** Gates a scenario carries unless --threshold or load.thresholds say otherwise: the runbook's numbers. */
+const SCENARIO_THRESHOLDS: Partial<Record<ScenarioName, string[]>> = {
+  verify: ['error_rate<0.01', 'p(95)<300'],
+  smoke: ['p(95)<500', 'error_rate<0.01'],
+};
 
 export interface LoadOverrides {
   connections?: number;
@@ -55,27 +63,22 @@ function healthOnly(config: Config): EndpointConfig[] {
   return [health ?? endpointsOf(config)[0]!];
 }
 
-function loadSpec(config: Config, overrides: LoadOverrides, defaults: LoadOverrides, timeoutMs: number | undefined): ProbeSpec {
-  const endpoint = endpointsOf(config).find((e) => e.name === config.load.endpoint);
-  if (!endpoint) {
-    throw new UsageError('RP_ERR_CONFIG_INVALID', `load.endpoint: no endpoint named "${config.load.endpoint}" (have: ${config.endpoints.map((e) => e.name).join(', ')})`);
-  }
-  const durationMs = overrides.durationMs ?? (overrides.amount === undefined ? config.load.duration ?? defaults.durationMs : undefined);
-  const amount = overrides.amount ?? (durationMs === undefined ? config.load.amount ?? defaults.amount ?? 100 : undefined);
-  const params = {
-    target: config.target,
-    requests: [{ path: endpoint.path, method: endpoint.method, headers: { ...endpoint.headers }, ...(typeof endpoint.body === 'string' ? { body: endpoint.body } : endpoint.body ? { body: JSON.stringify(endpoint.body) } : {}) }],
-    connections: overrides.connections ?? defaults.connections ?? config.load.connections,
-    ...(amount !== undefined ? { amount } : {}),
-    ...(durationMs !== undefined ? { durationMs } : {}),
-    ...((overrides.rate ?? config.load.rate) !== undefined ? { rate: overrides.rate ?? config.load.rate } : {}),
-    timeoutMs: config.load.timeout,
-    abortOnErrorRate: config.load.abortOnErrorRate,
-    abortMinSamples: config.load.abortMinSamples,
-  };
-  // A load run is allowed as long as it takes plus its request timeout; an explicit --timeout still wins.
-  const budget = timeoutMs ?? (durationMs ?? 60_000) + config.load.timeout + 5_000;
-  return { name: 'load', kind: 'load', params, timeoutMs: budget };
+/**
+ * The load probe for a scenario: config and command line decide, the scenario only picks a size when nobody did
+ * (smoke runs 50 requests, verify 100). Guardrails are checked here so a bad request exits 2 before any traffic.
+ */
+function loadSpec(config: Config, cli: LoadOverrides, defaultAmount: number | undefined, timeoutMs: number | undefined, thresholds: readonly string[]): ProbeSpec {
+  const sized = cli.amount ?? cli.durationMs ?? config.load.amount ?? config.load.duration;
+  const overrides = { ...cli, thresholds, ...(sized === undefined && defaultAmount !== undefined ? { amount: defaultAmount } : {}) };
+  const params = loadParamsFromConfig(config, overrides);
+  checkLoadGuardrails(
+    { connections: params.connections, rate: params.rate, durationMs: params.durationMs, amount: params.amount },
+    config.load.caps,
+    new URL(params.target),
+    config.load.allowedHosts,
+    config.target,
+  );
+  return { name: 'load', kind: 'load', params, timeoutMs: timeoutMs ?? suggestedLoadTimeoutMs(params) };
 }
 
 const db = (check: 'connect' | 'long-queries' | 'statements' | 'pool'): ProbeSpec => ({ name: `db-${check}`, kind: 'postgres', params: { check } });
@@ -93,8 +96,12 @@ export function planScenario(name: string, config: Config, options: ScenarioOpti
   }
   const load = options.load ?? {};
   const all = endpointsOf(config);
+  const chosen = options.thresholds?.length ? [...options.thresholds] : config.load.thresholds.length ? [...config.load.thresholds] : null;
+  const thresholds: string[] = chosen ?? SCENARIO_THRESHOLDS[name] ?? [];
+  // A malformed threshold is a usage error now, not a failed run later.
+  for (const expr of thresholds) parseThreshold(expr);
+  const loadFor = (defaultAmount?: number): ProbeSpec => loadSpec(config, load, defaultAmount, options.timeoutMs, thresholds);
   let specs: ProbeSpec[];
-  let thresholds: string[] = [];
   switch (name) {
     case 'assess':
       specs = [...healthOnly(config).map((e) => httpSpec(config, e)), k8s('pods', 'endpoints')];
@@ -106,24 +113,22 @@ export function planScenario(name: string, config: Config, options: ScenarioOpti
       specs = [...all.map((e) => httpSpec(config, e, Math.max(e.samples, 10))), k8s('logs', 'events'), db('long-queries'), ...external(config), prometheus];
       break;
     case 'latency':
-      specs = [loadSpec(config, load, {}, options.timeoutMs), db('statements'), db('pool'), k8s('metrics')];
+      specs = [loadFor(), db('statements'), db('pool'), k8s('metrics')];
       break;
     case 'endpoint':
       specs = all.filter((e) => e !== healthOnly(config)[0]).map((e) => httpSpec(config, e, Math.max(e.samples, 3)));
       if (specs.length === 0) specs = all.map((e) => httpSpec(config, e, Math.max(e.samples, 3)));
       break;
     case 'verify':
-      specs = [...all.map((e) => httpSpec(config, e, Math.max(e.samples, 5))), loadSpec(config, load, { amount: 100, connections: 10 }, options.timeoutMs), k8s('pods', 'endpoints')];
-      thresholds = ['error_rate<0.01', 'p(95)<300'];
+      specs = [...all.map((e) => httpSpec(config, e, Math.max(e.samples, 5))), loadFor(100), k8s('pods', 'endpoints')];
       break;
     case 'smoke':
-      specs = [...all.map((e) => httpSpec(config, e)), loadSpec(config, load, { amount: 50, connections: 5 }, options.timeoutMs)];
-      thresholds = ['p(95)<500', 'error_rate<0.01'];
+      specs = [...all.map((e) => httpSpec(config, e)), loadFor(50)];
       break;
     case 'full':
       specs = [
         ...all.map((e) => httpSpec(config, e, Math.max(e.samples, 10))),
-        loadSpec(config, load, {}, options.timeoutMs),
+        loadFor(),
         k8s('pods', 'endpoints', 'events', 'logs', 'metrics'),
         db('connect'), db('long-queries'), db('statements'), db('pool'),
         ...external(config),
@@ -132,7 +137,5 @@ export function planScenario(name: string, config: Config, options: ScenarioOpti
       break;
   }
   if (options.timeoutMs !== undefined) specs = specs.map((s) => ({ ...s, timeoutMs: options.timeoutMs }));
-  if (options.thresholds?.length) thresholds = [...options.thresholds];
-  else if (config.load.thresholds.length) thresholds = [...config.load.thresholds];
   return { name, specs, thresholds };
 }

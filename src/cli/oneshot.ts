@@ -1,9 +1,8 @@
 /** `probe --scenario NAME`: run once, report, and return the gate's exit code. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config/load.js';
-import { UsageError } from '../errors.js';
 import { redactDeep } from '../redact.js';
-import { compareBaseline } from '../report/baseline.js';
+import { compareBaseline, readBaselineFile } from '../report/baseline.js';
 import { COLOR, PLAIN, formatHuman } from '../report/human.js';
 import { toJUnitXml } from '../report/junit.js';
 import { toMarkdownSummary } from '../report/summary.js';
@@ -23,20 +22,6 @@ export interface Io {
   onReload?: (listener: () => void) => () => void;
 }
 
-async function readBaseline(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError('RP_ERR_USAGE', `--baseline: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new UsageError('RP_ERR_USAGE', `--baseline: ${file} is not a JSON document (expected an earlier probe --json result)`);
-  }
-}
-
 export async function runOnce(args: CliArgs, io: Io): Promise<number> {
   const { config } = await loadConfig({ file: args.config, env: io.env, overrides: args.target ? { target: args.target } : {} });
   const load = {
@@ -46,7 +31,7 @@ export async function runOnce(args: CliArgs, io: Io): Promise<number> {
     ...(args.rate !== undefined ? { rate: args.rate } : {}),
   };
   const plan = planScenario(args.scenario ?? '', config, { load, thresholds: args.thresholds, ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) });
-  const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
+  const baseline = args.baseline ? await readBaselineFile(args.baseline) : undefined;
   const bar = progressBar(io.stderr, !args.json);
   const env = probeEnvironment(config, { ...(args.logLevel ? { logLevel: args.logLevel } : {}), signal: io.signal, progress: bar.update });
   let report: RunReport;

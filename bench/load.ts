@@ -1,0 +1,140 @@
+/**
+ * Load bench: one local target (a child process), raw autocannon, our load probe and wrk side by side, against
+ * injected delays of 0, 20 and 200 ms, closed-loop and at a fixed rate. Prints a Markdown table.
+ * Targets: our req/s ≥ 0.95 × raw autocannon's; our p50/p95 within 2 % of the injected delay plus the no-delay
+ * baseline. Loopback only; under two minutes. Run: `node dist/bench/load.js`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { cpus, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { ours, rawAutocannon, wrk, type Figures, type RunSpec } from './load-generators.js';
+
+const CONNECTIONS = 10;
+const CLOSED_MS = 3_000;
+const ROUNDS = 2;
+const RATE_MS = 3_000;
+/** about half of what 10 connections can carry at each delay, so the fixed-rate runs are not saturated */
+const RATE_FOR_DELAY: Record<number, number> = { 0: 1_000, 20: 200, 200: 25 };
+
+interface Row extends Figures {
+  delay: number;
+  load: string;
+  generator: string;
+  server: { p50Ms: number; p95Ms: number };
+}
+
+async function startTarget(): Promise<{ child: ChildProcess; origin: string }> {
+  const child = fork(new URL('./load-target.js', import.meta.url), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { child, origin: `http://127.0.0.1:${chunk.toString().trim()}` };
+}
+
+async function serverStats(origin: string): Promise<{ p50Ms: number; p95Ms: number }> {
+  const response = await fetch(`${origin}/stats`);
+  return (await response.json()) as { p50Ms: number; p95Ms: number };
+}
+
+const f = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined ? '—' : v.toFixed(digits));
+
+/** within 2 % of the injected delay, over what the server itself held the request plus the no-delay baseline */
+function accuracy(measured: number | null, server: number, baseline: number, delay: number): string {
+  if (measured === null) return '—';
+  const excess = measured - server - baseline;
+  const ok = delay === 0 ? true : Math.abs(excess) <= 0.02 * delay;
+  return `${excess >= 0 ? '+' : ''}${excess.toFixed(2)} ${ok ? '✓' : '✗'}`;
+}
+
+function table(rows: Row[], baseline: number): string {
+  const acRps = new Map(rows.filter((r) => r.generator === 'autocannon').map((r) => [`${r.delay}/${r.load}`, r.rps]));
+  const lines = [
+    '| delay | load | generator | req/s | × autocannon | p50 ms | p95 ms | server hold p50/p95 ms | p50 − (hold + base) | p95 − (hold + base) | notes |',
+    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of rows) {
+    const ac = acRps.get(`${r.delay}/${r.load}`);
+    // throughput is only comparable closed-loop; at a fixed rate every generator is asked for the same rate
+    const ratio = ac && r.generator !== 'autocannon' && r.load === 'closed' ? `${(r.rps / ac).toFixed(3)}` : '';
+    const mine = r.generator.startsWith('radar-probe');
+    lines.push(
+      `| ${r.delay} ms | ${r.load} | ${r.generator} | ${r.rps.toFixed(0)} | ${ratio} | ${f(r.p50Ms)} | ${f(r.p95Ms)} | ${f(r.server.p50Ms)} / ${f(r.server.p95Ms)} | ` +
+        `${mine ? accuracy(r.p50Ms, r.server.p50Ms, baseline, r.delay) : ''} | ${mine ? accuracy(r.p95Ms, r.server.p95Ms, baseline, r.delay) : ''} | ${r.note ?? ''} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Other processes on a small machine only ever slow a run down, so each figure is the best of interleaved rounds. */
+function better(a: Row, b: Row): Row {
+  if (a.load === 'closed') return b.rps > a.rps ? b : a;
+  return (b.p95Ms ?? b.p50Ms ?? Infinity) < (a.p95Ms ?? a.p50Ms ?? Infinity) ? b : a;
+}
+
+interface Entry {
+  delay: number;
+  load: string;
+  generator: string;
+  go: (spec: RunSpec) => Promise<Figures | null>;
+  spec: RunSpec;
+}
+
+function entries(origin: string): Entry[][] {
+  return [0, 20, 200].map((delay) => {
+    const closed: RunSpec = { origin, path: `/delay/${delay}`, connections: CONNECTIONS, durationMs: CLOSED_MS };
+    const rated: RunSpec = { ...closed, durationMs: RATE_MS, rate: RATE_FOR_DELAY[delay]! };
+    const rate = `rate ${rated.rate}/s`;
+    return [
+      { delay, load: 'closed', generator: 'autocannon', go: rawAutocannon, spec: closed },
+      { delay, load: 'closed', generator: 'radar-probe', go: (s: RunSpec) => ours(s), spec: closed },
+      ...(delay === 0 ? [{ delay, load: 'closed', generator: 'radar-probe (worker)', go: (s: RunSpec) => ours(s, true), spec: closed }] : []),
+      { delay, load: 'closed', generator: 'wrk', go: wrk, spec: closed },
+      { delay, load: rate, generator: 'autocannon', go: rawAutocannon, spec: rated },
+      { delay, load: rate, generator: 'radar-probe', go: (s: RunSpec) => ours(s), spec: rated },
+    ];
+  });
+}
+
+export async function main(): Promise<void> {
+  const { child, origin } = await startTarget();
+  const best = new Map<Entry, Row>();
+  const loadBefore = loadavg()[0]!;
+  try {
+    // warm up the target and both JS generators so the first measured run is not the JIT's
+    await ours({ origin, path: '/delay/0', connections: CONNECTIONS, durationMs: 500 });
+    await rawAutocannon({ origin, path: '/delay/0', connections: CONNECTIONS, durationMs: 500 });
+    for (const group of entries(origin)) {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const entry of group) {
+          await serverStats(origin);
+          const figures = await entry.go(entry.spec);
+          const server = await serverStats(origin);
+          if (!figures) continue;
+          const row: Row = { ...figures, delay: entry.delay, load: entry.load, generator: entry.generator, server };
+          const kept = best.get(entry);
+          best.set(entry, kept ? better(kept, row) : row);
+          process.stderr.write(`  ${entry.delay} ms ${entry.load} ${entry.generator}: ${figures.rps.toFixed(0)} req/s p50 ${f(figures.p50Ms)} p95 ${f(figures.p95Ms)}\n`);
+        }
+      }
+    }
+  } finally {
+    child.kill();
+  }
+  const rows = [...best.values()];
+  // the no-delay baseline: what a request costs beyond the server's hold (client, parser, loopback), from the
+  // median of the light fixed-rate run at 0 ms
+  const light = rows.find((r) => r.delay === 0 && r.load.startsWith('rate') && r.generator === 'radar-probe');
+  const baseline = (light?.p50Ms ?? 0) - (light?.server.p50Ms ?? 0);
+  const load = `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`;
+  process.stdout.write(
+    `${table(rows, baseline)}\n\nno-delay baseline (client + loopback): ${baseline.toFixed(3)} ms; ✓ = within 2 % of the injected delay; ` +
+      `best of ${ROUNDS} interleaved rounds; ${CONNECTIONS} connections; closed runs ${CLOSED_MS / 1000} s, rate runs ${RATE_MS / 1000} s; ` +
+      `node ${process.version}; ${cpus().length} CPUs, 1-minute load average ${load}${rows.some((r) => r.generator === 'wrk') ? '' : '; wrk is not installed'}\n`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

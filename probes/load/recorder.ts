@@ -1,0 +1,154 @@
+/**
+ * Counts every outcome of a load run and keeps latencies in a fixed-size HDR histogram (microseconds, 3 significant
+ * digits: ±0.1 %), so memory does not grow with the length of the run.
+ */
+import { build, type Histogram } from 'hdr-histogram-js';
+import { STANDARD_PERCENTILES } from '../../src/thresholds.js';
+import type { LatencySummary, MetricRecord } from '../../src/types.js';
+
+/** 1 µs .. 1 h; anything slower is clamped to the top (a fixed-rate run's latency can exceed the timeout). */
+const HIGHEST_US = 3_600_000_000;
+
+export const COUNTED_AS = {
+  requests: 'completed attempts: responses of any status + transport errors + timeouts (in-flight requests cut off by a stop are not counted)',
+  errors: 'responses with a status outside 200-399, transport errors (refused, reset, ...) and timeouts',
+  errorRate: 'errors / requests',
+  latency:
+    'every response of any status, and every timeout at the time it was given up; transport errors have no latency and are left out; ' +
+    'closed-loop runs where each connection sends two or more requests leave out the first response on each connection ' +
+    '(connection setup and the generator warming up; counted in warmupExcluded); fixed-rate runs send one unmeasured ' +
+    'warm-up request before the schedule starts (its outcome is warmupRequest)',
+  rps: 'requests / seconds from the first send to the last completion',
+} as const;
+
+export class LoadRecorder {
+  private readonly histogram: Histogram = build({
+    bitBucketSize: 32,
+    autoResize: false,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: 3,
+  });
+  requests = 0;
+  errors = 0;
+  timeouts = 0;
+  transportErrors = 0;
+  httpErrors = 0;
+  non2xx = 0;
+  warmupExcluded = 0;
+  private readonly statusCounts = new Map<number, number>();
+  private readonly errorKinds = new Map<string, number>();
+  private startedAt = performance.now();
+  lastCompletionAt = this.startedAt;
+  /** called after every counted outcome (the engine's abort guard) */
+  onOutcome: (() => void) | undefined;
+
+  /** the measured run starts now (after a warm-up): rps and elapsed time count from here */
+  markStart(): void {
+    this.startedAt = performance.now();
+    this.lastCompletionAt = this.startedAt;
+  }
+
+  private recordLatency(ms: number): void {
+    const us = Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000)));
+    this.histogram.recordValue(us);
+  }
+
+  private completed(): void {
+    this.requests++;
+    this.lastCompletionAt = performance.now();
+  }
+
+  /** a response counted like any other, but whose latency is left out of the percentiles (see COUNTED_AS.latency) */
+  response(status: number, latencyMs: number, warmup = false): void {
+    this.completed();
+    if (warmup) this.warmupExcluded++;
+    else this.recordLatency(latencyMs);
+    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+    if (status < 200 || status > 299) this.non2xx++;
+    if (status < 200 || status > 399) {
+      this.httpErrors++;
+      this.errors++;
+    }
+    this.onOutcome?.();
+  }
+
+  timeout(latencyMs: number): void {
+    this.completed();
+    this.recordLatency(latencyMs);
+    this.timeouts++;
+    this.errors++;
+    this.onOutcome?.();
+  }
+
+  transportError(code: string): void {
+    this.completed();
+    this.transportErrors++;
+    this.errors++;
+    // bounded: error codes are a small set (ECONNREFUSED, ECONNRESET, ...), anything else folds into "other"
+    const key = /^[A-Z_]{3,32}$/.test(code) && (this.errorKinds.size < 16 || this.errorKinds.has(code)) ? code : 'other';
+    this.errorKinds.set(key, (this.errorKinds.get(key) ?? 0) + 1);
+    this.onOutcome?.();
+  }
+
+  get errorRate(): number {
+    return this.requests === 0 ? 0 : this.errors / this.requests;
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  /** The latency block; `extra` adds run facts (mode, abort state) the recorder does not know. */
+  summary(percentiles: readonly number[], extra: MetricRecord = {}): LatencySummary {
+    const h = this.histogram;
+    const has = h.totalCount > 0;
+    const ms = (us: number): number => Math.round(us) / 1000;
+    // percentiles report a bucket's upper edge; never above the exact maximum
+    const at = (p: number): number | null => (has ? ms(Math.min(h.getValueAtPercentile(p), h.maxValue)) : null);
+    const percentilesMs: MetricRecord = {};
+    for (const p of new Set([...STANDARD_PERCENTILES, ...percentiles])) percentilesMs[String(p)] = at(p);
+    const spanMs = this.lastCompletionAt - this.startedAt;
+    return {
+      requests: this.requests,
+      errors: this.errors,
+      timeouts: this.timeouts,
+      errorRate: round(this.errorRate, 6),
+      rps: spanMs > 0 ? round((this.requests * 1000) / spanMs, 2) : 0,
+      p50Ms: at(50),
+      p90Ms: at(90),
+      p95Ms: at(95),
+      p99Ms: at(99),
+      maxMs: has ? ms(h.maxValue) : null,
+      minMs: has ? ms(h.minNonZeroValue) : null,
+      avgMs: has ? round(h.mean / 1000, 3) : null,
+      stdevMs: has ? round(h.stdDeviation / 1000, 3) : null,
+      percentilesMs,
+      latencySamples: h.totalCount,
+      warmupExcluded: this.warmupExcluded,
+      non2xx: this.non2xx,
+      httpErrors: this.httpErrors,
+      transportErrors: this.transportErrors,
+      statusCounts: Object.fromEntries([...this.statusCounts].map(([code, n]) => [String(code), n])),
+      transportErrorCodes: Object.fromEntries(this.errorKinds),
+      elapsedMs: round(this.elapsedMs(), 1),
+      countedAs: { ...COUNTED_AS },
+      ...extra,
+    };
+  }
+
+  close(): void {
+    this.histogram.destroy();
+  }
+}
+
+/** the stable code of a transport error (ECONNREFUSED, UND_ERR_SOCKET, ...), or "other" */
+export function errorCodeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'other';
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

@@ -1,0 +1,80 @@
+/** Shapes shared by the load probe, its engine and the worker that may host the engine. */
+import type { LatencySummary } from '../../src/types.js';
+
+export interface LoadRequest {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadProbeParams {
+  /** origin (and optional base path) of the API; request paths resolve against it */
+  target: string;
+  /** sent round-robin; at least one */
+  requests: LoadRequest[];
+  connections: number;
+  /** total requests; when neither amount nor durationMs is set the run is `ab -n 100` */
+  amount?: number;
+  durationMs?: number;
+  /** fixed arrival rate in requests per second; latency is then measured from each request's intended send time */
+  rate?: number;
+  /** per-request timeout */
+  timeoutMs: number;
+  /** stop early when, after abortMinSamples requests, the error rate exceeds this (0..1) */
+  abortOnErrorRate: number;
+  abortMinSamples: number;
+  /** thresholds (k6 grammar); the ones marked `:abortOnFail` stop the run as soon as they fail mid-run */
+  thresholds?: string[];
+  /** extra percentiles to keep in `latency.percentilesMs` (e.g. 99.9 for `p(99.9)<...`); see percentilesNeeded() */
+  percentiles?: number[];
+  /** run the load generator in a worker thread so the caller's event loop stays responsive */
+  offThread?: boolean;
+}
+
+/** What the engine needs, fully resolved (no defaults left to guess). */
+export interface LoadPlan {
+  origin: string;
+  requests: ResolvedRequest[];
+  connections: number;
+  amount: number | null;
+  durationMs: number | null;
+  rate: number | null;
+  timeoutMs: number;
+  abortOnErrorRate: number;
+  abortMinSamples: number;
+  abortThresholds: string[];
+  percentiles: number[];
+}
+
+export interface ResolvedRequest {
+  /** path plus query, resolved against the target */
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export interface EngineHooks {
+  signal: AbortSignal;
+  onProgress?: (event: { done: number; total: number | null; elapsedMs: number; errors: number }) => void;
+}
+
+/** Why a run ended before its planned end. */
+export type StopReason = { kind: 'error-rate' | 'threshold' | 'signal'; message: string };
+
+export interface EngineResult {
+  latency: LatencySummary;
+  stopped: StopReason | null;
+  /** the generator itself failed (bad options, crashed) */
+  failure: string | null;
+}
+
+export interface Driver {
+  /** resolves with a failure message, or null when the generator ended normally */
+  readonly done: Promise<string | null>;
+  /** stops sending now; in-flight requests are cut off and not counted */
+  stop(): void;
+  /** facts about the run only the driver knows (dropped sends, send lag) */
+  facts(): Record<string, number | string>;
+}
