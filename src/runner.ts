@@ -3,7 +3,7 @@
  * or on shutdown, and whatever the probe does (resolve, reject, hang) the runner hands back a result on time.
  */
 import { performance } from 'node:perf_hooks';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { ProbeError, errorMessage } from './errors.js';
 import type { ProbeResult } from './types.js';
 import type { ProbeContext, ProbeKind, ProbeMemory, ProbeOutcome, ProbeSpec } from '../probes/types.js';
@@ -29,6 +29,8 @@ export interface RunnerEvents {
 export class Runner extends EventEmitter<RunnerEvents> {
   constructor(private readonly options: RunnerOptions) {
     super();
+    // every probe in flight listens on the run's signal; dozens at once is normal, not a leak
+    if (options.signal) setMaxListeners(0, options.signal);
   }
 
   /** All probes at once; resolves with one result per spec, in spec order. Never rejects. */
