@@ -1,20 +1,63 @@
-/** `probe demo`: the built-in simulated API (with fault injection), probed on a loop so you see the tool work. */
-import { setTimeout as delay } from 'node:timers/promises';
+/** `probe demo`: the built-in simulated API (with fault injection) and the daemon probing it, so you see the tool work. */
+import { mkdtemp } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validateConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { Daemon } from '../daemon/daemon.js';
+import { switchableRedactor } from '../daemon/generation.js';
+import { daemonLogger } from '../daemon/logger.js';
 import { parseFault, formatFault, type Fault } from '../demo/faults.js';
 import { startSimulatedApi, type SimulatedApi } from '../demo/api.js';
 import { COLOR, PLAIN, formatHuman } from '../report/human.js';
-import { runScenario } from '../run-scenario.js';
-import { planScenario } from '../scenarios.js';
 import type { CliArgs } from './args.js';
-import { probeEnvironment } from './context.js';
 import type { Io } from './oneshot.js';
+
+const DAEMON_PORT = 9464;
 
 async function startApi(port: number | undefined, fault: Fault): Promise<SimulatedApi> {
   try {
     return await startSimulatedApi({ port: port ?? 8000, fault });
   } catch (err) {
-    if (port === undefined && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startSimulatedApi({ port: 0, fault });
+    if (port === undefined && /EADDRINUSE/.test((err as Error).message)) return startSimulatedApi({ port: 0, fault });
+    throw err;
+  }
+}
+
+async function demoConfig(api: SimulatedApi, daemonPort: number): Promise<Config> {
+  return validateConfig(
+    {
+      target: api.url,
+      // Nothing outside this machine: no cluster, no third-party APIs, state in a throwaway directory.
+      kubernetes: { enabled: false },
+      external: { openai: { enabled: false }, github: { enabled: false } },
+      incidents: { stateDir: await mkdtemp(join(tmpdir(), 'radar-probe-demo-')), openAfter: 2 },
+      daemon: {
+        host: '127.0.0.1',
+        port: daemonPort,
+        interval: '5s',
+        window: '1m',
+        // the smoke group adds the load probe (50 requests), every 5 minutes — never on the 5 s timer
+        groups: [{ scenario: 'continuous' }, { scenario: 'smoke', interval: '5m' }],
+      },
+    },
+    { env: {} },
+  );
+}
+
+async function startDaemon(api: SimulatedApi, io: Io, args: CliArgs): Promise<Daemon> {
+  const attempt = async (port: number): Promise<Daemon> => {
+    const config = await demoConfig(api, port);
+    const redact = switchableRedactor(config, {});
+    // stdout carries the demo's own report; the daemon's log goes beside it on stderr
+    const log = daemonLogger({ level: args.logLevel ?? 'warn', redact, tty: Boolean(io.stderr.isTTY), color: !io.env['NO_COLOR'], fd: 2 });
+    return Daemon.start({ config, log, redact, env: {}, listen: !args.once, schedule: !args.once });
+  };
+  try {
+    return await attempt(DAEMON_PORT);
+  } catch (err) {
+    if (/EADDRINUSE/.test((err as Error).message)) return attempt(0);
     throw err;
   }
 }
@@ -23,27 +66,40 @@ export async function runDemo(args: CliArgs, io: Io): Promise<number> {
   const fault = parseFault(args.fault ?? 'none');
   const api = await startApi(args.port, fault);
   const style = io.stdout.isTTY && !io.env['NO_COLOR'] ? COLOR : PLAIN;
-  const config = validateConfig({ target: api.url, daemon: { interval: '5s' } }, { env: {} });
-  io.stdout.write(
-    [
-      `Simulated DeepTech Radar API on ${api.url}  (fault: ${formatFault(api.fault())})`,
-      `  its metrics:    ${api.url}/metrics`,
-      `  inject a fault: curl -X PUT --data 'errors=0.3' ${api.url}/__fault   (none, outage, errors=R, latency=MS, near-fail, hang)`,
-      '',
-    ].join('\n'),
-  );
-  const env = probeEnvironment(config, { signal: io.signal });
+  io.stdout.write(`Simulated DeepTech Radar API on ${api.url}  (fault: ${formatFault(api.fault())})\n`);
+  let daemon: Daemon | undefined;
   try {
-    do {
-      const plan = planScenario('smoke', config, { load: { amount: 50, connections: 5 } });
-      const { report } = await runScenario({ plan, config, runner: env.runner });
-      io.stdout.write(`${new Date().toISOString()}  fault=${formatFault(api.fault())}\n${formatHuman(report, style)}\n`);
-      if (args.once) return report.passed ? 0 : 1;
-      await delay(config.daemon.interval, undefined, { signal: io.signal }).catch(() => undefined);
-    } while (!io.signal.aborted);
+    daemon = await startDaemon(api, io, args);
+    if (args.once) {
+      const report = await daemon.runOnce();
+      io.stdout.write(`${formatHuman(report, style)}\n`);
+      return report.passed ? 0 : 1;
+    }
+    const [first] = (await Promise.race([once(daemon, 'cycle'), once(io.signal, 'abort').then(() => [null])])) as [Parameters<typeof formatHuman>[0] | null];
+    if (first) io.stdout.write(`${new Date().toISOString()}  fault=${formatFault(api.fault())}\n${formatHuman(first, style)}\n`);
+    io.stdout.write(
+      [
+        `Daemon probing it every 5 s:`,
+        `  status page:    ${daemon.url}/`,
+        `  metrics:        ${daemon.url}/metrics`,
+        `  results:        ${daemon.url}/api/results     incidents: ${daemon.url}/api/incidents`,
+        `  blackbox-style: ${daemon.url}/probe?target=${api.url}/health&module=http_2xx`,
+        `  inject a fault: curl -X PUT --data 'outage' ${api.url}/__fault   (none, outage, errors=R, latency=MS, near-fail, hang)`,
+        `  the API's own metrics: ${api.url}/metrics`,
+        'Ctrl-C stops.',
+        '',
+      ].join('\n'),
+    );
+    let severity = first?.severity ?? null;
+    daemon.on('cycle', (report) => {
+      if (report.severity === severity) return;
+      severity = report.severity;
+      io.stdout.write(`${report.startedAt}  fault=${formatFault(api.fault())}\n${formatHuman(report, style)}\n`);
+    });
+    if (!io.signal.aborted) await once(io.signal, 'abort');
     return 0;
   } finally {
-    await env.close();
+    await daemon?.stop();
     await api.close();
   }
 }

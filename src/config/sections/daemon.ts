@@ -9,7 +9,8 @@ export const CONTINUOUS = 'continuous';
 export const LOAD_SCENARIOS: readonly string[] = ['latency', 'verify', 'smoke', 'full'];
 export const MIN_LOAD_INTERVAL_MS = 5 * 60_000;
 
-const positive = (what: string) => duration.refine((ms) => ms >= 100, `${what} must be at least 100ms`);
+// typeof: a value the duration parser already rejected must not collect a second, confusing problem
+const positive = duration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'must be at least 100ms');
 
 const groupSchema = z
   .object({
@@ -17,7 +18,7 @@ const groupSchema = z
       message: `expected "${CONTINUOUS}" or a scenario name (assess, outage, errors, latency, endpoint, verify, smoke, full)`,
     }),
     /** defaults to daemon.interval */
-    interval: positive('interval').optional(),
+    interval: positive.optional(),
     /** node-cron syntax (5 or 6 fields); exclusive with interval */
     cron: z.string().refine((expr) => isCronExpression(expr), { message: 'expected a cron expression like "*/5 * * * *"' }).optional(),
   })
@@ -41,11 +42,11 @@ export const daemonSchema = z
     port: z.number().int().min(0).max(65_535).default(9464),
     host: z.string().default('0.0.0.0'),
     /** how often probes of a group without its own schedule run, and how often results are evaluated */
-    interval: positive('daemon.interval').default('15s'),
+    interval: positive.default('15s'),
     /** each run fires up to this fraction of its interval late, so probes do not fire in lockstep */
     jitter: z.number().min(0).max(1).default(0.1),
     /** rolling window of endpoint samples that error rate and p95 (hence severity) are computed over */
-    window: positive('daemon.window').default('5m'),
+    window: positive.default('5m'),
     groups: z.array(groupSchema).min(1, `expected at least one group (the default is [{ scenario: ${CONTINUOUS} }])`).default([{ scenario: CONTINUOUS }]),
     /**
      * Hosts the blackbox-style /probe endpoint may reach besides the configured target's host: `api.example.com`,

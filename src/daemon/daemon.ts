@@ -1,0 +1,234 @@
+/**
+ * The daemon: schedules the probe set, keeps the latest result per probe and the rolling windows, evaluates every
+ * `daemon.interval` (diagnosis → severity → incidents), serves it all over HTTP, reloads and stops cleanly.
+ * Typed events let tests and the CLI wait for what they need instead of sleeping.
+ */
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { HttpResources } from '../../probes/http/dispatcher.js';
+import type { ProbeMemory } from '../../probes/types.js';
+import type { Config } from '../config/schema.js';
+import type { ProbeResult, RunReport } from '../types.js';
+import type { LatestResult } from './evaluate.js';
+import { Evaluator } from './evaluation.js';
+import { Generation } from './generation.js';
+import { IncidentHolder } from './incidents.js';
+import { startLeadership, type Leadership } from './leader.js';
+import { LatestResults } from './results.js';
+import { DaemonMetrics } from './metrics.js';
+import type { DaemonEvents, DaemonOptions } from './options.js';
+import { Scheduler } from './scheduler.js';
+import { startServer, type DaemonSurface, type RunningServer } from './server.js';
+import { daemonSurface } from './surface.js';
+import { RollingWindows } from './windows.js';
+
+export type { DaemonEvents, DaemonOptions };
+
+export class Daemon extends EventEmitter<DaemonEvents> {
+  readonly metrics: DaemonMetrics;
+  readonly windows: RollingWindows;
+  readonly incidents: IncidentHolder;
+  private leadership: Leadership = { isLeader: () => true, stop: async () => undefined };
+  url: string | null = null;
+  private gen: Generation;
+  private readonly evaluator: Evaluator;
+  private readonly results: LatestResults;
+  private readonly scheduler: Scheduler;
+  private readonly http = new HttpResources();
+  private readonly memories = new Map<string, ProbeMemory>();
+  private readonly stopping = new AbortController();
+  private server: RunningServer | null = null;
+  private cycleTimer: NodeJS.Timeout | undefined;
+  private firstRound = new Set<string>();
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly options: DaemonOptions) {
+    super();
+    const { config, log } = options;
+    this.metrics = new DaemonMetrics((message, detail) => log.warn(detail, message), options.redact);
+    this.windows = new RollingWindows(config.daemon.window);
+    this.incidents = new IncidentHolder(log, () => this.leadership.isLeader());
+    this.results = new LatestResults(this.windows, this.metrics, log, options.redact);
+    this.evaluator = new Evaluator({ windows: this.windows, metrics: this.metrics, incidents: this.incidents, log, redact: options.redact });
+    this.scheduler = new Scheduler(config.daemon.jitter, {
+      onLag: (s) => this.metrics.lag(s),
+      onOverlap: (name) => {
+        this.metrics.overlap(name);
+        log.debug({ probe: name }, 'previous run still going; this run skipped');
+        this.emit('overlap', name);
+      },
+      onError: (name, err) => log.error({ probe: name, err: String(err), code: 'RP_ERR_INTERNAL' }, 'scheduled run failed'),
+      onCronMessage: (level, message) => log[level]({ component: 'node-cron' }, message),
+      ...(options.random ? { random: options.random } : {}),
+    });
+    this.gen = this.generation(config);
+    // every in-flight probe listens on this signal; a thousand of them are expected, not a leak
+    setMaxListeners(0, this.stopping.signal);
+  }
+
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const daemon = new Daemon(options);
+    // Bind first: a port in use fails the start before anything touches the incident state.
+    if (options.listen !== false) {
+      const { host, port } = options.config.daemon;
+      daemon.server = await startServer(daemon.surface(), { host, port, log: options.log });
+      daemon.url = daemon.server.url;
+    }
+    try {
+      daemon.leadership = await startLeadership(options.config, options.log);
+      daemon.metrics.leadership(() => daemon.leadership.isLeader());
+      await daemon.incidents.open(options.config);
+    } catch (err) {
+      await daemon.leadership.stop();
+      await daemon.server?.close();
+      throw err;
+    }
+    if (options.schedule !== false) daemon.arm();
+    options.log.info({ url: daemon.url, probes: daemon.gen.plan.length, interval: options.config.daemon.interval }, 'daemon started');
+    return daemon;
+  }
+
+  get config(): Config {
+    return this.gen.config;
+  }
+
+  isReady(): boolean {
+    return this.evaluator.report !== null;
+  }
+
+  latestReport(): RunReport | null {
+    return this.evaluator.report;
+  }
+
+  private generation(config: Config): Generation {
+    return new Generation(config, {
+      http: this.http,
+      log: this.options.log,
+      redact: this.options.redact,
+      env: this.options.env ?? process.env,
+      signal: this.stopping.signal,
+      memories: this.memories,
+    });
+  }
+
+  /** (Re)starts the schedules and the evaluation cycle for the current generation. */
+  private arm(): void {
+    const gen = this.gen;
+    // Ready after one result from every probe on the evaluation cadence; slower groups report when they get there.
+    const cadence = gen.config.daemon.interval;
+    this.firstRound = new Set(gen.plan.filter((p) => 'everyMs' in p.schedule && p.schedule.everyMs <= cadence).map((p) => p.spec.name));
+    this.scheduler.jitter = gen.config.daemon.jitter;
+    this.scheduler.setJobs(
+      gen.plan.map((p) => ({
+        name: p.spec.name,
+        schedule: p.schedule,
+        run: async () => {
+          const result = await this.gen.runner.run(p.spec);
+          if (!this.stopping.signal.aborted && this.gen.names.has(p.spec.name)) this.record(result, 'everyMs' in p.schedule ? p.schedule.everyMs : undefined);
+        },
+      })),
+    );
+    clearInterval(this.cycleTimer);
+    this.cycleTimer = setInterval(() => this.cycleSafely(), gen.config.daemon.interval);
+  }
+
+  /** Every planned probe once (cron groups included), then one evaluation. */
+  async runOnce(): Promise<RunReport> {
+    const results = await this.gen.runner.runAll(this.gen.plan.map((p) => p.spec));
+    for (const result of results) this.record(result, undefined);
+    return this.cycle();
+  }
+
+  private record(result: ProbeResult, everyMs: number | undefined): void {
+    this.emit('result', this.results.record(result, everyMs));
+    if (this.firstRound.delete(result.name) && this.firstRound.size === 0 && !this.isReady()) this.cycleSafely();
+  }
+
+  private latestInPlanOrder(): LatestResult[] {
+    return this.results.inPlanOrder(this.gen.plan);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** From a timer: a failed evaluation is logged and the next one runs on time. */
+  private cycleSafely(): void {
+    this.cycle().catch((err: unknown) => this.options.log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'evaluation failed'));
+  }
+
+  /** One evaluation: windows → diagnosis → severity → incidents. Serialized with reloads. */
+  cycle(): Promise<RunReport> {
+    return this.serial(async () => {
+      const first = !this.isReady();
+      const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config);
+      if (first) {
+        this.options.log.info({ url: this.url }, 'first evaluation done: ready');
+        this.emit('ready');
+      }
+      this.emit('cycle', report);
+      return report;
+    });
+  }
+
+  /** Validate-then-apply: `load` throws on a bad config and the daemon keeps running on the old one. */
+  reload(load: () => Promise<Config>): Promise<boolean> {
+    return this.serial(async () => {
+      const log = this.options.log;
+      const old = this.gen;
+      let next: Generation;
+      try {
+        next = this.generation(await load());
+        await this.incidents.reconfigure(next.config);
+      } catch (err) {
+        const problems = (err as { problems?: string[] }).problems ?? [err instanceof Error ? err.message : String(err)];
+        await this.incidents.reconfigure(old.config).catch(() => undefined);
+        log.error({ problems, code: (err as { code?: string }).code ?? 'RP_ERR_CONFIG_INVALID' }, 'configuration reload failed; still running on the previous configuration');
+        this.metrics.reloaded(false);
+        this.emit('reload-failed', problems);
+        return false;
+      }
+      const { host, port } = next.config.daemon;
+      if (host !== old.config.daemon.host || port !== old.config.daemon.port) log.warn({ host, port }, 'daemon.host/port changes take effect on restart; still listening on the old address');
+      if (JSON.stringify(next.config.kubernetes.leaderElection) !== JSON.stringify(old.config.kubernetes.leaderElection)) log.warn('kubernetes.leaderElection changes take effect on restart');
+      this.gen = next;
+      this.results.retain(next.names);
+      this.windows.setWindow(next.config.daemon.window);
+      this.arm();
+      this.metrics.reloaded(true);
+      log.info({ probes: next.plan.length, interval: next.config.daemon.interval }, 'configuration reloaded');
+      this.emit('reloaded', next.config);
+      return true;
+    });
+  }
+
+  /** Stop scheduling, abort in-flight probes, close the server and the incident engine. */
+  async stop(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    this.options.log.info('shutting down');
+    clearInterval(this.cycleTimer);
+    this.stopping.abort();
+    await this.scheduler.stop();
+    await this.chain;
+    await this.server?.close();
+    await this.incidents.close();
+    await this.leadership.stop();
+    await this.http.close();
+    this.options.log.info('stopped');
+    this.emit('stopped');
+  }
+
+  private surface(): DaemonSurface {
+    return daemonSurface({
+      metrics: this.metrics,
+      windows: this.windows,
+      incidents: this.incidents,
+      redact: this.options.redact,
+      config: () => this.gen.config,
+      runner: () => this.gen.runner,
+      report: () => this.evaluator.report,
+      latest: () => this.latestInPlanOrder(),
+    });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * One evaluation: the latest result of every probe plus the rolling windows → diagnosis → severity → a RunReport
+ * (scenario "daemon") that incidents and the status page read.
+ */
+import type { Config } from '../config/schema.js';
+import { diagnose } from '../diagnosis/index.js';
+import { meetsGate, worstSeverity } from '../severity.js';
+import type { ProbeResult, RunReport } from '../types.js';
+import type { RollingWindows } from './windows.js';
+
+/** Consecutive failed samples that make an endpoint "down": one bad sample is noise, two in a row is an outage. */
+export const DOWN_AFTER_SAMPLES = 2;
+
+export interface LatestResult {
+  result: ProbeResult;
+  finishedAt: number;
+  /** the probe's own schedule, to tell a stale result from a slow cadence (cron probes: undefined) */
+  everyMs?: number;
+}
+
+/**
+ * The diagnosis reads an endpoint as down when every sample it is given failed, and as erring in proportion
+ * otherwise. Here "down" must mean the last few samples failed (fast outage detection), while the error rate must
+ * come from the whole window (one sample per run says nothing about a 30 % error rate).
+ */
+function windowedEndpoint(result: ProbeResult, windows: RollingWindows): ProbeResult {
+  const stats = windows.stats(result.name);
+  if (!stats || stats.samples === 0) return result;
+  const down = stats.failingStreak >= Math.min(DOWN_AFTER_SAMPLES, stats.samples);
+  const samples = down ? stats.failingStreak : stats.samples;
+  const failures = down ? stats.failingStreak : stats.errors;
+  const status = down ? (result.status === 'pass' ? 'fail' : result.status) : stats.errors > 0 ? 'fail' : 'pass';
+  return { ...result, status, metrics: { ...result.metrics, samples, failures, errorRate: samples ? failures / samples : 0 } };
+}
+
+function publicResult(result: ProbeResult): ProbeResult {
+  const { findings: _findings, series: _series, ...rest } = result;
+  return rest;
+}
+
+export function evaluate(latest: readonly LatestResult[], windows: RollingWindows, config: Config, now = Date.now()): RunReport {
+  const started = performance.now();
+  // A result older than both the window and two of its own intervals says nothing about now (e.g. a nightly load run).
+  const fresh = latest.filter((l) => now - l.finishedAt <= Math.max(config.daemon.window, 2 * (l.everyMs ?? 0)));
+  const results = fresh.map((l) => l.result);
+  windows.prune();
+  const summary = windows.overall();
+  const forDiagnosis = results.map((r) => (r.kind === 'http' ? windowedEndpoint(r, windows) : r));
+  const findings = diagnose(forDiagnosis, { summary, fromLoad: false }, config);
+  const severity = worstSeverity(findings.map((f) => f.severity));
+  const broken = results.some((r) => r.status === 'fail' || r.status === 'error');
+  return {
+    scenario: 'daemon',
+    target: config.target,
+    startedAt: new Date(now).toISOString(),
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    passed: !broken && !meetsGate(severity, config.severity.gate),
+    severity,
+    probes: latest.map((l) => publicResult(l.result)),
+    ...(summary ? { latency: summary } : {}),
+    findings,
+    thresholds: [],
+  };
+}

@@ -1,0 +1,66 @@
+/** Everything derived from one configuration: its probe plan and a Runner bound to it. A reload builds a new one. */
+import type { HttpResources } from '../../probes/http/dispatcher.js';
+import { PROBE_KINDS } from '../../probes/registry.js';
+import type { ProbeMemory, ProbeSpec } from '../../probes/types.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { createRedactor, secretsOf, type Redactor } from '../redact.js';
+import { Runner } from '../runner.js';
+import { planDaemon, type ScheduledProbe } from './plan.js';
+
+/** A redactor whose secrets can be swapped, so the logger built before the first config keeps up with reloads. */
+export interface SwitchableRedactor extends Redactor {
+  use(config: Config, env: Readonly<Record<string, string | undefined>>): void;
+}
+
+export function switchableRedactor(config: Config, env: Readonly<Record<string, string | undefined>>): SwitchableRedactor {
+  // Secrets of earlier configs stay redacted too: a log line about the old config must not leak them.
+  const seen = new Set(secretsOf(config, env));
+  let current = createRedactor([...seen]);
+  const redact = ((text: string) => current(text)) as SwitchableRedactor;
+  redact.use = (next, nextEnv) => {
+    for (const secret of secretsOf(next, nextEnv)) seen.add(secret);
+    current = createRedactor([...seen].sort((a, b) => b.length - a.length));
+  };
+  return redact;
+}
+
+export interface GenerationDeps {
+  http: HttpResources;
+  log: Logger;
+  redact: SwitchableRedactor;
+  env: Readonly<Record<string, string | undefined>>;
+  signal: AbortSignal;
+  /** per-probe memory kept across runs and reloads, so pg_stat_statements deltas and circuit breakers see history */
+  memories: Map<string, ProbeMemory>;
+}
+
+function memoryFor(memories: Map<string, ProbeMemory>, spec: ProbeSpec): ProbeMemory {
+  const key = `${spec.name}|${spec.kind}`;
+  let memory = memories.get(key);
+  if (!memory) memories.set(key, (memory = new Map()));
+  return memory;
+}
+
+export class Generation {
+  readonly plan: ScheduledProbe[];
+  readonly names: ReadonlySet<string>;
+  readonly runner: Runner;
+
+  /** Throws (ConfigError/UsageError) when the config cannot be planned; nothing is changed then. */
+  constructor(
+    readonly config: Config,
+    deps: GenerationDeps,
+  ) {
+    this.plan = planDaemon(config);
+    this.names = new Set(this.plan.map((p) => p.spec.name));
+    deps.redact.use(config, deps.env);
+    this.runner = new Runner({
+      kinds: PROBE_KINDS,
+      base: { config, log: deps.log, http: deps.http, redact: deps.redact },
+      defaultTimeoutMs: config.timeout,
+      signal: deps.signal,
+      memoryFor: (spec) => memoryFor(deps.memories, spec),
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/** The incident engine as the daemon holds it: opened with the config, reopened when its part of the config changes. */
+import type { Config } from '../config/schema.js';
+import { IncidentManager, type IncidentMetrics } from '../incidents/manager.js';
+import type { Logger } from '../log.js';
+import { SEVERITIES, type MetricSample, type RunReport } from '../types.js';
+
+export function incidentSamples(m: IncidentMetrics): MetricSample[] {
+  return [
+    ...SEVERITIES.map((severity) => ({ name: 'probe_incidents_open', help: 'Open incidents by severity', value: m.openBySeverity[severity], labels: { severity } })),
+    ...m.notifications.map((n) => ({
+      name: 'probe_notifications_total',
+      help: 'Notification deliveries by sink and outcome',
+      value: n.count,
+      labels: { sink: n.sink, outcome: n.outcome },
+    })),
+    { name: 'probe_notify_outbox_depth', help: 'Notifications queued and not yet delivered', value: m.outboxDepth },
+  ];
+}
+
+/** What the incident engine reads from the config; other changes do not need it reopened. */
+const incidentPart = (config: Config): string => JSON.stringify([config.service, config.incidents, config.notify, config.kubernetes, config.severity]);
+
+export class IncidentHolder {
+  private current: IncidentManager | undefined;
+  private openedFor = '';
+
+  constructor(
+    private readonly log: Logger,
+    private readonly isLeader: () => boolean = () => true,
+  ) {}
+
+  get manager(): IncidentManager | undefined {
+    return this.current;
+  }
+
+  async open(config: Config): Promise<void> {
+    this.current = await IncidentManager.open({ config, log: this.log.child({ component: 'incidents' }), isLeader: this.isLeader });
+    this.openedFor = incidentPart(config);
+    this.current.events.on('opened', (i) => this.log.warn({ incident: i.id, severity: i.severity, impact: i.impact }, 'incident opened'));
+    this.current.events.on('resolved', (i) => this.log.info({ incident: i.id, severity: i.severity }, 'incident resolved'));
+  }
+
+  /** Close, then open with the new config: two engines must never write the same state file at once. */
+  async reconfigure(config: Config): Promise<void> {
+    if (incidentPart(config) === this.openedFor && this.current) return;
+    await this.current?.close();
+    this.current = undefined;
+    await this.open(config);
+  }
+
+  async evaluate(report: RunReport): Promise<void> {
+    try {
+      await this.current?.evaluate(report);
+    } catch (err) {
+      this.log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'incident evaluation failed');
+    }
+  }
+
+  samples(): MetricSample[] {
+    return this.current ? incidentSamples(this.current.metrics()) : [];
+  }
+
+  async close(): Promise<void> {
+    await this.current?.close();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,28 @@
+/** What a daemon is started with, and the events tests and the CLI wait on instead of sleeping. */
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { ProbeResult, RunReport } from '../types.js';
+import type { SwitchableRedactor } from './generation.js';
+
+export interface DaemonEvents {
+  ready: [];
+  result: [result: ProbeResult];
+  cycle: [report: RunReport];
+  reloaded: [config: Config];
+  'reload-failed': [problems: string[]];
+  overlap: [probe: string];
+  stopped: [];
+}
+
+export interface DaemonOptions {
+  config: Config;
+  log: Logger;
+  /** the logger's redactor, re-keyed on reload when the secrets change */
+  redact: SwitchableRedactor;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** false: no HTTP server (demo --once) */
+  listen?: boolean;
+  /** false: nothing runs until runOnce() (demo --once) */
+  schedule?: boolean;
+  random?: () => number;
+}

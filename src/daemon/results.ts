@@ -1,0 +1,48 @@
+/** The latest result of every probe, fanned out to the rolling windows and /metrics, with a log line per status change. */
+import type { Logger } from '../log.js';
+import { redactDeep, type Redactor } from '../redact.js';
+import type { ProbeResult } from '../types.js';
+import type { LatestResult } from './evaluate.js';
+import type { DaemonMetrics } from './metrics.js';
+import type { ScheduledProbe } from './plan.js';
+import type { RollingWindows } from './windows.js';
+
+export class LatestResults {
+  private readonly latest = new Map<string, LatestResult>();
+
+  constructor(
+    private readonly windows: RollingWindows,
+    private readonly metrics: DaemonMetrics,
+    private readonly log: Logger,
+    private readonly redact: Redactor,
+  ) {}
+
+  /** Returns the result as kept: redacted once here, so reports and /api/results need no pass over every probe. */
+  record(raw: ProbeResult, everyMs: number | undefined, now = Date.now()): ProbeResult {
+    const result = redactDeep(raw, this.redact);
+    const before = this.latest.get(result.name)?.result;
+    this.latest.set(result.name, { result, finishedAt: now, ...(everyMs !== undefined ? { everyMs } : {}) });
+    this.windows.record(result, now);
+    this.metrics.observe(result);
+    // Only transitions are logged: a probe failing every 15 s is one line, not 240 an hour.
+    if (before?.status !== result.status) {
+      const level = result.status === 'fail' || result.status === 'error' ? 'warn' : 'info';
+      this.log[level]({ probe: result.name, kind: result.kind, status: result.status, was: before?.status ?? null, error: result.error, reason: result.reason }, `probe ${result.name}: ${result.status}`);
+    }
+    return result;
+  }
+
+  inPlanOrder(plan: readonly ScheduledProbe[]): LatestResult[] {
+    return plan.flatMap((p) => this.latest.get(p.spec.name) ?? []);
+  }
+
+  /** After a reload: probes that no longer exist leave the results, the windows and /metrics. */
+  retain(names: ReadonlySet<string>): void {
+    for (const name of [...this.latest.keys()]) {
+      if (names.has(name)) continue;
+      this.latest.delete(name);
+      this.metrics.forget(name);
+    }
+    this.windows.retain(names);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Fires jobs on an interval (with jitter) or a cron expression, never running one job twice at once.
+ *
+ * Plain timers for intervals: run k of a job is planned at `start + phase + k·interval + jitter`, so there is no
+ * drift, the lag against the plan is measurable per run, and jobs sharing an interval get evenly spread phases (as
+ * Prometheus spreads scrapes) so a thousand probes are a steady trickle, not a burst each interval. The first run
+ * skips the phase and its jitter is capped, so the daemon has results — and is ready — within a second or so. node-cron only for `cron:`
+ * groups, where calendar arithmetic (time zones, day-of-week) is what is wanted; both paths share the same overlap
+ * guard and lag accounting.
+ */
+import { schedule as cronSchedule, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import type { Schedule } from './plan.js';
+
+/** The first run of every job starts within this (times jitter), whatever its interval: results, and readiness, come fast. */
+const FIRST_RUN_SPREAD_MS = 10_000;
+
+export interface Job {
+  name: string;
+  schedule: Schedule;
+  run(): Promise<unknown>;
+}
+
+export interface SchedulerHooks {
+  /** seconds between the planned and the actual start of a run */
+  onLag?(seconds: number): void;
+  /** a run was due while the previous one was still going; it is skipped */
+  onOverlap?(name: string): void;
+  /** the job threw (jobs are expected not to) */
+  onError?(name: string, err: unknown): void;
+  /** node-cron's own messages, which it would otherwise print to the console (and into a JSON log stream) */
+  onCronMessage?(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  random?(): number;
+  now?(): number;
+}
+
+interface Armed {
+  stop(): void;
+}
+
+export class Scheduler {
+  private readonly running = new Map<string, Promise<void>>();
+  private armed: Armed[] = [];
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(
+    /** fraction of the interval a run may start late; read at every run, so a reload can change it */
+    public jitter: number,
+    private readonly hooks: SchedulerHooks = {},
+  ) {
+    this.random = hooks.random ?? Math.random;
+    this.now = hooks.now ?? Date.now;
+  }
+
+  /** Replaces every schedule. A run in progress keeps going and still blocks its name from starting again. */
+  setJobs(jobs: readonly Job[]): void {
+    this.clear();
+    const peers = new Map<number, number>();
+    for (const job of jobs) if ('everyMs' in job.schedule) peers.set(job.schedule.everyMs, (peers.get(job.schedule.everyMs) ?? 0) + 1);
+    const seen = new Map<number, number>();
+    this.armed = jobs.map((job) => {
+      if ('cron' in job.schedule) return this.armCron(job, job.schedule.cron);
+      const every = job.schedule.everyMs;
+      const index = seen.get(every) ?? 0;
+      seen.set(every, index + 1);
+      return this.armInterval(job, every, (index / peers.get(every)!) * every);
+    });
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  /** Stops planning new runs; resolves when the runs in progress have finished. */
+  async stop(): Promise<void> {
+    this.clear();
+    await Promise.all([...this.running.values()]);
+  }
+
+  private clear(): void {
+    for (const armed of this.armed) armed.stop();
+    this.armed = [];
+  }
+
+  private fire(job: Job, plannedAt: number): void {
+    this.hooks.onLag?.(Math.max(0, this.now() - plannedAt) / 1000);
+    if (this.running.has(job.name)) {
+      this.hooks.onOverlap?.(job.name);
+      return;
+    }
+    const run = Promise.resolve()
+      .then(() => job.run())
+      .then(
+        () => undefined,
+        (err: unknown) => this.hooks.onError?.(job.name, err),
+      )
+      .finally(() => this.running.delete(job.name));
+    this.running.set(job.name, run);
+  }
+
+  private armInterval(job: Job, everyMs: number, phaseMs: number): Armed {
+    const base = this.now();
+    let k = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const next = (): void => {
+      // Skip slots already in the past (a blocked loop, a suspended host) instead of firing a burst to catch up.
+      const behind = Math.floor((this.now() - base - phaseMs) / everyMs);
+      if (behind > k) k = behind;
+      const spread = this.jitter * (k === 0 ? Math.min(everyMs, FIRST_RUN_SPREAD_MS) : everyMs);
+      const plannedAt = base + (k === 0 ? 0 : phaseMs + k * everyMs) + this.random() * spread;
+      k++;
+      timer = setTimeout(() => {
+        if (stopped) return;
+        this.fire(job, plannedAt);
+        next();
+      }, Math.max(0, plannedAt - this.now()));
+    };
+    next();
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
+  }
+
+  private armCron(job: Job, expression: string): Armed {
+    const say = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string | Error) => this.hooks.onCronMessage?.(level, String(message));
+    const logger: CronLogger = { debug: say('debug'), info: say('info'), warn: say('warn'), error: say('error') };
+    const task: ScheduledTask = cronSchedule(expression, (context) => this.fire(job, context.date.getTime()), { name: job.name, logger });
+    return { stop: () => void task.destroy() };
+  }
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Scheduler } from '../../src/daemon/scheduler.js';
+
+/** A promise plus its resolver, to wait for the n-th run. */
+function counter(n: number): { hit(): void; done: Promise<void>; count(): number } {
+  let count = 0;
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  return { hit: () => ++count === n && resolve(), done, count: () => count };
+}
+
+test('interval jobs run repeatedly, each start planned inside its jitter window', async () => {
+  const lags: number[] = [];
+  const starts: number[] = [];
+  const runs = counter(5);
+  const scheduler = new Scheduler(0.5, { onLag: (s) => lags.push(s), random: () => 1 });
+  const began = Date.now();
+  scheduler.setJobs([{ name: 'a', schedule: { everyMs: 40 }, run: async () => (starts.push(Date.now() - began), runs.hit()) }]);
+  await runs.done;
+  await scheduler.stop();
+  // random() = 1 → every run planned at k·40 + 20 ms: no drift, the whole jitter used
+  starts.forEach((at, k) => assert.ok(at >= k * 40 + 20 - 2, `run ${k} at ${at} ms`));
+  assert.ok(lags.every((s) => s < 0.1), `lags ${lags.join(', ')}`);
+});
+
+test('a run still going when the next is due is skipped and counted, never doubled', async () => {
+  let running = 0;
+  let maxRunning = 0;
+  const overlaps = counter(3);
+  const finished = counter(2);
+  const scheduler = new Scheduler(0, { onOverlap: (name) => (assert.equal(name, 'slow'), overlaps.hit()) });
+  scheduler.setJobs([
+    {
+      name: 'slow',
+      schedule: { everyMs: 20 },
+      run: async () => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((r) => setTimeout(r, 70));
+        running--;
+        finished.hit();
+      },
+    },
+  ]);
+  await overlaps.done;
+  await finished.done;
+  await scheduler.stop();
+  assert.equal(maxRunning, 1);
+  assert.ok(overlaps.count() >= 3);
+});
+
+test('stop() waits for the run in progress and nothing starts afterwards', async () => {
+  let release!: () => void;
+  const started = counter(1);
+  let runs = 0;
+  const scheduler = new Scheduler(0);
+  scheduler.setJobs([{ name: 'x', schedule: { everyMs: 10 }, run: () => (runs++, started.hit(), new Promise<void>((r) => (release = r))) }]);
+  await started.done;
+  let stopped = false;
+  const stopping = scheduler.stop().then(() => (stopped = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(stopped, false, 'still waiting for the run');
+  release();
+  await stopping;
+  const after = runs;
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(runs, after);
+});
+
+test('setJobs() replaces schedules but a run in progress still blocks its name', async () => {
+  let release!: () => void;
+  const started = counter(1);
+  const overlap = counter(1);
+  const scheduler = new Scheduler(0, { onOverlap: () => overlap.hit() });
+  scheduler.setJobs([{ name: 'p', schedule: { everyMs: 10 }, run: () => (started.hit(), new Promise<void>((r) => (release = r))) }]);
+  await started.done;
+  scheduler.setJobs([{ name: 'p', schedule: { everyMs: 10 }, run: async () => assert.fail('must not start while the old run is going') }]);
+  await overlap.done;
+  assert.equal(scheduler.isRunning('p'), true);
+  release();
+  await scheduler.stop();
+});
+
+test('a job that throws is reported, and the schedule carries on', async () => {
+  const errors = counter(2);
+  const scheduler = new Scheduler(0, { onError: (name, err) => (assert.equal(name, 'bad'), assert.match(String(err), /boom/), errors.hit()) });
+  scheduler.setJobs([{ name: 'bad', schedule: { everyMs: 10 }, run: async () => Promise.reject(new Error('boom')) }]);
+  await errors.done;
+  await scheduler.stop();
+});
+
+test('cron groups fire through node-cron with the same lag accounting', async () => {
+  const lags: number[] = [];
+  const ran = counter(1);
+  const scheduler = new Scheduler(0, { onLag: (s) => lags.push(s) });
+  scheduler.setJobs([{ name: 'every-second', schedule: { cron: '* * * * * *' }, run: async () => ran.hit() }]);
+  await ran.done;
+  await scheduler.stop();
+  assert.equal(lags.length >= 1, true);
+  assert.ok(lags[0]! < 0.5, `cron lag ${lags[0]} s`);
+});
