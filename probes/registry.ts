@@ -1,17 +1,21 @@
-/** One map of probe kinds. Adding a kind is one file in probes/ and one line here. */
-import { externalProbe } from './external.js';
+/**
+ * One map of probe kinds. Adding a kind is one file in probes/ and one line here. Kinds whose clients are heavy
+ * (the Kubernetes client alone costs tens of MB) load on first use, so a daemon that never probes a cluster never
+ * pays for one.
+ */
 import { httpProbe } from './http.js';
-import { kubernetesProbe } from './kubernetes.js';
-import { loadProbe } from './load.js';
-import { postgresProbe } from './postgres.js';
-import { prometheusProbe } from './prometheus.js';
 import type { ProbeKind } from './types.js';
+
+function lazy(kind: string, load: () => Promise<ProbeKind>): ProbeKind {
+  let loading: Promise<ProbeKind> | undefined;
+  return { kind, run: async (spec, ctx) => (await (loading ??= load())).run(spec, ctx) };
+}
 
 export const PROBE_KINDS: ReadonlyMap<string, ProbeKind> = new Map<string, ProbeKind>([
   ['http', httpProbe as ProbeKind],
-  ['external', externalProbe as ProbeKind],
-  ['prometheus', prometheusProbe as ProbeKind],
-  ['postgres', postgresProbe as ProbeKind],
-  ['kubernetes', kubernetesProbe as ProbeKind],
-  ['load', loadProbe as ProbeKind],
+  ['load', lazy('load', async () => (await import('./load.js')).loadProbe as ProbeKind)],
+  ['postgres', lazy('postgres', async () => (await import('./postgres.js')).postgresProbe as ProbeKind)],
+  ['kubernetes', lazy('kubernetes', async () => (await import('./kubernetes.js')).kubernetesProbe as ProbeKind)],
+  ['external', lazy('external', async () => (await import('./external.js')).externalProbe as ProbeKind)],
+  ['prometheus', lazy('prometheus', async () => (await import('./prometheus.js')).prometheusProbe as ProbeKind)],
 ]);

@@ -11,6 +11,9 @@ import type { ProbeContext, ProbeKind, ProbeMemory, ProbeOutcome, ProbeSpec } fr
 /** After a deadline the probe gets this long to return its own, better-classified result before the runner answers for it. */
 const GRACE_MS = 150;
 
+/** Aborts the leftovers of a probe that already answered; one shared reason, no stack trace per probe. */
+const RESULT_RETURNED = new ProbeError('RP_ERR_PROBE_ABORTED', 'result already returned');
+
 export interface RunnerOptions {
   kinds: ReadonlyMap<string, ProbeKind>;
   /** context shared by all probes; signal/timeout/memory are set per probe */
@@ -96,7 +99,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
       clearTimeout(graceTimer);
       parent?.removeEventListener('abort', onParentAbort);
       // Whatever is still running must stop now: the result has been handed back.
-      if (!controller.signal.aborted) controller.abort(new ProbeError('RP_ERR_PROBE_ABORTED', 'result already returned'));
+      if (!controller.signal.aborted) controller.abort(RESULT_RETURNED);
     }
   }
 }

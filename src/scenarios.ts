@@ -3,7 +3,8 @@ import type { Config } from './config/schema.js';
 import type { EndpointConfig } from './config/sections/http.js';
 import { UsageError } from './errors.js';
 import { parseThreshold } from './thresholds.js';
-import { checkLoadGuardrails, loadParamsFromConfig, suggestedLoadTimeoutMs } from '../probes/load.js';
+import { checkLoadGuardrails } from '../probes/load/guardrails.js';
+import { loadParamsFromConfig, suggestedLoadTimeoutMs } from '../probes/load/params.js';
 import type { ProbeSpec } from '../probes/types.js';
 
 export const SCENARIOS = {

@@ -3,39 +3,16 @@
  * and only then the pod's service account. An explicit choice must beat the ambient one, or a probe running in a
  * pod could never be pointed at another cluster.
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { KubernetesConfig } from '../../src/config/sections/kubernetes.js';
 import { errorMessage, type ErrorInfo } from '../../src/errors.js';
-
-export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-export const NO_CLUSTER_REASON = 'no Kubernetes configuration (not in a cluster, no KUBECONFIG)';
-
-export type KubeConfigSource = 'config' | 'KUBECONFIG' | 'home' | 'in-cluster';
+import { locateCluster, pick, processEnvironment, SERVICE_ACCOUNT_TOKEN, type KubeConfigEnvironment, type KubeConfigSource, type Settings } from './locate.js';
 
 export type KubeConfigResolution =
   | { kind: 'loaded'; kubeConfig: KubeConfig; source: KubeConfigSource; server: string; namespace: string }
   | { kind: 'skipped'; reason: string }
   | { kind: 'error'; error: ErrorInfo };
 
-export interface KubeConfigEnvironment {
-  env: Readonly<Record<string, string | undefined>>;
-  homeDir: string;
-  fileExists: (path: string) => boolean;
-}
-
-export function processEnvironment(): KubeConfigEnvironment {
-  return { env: process.env, homeDir: homedir(), fileExists: existsSync };
-}
-
-type Settings = Pick<KubernetesConfig, 'enabled'> & Partial<Pick<KubernetesConfig, 'kubeconfig' | 'namespace'>>;
-
-function isEnabled(enabled: Settings['enabled']): boolean | 'auto' {
-  if (enabled === 'auto') return 'auto';
-  return enabled === true || enabled === 'true';
-}
+export { NO_CLUSTER_REASON, processEnvironment, SERVICE_ACCOUNT_TOKEN, type KubeConfigEnvironment, type KubeConfigSource } from './locate.js';
 
 function load(source: KubeConfigSource, files: string[]): KubeConfig {
   const kubeConfig = new KubeConfig();
@@ -52,24 +29,10 @@ function load(source: KubeConfigSource, files: string[]): KubeConfig {
   return kubeConfig;
 }
 
-function pick(settings: Settings, where: KubeConfigEnvironment): { source: KubeConfigSource; files: string[] } | null {
-  if (settings.kubeconfig) return { source: 'config', files: [settings.kubeconfig] };
-  const fromEnv = (where.env['KUBECONFIG'] ?? '').split(delimiter).filter((f) => f.length > 0);
-  if (fromEnv.length > 0) return { source: 'KUBECONFIG', files: fromEnv };
-  const home = join(where.homeDir, '.kube', 'config');
-  if (where.homeDir && where.fileExists(home)) return { source: 'home', files: [home] };
-  if (where.env['KUBERNETES_SERVICE_HOST']) return { source: 'in-cluster', files: [] };
-  return null;
-}
-
 export function resolveKubeConfig(settings: Settings, where: KubeConfigEnvironment = processEnvironment()): KubeConfigResolution {
-  const enabled = isEnabled(settings.enabled);
-  if (enabled === false) return { kind: 'skipped', reason: 'kubernetes.enabled is false' };
-  const choice = pick(settings, where);
-  if (!choice) {
-    if (enabled === 'auto') return { kind: 'skipped', reason: NO_CLUSTER_REASON };
-    return { kind: 'error', error: { code: 'RP_ERR_K8S_CONFIG', message: `kubernetes.enabled is true but ${NO_CLUSTER_REASON}` } };
-  }
+  const located = locateCluster(settings, where);
+  if (located.kind !== 'found') return located;
+  const choice = pick(settings, where)!;
   if (choice.source === 'in-cluster' && !where.fileExists(SERVICE_ACCOUNT_TOKEN)) {
     const message = `KUBERNETES_SERVICE_HOST is set but there is no service-account token at ${SERVICE_ACCOUNT_TOKEN} (automountServiceAccountToken disabled?)`;
     return { kind: 'error', error: { code: 'RP_ERR_K8S_CONFIG', message } };
