@@ -23,3 +23,10 @@ for pkg in "${need[@]}"; do
   # kubectl is not in every Debian release; the manifest test says so and skips when it is absent.
   apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1 || echo "could not install $pkg" >&2
 done
+# In CI a missing tool must fail loudly: the tests that need it would otherwise skip and hide a regression.
+if [ -n "${CI:-}" ]; then
+  missing=()
+  for bin in prometheus promtool prometheus-alertmanager prometheus-blackbox-exporter kubectl; do command -v "$bin" >/dev/null 2>&1 || missing+=("$bin"); done
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || command -v pg_config >/dev/null 2>&1 || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then echo "CI: test tools still missing after install: ${missing[*]}" >&2; exit 1; fi
+fi
