@@ -8,7 +8,7 @@ import type { Finding, Severity } from '../types.js';
 import { firstEscalationAt, onUpgrade, type EscalationPolicy } from './escalation.js';
 import { FAMILIES, isRootCause } from './families.js';
 import type { IncidentState } from './state.js';
-import { recovering } from './recovery.js';
+import { echoOfRecovery, recovering } from './recovery.js';
 import { describeImpact } from './templates.js';
 import { addTimeline } from './timeline.js';
 import type { Family, Incident } from './types.js';
@@ -26,6 +26,8 @@ export interface LifecycleEnv {
   verifyWindowMs: number;
   policy: EscalationPolicy;
   newId(family: Family): string;
+  /** the rolling window the report's numbers cover (daemon reports); 0 or absent: no window, no echo */
+  echoWindowMs?: number;
 }
 
 export function worstOf(findings: readonly Finding[]): Severity {
@@ -48,6 +50,8 @@ export function applyEvaluation(state: IncidentState, byFamily: ReadonlyMap<Fami
       if (incident) effects.push(...recovering(incident, verifyFailures, env));
     } else if (incident) {
       effects.push(...stillBad(incident, findings, env));
+    } else if (echoOfRecovery(state, family, findings, env)) {
+      delete state.pending[key];
     } else {
       const streak = state.pending[key] ?? { count: 0, firstAt: env.now, severity: 'P3' as Severity };
       streak.count += 1;

@@ -188,7 +188,15 @@ export class IncidentManager {
       if (clean.dropped.length > 0) this.options.log.warn({ problems: clean.dropped }, 'report findings ignored: malformed');
       const now = this.clock.now();
       const { config } = this.options;
-      const env = { now, service: config.service, openAfter: config.incidents.openAfter, verifyWindowMs: config.incidents.verifyWindow, policy: this.policy };
+      const windowMs = clean.report.latency?.['windowMs'];
+      const env = {
+        now,
+        service: config.service,
+        openAfter: config.incidents.openAfter,
+        verifyWindowMs: config.incidents.verifyWindow,
+        policy: this.policy,
+        echoWindowMs: typeof windowMs === 'number' ? windowMs : 0,
+      };
       const newId = (family: Family): string => this.newId(family, now);
       await this.apply(applyEvaluation(this.state, groupByFamily(clean.findings), verifyFailures(clean.report), { ...env, newId }));
     });

@@ -1,8 +1,12 @@
 /** The way out of an incident: MONITORING while the family is clean, RESOLVED once verification held for the window. */
+import { atLeast, worse } from '../notify/sinks.js';
+import type { Finding } from '../types.js';
+import { isRootCause } from './families.js';
 import type { Effect, LifecycleEnv } from './lifecycle.js';
+import type { IncidentState } from './state.js';
 import { durationWords } from './templates.js';
 import { addTimeline } from './timeline.js';
-import type { Incident } from './types.js';
+import type { Family, Incident } from './types.js';
 
 export function recovering(incident: Incident, verifyFailures: readonly string[], env: LifecycleEnv): Effect[] {
   const effects: Effect[] = [];
@@ -38,4 +42,19 @@ export function resolveIfVerified(incident: Incident, env: Pick<LifecycleEnv, 'n
     { type: 'event', name: 'resolved', incident },
     { type: 'notify', incident, kind: 'resolve' },
   ];
+}
+
+/**
+ * When an outage ends, the rolling window still holds its failed samples, and they read as an error rate once the
+ * endpoints answer again. For one window after another incident of the service started recovering, findings that
+ * only restate a symptom (no worse than that incident) are its echo, not a new incident: its verification watches
+ * the same numbers and keeps it open meanwhile. After that window the echo is gone; what remains is real.
+ */
+export function echoOfRecovery(state: IncidentState, family: Family, findings: readonly Finding[], env: LifecycleEnv): boolean {
+  const windowMs = env.echoWindowMs ?? 0;
+  if (windowMs <= 0 || findings.length === 0 || findings.some((f) => isRootCause(f.cause))) return false;
+  const severity = findings.map((f) => f.severity).reduce(worse);
+  return state.incidents.some(
+    (i) => i.service === env.service && i.family !== family && i.status === 'MONITORING' && i.monitoringAt !== null && env.now - i.monitoringAt <= windowMs && atLeast(i.severity, severity),
+  );
 }

@@ -3,6 +3,7 @@
  * one, fsync the directory. A kill at any instant leaves either the previous or the next complete document
  * (never a torn one), and one rename commits an incident change together with the notifications it queued.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
@@ -17,7 +18,9 @@ let tempCounter = 0;
 /** Atomically replaces `dir/name` with `content`. */
 export async function writeFileAtomic(dir: string, name: string, content: string): Promise<void> {
   const target = join(dir, name);
-  const temp = join(dir, `${name}.${process.pid}.${++tempCounter}.tmp`);
+  // Replicas share the directory on a ReadWriteMany volume, and each is PID 1 in its own pod: the pid alone
+  // would give two writers the same temp file.
+  const temp = join(dir, `${name}.${process.pid}.${++tempCounter}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'w', 0o600);
   try {
     await handle.writeFile(content, 'utf8');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse, parseAllDocuments } from 'yaml';
-import { ConfigMap, Service, ServiceAccount, type IConfigMap, type IService, type IServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount, type IConfigMap, type IPersistentVolumeClaim, type IService, type IServiceAccount } from 'kubernetes-models/v1';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
 import { CronJob, type ICronJob } from 'kubernetes-models/batch/v1';
 import { Role, RoleBinding, type IRole, type IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -26,7 +26,7 @@ interface K8sObject {
   spec?: Record<string, unknown>;
 }
 
-const REQUIRED_KINDS = ['Deployment', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'ServiceMonitor', 'PrometheusRule', 'CronJob', 'NetworkPolicy'];
+const REQUIRED_KINDS = ['Deployment', 'PersistentVolumeClaim', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'ServiceMonitor', 'PrometheusRule', 'CronJob', 'NetworkPolicy'];
 const MODELS: Record<string, (doc: unknown) => { validate(): void }> = {
   Deployment: (doc) => new Deployment(doc as IDeployment),
   CronJob: (doc) => new CronJob(doc as ICronJob),
@@ -36,6 +36,7 @@ const MODELS: Record<string, (doc: unknown) => { validate(): void }> = {
   ConfigMap: (doc) => new ConfigMap(doc as IConfigMap),
   Service: (doc) => new Service(doc as IService),
   NetworkPolicy: (doc) => new NetworkPolicy(doc as INetworkPolicy),
+  PersistentVolumeClaim: (doc) => new PersistentVolumeClaim(doc as IPersistentVolumeClaim),
 };
 
 describe('kustomize base k8s/', { skip: kubectlMissing }, () => {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { IConfigMap, IService } from 'kubernetes-models/v1';
+import type { IConfigMap, IPersistentVolumeClaim, IService } from 'kubernetes-models/v1';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { ICronJob } from 'kubernetes-models/batch/v1';
 import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -100,7 +100,7 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
       const container = pod.containers[0];
       const mounts = new Map((container?.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
       const stateVolume = pod.volumes?.find((v) => v.name === mounts.get(config.incidents.stateDir));
-      assert.ok(stateVolume?.emptyDir, `${kind} mounts a writable volume at the state dir`);
+      assert.ok(stateVolume?.emptyDir || stateVolume?.persistentVolumeClaim, `${kind} mounts a writable volume at the state dir`);
       const configVolume = pod.volumes?.find((v) => v.name === mounts.get('/etc/radar-probe'));
       assert.equal(configVolume?.configMap?.name, configMap.metadata?.name, `${kind} mounts the generated ConfigMap`);
     }
@@ -108,6 +108,25 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
     assert.equal(config.daemon.port, port, 'daemon.port is the container port');
     const leaseRule = one<IRole>('Role').rules?.find((r) => r.resources?.includes('leases') && r.resourceNames);
     assert.deepEqual(leaseRule?.resourceNames, [config.kubernetes.leaderElection.leaseName], 'the Role names the configured Lease');
+  });
+
+  test('both daemon replicas share one ReadWriteMany claim as the state dir, so a new leader continues the incidents', () => {
+    const deployment = one<IDeployment>('Deployment');
+    const pod = deployment.spec?.template.spec as IPodSpec;
+    const config = parseConfigText(one<IConfigMap>('ConfigMap').data?.['config.yaml'] ?? '', 'k8s/config.yaml', { env: {} });
+    assert.ok((deployment.spec?.replicas ?? 1) > 1 && config.kubernetes.leaderElection.enabled, 'several replicas, one leader');
+    const mount = pod.containers[0]?.volumeMounts?.find((m) => m.mountPath === config.incidents.stateDir);
+    assert.ok(mount && !mount.readOnly && !mount.subPath, 'the whole claim, writable, at incidents.stateDir');
+    const claimName = pod.volumes?.find((v) => v.name === mount.name)?.persistentVolumeClaim?.claimName;
+    assert.ok(claimName, 'the state volume is a PersistentVolumeClaim, not a per-pod emptyDir');
+    const claim = objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claimName) as IPersistentVolumeClaim | undefined;
+    assert.ok(claim, `the base renders PersistentVolumeClaim ${claimName}`);
+    assert.deepEqual(claim.spec?.accessModes, ['ReadWriteMany'], 'mountable by replicas on different nodes at once');
+    assert.ok(claim.spec?.resources?.requests?.['storage'], 'requests a size');
+    // the one-shot CronJob keeps no incidents: a scratch emptyDir is right for it
+    const cronPod = one<ICronJob>('CronJob').spec?.jobTemplate.spec?.template.spec as IPodSpec;
+    const cronState = cronPod.containers[0]?.volumeMounts?.find((m) => m.mountPath === config.incidents.stateDir);
+    assert.ok(cronPod.volumes?.find((v) => v.name === cronState?.name)?.emptyDir, 'the CronJob does not mount the shared claim');
   });
 
 });
