@@ -10,6 +10,7 @@ import { switchableRedactor } from '../daemon/generation.js';
 import { daemonLogger } from '../daemon/logger.js';
 import { parseFault, formatFault, type Fault } from '../demo/faults.js';
 import { startSimulatedApi, type SimulatedApi } from '../demo/api.js';
+import { pgAvailable, startPgCluster, type PgCluster } from '../demo/pg-cluster.js';
 import { COLOR, PLAIN, formatHuman } from '../report/human.js';
 import type { CliArgs } from './args.js';
 import type { Io } from './oneshot.js';
@@ -25,10 +26,11 @@ async function startApi(port: number | undefined, fault: Fault): Promise<Simulat
   }
 }
 
-async function demoConfig(api: SimulatedApi, daemonPort: number): Promise<Config> {
+async function demoConfig(api: SimulatedApi, daemonPort: number, databaseUrl: string): Promise<Config> {
   return validateConfig(
     {
       target: api.url,
+      database: { url: databaseUrl },
       // Nothing outside this machine: no cluster, no third-party APIs, state in a throwaway directory.
       kubernetes: { enabled: false },
       external: { openai: { enabled: false }, github: { enabled: false } },
@@ -46,9 +48,9 @@ async function demoConfig(api: SimulatedApi, daemonPort: number): Promise<Config
   );
 }
 
-async function startDaemon(api: SimulatedApi, io: Io, args: CliArgs): Promise<Daemon> {
+async function startDaemon(api: SimulatedApi, io: Io, args: CliArgs, databaseUrl: string): Promise<Daemon> {
   const attempt = async (port: number): Promise<Daemon> => {
-    const config = await demoConfig(api, port);
+    const config = await demoConfig(api, port, databaseUrl);
     const redact = switchableRedactor(config, {});
     // stdout carries the demo's own report; the daemon's log goes beside it on stderr
     const log = daemonLogger({ level: args.logLevel ?? 'warn', redact, tty: Boolean(io.stderr.isTTY), color: !io.env['NO_COLOR'], fd: 2 });
@@ -62,14 +64,32 @@ async function startDaemon(api: SimulatedApi, io: Io, args: CliArgs): Promise<Da
   }
 }
 
+/** A real PostgreSQL for the database probes when the server binaries are installed; the demo works without one. */
+async function startDatabase(io: Io): Promise<PgCluster | undefined> {
+  if (!pgAvailable()) {
+    io.stdout.write('PostgreSQL is not installed: the database probes will report skipped\n');
+    return undefined;
+  }
+  try {
+    const db = await startPgCluster();
+    io.stdout.write(`Throwaway PostgreSQL on 127.0.0.1:${db.port} (database ${db.database}), probed by the database checks\n`);
+    return db;
+  } catch (err) {
+    io.stdout.write(`PostgreSQL could not be started (${(err as Error).message.split('\n')[0]}): the database probes will report skipped\n`);
+    return undefined;
+  }
+}
+
 export async function runDemo(args: CliArgs, io: Io): Promise<number> {
   const fault = parseFault(args.fault ?? 'none');
   const api = await startApi(args.port, fault);
   const style = io.stdout.isTTY && !io.env['NO_COLOR'] ? COLOR : PLAIN;
   io.stdout.write(`Simulated DeepTech Radar API on ${api.url}  (fault: ${formatFault(api.fault())})\n`);
   let daemon: Daemon | undefined;
+  let db: PgCluster | undefined;
   try {
-    daemon = await startDaemon(api, io, args);
+    db = await startDatabase(io);
+    daemon = await startDaemon(api, io, args, db?.url ?? '');
     if (args.once) {
       const report = await daemon.runOnce();
       io.stdout.write(`${formatHuman(report, style)}\n`);
@@ -100,6 +120,7 @@ export async function runDemo(args: CliArgs, io: Io): Promise<number> {
     return 0;
   } finally {
     await daemon?.stop();
+    await db?.stop();
     await api.close();
   }
 }
