@@ -48,7 +48,7 @@ export function resolveKubeConfig(settings: Settings, where: KubeConfigEnvironme
     const context = kubeConfig.getCurrentContext() || '(none)';
     return { kind: 'error', error: { code: 'RP_ERR_K8S_CONFIG', message: `kubeconfig (${choice.source}) has no cluster for current context ${context}` } };
   }
-  // The contract names the namespace in config (default "default"); the context's namespace is not consulted.
-  const namespace = settings.namespace || 'default';
+  // As kubectl: an explicit namespace wins, then the context's (in a pod, the service account's), then "default".
+  const namespace = settings.namespace || kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || 'default';
   return { kind: 'loaded', kubeConfig, source: choice.source, server: cluster.server, namespace };
 }

@@ -15,7 +15,7 @@ export async function checkConfig(args: CliArgs, io: Io): Promise<number> {
     `  service    ${config.service}`,
     `  endpoints  ${config.endpoints.map((e) => `${e.name} ${e.path}`).join(', ')}`,
     `  database   ${config.database.url ? 'configured' : 'not set (database probes will be skipped)'}`,
-    `  kubernetes ${config.kubernetes.namespace}/${config.kubernetes.deployment} (${config.kubernetes.selector})`,
+    `  kubernetes ${config.kubernetes.namespace ?? '(kubeconfig context namespace)'}/${config.kubernetes.deployment} (${config.kubernetes.selector})`,
     `  daemon     port ${config.daemon.port}, every ${formatDuration(config.daemon.interval)}`,
     `  notify     ${config.notify.map((n) => n.type).join(', ') || 'none'}`,
   ];

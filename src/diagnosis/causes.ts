@@ -153,7 +153,7 @@ export function fillPlaceholders(text: string, vars: Record<string, string>): st
 export function makeFinding(config: Config, cause: CauseId, input: FindingInput): Finding {
   const entry: CauseEntry = CAUSES[cause];
   const vars: Record<string, string> = {
-    ns: config.kubernetes.namespace,
+    ns: config.kubernetes.namespace ?? 'default',
     deployment: config.kubernetes.deployment,
     selector: config.kubernetes.selector,
     container: config.kubernetes.container,

@@ -141,6 +141,18 @@ describe('Kubernetes through the CLI (KUBECONFIG → API stand-in)', () => {
       assert.ok(f.actions.some((a) => a.includes('kubectl rollout restart deployment/deeptech-api -n prod')));
     }],
   ];
+  test('with no namespace in config, the kubeconfig context names it (as kubectl)', async () => {
+    const kube = await startKubeApiServer('crashloop-pg-hba', { workload: { namespace: 'staging' } });
+    try {
+      const { code, report } = await scenario('outage', [], { KUBECONFIG: kube.kubeconfigPath });
+      assert.equal(code, 1);
+      const f = report.findings.find((x) => x.cause === 'db_connection_failure');
+      assert.ok(f?.actions.some((a) => a.includes('-n staging')), JSON.stringify(report.findings.map((x) => x.actions)));
+    } finally {
+      await kube.close();
+    }
+  });
+
   for (const [name, check] of cases) {
     test(`outage: ${String(name)}`, async () => {
       const kube = await startKubeApiServer(name, { workload: { namespace: 'prod' } });

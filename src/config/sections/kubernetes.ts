@@ -4,7 +4,8 @@ import { duration } from '../duration.js';
 export const kubernetesSchema = z
   .object({
     enabled: z.enum(['auto', 'true', 'false']).or(z.boolean()).default('auto'),
-    namespace: z.string().min(1).default('default'),
+    /** unset: the kubeconfig context's namespace (the pod's own in a cluster), else "default" — as kubectl does */
+    namespace: z.string().min(1).optional(),
     deployment: z.string().default('deeptech-api'),
     selector: z.string().default('app=deeptech-api'),
     service: z.string().optional().describe('Service whose Endpoints are checked; defaults to the deployment name'),
