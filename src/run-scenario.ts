@@ -5,7 +5,7 @@ import { httpSampleLatency } from './latency.js';
 import { Runner } from './runner.js';
 import { meetsGate, worstSeverity } from './severity.js';
 import { evaluateThresholds } from './thresholds.js';
-import type { ProbeResult, RunReport, ThresholdResult } from './types.js';
+import type { ProbeResult, RunReport, Severity, ThresholdResult } from './types.js';
 import type { ScenarioPlan } from './scenarios.js';
 
 export interface ScenarioRunOptions {
@@ -16,10 +16,16 @@ export interface ScenarioRunOptions {
   extraChecks?: (report: RunReport) => ThresholdResult[];
 }
 
-function publicResult(result: ProbeResult): ProbeResult {
-  // The JSON contract lists probe fields; findings are lifted to the report, gauges stay with /metrics.
+/** The JSON contract lists probe fields; findings are lifted to the report, gauges stay with /metrics. */
+export function publicResult(result: ProbeResult): ProbeResult {
   const { findings: _findings, series: _series, ...rest } = result;
   return rest;
+}
+
+/** The gate: no probe failed or erred, every threshold held, and nothing at or above the gate severity. */
+export function gateVerdict(results: readonly ProbeResult[], thresholds: readonly ThresholdResult[], severity: Severity | null, gate: Severity): boolean {
+  const probeBroken = results.some((r) => r.status === 'fail' || r.status === 'error');
+  return !probeBroken && thresholds.every((t) => t.ok) && !meetsGate(severity, gate);
 }
 
 export async function runScenario(options: ScenarioRunOptions): Promise<{ report: RunReport; results: ProbeResult[] }> {
@@ -45,7 +51,6 @@ export async function runScenario(options: ScenarioRunOptions): Promise<{ report
     thresholds,
   };
   report.thresholds.push(...(options.extraChecks?.(report) ?? []));
-  const probeBroken = results.some((r) => r.status === 'fail' || r.status === 'error');
-  report.passed = !probeBroken && report.thresholds.every((t) => t.ok) && !meetsGate(severity, config.severity.gate);
+  report.passed = gateVerdict(results, report.thresholds, severity, config.severity.gate);
   return { report, results };
 }

@@ -4,7 +4,8 @@
  */
 import type { Config } from '../config/schema.js';
 import { diagnose } from '../diagnosis/index.js';
-import { meetsGate, worstSeverity } from '../severity.js';
+import { gateVerdict, publicResult } from '../run-scenario.js';
+import { worstSeverity } from '../severity.js';
 import type { ProbeResult, RunReport } from '../types.js';
 import type { RollingWindows } from './windows.js';
 
@@ -33,11 +34,6 @@ function windowedEndpoint(result: ProbeResult, windows: RollingWindows): ProbeRe
   return { ...result, status, metrics: { ...result.metrics, samples, failures, errorRate: samples ? failures / samples : 0 } };
 }
 
-function publicResult(result: ProbeResult): ProbeResult {
-  const { findings: _findings, series: _series, ...rest } = result;
-  return rest;
-}
-
 export function evaluate(latest: readonly LatestResult[], windows: RollingWindows, config: Config, now = Date.now()): RunReport {
   const started = performance.now();
   // A result older than both the window and two of its own intervals says nothing about now (e.g. a nightly load run).
@@ -48,13 +44,12 @@ export function evaluate(latest: readonly LatestResult[], windows: RollingWindow
   const forDiagnosis = results.map((r) => (r.kind === 'http' ? windowedEndpoint(r, windows) : r));
   const findings = diagnose(forDiagnosis, { summary, fromLoad: false }, config);
   const severity = worstSeverity(findings.map((f) => f.severity));
-  const broken = results.some((r) => r.status === 'fail' || r.status === 'error');
   return {
     scenario: 'daemon',
     target: config.target,
     startedAt: new Date(now).toISOString(),
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-    passed: !broken && !meetsGate(severity, config.severity.gate),
+    passed: gateVerdict(results, [], severity, config.severity.gate),
     severity,
     probes: latest.map((l) => publicResult(l.result)),
     ...(summary ? { latency: summary } : {}),
