@@ -1,30 +1,16 @@
 /** Renders k8s/ with the real kustomize (kubectl) and checks what a cluster would be given: kinds, RBAC, security. */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { kubectlMissing, oneOf, podSpecsOf, renderK8s, root, type K8sObject } from './rendered.js';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount, type IConfigMap, type IPersistentVolumeClaim, type IService, type IServiceAccount } from 'kubernetes-models/v1';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
 import { CronJob, type ICronJob } from 'kubernetes-models/batch/v1';
 import { Role, RoleBinding, type IRole, type IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const kubectlMissing = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).error
-  ? 'kubectl is not installed (apt-get install kubectl): cannot render k8s/'
-  : false;
-
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  spec?: Record<string, unknown>;
-}
 
 const REQUIRED_KINDS = ['Deployment', 'PersistentVolumeClaim', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'ServiceMonitor', 'PrometheusRule', 'CronJob', 'NetworkPolicy'];
 const MODELS: Record<string, (doc: unknown) => { validate(): void }> = {
@@ -41,21 +27,11 @@ const MODELS: Record<string, (doc: unknown) => { validate(): void }> = {
 
 describe('kustomize base k8s/', { skip: kubectlMissing }, () => {
   let objects: K8sObject[] = [];
-  const one = <T>(kind: string): T => {
-    const found = objects.filter((o) => o.kind === kind);
-    assert.equal(found.length, 1, `expected exactly one ${kind}`);
-    return found[0] as unknown as T;
-  };
-  const podSpecs = (): [string, IPodSpec][] => [
-    ['Deployment', one<IDeployment>('Deployment').spec?.template.spec as IPodSpec],
-    ['CronJob', one<ICronJob>('CronJob').spec?.jobTemplate.spec?.template.spec as IPodSpec],
-  ];
+  const one = <T>(kind: string): T => oneOf<T>(objects, kind);
+  const podSpecs = (): [string, IPodSpec][] => podSpecsOf(objects);
 
   before(async () => {
-    const { stdout } = await promisify(execFile)('kubectl', ['kustomize', join(root, 'k8s')], { timeout: 30_000 });
-    const docs = parseAllDocuments(stdout);
-    for (const doc of docs) assert.deepEqual(doc.errors, [], 'kustomize output is valid YAML');
-    objects = docs.map((doc) => doc.toJS() as K8sObject);
+    objects = await renderK8s();
   });
 
   test('renders every kind the deployment needs, nothing cluster-wide and no Secret', () => {

@@ -1,11 +1,7 @@
 /** Renders k8s/ with kustomize and checks that the pieces fit together: command, probes, ports, config, volumes. */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { kubectlMissing, oneOf, podSpecsOf, renderK8s, type K8sObject } from './rendered.js';
 import type { IConfigMap, IPersistentVolumeClaim, IService } from 'kubernetes-models/v1';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { ICronJob } from 'kubernetes-models/batch/v1';
@@ -13,33 +9,13 @@ import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { parseConfigText } from '../../src/config/load.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const kubectlMissing = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).error
-  ? 'kubectl is not installed (apt-get install kubectl): cannot render k8s/'
-  : false;
-
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
-  spec?: Record<string, unknown>;
-}
-
 describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
   let objects: K8sObject[] = [];
-  const one = <T>(kind: string): T => {
-    const found = objects.filter((o) => o.kind === kind);
-    assert.equal(found.length, 1, `expected exactly one ${kind}`);
-    return found[0] as unknown as T;
-  };
-  const podSpecs = (): [string, IPodSpec][] => [
-    ['Deployment', one<IDeployment>('Deployment').spec?.template.spec as IPodSpec],
-    ['CronJob', one<ICronJob>('CronJob').spec?.jobTemplate.spec?.template.spec as IPodSpec],
-  ];
+  const one = <T>(kind: string): T => oneOf<T>(objects, kind);
+  const podSpecs = (): [string, IPodSpec][] => podSpecsOf(objects);
 
   before(async () => {
-    const { stdout } = await promisify(execFile)('kubectl', ['kustomize', join(root, 'k8s')], { timeout: 30_000 });
-    objects = parseAllDocuments(stdout).map((doc) => doc.toJS() as K8sObject);
+    objects = await renderK8s();
   });
 
   test('Deployment: 2 replicas of `probe daemon`, liveness /healthz, readiness /readyz on the metrics port', () => {
