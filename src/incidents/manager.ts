@@ -198,7 +198,9 @@ export class IncidentManager {
         echoWindowMs: typeof windowMs === 'number' ? windowMs : 0,
       };
       const newId = (family: Family): string => this.newId(family, now);
-      await this.apply(applyEvaluation(this.state, groupByFamily(clean.findings), verifyFailures(clean.report), { ...env, newId }));
+      const before = this.lifecycleFingerprint();
+      const effects = applyEvaluation(this.state, groupByFamily(clean.findings), verifyFailures(clean.report), { ...env, newId });
+      await this.apply(effects, this.lifecycleFingerprint() !== before);
     });
   }
 
@@ -210,6 +212,16 @@ export class IncidentManager {
     });
   }
 
+  /**
+   * What an evaluation may change without an effect to show for it: a pending streak, when verification began or
+   * was interrupted. Unless committed, a restart would forget them: the openAfter count and the verify window
+   * would start over (a daemon restarting more often than the window would never resolve), or an interruption
+   * would be lost while an earlier start of verification sits on disk (resolving too early).
+   */
+  private lifecycleFingerprint(): string {
+    return JSON.stringify([this.state.pending, this.state.incidents.filter((i) => i.status !== 'RESOLVED')]);
+  }
+
   private newId(family: Family, now: number): string {
     this.state.incidentCounter += 1;
     const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
@@ -217,13 +229,13 @@ export class IncidentManager {
   }
 
   /** Queue → commit → post-mortems → announce → deliver. Nothing leaves the process before the commit. */
-  private async apply(effects: Effect[]): Promise<void> {
+  private async apply(effects: Effect[], changed = false): Promise<void> {
     const ctx = this.pagingContext();
     const plan = planPaging(ctx, effects);
     const pruned = pruneResolved(this.state, ctx.now, this.options.config.incidents.keepResolved);
     for (const id of pruned) this.pump.forget(id);
     const queued = this.outbox.pendingCommit();
-    if (plan.touched.size > 0 || pruned.length > 0 || queued.length > 0) await this.commit();
+    if (changed || plan.touched.size > 0 || pruned.length > 0 || queued.length > 0) await this.commit();
     this.outbox.committed(queued);
     await this.writePostmortems([...plan.touched]);
     const now = this.clock.now();
