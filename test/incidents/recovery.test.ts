@@ -41,3 +41,38 @@ test('the rolling-window echo of a recovering outage is not a new incident; a la
   }
   assert.ok(manager.list().some((i) => i.open && i.family !== outageIncident.family), 'after the window the error rate is real');
 });
+
+test('a verification interruption survives a restart: the window restarts from the interruption, not from before it', async () => {
+  const dir = await tempDir();
+  const local = new FakeClock();
+  const config = testConfig(`incidents: { stateDir: ${JSON.stringify(dir.dir)}, openAfter: 2, verifyWindow: 30m }\nnotify: [{ type: log }]\n`);
+  const engine = await IncidentManager.open({ config, log: silentLogger(), clock: local });
+  try {
+    for (let i = 0; i < 2; i++) {
+      await engine.evaluate(outage());
+      local.advance(15_000);
+    }
+    await engine.evaluate(healthy()); // MONITORING, verification starts holding
+    local.advance(10 * MINUTE);
+    await engine.evaluate(report([], { latency: latency(450, 0) })); // p95 > 300 ms: verification interrupted
+    local.advance(15_000);
+    await engine.evaluate(healthy()); // holds again from here
+    await engine.idle();
+    // A kill -9 now: a second engine reads only what is on disk (the first one never gets to close and flush).
+    const after = new FakeClock(local.now());
+    const restarted = await IncidentManager.open({ config, log: silentLogger(), clock: after });
+    try {
+      after.advance(21 * MINUTE); // 31 min after the first hold, 21 min after the interruption
+      await restarted.evaluate(healthy());
+      assert.equal(restarted.list()[0]?.status, 'MONITORING', 'resolved on a window the interruption had broken');
+      after.advance(10 * MINUTE);
+      await restarted.evaluate(healthy());
+      assert.equal(restarted.list()[0]?.status, 'RESOLVED');
+    } finally {
+      await restarted.close();
+    }
+  } finally {
+    await engine.close();
+    await dir.remove();
+  }
+});
