@@ -21,7 +21,7 @@ function codeOf(err: unknown): string | undefined {
 
 /** Maps whatever undici, net, dns or tls threw to one stable code, keeping the original code in the message. */
 export function classifyHttpError(err: unknown, phases: ConnectionPhases, signal: AbortSignal): ErrorInfo {
-  if (err instanceof ProbeError) return err.toInfo();
+  // undici rejects with the abort reason itself, so look at the signal before at the error.
   const reason: unknown = signal.aborted ? signal.reason : undefined;
   if (reason instanceof ProbeError && reason.code === 'RP_ERR_PROBE_ABORTED') return reason.toInfo();
   if (signal.aborted) {
@@ -30,6 +30,7 @@ export function classifyHttpError(err: unknown, phases: ConnectionPhases, signal
       ? { code: 'RP_ERR_CONNECT_TIMEOUT', message: 'connection was not established before the probe timeout' }
       : { code: 'RP_ERR_RESPONSE_TIMEOUT', message: 'no complete response before the probe timeout' };
   }
+  if (err instanceof ProbeError) return err.toInfo();
   const code = codeOf(err);
   const cause = (err as { cause?: unknown } | null)?.cause;
   const causeCode = codeOf(cause);
