@@ -1,4 +1,5 @@
 /** Deterministic fake deep-tech papers and the API's answers over them (same shapes as the real FastAPI service). */
+import { seededRandom } from '../random.js';
 
 export interface Paper {
   id: string;
@@ -34,24 +35,13 @@ const FIRST = ['Ada', 'Wei', 'Priya', 'Lars', 'Amara', 'Kenji', 'Sofia', 'Mateo'
 const LAST = ['Chen', 'Okafor', 'Nakamura', 'Rossi', 'Haddad', 'Kowalski', 'Singh', 'Müller', 'Silva', 'Larsen'];
 const PAPER_COUNT = 240;
 
-/** mulberry32: a tiny seeded PRNG, so every run serves identical data. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)]!;
 }
 
 function makePapers(): Paper[] {
-  const rand = seeded(2025);
+  const rand = seededRandom(2025);
   return Array.from({ length: PAPER_COUNT }, (_, i) => {
     const [subject, topics] = SUBJECTS[i % SUBJECTS.length]!;
     const month = 1 + Math.floor(i / 24);

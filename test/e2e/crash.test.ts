@@ -15,6 +15,7 @@ import { parseFault } from '../../src/demo/faults.js';
 import { parseState, type IncidentState } from '../../src/incidents/state.js';
 import { STATE_FILE } from '../../src/incidents/store.js';
 import { signBody } from '../../src/notify/webhook.js';
+import { seededRandom } from '../../src/random.js';
 import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
 import { waitFor } from '../helpers/prometheus-server.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -23,18 +24,6 @@ const KILLS = 21;
 const MAX_KILL_DELAY_MS = 1_500;
 const SECRET = 'crash-test-secret';
 const SEED = Number(process.env['CRASH_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
-
-/** mulberry32: small, seedable, good enough to pick moments */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const configFor = (api: SimulatedApi, receiver: Receiver, stateDir: string): string => `
 target: ${api.url}
@@ -123,9 +112,9 @@ describe('crash safety of the daemon process (issue 5 acceptance 5)', { concurre
 
   test(`${KILLS} SIGKILLs during activity: the state always loads; every message arrives once, in order`, async (t) => {
     t.diagnostic(`seed ${SEED} (replay with CRASH_SEED=${SEED})`);
-    const killRandom = prng(SEED);
+    const killRandom = seededRandom(SEED);
     let killsDone = false;
-    const cycles = activity(prng(SEED ^ 0x9e3779b9), () => killsDone);
+    const cycles = activity(seededRandom(SEED ^ 0x9e3779b9), () => killsDone);
     cycles.catch(() => undefined); // awaited below; keeps a failure from being reported as unhandled meanwhile
     try {
       for (let round = 0; round < KILLS; round++) {
