@@ -57,14 +57,19 @@ async function firstLeader(a: LeaseElector, b: LeaseElector): Promise<[LeaseElec
   return winner === a ? [a, b] : [b, a];
 }
 
+/** A fresh Lease and two replicas racing for it; resolves with [leader, follower]. */
+async function startPair(): Promise<[LeaseElector, LeaseElector]> {
+  freshLease();
+  const a = elector('replica-a');
+  const b = elector('replica-b');
+  a.start();
+  b.start();
+  return firstLeader(a, b);
+}
+
 describe('LeaseElector', () => {
   test('two replicas: exactly one leads, the other follows it', async () => {
-    freshLease();
-    const a = elector('replica-a');
-    const b = elector('replica-b');
-    a.start();
-    b.start();
-    const [leader, follower] = await firstLeader(a, b);
+    const [leader, follower] = await startPair();
     await renewals(leader, 3);
     assert.equal(leader.isLeader(), true);
     assert.equal(follower.isLeader(), false);
@@ -76,12 +81,7 @@ describe('LeaseElector', () => {
   });
 
   test('a killed leader (no release) is replaced within the lease duration', async () => {
-    freshLease();
-    const a = elector('replica-a');
-    const b = elector('replica-b');
-    a.start();
-    b.start();
-    const [leader, follower] = await firstLeader(a, b);
+    const [leader, follower] = await startPair();
     await renewals(leader, 2);
     const transitions = server.leases.peek('default', leaseName)?.spec?.leaseTransitions ?? 0;
     const killedAt = Date.now();
@@ -96,12 +96,7 @@ describe('LeaseElector', () => {
   });
 
   test('a leader that stops releases the lease and the other takes over at its next round', async () => {
-    freshLease();
-    const a = elector('replica-a');
-    const b = elector('replica-b');
-    a.start();
-    b.start();
-    const [leader, follower] = await firstLeader(a, b);
+    const [leader, follower] = await startPair();
     const stoppedLeading = once(leader, 'stopped-leading');
     const stoppedAt = Date.now();
     await leader.stop();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { LoadProbeParams } from '../../probes/load.js';
+import type { ProbeOutcome } from '../../probes/types.js';
 import { evaluateThresholds } from '../../src/thresholds.js';
 import { measured, runLoad as run, subMillisecond, target, within, type Target } from './targets.js';
 
@@ -10,15 +12,19 @@ describe('load probe against a 200 ms server', () => {
   });
   after(() => slow.close());
 
-  test('closed loop (ab -n 100 -c 10): p50 and p95 within 5 % of 200 ms, sub-millisecond, thresholds', async (t) => {
-    const outcome = await measured(
-      () => run(slow.url),
+  /** One run against the 200 ms server, retried only when this process was starved of CPU (see measured). */
+  const near200 = (t: TestContext, extra: Partial<LoadProbeParams> = {}): Promise<ProbeOutcome> =>
+    measured(
+      () => run(slow.url, extra),
       (o) => {
         within(o.latency!.p50Ms, 200, 5);
         within(o.latency!.p95Ms, 200, 5);
       },
       (note) => t.diagnostic(note),
     );
+
+  test('closed loop (ab -n 100 -c 10): p50 and p95 within 5 % of 200 ms, sub-millisecond, thresholds', async (t) => {
+    const outcome = await near200(t);
     assert.equal(outcome.status, 'pass', JSON.stringify(outcome.error));
     const l = outcome.latency!;
     assert.equal(l.requests, 100);
@@ -37,14 +43,7 @@ describe('load probe against a 200 ms server', () => {
   });
 
   test('fixed rate 20/s: p50 and p95 within 5 % of 200 ms', async (t) => {
-    const outcome = await measured(
-      () => run(slow.url, { rate: 20, durationMs: 1_500 }),
-      (o) => {
-        within(o.latency!.p50Ms, 200, 5);
-        within(o.latency!.p95Ms, 200, 5);
-      },
-      (note) => t.diagnostic(note),
-    );
+    const outcome = await near200(t, { rate: 20, durationMs: 1_500 });
     assert.equal(outcome.status, 'pass', JSON.stringify(outcome.error));
     const l = outcome.latency!;
     assert.equal(l.mode, 'fixed-rate');
