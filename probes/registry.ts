@@ -3,7 +3,7 @@
  * (the Kubernetes client alone costs tens of MB) load on first use, so a daemon that never probes a cluster never
  * pays for one.
  */
-import { httpProbe } from './http.js';
+import { httpProbe } from './http/index.js';
 import type { ProbeKind } from './types.js';
 
 function lazy(kind: string, load: () => Promise<ProbeKind>): ProbeKind {
@@ -13,9 +13,9 @@ function lazy(kind: string, load: () => Promise<ProbeKind>): ProbeKind {
 
 export const PROBE_KINDS: ReadonlyMap<string, ProbeKind> = new Map<string, ProbeKind>([
   ['http', httpProbe as ProbeKind],
-  ['load', lazy('load', async () => (await import('./load.js')).loadProbe as ProbeKind)],
-  ['postgres', lazy('postgres', async () => (await import('./postgres.js')).postgresProbe as ProbeKind)],
-  ['kubernetes', lazy('kubernetes', async () => (await import('./kubernetes.js')).kubernetesProbe as ProbeKind)],
-  ['external', lazy('external', async () => (await import('./external.js')).externalProbe as ProbeKind)],
-  ['prometheus', lazy('prometheus', async () => (await import('./prometheus.js')).prometheusProbe as ProbeKind)],
+  ['load', lazy('load', async () => (await import('./load/index.js')).loadProbe as ProbeKind)],
+  ['postgres', lazy('postgres', async () => (await import('./postgres/index.js')).postgresProbe as ProbeKind)],
+  ['kubernetes', lazy('kubernetes', async () => (await import('./kubernetes/index.js')).kubernetesProbe as ProbeKind)],
+  ['external', lazy('external', async () => (await import('./external/index.js')).externalProbe as ProbeKind)],
+  ['prometheus', lazy('prometheus', async () => (await import('./prometheus/index.js')).prometheusProbe as ProbeKind)],
 ]);

@@ -1,8 +1,8 @@
 /** The one probe signature. A probe returns an outcome; a failed probe is a result, not an exception. */
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
-import type { MetricRecord, MetricSample, ProbeResult } from '../src/types.js';
-import type { HttpResources } from './http/dispatcher.js';
+import type { MetricRecord, MetricSample, ProbeResult } from '../src/model/types.js';
+import type { HttpResources } from '../src/clients/http-agent.js';
 
 export type { MetricSample };
 

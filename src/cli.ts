@@ -7,7 +7,7 @@ import { runDemo } from './cli/demo.js';
 import { helpText } from './cli/help.js';
 import { runOnce, type Io } from './cli/oneshot.js';
 import { ConfigError } from './config/load.js';
-import { ProbeError, UsageError } from './errors.js';
+import { ProbeError, UsageError } from './model/errors.js';
 
 const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3 } as const;
 

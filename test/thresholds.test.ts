@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isProbeError } from '../src/errors.js';
-import { evaluateThresholds, parseThreshold, percentilesNeeded } from '../src/thresholds.js';
-import type { LatencySummary } from '../src/types.js';
+import { isProbeError } from '../src/model/errors.js';
+import { evaluateThresholds, parseThreshold, percentilesNeeded } from '../src/model/thresholds.js';
+import type { LatencySummary } from '../src/model/types.js';
 
 const latency: LatencySummary = {
   requests: 200,

@@ -1,7 +1,7 @@
 /** GitHub's rate-limit figures: from the /rate_limit document when we have it, else from any response's headers. */
 import type { Config } from '../../src/config/schema.js';
-import { makeFinding } from '../../src/diagnosis/causes.js';
-import type { Finding, MetricSample } from '../../src/types.js';
+import { makeFinding } from '../../src/runbook/causes.js';
+import type { Finding, MetricSample } from '../../src/model/types.js';
 import { header, type Exchange } from './request.js';
 
 export interface RateLimit {

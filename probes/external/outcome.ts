@@ -1,8 +1,8 @@
 /** Findings, metrics and series of one external probe run, and the replay shown while the circuit is open. */
 import type { Config } from '../../src/config/schema.js';
-import { makeFinding } from '../../src/diagnosis/causes.js';
-import { ERROR_CODES, type ErrorInfo } from '../../src/errors.js';
-import type { Finding, MetricRecord, MetricSample } from '../../src/types.js';
+import { makeFinding } from '../../src/runbook/causes.js';
+import { ERROR_CODES, type ErrorInfo } from '../../src/model/errors.js';
+import type { Finding, MetricRecord, MetricSample } from '../../src/model/types.js';
 import { CIRCUIT_STATES, type CircuitRecord, type CircuitState } from './circuit.js';
 import { rateLimitFinding, rateLimitSeries, type RateLimit } from './github.js';
 import type { DependencyTarget } from './presets.js';

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EndpointConfig } from '../../src/config/sections/http.js';
-import { ProbeError } from '../../src/errors.js';
+import { ProbeError } from '../../src/model/errors.js';
 
 type Expect = EndpointConfig['expect'];
 

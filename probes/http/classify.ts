@@ -1,5 +1,5 @@
-import { ProbeError, type ErrorInfo } from '../../src/errors.js';
-import type { ConnectionPhases } from './dispatcher.js';
+import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
+import type { ConnectionPhases } from '../../src/clients/http-agent.js';
 
 const TLS_CODES = new Set([
   'EPROTO',

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { EndpointConfig } from '../../src/config/sections/http.js';
-import { ProbeError, type ErrorInfo } from '../../src/errors.js';
+import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
 import { checkResponse } from './assert.js';
 import { classifyHttpError } from './classify.js';
-import { newPhases, withPhases, type HttpResources } from './dispatcher.js';
+import { newPhases, withPhases, type HttpResources } from '../../src/clients/http-agent.js';
 
 export interface SampleResult {
   ok: boolean;

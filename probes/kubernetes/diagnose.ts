@@ -4,8 +4,8 @@
  * pod or no ready endpoint address every finding is P0; a partial loss is P2; past trouble on a healthy set is P3.
  */
 import type { Config } from '../../src/config/schema.js';
-import { makeFinding } from '../../src/diagnosis/causes.js';
-import type { Finding, Severity } from '../../src/types.js';
+import { makeFinding } from '../../src/runbook/causes.js';
+import type { Finding, Severity } from '../../src/model/types.js';
 import type { EndpointFacts } from './endpoints.js';
 import { detectCpu, detectCrashLoop, detectFromLogs, detectImagePull, detectOom, type Detection } from './detectors.js';
 import type { WarningEvent } from './events.js';

@@ -3,8 +3,8 @@
  * current source of truth (Endpoints is deprecated but still served); the legacy object is the fallback.
  */
 import type { V1EndpointSlice, V1Endpoints } from '@kubernetes/client-node';
-import type { ErrorInfo } from '../../src/errors.js';
-import { call, type KubeApis } from './api.js';
+import type { ErrorInfo } from '../../src/model/errors.js';
+import { call, type KubeApis } from '../../src/clients/kubernetes/api.js';
 
 export interface EndpointFacts {
   service: string;

@@ -2,13 +2,13 @@
  * The Kubernetes probe's body (loaded only once a cluster is configured): the runbook's "Assess Severity" quick checks and Scenario 1 diagnosis against the API server.
  * Pods are always listed (every other check is about them); `checks` picks which further questions are asked.
  */
-import { ProbeError } from '../../src/errors.js';
-import type { MetricRecord } from '../../src/types.js';
-import { call, makeApis, type KubeApis } from './api.js';
+import { ProbeError } from '../../src/model/errors.js';
+import type { MetricRecord } from '../../src/model/types.js';
+import { call, makeApis, type KubeApis } from '../../src/clients/kubernetes/api.js';
 import { diagnoseCluster, type KubernetesCheck, type Observations } from './diagnose.js';
 import { readEndpoints, type EndpointFacts } from './endpoints.js';
 import { relevantWarnings, type WarningEvent } from './events.js';
-import { resolveKubeConfig } from './kubeconfig.js';
+import { resolveKubeConfig } from '../../src/clients/kubernetes/kubeconfig.js';
 import { logTargets, readLogs, type LogScan } from './logs.js';
 import { summarizePods, type PodSummary } from './pods.js';
 import { detailsOf, metricsOf, seriesOf } from './report.js';
@@ -16,7 +16,7 @@ import { readUsage, type UsageFacts } from './usage.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
 
-import type { KubernetesProbeParams } from '../kubernetes.js';
+import type { KubernetesProbeParams } from './index.js';
 
 export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = ['pods', 'endpoints', 'events', 'logs', 'metrics'];
 /** containers whose logs are read per run: failing ones first; bounds API load when many pods are broken */

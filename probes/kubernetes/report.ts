@@ -1,5 +1,5 @@
 /** The probe's numbers three ways: JSON metrics, bounded-label gauges for /metrics, and trimmed details for reports. */
-import type { MetricRecord, MetricSample } from '../../src/types.js';
+import type { MetricRecord, MetricSample } from '../../src/model/types.js';
 import type { Observations } from './diagnose.js';
 import { iso } from './evidence.js';
 import { PHASES } from './pods.js';

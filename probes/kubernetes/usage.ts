@@ -1,6 +1,6 @@
 /** `kubectl top pods`: usage from metrics.k8s.io against each container's limits. Absent metrics-server is normal. */
-import type { ErrorInfo } from '../../src/errors.js';
-import { call, type KubeApis } from './api.js';
+import type { ErrorInfo } from '../../src/model/errors.js';
+import { call, type KubeApis } from '../../src/clients/kubernetes/api.js';
 import type { PodFacts } from './pods.js';
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };

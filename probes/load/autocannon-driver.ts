@@ -4,7 +4,7 @@
  * `responseTime` is process.hrtime from the request write to the parsed end of the response (sub-millisecond).
  */
 import autocannon from 'autocannon';
-import { errorMessage } from '../../src/errors.js';
+import { errorMessage } from '../../src/model/errors.js';
 import { errorCodeOf, type LoadRecorder } from './recorder.js';
 import type { Driver, LoadPlan } from './types.js';
 

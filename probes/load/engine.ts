@@ -2,7 +2,7 @@
  * Runs one load plan to its end or to an early stop, and returns the latency block. Pure data in, pure data out,
  * so it runs the same in the caller's thread or in a worker thread.
  */
-import { evaluateThreshold, parseThreshold, type Threshold } from '../../src/thresholds.js';
+import { evaluateThreshold, parseThreshold, type Threshold } from '../../src/model/thresholds.js';
 import { AUTOCANNON_MIN_TIMEOUT_MS, startAutocannon } from './autocannon-driver.js';
 import { LoadRecorder } from './recorder.js';
 import { startUndici } from './undici-driver.js';

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { formatDuration } from '../../src/config/duration.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/model/errors.js';
 
 export interface LoadOptionsToCheck {
   connections: number;

@@ -1,7 +1,7 @@
 /** Load probe parameters: the runbook's defaults, building them from config, and resolving them into a plan. */
 import type { Config } from '../../src/config/schema.js';
-import { UsageError } from '../../src/errors.js';
-import { parseThreshold, percentilesNeeded } from '../../src/thresholds.js';
+import { UsageError } from '../../src/model/errors.js';
+import { parseThreshold, percentilesNeeded } from '../../src/model/thresholds.js';
 import type { LoadPlan, LoadProbeParams, ResolvedRequest } from './types.js';
 
 /** Scenario 3's check: `ab -n 100 -c 10 http://localhost:8000/v1/papers?limit=10` */

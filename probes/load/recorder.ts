@@ -3,8 +3,8 @@
  * digits: ±0.1 %), so memory does not grow with the length of the run.
  */
 import { build, type Histogram } from 'hdr-histogram-js';
-import { STANDARD_PERCENTILES } from '../../src/thresholds.js';
-import type { LatencySummary, MetricRecord } from '../../src/types.js';
+import { STANDARD_PERCENTILES } from '../../src/model/thresholds.js';
+import type { LatencySummary, MetricRecord } from '../../src/model/types.js';
 
 /** 1 µs .. 1 h; anything slower is clamped to the top (a fixed-rate run's latency can exceed the timeout). */
 const HIGHEST_US = 3_600_000_000;

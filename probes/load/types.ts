@@ -1,5 +1,5 @@
 /** Shapes shared by the load probe, its engine and the worker that may host the engine. */
-import type { LatencySummary } from '../../src/types.js';
+import type { LatencySummary } from '../../src/model/types.js';
 
 export interface LoadRequest {
   path: string;

@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { errorMessage } from '../../src/errors.js';
+import { errorMessage } from '../../src/model/errors.js';
 import { errorCodeOf, type LoadRecorder } from './recorder.js';
 import type { Driver, LoadPlan } from './types.js';
 

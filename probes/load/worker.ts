@@ -1,6 +1,6 @@
 /** Worker-thread host for the load engine, so load generation does not compete with the caller's event loop. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { errorMessage } from '../../src/errors.js';
+import { errorMessage } from '../../src/model/errors.js';
 import { runLoadEngine } from './engine.js';
 import type { LoadPlan } from './types.js';
 import type { FromWorker, ToWorker } from './offthread.js';

@@ -1,5 +1,5 @@
 /** Turns whatever pg, net, dns or tls threw into one stable RP_ERR_DB_* code, with a message free of the DSN. */
-import type { ErrorCode, ErrorInfo } from '../../src/errors.js';
+import type { ErrorCode, ErrorInfo } from '../../src/model/errors.js';
 
 /** Where in the session the failure happened: it decides the finding (connect → outage, query → slow database). */
 export type SessionPhase = 'connect' | 'query';

@@ -3,9 +3,9 @@
  * server refused us for being full (53300): that is pool exhaustion, and restarting the API would not help.
  */
 import type { Config } from '../../src/config/schema.js';
-import { makeFinding } from '../../src/diagnosis/causes.js';
-import { ERROR_CODES } from '../../src/errors.js';
-import type { Finding } from '../../src/types.js';
+import { makeFinding } from '../../src/runbook/causes.js';
+import { ERROR_CODES } from '../../src/model/errors.js';
+import type { Finding } from '../../src/model/types.js';
 import type { ProbeOutcome } from '../types.js';
 import type { DbFailureInfo } from './classify.js';
 import { sessionSeries } from './series.js';

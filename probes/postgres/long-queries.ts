@@ -2,8 +2,8 @@
  * Runbook Scenario 2 › Database Query Timeouts: client queries active for longer than the threshold, from
  * pg_stat_activity. Our own backend, autovacuum and other non-client backends are left out.
  */
-import { makeFinding } from '../../src/diagnosis/causes.js';
-import type { MetricRecord } from '../../src/types.js';
+import { makeFinding } from '../../src/runbook/causes.js';
+import type { MetricRecord } from '../../src/model/types.js';
 import type { ProbeOutcome } from '../types.js';
 import type { DbCheck } from './check.js';
 import { gauge, round, truncateQuery } from './series.js';

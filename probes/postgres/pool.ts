@@ -2,8 +2,8 @@
  * Runbook Scenario 3 › Connection Pool Exhaustion, seen from the server: client backends against the slots an
  * application role can use (max_connections minus the slots reserved for superusers).
  */
-import { makeFinding } from '../../src/diagnosis/causes.js';
-import type { MetricRecord } from '../../src/types.js';
+import { makeFinding } from '../../src/runbook/causes.js';
+import type { MetricRecord } from '../../src/model/types.js';
 import type { ProbeOutcome } from '../types.js';
 import type { DbCheck } from './check.js';
 import { CLIENT_BACKEND } from './long-queries.js';

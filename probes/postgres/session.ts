@@ -2,7 +2,7 @@
  * One short-lived, read-only pg session per check. Every await races the probe's deadline: when it fires the socket is
  * destroyed, so a database that accepts and never answers cannot hold a run past its timeout.
  */
-import { deadline } from '../../src/abort.js';
+import { deadline } from '../../src/support/abort.js';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { QueryResultRow } from 'pg';

@@ -3,8 +3,8 @@
  * In the daemon the previous snapshot is kept, so the ranking covers only what ran since the last run and a fresh
  * regression shows instead of being averaged into months of history. A one-shot run ranks the all-time figures.
  */
-import { makeFinding } from '../../src/diagnosis/causes.js';
-import type { MetricRecord } from '../../src/types.js';
+import { makeFinding } from '../../src/runbook/causes.js';
+import type { MetricRecord } from '../../src/model/types.js';
 import { skipped, type ProbeOutcome } from '../types.js';
 import type { DbCheck } from './check.js';
 import { gauge, round, truncateQuery } from './series.js';

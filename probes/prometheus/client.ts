@@ -1,6 +1,6 @@
 /** Prometheus HTTP API GETs: `{status:"success",data}` or a coded error; never throws. */
-import { ERROR_CODES, type ErrorInfo } from '../../src/errors.js';
-import type { HttpResources } from '../http/dispatcher.js';
+import { ERROR_CODES, type ErrorInfo } from '../../src/model/errors.js';
+import type { HttpResources } from '../../src/clients/http-agent.js';
 import { exchange } from '../external/request.js';
 
 export type PromAnswer = { ok: true; data: unknown } | { ok: false; error: ErrorInfo };

@@ -1,7 +1,7 @@
 /** Command-line parsing: strict, every problem named by its flag, nothing touches the process here. */
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 
 export const COMMANDS = ['run', 'daemon', 'demo', 'check-config', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];

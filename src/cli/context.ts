@@ -1,11 +1,11 @@
 /** What every command that runs probes needs: config, logger, HTTP clients, redaction — built once, closed once. */
-import { HttpResources } from '../../probes/http/dispatcher.js';
+import { HttpResources } from '../clients/http-agent.js';
 import type { ProgressEvent } from '../../probes/types.js';
 import { PROBE_KINDS } from '../../probes/registry.js';
 import type { Config } from '../config/schema.js';
-import { createLogger, type Logger } from '../log.js';
-import { createRedactor, secretsOf, type Redactor } from '../redact.js';
-import { Runner } from '../runner.js';
+import { createLogger, type Logger } from '../support/log.js';
+import { createRedactor, secretsOf, type Redactor } from '../support/redact.js';
+import { Runner } from '../runner/runner.js';
 
 export interface ProbeEnvironment {
   config: Config;

@@ -1,4 +1,4 @@
-import { SCENARIOS } from '../scenarios.js';
+import { SCENARIOS } from '../scenarios/table.js';
 
 export function helpText(): string {
   const scenarios = Object.entries(SCENARIOS)

@@ -1,14 +1,14 @@
 /** `probe --scenario NAME`: run once, report, and return the gate's exit code. */
 import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config/load.js';
-import { redactDeep } from '../redact.js';
+import { redactDeep } from '../support/redact.js';
 import { compareBaseline, readBaselineFile } from '../report/baseline.js';
 import { COLOR, PLAIN, formatHuman } from '../report/human.js';
 import { toJUnitXml } from '../report/junit.js';
 import { toMarkdownSummary } from '../report/summary.js';
-import { runScenario } from '../run-scenario.js';
-import { planScenario } from '../scenarios.js';
-import type { RunReport, ThresholdResult } from '../types.js';
+import { runScenario } from '../scenarios/run-scenario.js';
+import { planScenario } from '../scenarios/table.js';
+import type { RunReport, ThresholdResult } from '../model/types.js';
 import type { CliArgs } from './args.js';
 import { probeEnvironment } from './context.js';
 import { progressBar } from './progress.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
 import { LineCounter, parseDocument, isMap } from 'yaml';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 import { configSchema, ENV_DEFAULTS, type Config } from './schema.js';
 import { interpolateTree, type Env } from './interpolate.js';
 import { describeIssues, formatPath } from './issues.js';

@@ -4,21 +4,21 @@
  * Typed events let tests and the CLI wait for what they need instead of sleeping.
  */
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { HttpResources } from '../../probes/http/dispatcher.js';
+import { HttpResources } from '../clients/http-agent.js';
 import type { ProbeMemory } from '../../probes/types.js';
 import type { Config } from '../config/schema.js';
-import type { ProbeResult, RunReport } from '../types.js';
+import type { ProbeResult, RunReport } from '../model/types.js';
 import type { LatestResult } from './evaluate.js';
-import { Evaluator } from './evaluation.js';
+import { Evaluator } from './evaluation-cycle.js';
 import { Generation } from './generation.js';
 import { IncidentHolder } from './incidents.js';
 import { startLeadership, type Leadership } from './leader.js';
 import { LatestResults } from './results.js';
-import { DaemonMetrics } from './metrics.js';
+import { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { DaemonEvents, DaemonOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
-import { startServer, type DaemonSurface, type RunningServer } from './server.js';
-import { daemonSurface } from './surface.js';
+import { startServer, type DaemonSurface, type RunningServer } from '../server/server.js';
+import { daemonSurface } from '../server/surface.js';
 import { RollingWindows } from './windows.js';
 
 export type { DaemonEvents, DaemonOptions };

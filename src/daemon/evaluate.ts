@@ -4,9 +4,9 @@
  */
 import type { Config } from '../config/schema.js';
 import { diagnose } from '../diagnosis/index.js';
-import { gateVerdict, publicResult } from '../run-scenario.js';
-import { worstSeverity } from '../severity.js';
-import type { ProbeResult, RunReport } from '../types.js';
+import { gateVerdict, publicResult } from '../scenarios/run-scenario.js';
+import { worstSeverity } from '../model/severity.js';
+import type { ProbeResult, RunReport } from '../model/types.js';
 import type { RollingWindows } from './windows.js';
 
 /** Consecutive failed samples that make an endpoint "down": one bad sample is noise, two in a row is an outage. */

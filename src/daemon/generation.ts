@@ -1,11 +1,11 @@
 /** Everything derived from one configuration: its probe plan and a Runner bound to it. A reload builds a new one. */
-import type { HttpResources } from '../../probes/http/dispatcher.js';
+import type { HttpResources } from '../clients/http-agent.js';
 import { PROBE_KINDS } from '../../probes/registry.js';
 import type { ProbeMemory, ProbeSpec } from '../../probes/types.js';
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../log.js';
-import { createRedactor, secretsOf, type Redactor } from '../redact.js';
-import { Runner } from '../runner.js';
+import type { Logger } from '../support/log.js';
+import { createRedactor, secretsOf, type Redactor } from '../support/redact.js';
+import { Runner } from '../runner/runner.js';
 import { planDaemon, type ScheduledProbe } from './plan.js';
 
 /** A redactor whose secrets can be swapped, so the logger built before the first config keeps up with reloads. */

@@ -1,8 +1,8 @@
 /** The incident engine as the daemon holds it: opened with the config, reopened when its part of the config changes. */
 import type { Config } from '../config/schema.js';
 import { IncidentManager, type IncidentMetrics } from '../incidents/manager.js';
-import type { Logger } from '../log.js';
-import { SEVERITIES, type MetricSample, type RunReport } from '../types.js';
+import type { Logger } from '../support/log.js';
+import { SEVERITIES, type MetricSample, type RunReport } from '../model/types.js';
 
 export function incidentSamples(m: IncidentMetrics): MetricSample[] {
   return [

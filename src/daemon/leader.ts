@@ -3,7 +3,7 @@
  * sends notifications. The election code (and the Kubernetes client it needs) is loaded only when it is switched on.
  */
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../support/log.js';
 
 export interface Leadership {
   isLeader(): boolean;

@@ -1,8 +1,8 @@
 /** The daemon logs to stdout (a container's log stream): pino JSON, or pino-pretty when a person is watching a TTY. */
 import pino from 'pino';
 import PinoPretty from 'pino-pretty';
-import { createLogger, type Logger } from '../log.js';
-import type { Redactor } from '../redact.js';
+import { createLogger, type Logger } from '../support/log.js';
+import type { Redactor } from '../support/redact.js';
 
 export function daemonLogger(options: { level: string; redact: Redactor; tty: boolean; color: boolean; fd?: 1 | 2 }): Logger {
   const fd = options.fd ?? 1;

@@ -1,7 +1,7 @@
 /** What a daemon is started with, and the events tests and the CLI wait on instead of sleeping. */
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../log.js';
-import type { ProbeResult, RunReport } from '../types.js';
+import type { Logger } from '../support/log.js';
+import type { ProbeResult, RunReport } from '../model/types.js';
 import type { SwitchableRedactor } from './generation.js';
 
 export interface DaemonEvents {

@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.js';
 import { CONTINUOUS } from '../config/sections/daemon.js';
 import type { EndpointConfig } from '../config/sections/http.js';
-import { planScenario } from '../scenarios.js';
+import { planScenario } from '../scenarios/table.js';
 import type { ProbeSpec } from '../../probes/types.js';
 
 export type Schedule = { everyMs: number } | { cron: string };

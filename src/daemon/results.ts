@@ -1,9 +1,9 @@
 /** The latest result of every probe, fanned out to the rolling windows and /metrics, with a log line per status change. */
-import type { Logger } from '../log.js';
-import { redactDeep, type Redactor } from '../redact.js';
-import type { ProbeResult } from '../types.js';
+import type { Logger } from '../support/log.js';
+import { redactDeep, type Redactor } from '../support/redact.js';
+import type { ProbeResult } from '../model/types.js';
 import type { LatestResult } from './evaluate.js';
-import type { DaemonMetrics } from './metrics.js';
+import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { ScheduledProbe } from './plan.js';
 import type { RollingWindows } from './windows.js';
 

@@ -1,6 +1,6 @@
 /** Rolling windows of endpoint samples: error rate and p95 over the last `daemon.window`, per probe and overall. */
-import { quantileOf } from '../latency.js';
-import type { LatencySummary, ProbeResult } from '../types.js';
+import { quantileOf } from '../model/latency.js';
+import type { LatencySummary, ProbeResult } from '../model/types.js';
 
 /** A probe that samples far faster than its window would otherwise grow without bound. */
 const MAX_SAMPLES_PER_PROBE = 10_000;

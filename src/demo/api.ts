@@ -1,7 +1,7 @@
 /** A built-in stand-in for the DeepTech Radar API with switchable faults, for `probe demo`, tests and benches. */
 import http from 'node:http';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { UsageError, errorMessage, isProbeError } from '../errors.js';
+import { UsageError, errorMessage, isProbeError } from '../model/errors.js';
 import { listPapers, nearPapers, type ApiReply } from './data.js';
 import { failsAt, formatFault, parseFault, type Fault } from './faults.js';
 

@@ -1,5 +1,5 @@
 /** Deterministic fake deep-tech papers and the API's answers over them (same shapes as the real FastAPI service). */
-import { seededRandom } from '../random.js';
+import { seededRandom } from '../support/random.js';
 
 export interface Paper {
   id: string;

@@ -1,5 +1,5 @@
 /** The faults the simulated API can inject, and their one-line text form (CLI flag, control endpoint body). */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 
 export type Fault =
   | { kind: 'none' }

@@ -1,7 +1,7 @@
 /** An endpoint that fails while a dependency it declares is failing: name the dependency as the likely cause. */
 import type { Config } from '../config/schema.js';
-import type { Finding, ProbeResult } from '../types.js';
-import { CAUSES, makeFinding, type CauseId } from './causes.js';
+import type { Finding, ProbeResult } from '../model/types.js';
+import { CAUSES, makeFinding, type CauseId } from '../runbook/causes.js';
 
 export function correlateDependencies(results: readonly ProbeResult[], findings: readonly Finding[], config: Config): Finding[] {
   const out: Finding[] = [];

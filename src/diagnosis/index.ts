@@ -1,8 +1,8 @@
 /** Results → findings: what the probes established themselves, plus the cross-probe readings of the runbook. */
 import type { Config } from '../config/schema.js';
-import type { Finding, LatencySummary, ProbeResult } from '../types.js';
+import type { Finding, LatencySummary, ProbeResult } from '../model/types.js';
 import { correlateDependencies } from './correlate.js';
-import { diagnoseHttp } from './http.js';
+import { diagnoseHttp } from './endpoints.js';
 import { diagnoseLatency } from './latency.js';
 
 const RANK = { P0: 0, P1: 1, P2: 2, P3: 3 } as const;

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
-import { severityForErrorRate, severityForP95 } from '../severity.js';
-import type { Finding, LatencySummary } from '../types.js';
-import { makeFinding } from './causes.js';
+import { severityForErrorRate, severityForP95 } from '../model/severity.js';
+import type { Finding, LatencySummary } from '../model/types.js';
+import { makeFinding } from '../runbook/causes.js';
 
 const ms = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
 

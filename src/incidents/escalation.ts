@@ -3,7 +3,7 @@
  * the one after at each further multiple, up to the last level. The clock restarts at an upgrade, so a P2 that
  * turns P0 after three hours gets its first P0 hour before the manager is called.
  */
-import type { Severity } from '../types.js';
+import type { Severity } from '../model/types.js';
 import type { Incident } from './types.js';
 
 export interface EscalationPolicy {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '../log.js';
+import type { Logger } from '../support/log.js';
 import { writeFileAtomic } from './store.js';
 import type { MaintenanceWindow } from './types.js';
 

@@ -1,9 +1,9 @@
 /** What the delivery pump does to incident state: durable "done" marks, timeline entries, events, re-send snapshots. */
-import type { Logger } from '../log.js';
-import type { Severity } from '../types.js';
+import type { Logger } from '../support/log.js';
+import type { Severity } from '../model/types.js';
 import type { DeliveryHooks } from '../notify/delivery.js';
 import type { Outbox } from '../notify/outbox.js';
-import { atLeast } from '../notify/sinks.js';
+import { atLeast } from '../notify/sinks/from-config.js';
 import type { Notification, OutboxEntry, Sink } from '../notify/types.js';
 import type { IncidentEvents } from './events.js';
 import { buildNotification } from './messages.js';

@@ -1,6 +1,6 @@
 /** Incident → Notification, rendered once at queue time so a re-delivery after a restart is byte-identical. */
 import type { Notification, NotificationKind } from '../notify/types.js';
-import type { Severity } from '../types.js';
+import type { Severity } from '../model/types.js';
 import { durationWords, incidentFields, rankFindings, renderTemplate, resolvedFields } from './templates.js';
 import type { Incident } from './types.js';
 

@@ -3,9 +3,9 @@
  * escalation routes. Whatever is decided is written on the incident's timeline.
  */
 import type { Outbox } from '../notify/outbox.js';
-import { atLeast } from '../notify/sinks.js';
+import { atLeast } from '../notify/sinks/from-config.js';
 import type { NotificationKind, Sink } from '../notify/types.js';
-import type { Severity } from '../types.js';
+import type { Severity } from '../model/types.js';
 import { escalationSinks, firstEscalationAt, takeDueStep, type EscalationPolicy, type EscalationStep } from './escalation.js';
 import { activeWindow, describeWindow } from './maintenance.js';
 import { buildNotification } from './messages.js';

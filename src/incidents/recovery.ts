@@ -1,7 +1,7 @@
 /** The way out of an incident: MONITORING while the family is clean, RESOLVED once verification held for the window. */
-import { atLeast, worse } from '../notify/sinks.js';
-import type { Finding } from '../types.js';
-import { isRootCause } from './families.js';
+import { atLeast, worse } from '../notify/sinks/from-config.js';
+import type { Finding } from '../model/types.js';
+import { isRootCause } from '../runbook/families.js';
 import type { Effect, LifecycleEnv } from './lifecycle.js';
 import type { IncidentState } from './state.js';
 import { durationWords } from './templates.js';

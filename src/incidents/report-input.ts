@@ -2,7 +2,7 @@
  * The report as the engine trusts it: findings with a known severity and string fields. Anything malformed is
  * dropped with a reason instead of breaking an evaluation cycle.
  */
-import { SEVERITIES, type Finding, type RunReport, type Severity } from '../types.js';
+import { SEVERITIES, type Finding, type RunReport, type Severity } from '../model/types.js';
 
 const isSeverity = (value: unknown): value is Severity => typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);

@@ -1,7 +1,7 @@
 /** The persisted document: everything needed to continue after a restart, validated on load. */
 import { z } from 'zod';
 import type { OutboxEntry } from '../notify/types.js';
-import type { Severity } from '../types.js';
+import type { Severity } from '../model/types.js';
 import type { Incident } from './types.js';
 
 export const STATE_VERSION = 1;

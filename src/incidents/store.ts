@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
+import { errorMessage } from '../model/errors.js';
+import type { Logger } from '../support/log.js';
 import { emptyState, parseState, type IncidentState } from './state.js';
 
 export const STATE_FILE = 'incidents.json';

@@ -1,6 +1,6 @@
 /** The runbook's INCIDENT and INCIDENT RESOLVED templates, filled from an incident. Field names are verbatim. */
-import type { Finding, Severity } from '../types.js';
-import { isRootCause } from './families.js';
+import type { Finding, Severity } from '../model/types.js';
+import { isRootCause } from '../runbook/families.js';
 import type { Incident } from './types.js';
 
 /** the runbook's Severity Levels table, "Description" column */

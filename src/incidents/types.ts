@@ -1,5 +1,5 @@
 /** The incident record as persisted and as served by /api/incidents. Stable: add fields, never rename. */
-import type { Finding, Severity } from '../types.js';
+import type { Finding, Severity } from '../model/types.js';
 
 export type IncidentStatus = 'INVESTIGATING' | 'IDENTIFIED' | 'MONITORING' | 'RESOLVED';
 export type Family = 'availability' | 'errors' | 'latency' | 'other';

@@ -2,8 +2,8 @@
  * The runbook's Post-Incident "Verify Resolution" checks, as applied to one evaluation. Error rate and latency
  * come from the report's load block when there is one; pod health from restart / readiness findings.
  */
-import type { RunReport } from '../types.js';
-import { isPodHealthCause } from './families.js';
+import type { RunReport } from '../model/types.js';
+import { isPodHealthCause } from '../runbook/families.js';
 
 export const VERIFY_MAX_ERROR_RATE = 0.01;
 export const VERIFY_MAX_P95_MS = 300;

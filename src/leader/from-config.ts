@@ -1,8 +1,8 @@
 /** Builds the daemon's elector from `kubernetes.leaderElection`, with the same cluster lookup as the probe. */
-import { makeApis } from '../../probes/kubernetes/api.js';
-import { processEnvironment, resolveKubeConfig, type KubeConfigEnvironment } from '../../probes/kubernetes/kubeconfig.js';
+import { makeApis } from '../clients/kubernetes/api.js';
+import { processEnvironment, resolveKubeConfig, type KubeConfigEnvironment } from '../clients/kubernetes/kubeconfig.js';
 import type { Config } from '../config/schema.js';
-import type { ErrorInfo } from '../errors.js';
+import type { ErrorInfo } from '../model/errors.js';
 import { LeaseElector, type Clock } from './lease.js';
 import { defaultIdentity } from './record.js';
 

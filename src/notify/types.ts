@@ -1,8 +1,8 @@
 /** What travels through the outbox to the sinks. A Notification is rendered once, persisted, and never re-rendered. */
 import type { Dispatcher } from 'undici';
-import type { Logger } from '../log.js';
+import type { Logger } from '../support/log.js';
 import type { Family, IncidentStatus } from '../incidents/types.js';
-import type { Finding, Severity } from '../types.js';
+import type { Finding, Severity } from '../model/types.js';
 
 export type NotificationKind = 'open' | 'update' | 'escalate' | 'resolve';
 

@@ -3,8 +3,8 @@
  * regressed by more than PCT percent. The comparison is reported like a threshold.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError, errorMessage } from '../errors.js';
-import type { RunReport, ThresholdResult } from '../types.js';
+import { UsageError, errorMessage } from '../model/errors.js';
+import type { RunReport, ThresholdResult } from '../model/types.js';
 
 export const DEFAULT_MAX_REGRESSION_PCT = 20;
 

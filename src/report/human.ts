@@ -1,5 +1,5 @@
 /** The report an on-call engineer reads in a terminal: verdict first, then why, then what to do. */
-import type { Finding, LatencySummary, ProbeResult, RunReport } from '../types.js';
+import type { Finding, LatencySummary, ProbeResult, RunReport } from '../model/types.js';
 
 export interface Style {
   bold(text: string): string;

@@ -3,7 +3,7 @@
  * run's verdict (so a gate that fails on severity alone is visible as a failing test too).
  * Probe `fail` → <failure>, `error` → <error>, `skipped` → <skipped>. Findings go to the verdict case and system-out.
  */
-import type { Finding, ProbeResult, RunReport, ThresholdResult } from '../types.js';
+import type { Finding, ProbeResult, RunReport, ThresholdResult } from '../model/types.js';
 
 // XML escaping that keeps any probe message well-formed; characters XML 1.0 forbids anywhere
 // (control characters, lone surrogates, U+FFFE/U+FFFF) become U+FFFD

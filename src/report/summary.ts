@@ -1,5 +1,5 @@
 /** Markdown for a GitHub step summary (`--summary FILE`, usually $GITHUB_STEP_SUMMARY): tables, verdict first. */
-import type { Finding, LatencySummary, ProbeResult, RunReport, ThresholdResult } from '../types.js';
+import type { Finding, LatencySummary, ProbeResult, RunReport, ThresholdResult } from '../model/types.js';
 
 /** Table-cell text: no HTML, no breaking the table with pipes or newlines. */
 function cell(text: string): string {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
-import type { RunReport } from '../../src/types.js';
+import type { RunReport } from '../../src/model/types.js';
 import { runCli } from '../helpers/cli.js';
 import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { startGitHubStandIn, startOpenAiStandIn, type ProviderStandIn } from '../helpers/providers.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { RunReport } from '../../src/types.js';
+import type { RunReport } from '../../src/model/types.js';
 import { runCli } from '../helpers/cli.js';
 import { httpServer, type Running } from '../helpers/servers.js';
 

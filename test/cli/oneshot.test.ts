@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
 import { parseFault } from '../../src/demo/faults.js';
-import type { RunReport } from '../../src/types.js';
+import type { RunReport } from '../../src/model/types.js';
 import { runCli } from '../helpers/cli.js';
 import { closedPort, silentServer } from '../helpers/servers.js';
 

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { switchableRedactor } from '../../src/daemon/generation.js';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { startKubeApiServer, type KubeApiServer } from '../helpers/kube-apiserver.js';
 import { waitFor } from '../helpers/prometheus-server.js';

@@ -1,9 +1,9 @@
 /** /metrics content: promtool-clean, generic `series` export with bounded labels, stale series removed, scrape cost. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DaemonMetrics } from '../../src/daemon/metrics.js';
+import { DaemonMetrics } from '../../src/metrics/daemon-metrics.js';
 import { RollingWindows } from '../../src/daemon/windows.js';
-import type { ProbeResult } from '../../src/types.js';
+import type { ProbeResult } from '../../src/model/types.js';
 import { promtoolCheckMetrics, promtoolMissing } from '../helpers/prom-binary.js';
 import { metricValue } from './harness.js';
 

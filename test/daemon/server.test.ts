@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { switchableRedactor } from '../../src/daemon/generation.js';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/support/log.js';
 import { freePort, waitFor } from '../helpers/prometheus-server.js';
 import { promtoolCheckMetrics, promtoolMissing } from '../helpers/prom-binary.js';
 import { testConfig } from '../helpers/context.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { evaluate, type LatestResult } from '../../src/daemon/evaluate.js';
 import { RollingWindows } from '../../src/daemon/windows.js';
-import type { ProbeResult } from '../../src/types.js';
+import type { ProbeResult } from '../../src/model/types.js';
 import { testConfig } from '../helpers/context.js';
 
 function http(name: string, samples: [ms: number, ok: boolean][], error?: string): ProbeResult {

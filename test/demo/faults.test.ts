@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/model/errors.js';
 import { failsAt, formatFault, parseFault, type Fault } from '../../src/demo/faults.js';
 
 describe('parseFault / formatFault', () => {

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createExternalProbe } from '../../probes/external.js';
+import { createExternalProbe } from '../../probes/external/index.js';
 import { Circuit } from '../../probes/external/circuit.js';
 import { testConfig } from '../helpers/context.js';
 import { runExternalProbe, seriesValue, startGitHubStandIn, startOpenAiStandIn, type ProviderStandIn } from '../helpers/providers.js';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { externalProbe } from '../../probes/external.js';
+import { externalProbe } from '../../probes/external/index.js';
 import { judge } from '../../probes/external/classify.js';
 import { resolveDependency, type DependencyTarget } from '../../probes/external/presets.js';
 import type { Exchange } from '../../probes/external/request.js';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { externalProbe } from '../../probes/external.js';
+import { externalProbe } from '../../probes/external/index.js';
 import { testConfig } from '../helpers/context.js';
 import { runExternalProbe, seriesValue, startOpenAiStandIn, type ProviderStandIn } from '../helpers/providers.js';
 

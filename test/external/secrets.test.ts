@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { externalProbe } from '../../probes/external.js';
-import { createLogger } from '../../src/log.js';
-import { createRedactor, secretsOf } from '../../src/redact.js';
+import { externalProbe } from '../../probes/external/index.js';
+import { createLogger } from '../../src/support/log.js';
+import { createRedactor, secretsOf } from '../../src/support/redact.js';
 import { testConfig } from '../helpers/context.js';
 import { runExternalProbe, startGitHubStandIn, startOpenAiStandIn, type ProviderMode, type ProviderStandIn } from '../helpers/providers.js';
 

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { externalProbe } from '../../probes/external.js';
-import { ProbeError } from '../../src/errors.js';
+import { externalProbe } from '../../probes/external/index.js';
+import { ProbeError } from '../../src/model/errors.js';
 import { testConfig } from '../helpers/context.js';
 import { runExternalProbe, startOpenAiStandIn, type ProviderStandIn } from '../helpers/providers.js';
 

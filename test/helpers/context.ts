@@ -1,10 +1,10 @@
 /** Builds what a probe needs to run in a unit test, with real HTTP clients and a config from YAML text. */
-import { HttpResources } from '../../probes/http/dispatcher.js';
+import { HttpResources } from '../../src/clients/http-agent.js';
 import type { ProbeContext } from '../../probes/types.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/log.js';
-import { createRedactor, secretsOf } from '../../src/redact.js';
+import { silentLogger } from '../../src/support/log.js';
+import { createRedactor, secretsOf } from '../../src/support/redact.js';
 
 export function testConfig(yamlText = '', env: Record<string, string> = {}): Config {
   return parseConfigText(yamlText, 'test.yaml', { env });

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { ExternalProbeParams } from '../../probes/external.js';
+import type { ExternalProbeParams } from '../../probes/external/index.js';
 import type { ProbeKind, ProbeMemory, ProbeOutcome } from '../../probes/types.js';
 import type { Config } from '../../src/config/schema.js';
 import { testContext } from './context.js';

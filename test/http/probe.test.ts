@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { httpProbe, type HttpProbeParams } from '../../probes/http.js';
+import { httpProbe, type HttpProbeParams } from '../../probes/http/index.js';
 import type { ProbeOutcome } from '../../probes/types.js';
 import { endpointSchema } from '../../src/config/sections/http.js';
 import { testConfig, testContext } from '../helpers/context.js';

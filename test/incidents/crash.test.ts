@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { IncidentManager } from '../../src/incidents/manager.js';
 import { parseState } from '../../src/incidents/state.js';
 import { STATE_FILE } from '../../src/incidents/store.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { healthy, sinkYaml, startReceiver, tempDir, type Receiver } from './helpers.js';
 

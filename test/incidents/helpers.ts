@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/incidents/clock.js';
-import type { Finding, LatencySummary, RunReport, Severity } from '../../src/types.js';
+import type { Finding, LatencySummary, RunReport, Severity } from '../../src/model/types.js';
 
 export const T0 = Date.parse('2026-11-29T10:00:00.000Z');
 export const MINUTE = 60_000;

@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { request } from 'undici';
-import { handleIncidentApi } from '../../src/incidents/http.js';
+import { handleIncidentApi } from '../../src/server/incidents-api.js';
 import { IncidentManager } from '../../src/incidents/manager.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, finding, HOUR, outage, report, tempDir } from './helpers.js';
 

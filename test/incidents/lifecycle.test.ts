@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { IncidentManager } from '../../src/incidents/manager.js';
-import { silentLogger } from '../../src/log.js';
-import { signBody } from '../../src/notify/webhook.js';
+import { silentLogger } from '../../src/support/log.js';
+import { signBody } from '../../src/notify/sinks/webhook.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, healthy, MINUTE, outage, report, finding, latency, sinkYaml, startReceiver, tempDir, type Receiver } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { IncidentManager } from '../../src/incidents/manager.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, finding, healthy, HOUR, MINUTE, outage, report, sinkYaml, startReceiver, tempDir, type Receiver } from './helpers.js';
 

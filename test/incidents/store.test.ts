@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { IncidentManager } from '../../src/incidents/manager.js';
 import { StateStore, STATE_FILE } from '../../src/incidents/store.js';
-import { createLogger, silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, outage, tempDir } from './helpers.js';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { familyOf, isRootCause } from '../../src/incidents/families.js';
+import { familyOf, isRootCause } from '../../src/runbook/families.js';
 import { cleanReport } from '../../src/incidents/report-input.js';
 import { durationWords, renderTemplate } from '../../src/incidents/templates.js';
 import { verifyFailures } from '../../src/incidents/verify.js';
-import type { RunReport } from '../../src/types.js';
+import type { RunReport } from '../../src/model/types.js';
 import { finding, latency, report } from './helpers.js';
 
 describe('templates, families, verification', () => {

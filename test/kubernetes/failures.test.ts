@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { kubernetesProbe } from '../../probes/kubernetes.js';
+import { kubernetesProbe } from '../../probes/kubernetes/index.js';
 import type { ProbeOutcome } from '../../probes/types.js';
-import { ProbeError } from '../../src/errors.js';
+import { ProbeError } from '../../src/model/errors.js';
 import { testConfig, testContext } from '../helpers/context.js';
 
 let dir: string;

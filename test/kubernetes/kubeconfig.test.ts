@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { kubernetesProbe } from '../../probes/kubernetes.js';
-import { NO_CLUSTER_REASON, SERVICE_ACCOUNT_TOKEN, resolveKubeConfig, type KubeConfigEnvironment } from '../../probes/kubernetes/kubeconfig.js';
+import { kubernetesProbe } from '../../probes/kubernetes/index.js';
+import { NO_CLUSTER_REASON, SERVICE_ACCOUNT_TOKEN, resolveKubeConfig, type KubeConfigEnvironment } from '../../src/clients/kubernetes/kubeconfig.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { startKubeApiServer, type KubeApiServer } from '../helpers/kube-apiserver.js';
 

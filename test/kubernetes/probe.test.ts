@@ -1,9 +1,9 @@
 /** The Kubernetes probe through the real client library against the API stand-in: the runbook's Scenario 1 causes. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { kubernetesProbe, type KubernetesProbeParams } from '../../probes/kubernetes.js';
+import { kubernetesProbe, type KubernetesProbeParams } from '../../probes/kubernetes/index.js';
 import type { ProbeOutcome } from '../../probes/types.js';
-import type { Finding } from '../../src/types.js';
+import type { Finding } from '../../src/model/types.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { startKubeApiServer, type KubeApiServer, type ScenarioName } from '../helpers/kube-apiserver.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { makeApis } from '../../probes/kubernetes/api.js';
+import { makeApis } from '../../src/clients/kubernetes/api.js';
 import { LeaseElector, type Clock } from '../../src/leader/lease.js';
 import { startKubeApiServer, type KubeApiServer } from '../helpers/kube-apiserver.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkLoadGuardrails, isLoopbackHost } from '../../probes/load.js';
-import { isProbeError } from '../../src/errors.js';
+import { checkLoadGuardrails, isLoopbackHost } from '../../probes/load/index.js';
+import { isProbeError } from '../../src/model/errors.js';
 import { testConfig } from '../helpers/context.js';
 
 const caps = testConfig('target: https://api.example.com\n').load.caps;

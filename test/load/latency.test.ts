@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import type { LoadProbeParams } from '../../probes/load.js';
+import type { LoadProbeParams } from '../../probes/load/index.js';
 import type { ProbeOutcome } from '../../probes/types.js';
-import { evaluateThresholds } from '../../src/thresholds.js';
+import { evaluateThresholds } from '../../src/model/thresholds.js';
 import { measured, runLoad as run, subMillisecond, target, within, type Target } from './targets.js';
 
 describe('load probe against a 200 ms server', () => {

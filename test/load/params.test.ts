@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LOAD_DEFAULTS, loadParamsFromConfig, suggestedLoadTimeoutMs } from '../../probes/load.js';
+import { LOAD_DEFAULTS, loadParamsFromConfig, suggestedLoadTimeoutMs } from '../../probes/load/index.js';
 import { resolvePlan } from '../../probes/load/params.js';
-import { isProbeError } from '../../src/errors.js';
+import { isProbeError } from '../../src/model/errors.js';
 import { testConfig } from '../helpers/context.js';
 
 describe('load params', () => {

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadProbe, type LoadProbeParams } from '../../probes/load.js';
+import { loadProbe, type LoadProbeParams } from '../../probes/load/index.js';
 import type { ProbeOutcome, ProgressEvent } from '../../probes/types.js';
-import type { LatencySummary } from '../../src/types.js';
+import type { LatencySummary } from '../../src/model/types.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { httpServer, type Running } from '../helpers/servers.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { IncidentManager } from '../../src/incidents/manager.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { alertmanagerAvailable, startAlertmanager, type RunningAlertmanager } from '../helpers/alertmanager.js';
 import { FakeClock, finding, healthy, MINUTE, outage, report, sinkYaml, startReceiver, tempDir } from '../incidents/helpers.js';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { IncidentManager } from '../../src/incidents/manager.js';
-import { createLogger } from '../../src/log.js';
-import { alertmanagerAlerts } from '../../src/notify/alertmanager.js';
-import { signBody } from '../../src/notify/webhook.js';
+import { createLogger } from '../../src/support/log.js';
+import { alertmanagerAlerts } from '../../src/notify/sinks/alertmanager.js';
+import { signBody } from '../../src/notify/sinks/webhook.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, finding, healthy, MINUTE, outage, report, sinkYaml, startReceiver, tempDir, type Receiver } from '../incidents/helpers.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, superuserSql, type PgCluster } from '../helpers/pg-cluster.js';
 import { databaseYaml, runCheck } from './sessions.js';
-import { postgresProbe, type PostgresProbeParams } from '../../probes/postgres.js';
+import { postgresProbe, type PostgresProbeParams } from '../../probes/postgres/index.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import type { ProbeOutcome } from '../../probes/types.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
-import { ProbeError } from '../../src/errors.js';
+import { ProbeError } from '../../src/model/errors.js';
 import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { connect, runCheck, waitUntil } from './sessions.js';
 

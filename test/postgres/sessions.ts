@@ -1,6 +1,6 @@
 /** Other sessions on the test cluster that create the conditions the probe must see: sleepers, held slots, locks. */
 import pg from 'pg';
-import { postgresProbe, type PostgresCheck } from '../../probes/postgres.js';
+import { postgresProbe, type PostgresCheck } from '../../probes/postgres/index.js';
 import type { ProbeOutcome } from '../../probes/types.js';
 import { testConfig, testContext, type TestContext } from '../helpers/context.js';
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { prometheusProbe } from '../../probes/prometheus.js';
+import { prometheusProbe } from '../../probes/prometheus/index.js';
 import type { ProbeOutcome } from '../../probes/types.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { freePort } from '../helpers/prometheus-server.js';

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as pause } from 'node:timers/promises';
-import { prometheusProbe } from '../../probes/prometheus.js';
+import { prometheusProbe } from '../../probes/prometheus/index.js';
 import type { ProbeOutcome } from '../../probes/types.js';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
 import { parseFault } from '../../src/demo/faults.js';

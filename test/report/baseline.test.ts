@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { compareBaseline, readBaselineFile } from '../../src/report/baseline.js';
-import { isProbeError } from '../../src/errors.js';
-import type { RunReport } from '../../src/types.js';
+import { isProbeError } from '../../src/model/errors.js';
+import type { RunReport } from '../../src/model/types.js';
 import { runLoad, target } from '../load/targets.js';
 import { sampleReport } from './fixtures.js';
 

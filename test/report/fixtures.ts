@@ -1,5 +1,5 @@
 /** A run report with every kind of outcome, and text that would break XML or Markdown if not escaped. */
-import type { RunReport } from '../../src/types.js';
+import type { RunReport } from '../../src/model/types.js';
 
 export const EVIL = 'a <b> & "c" \'d\' | e ]]> \u0001 f\ng';
 

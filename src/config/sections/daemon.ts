@@ -1,6 +1,6 @@
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
-import { isScenarioName } from '../../scenarios.js';
+import { isScenarioName } from '../../scenarios/table.js';
 import { duration } from '../duration.js';
 
 /** The daemon's own probe set: every endpoint, Kubernetes, database, external dependencies, Prometheus — no load. */

@@ -1,0 +1,56 @@
+/**
+ * The PostgreSQL probe kind: one read-only session per run, then one of the runbook's database checks. Nothing
+ * here ever prints the DSN; an empty `database.url` means the database is not ours to check, so the probe is skipped.
+ */
+import type { MetricRecord } from '../../src/model/types.js';
+import type { DbCheck } from './check.js';
+import { scrubSecrets } from './classify.js';
+import { connectCheck } from './connect.js';
+import { failureOutcome } from './failure.js';
+import { longQueriesCheck } from './long-queries.js';
+import { poolCheck } from './pool.js';
+import { round, sessionSeries } from './series.js';
+import { DbFailure, withSession } from './session.js';
+import { statementsCheck } from './statements.js';
+import { skipped, type ProbeKind, type ProbeOutcome } from '../types.js';
+
+export type PostgresCheck = 'connect' | 'long-queries' | 'statements' | 'pool';
+
+export interface PostgresProbeParams {
+  check: PostgresCheck;
+}
+
+const CHECKS: Record<PostgresCheck, DbCheck> = {
+  connect: connectCheck,
+  'long-queries': longQueriesCheck,
+  statements: statementsCheck,
+  pool: poolCheck,
+};
+
+export const POSTGRES_CHECKS = Object.keys(CHECKS) as PostgresCheck[];
+
+export const postgresProbe: ProbeKind<PostgresProbeParams> = {
+  kind: 'postgres',
+  async run(spec, ctx): Promise<ProbeOutcome> {
+    const db = ctx.config.database;
+    const checkName = spec.params?.check;
+    const check = Object.hasOwn(CHECKS, checkName) ? CHECKS[checkName] : undefined;
+    if (!check) {
+      const message = `unknown database check ${JSON.stringify(checkName)} (expected one of ${POSTGRES_CHECKS.join(', ')})`;
+      return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message } };
+    }
+    if (!db.url.trim()) return skipped('DATABASE_URL is not set (database.url); database checks skipped');
+    try {
+      return await withSession(ctx, db, async (session) => {
+        const outcome = await check(session, { ctx, db, config: ctx.config });
+        const metrics: MetricRecord = { up: 1, connectMs: round(session.connectMs), ...outcome.metrics };
+        return { ...outcome, metrics, series: [...sessionSeries(true, session.connectMs), ...(outcome.series ?? [])] };
+      });
+    } catch (err) {
+      if (err instanceof DbFailure) return failureOutcome(ctx.config, err.info, err.server, err.connectMs);
+      // A bug in a check must still come back as a result, and without anything secret in it.
+      const message = scrubSecrets(err instanceof Error ? err.message : String(err), db.url, ctx.redact);
+      return { status: 'error', error: { code: 'RP_ERR_INTERNAL', message } };
+    }
+  },
+};

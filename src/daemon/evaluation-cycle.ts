@@ -1,0 +1,39 @@
+/** The evaluation step of the daemon: evaluate, update the gauges, log a severity change, hand the report to incidents. */
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../support/log.js';
+import { redactDeep, type Redactor } from '../support/redact.js';
+import type { RunReport } from '../model/types.js';
+import { evaluate, type LatestResult } from './evaluate.js';
+import type { IncidentHolder } from './incidents.js';
+import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
+import type { RollingWindows } from './windows.js';
+
+export class Evaluator {
+  /** the latest report; null until the first evaluation (readiness) */
+  report: RunReport | null = null;
+
+  constructor(
+    private readonly deps: { windows: RollingWindows; metrics: DaemonMetrics; incidents: IncidentHolder; log: Logger; redact: Redactor },
+  ) {}
+
+  async run(latest: readonly LatestResult[], config: Config): Promise<RunReport> {
+    const { windows, metrics, incidents, log } = this.deps;
+    const started = performance.now();
+    const report = evaluate(latest, windows, config);
+    // probe results were redacted as they arrived; findings may quote config (hosts, paths) and are few
+    report.findings = redactDeep(report.findings, this.deps.redact);
+    metrics.setWindows(windows);
+    metrics.setSeverity(report.severity);
+    const was = this.report?.severity ?? null;
+    if (report.severity !== was) {
+      const findings = report.findings.map((f) => f.summary);
+      if (report.severity) log.warn({ severity: report.severity, was, findings }, `severity ${report.severity}`);
+      else log.info({ severity: null, was }, 'all checks healthy');
+    }
+    await incidents.evaluate(report);
+    metrics.series.update('incidents', incidents.samples());
+    this.report = report;
+    metrics.evaluated((performance.now() - started) / 1000);
+    return report;
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The daemon's /metrics. Blackbox-compatible names where they overlap (probe_success, probe_duration_seconds,
+ * probe_http_status_code, probe_http_duration_seconds{phase}), plus what blackbox cannot offer: run counters by
+ * result, a request-duration histogram, a bounded failure reason, rolling-window gauges, scheduler health.
+ * Labels are only probe name, kind, phase, result, reason (an error code) and severity: never a URL or message.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SEVERITIES, type ProbeResult, type Severity } from '../model/types.js';
+import { LabelledHistogram, Scalar } from './exposition.js';
+import { SeriesExporter } from './series.js';
+import type { RollingWindows } from '../daemon/windows.js';
+
+const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
+const RESULTS = ['pass', 'fail', 'error', 'skipped'] as const;
+
+export class DaemonMetrics {
+  readonly registry = new Registry();
+  readonly series: SeriesExporter;
+  private readonly known = new Map<string, { kind: string; reason: string | null }>();
+  private readonly windowed = new Set<string>();
+
+  /** per-probe families (thousands of series): rendered by hand, see families.ts */
+  private readonly families: (Scalar<string> | LabelledHistogram<string>)[] = [];
+  private readonly perProbe = <L extends string>(name: string, help: string, type: 'gauge' | 'counter', labelNames: readonly L[]): Scalar<L> => {
+    const family = new Scalar<L>(name, help, type, labelNames);
+    this.families.push(family as Scalar<string>);
+    return family;
+  };
+  private readonly gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> =>
+    new Gauge({ name, help, labelNames, registers: [this.registry] });
+  private readonly counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> =>
+    new Counter({ name, help, labelNames, registers: [this.registry] });
+
+  private readonly success = this.perProbe('probe_success', 'Whether the probe\'s latest run passed (1) or failed (0); absent while skipped', 'gauge', ['probe', 'kind']);
+  private readonly skipped = this.perProbe('probe_skipped', 'Whether the probe\'s latest run was skipped (dependency not configured)', 'gauge', ['probe', 'kind']);
+  private readonly duration = this.perProbe('probe_duration_seconds', 'How long the probe\'s latest run took', 'gauge', ['probe', 'kind']);
+  private readonly statusCode = this.perProbe('probe_http_status_code', 'Response status of the latest HTTP request, 0 when none arrived', 'gauge', ['probe']);
+  private readonly phase = this.perProbe('probe_http_duration_seconds', 'Duration of each phase of the latest HTTP request', 'gauge', ['probe', 'phase']);
+  private readonly runs = this.perProbe('probe_runs_total', 'Probe runs by result', 'counter', ['probe', 'kind', 'result']);
+  private readonly failure = this.perProbe('probe_failure_info', 'Why the probe is failing: its error code (1 while failing)', 'gauge', ['probe', 'reason']);
+  private readonly requests = new LabelledHistogram('probe_request_duration_seconds', 'Duration of every HTTP request the endpoint probes sent', ['probe'], [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+  ]);
+  private readonly severity = this.gauge('probe_severity', 'Current severity from the latest evaluation (1 for the active level)', ['severity']);
+  private readonly windowErrors = this.perProbe('probe_window_error_ratio', 'Failed share of the endpoint\'s samples in the rolling window', 'gauge', ['probe']);
+  private readonly windowP95 = this.perProbe('probe_window_p95_seconds', 'p95 of the endpoint\'s successful samples in the rolling window', 'gauge', ['probe']);
+  private readonly overallErrors = this.gauge('probe_window_overall_error_ratio', 'Failed share of all endpoint samples in the rolling window');
+  private readonly overallP95 = this.gauge('probe_window_overall_p95_seconds', 'p95 of all successful endpoint samples in the rolling window');
+  private readonly lagSeconds = new Histogram({
+    name: 'probe_scheduler_lag_seconds',
+    help: 'How late each scheduled run started against its planned time',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly overlaps = this.perProbe('probe_schedule_overlaps_total', 'Runs skipped because the previous run of the probe was still going', 'counter', ['probe']);
+  private readonly evaluations = this.counter('probe_evaluations_total', 'Evaluation cycles (windows, diagnosis, severity, incidents) completed');
+  private readonly evaluationSeconds = this.gauge('probe_evaluation_duration_seconds', 'How long the latest evaluation cycle took');
+  private readonly reloads = this.counter('probe_config_reloads_total', 'Configuration reloads by result', ['result']);
+  private readonly reloadOk = this.gauge('probe_config_last_reload_successful', 'Whether the latest configuration reload succeeded');
+
+  constructor(warn: (message: string, detail: Record<string, unknown>) => void, redact?: (text: string) => string) {
+    collectDefaultMetrics({ register: this.registry });
+    // Gauges named *_total break `promtool check metrics`; the per-type gauges without the suffix carry the same data.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
+    this.families.push(this.requests as LabelledHistogram<string>);
+    const taken = new Set(this.families.map((f) => f.name));
+    this.series = new SeriesExporter(this.registry, warn, redact, (name) => taken.has(name));
+    this.reloadOk.set(1);
+    this.setSeverity(null);
+  }
+
+  observe(result: ProbeResult): void {
+    const { name: probe, kind } = result;
+    const before = this.known.get(probe);
+    if (before && before.kind !== kind) this.forget(probe);
+    this.runs.inc({ probe, kind, result: result.status });
+    this.duration.set({ probe, kind }, result.durationMs / 1000);
+    this.skipped.set({ probe, kind }, result.status === 'skipped' ? 1 : 0);
+    if (result.status === 'skipped') this.success.remove({ probe, kind });
+    else this.success.set({ probe, kind }, result.status === 'pass' ? 1 : 0);
+    const reason = result.status === 'fail' || result.status === 'error' ? (result.error?.code ?? 'unknown') : null;
+    const previous = before?.kind === kind ? before.reason : null;
+    if (previous && previous !== reason) this.failure.remove({ probe, reason: previous });
+    if (reason) this.failure.set({ probe, reason }, 1);
+    this.known.set(probe, { kind, reason });
+    if (kind === 'http' && result.status !== 'skipped') this.observeHttp(result);
+    this.series.update(`probe:${probe}`, result.series, { probe });
+  }
+
+  private observeHttp(result: ProbeResult): void {
+    const probe = result.name;
+    const status = result.metrics['statusCode'];
+    this.statusCode.set({ probe }, typeof status === 'number' ? status : 0);
+    const phases = (result.metrics['phases'] ?? {}) as Record<string, unknown>;
+    for (const phase of PHASES) {
+      const ms = phases[phase];
+      this.phase.set({ probe, phase }, typeof ms === 'number' ? ms / 1000 : 0);
+    }
+    const durations = result.details?.['sampleDurationsMs'];
+    if (Array.isArray(durations)) for (const ms of durations) if (typeof ms === 'number') this.requests.observe({ probe }, ms / 1000);
+  }
+
+  /** Removes every series of a probe that no longer exists. */
+  forget(probe: string): void {
+    const known = this.known.get(probe);
+    if (!known) return;
+    const { kind, reason } = known;
+    this.success.remove({ probe, kind });
+    this.skipped.remove({ probe, kind });
+    this.duration.remove({ probe, kind });
+    for (const result of RESULTS) this.runs.remove({ probe, kind, result });
+    if (reason) this.failure.remove({ probe, reason });
+    this.statusCode.remove({ probe });
+    for (const phase of PHASES) this.phase.remove({ probe, phase });
+    this.requests.remove({ probe });
+    this.overlaps.remove({ probe });
+    this.windowErrors.remove({ probe });
+    this.windowP95.remove({ probe });
+    this.series.forget(`probe:${probe}`);
+    this.known.delete(probe);
+  }
+
+  probes(): string[] {
+    return [...this.known.keys()];
+  }
+
+  setWindows(windows: RollingWindows): void {
+    const names = new Set(windows.names());
+    for (const probe of this.windowed) if (!names.has(probe)) {
+      this.windowErrors.remove({ probe });
+      this.windowP95.remove({ probe });
+    }
+    for (const probe of names) {
+      const stats = windows.stats(probe);
+      if (!stats || stats.samples === 0) continue;
+      this.windowErrors.set({ probe }, stats.errorRatio);
+      if (stats.p95Ms === null) this.windowP95.remove({ probe });
+      else this.windowP95.set({ probe }, stats.p95Ms / 1000);
+    }
+    this.windowed.clear();
+    for (const name of names) this.windowed.add(name);
+    const overall = windows.overall();
+    this.overallErrors.set(overall?.errorRate ?? 0);
+    if (overall?.p95Ms != null) this.overallP95.set(overall.p95Ms / 1000);
+    else this.overallP95.reset();
+  }
+
+  setSeverity(severity: Severity | null): void {
+    for (const level of SEVERITIES) this.severity.set({ severity: level }, level === severity ? 1 : 0);
+  }
+
+  lag(seconds: number): void {
+    this.lagSeconds.observe(seconds);
+  }
+
+  overlap(probe: string): void {
+    this.overlaps.inc({ probe });
+  }
+
+  /** probe_leader is read at scrape time: leadership changes between evaluations */
+  leadership(isLeader: () => boolean): void {
+    new Gauge({
+      name: 'probe_leader',
+      help: 'Whether this replica holds the leader lease and sends notifications (1 when election is off)',
+      registers: [this.registry],
+      collect() {
+        this.set(isLeader() ? 1 : 0);
+      },
+    });
+  }
+
+  evaluated(seconds: number): void {
+    this.evaluations.inc();
+    this.evaluationSeconds.set(seconds);
+  }
+
+  reloaded(ok: boolean): void {
+    this.reloads.inc({ result: ok ? 'success' : 'failure' });
+    this.reloadOk.set(ok ? 1 : 0);
+  }
+
+  async text(): Promise<string> {
+    return `${await this.registry.metrics()}\n${this.families.map((f) => f.render()).join('\n')}`;
+  }
+}

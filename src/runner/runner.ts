@@ -1,0 +1,122 @@
+/**
+ * Runs probes. The runner owns timeouts and cancellation: every probe gets an AbortSignal that fires at its deadline
+ * or on shutdown, and whatever the probe does (resolve, reject, hang) the runner hands back a result on time.
+ */
+import { performance } from 'node:perf_hooks';
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { ProbeError, errorMessage } from '../model/errors.js';
+import type { ProbeResult } from '../model/types.js';
+import type { ProbeContext, ProbeKind, ProbeMemory, ProbeOutcome, ProbeSpec } from '../../probes/types.js';
+
+/** After a deadline the probe gets this long to return its own, better-classified result before the runner answers for it. */
+const GRACE_MS = 150;
+
+/** Aborts the leftovers of a probe that already answered; one shared reason, no stack trace per probe. */
+const RESULT_RETURNED = new ProbeError('RP_ERR_PROBE_ABORTED', 'result already returned');
+
+export interface RunnerOptions {
+  kinds: ReadonlyMap<string, ProbeKind>;
+  /** context shared by all probes; signal/timeout/memory are set per probe */
+  base: Omit<ProbeContext, 'signal' | 'timeoutMs' | 'memory'>;
+  defaultTimeoutMs: number;
+  signal?: AbortSignal;
+  /** memory per probe name, kept across runs by the daemon */
+  memoryFor?: (spec: ProbeSpec) => ProbeMemory;
+}
+
+export interface RunnerEvents {
+  'probe:start': [spec: ProbeSpec];
+  'probe:end': [result: ProbeResult];
+}
+
+export class Runner extends EventEmitter<RunnerEvents> {
+  constructor(private readonly options: RunnerOptions) {
+    super();
+    // every probe in flight listens on the run's signal; dozens at once is normal, not a leak
+    if (options.signal) setMaxListeners(0, options.signal);
+  }
+
+  /** All probes at once; resolves with one result per spec, in spec order. Never rejects. */
+  runAll(specs: readonly ProbeSpec[], deadlineMs?: number): Promise<ProbeResult[]> {
+    return Promise.all(specs.map((spec) => this.run(spec, deadlineMs)));
+  }
+
+  async run(spec: ProbeSpec, deadlineMs?: number): Promise<ProbeResult> {
+    const started = performance.now();
+    this.emit('probe:start', spec);
+    const kind = this.options.kinds.get(spec.kind);
+    let outcome: ProbeOutcome;
+    if (!kind) {
+      outcome = { status: 'skipped', reason: `probe kind "${spec.kind}" is not available in this build` };
+    } else {
+      const budget = spec.timeoutMs ?? this.options.defaultTimeoutMs;
+      const timeoutMs = Math.max(1, deadlineMs === undefined ? budget : Math.min(budget, deadlineMs - Date.now()));
+      outcome = await this.guarded(kind, spec, timeoutMs);
+    }
+    const result = toResult(spec, outcome, performance.now() - started);
+    this.emit('probe:end', result);
+    return result;
+  }
+
+  private async guarded(kind: ProbeKind, spec: ProbeSpec, timeoutMs: number): Promise<ProbeOutcome> {
+    const controller = new AbortController();
+    const parent = this.options.signal;
+    const onParentAbort = (): void => controller.abort(new ProbeError('RP_ERR_PROBE_ABORTED', 'run cancelled'));
+    if (parent?.aborted) onParentAbort();
+    parent?.addEventListener('abort', onParentAbort, { once: true });
+    const timer = setTimeout(
+      () => controller.abort(new ProbeError('RP_ERR_PROBE_TIMEOUT', `no result within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const ctx: ProbeContext = {
+      ...this.options.base,
+      signal: controller.signal,
+      timeoutMs,
+      memory: this.options.memoryFor?.(spec) ?? new Map(),
+    };
+    let graceTimer: NodeJS.Timeout | undefined;
+    const forced = new Promise<ProbeOutcome>((resolve) => {
+      const force = (): void => {
+        graceTimer = setTimeout(() => {
+          const reason: unknown = controller.signal.reason;
+          const info = reason instanceof ProbeError ? reason.toInfo() : { code: 'RP_ERR_PROBE_TIMEOUT' as const, message: 'timed out' };
+          resolve({ status: 'error', error: info });
+        }, GRACE_MS);
+      };
+      if (controller.signal.aborted) force();
+      else controller.signal.addEventListener('abort', force, { once: true });
+    });
+    const attempt = Promise.resolve()
+      .then(() => kind.run(spec, ctx))
+      .catch((err: unknown): ProbeOutcome => ({
+        status: 'error',
+        error: err instanceof ProbeError ? err.toInfo() : { code: 'RP_ERR_PROBE_CRASHED', message: ctx.redact(errorMessage(err)) },
+      }));
+    try {
+      return await Promise.race([attempt, forced]);
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      parent?.removeEventListener('abort', onParentAbort);
+      // Whatever is still running must stop now: the result has been handed back.
+      if (!controller.signal.aborted) controller.abort(RESULT_RETURNED);
+    }
+  }
+}
+
+function toResult(spec: ProbeSpec, outcome: ProbeOutcome, elapsedMs: number): ProbeResult {
+  const result: ProbeResult = {
+    name: spec.name,
+    kind: spec.kind,
+    status: outcome.status,
+    durationMs: Math.round(elapsedMs * 1000) / 1000,
+    metrics: outcome.metrics ?? {},
+  };
+  if (outcome.error) result.error = outcome.error;
+  if (outcome.reason) result.reason = outcome.reason;
+  if (outcome.findings?.length) result.findings = outcome.findings;
+  if (outcome.details) result.details = outcome.details;
+  if (outcome.latency) result.latency = outcome.latency;
+  if (outcome.series?.length) result.series = outcome.series;
+  return result;
+}

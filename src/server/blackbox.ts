@@ -1,0 +1,84 @@
+/**
+ * blackbox_exporter's `/probe?target=…&module=…`, so an existing Prometheus blackbox scrape config (with its
+ * relabelling) works unchanged: one HTTP probe now, answered in blackbox's metric names from a fresh registry.
+ * Targets are restricted to the configured API and `daemon.probeTargets`: the daemon must not be an open proxy.
+ */
+import { Gauge, Registry } from 'prom-client';
+import { endpointSchema } from '../config/sections/http.js';
+import type { Config } from '../config/schema.js';
+import type { Runner } from '../runner/runner.js';
+
+const MODULES: Record<string, 'GET' | 'POST'> = { http_2xx: 'GET', http_post_2xx: 'POST' };
+const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
+/** blackbox subtracts this from Prometheus' scrape timeout so the answer arrives before the scrape gives up */
+const SCRAPE_OFFSET_MS = 500;
+const MAX_IN_FLIGHT = 64;
+
+export interface BlackboxAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+const text = (status: number, body: string): BlackboxAnswer => ({ status, contentType: 'text/plain; charset=utf-8', body: `${body}\n` });
+
+function hostAllowed(url: URL, config: Config): boolean {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const own = new URL(config.target);
+  if (own.hostname === url.hostname) return true;
+  return config.daemon.probeTargets.some((pattern) => {
+    if (pattern === '*') return true;
+    const [host, wantPort] = pattern.split(/:(?=\d+$)/);
+    if (wantPort !== undefined && wantPort !== port) return false;
+    if (host!.startsWith('*.')) return url.hostname.endsWith(host!.slice(1));
+    return url.hostname === host;
+  });
+}
+
+function parseTarget(raw: string): URL | null {
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+let inFlight = 0;
+
+export async function blackboxProbe(query: URLSearchParams, scrapeTimeoutHeader: string | undefined, config: Config, runner: Runner): Promise<BlackboxAnswer> {
+  const moduleName = query.get('module') || 'http_2xx';
+  const method = MODULES[moduleName];
+  if (!method) return text(400, `Unknown module "${moduleName.slice(0, 60)}" (this daemon offers: ${Object.keys(MODULES).join(', ')})`);
+  const raw = query.get('target');
+  if (!raw) return text(400, 'Target parameter is missing');
+  const url = parseTarget(raw);
+  if (!url) return text(400, 'Target must be an http(s) URL or host:port');
+  if (!hostAllowed(url, config)) return text(403, 'Target host is not allowed: add it to daemon.probeTargets');
+  if (inFlight >= MAX_IN_FLIGHT) return text(429, 'Too many probes in flight');
+  const scrapeMs = Number(scrapeTimeoutHeader) * 1000;
+  const timeoutMs = Number.isFinite(scrapeMs) && scrapeMs > 0 ? Math.max(100, Math.min(config.timeout, scrapeMs - SCRAPE_OFFSET_MS)) : config.timeout;
+  const endpoint = endpointSchema.parse({ name: 'blackbox', path: `${url.pathname}${url.search}`, method });
+  inFlight++;
+  let result;
+  try {
+    result = await runner.run({ name: 'blackbox', kind: 'http', params: { target: url.origin, endpoint }, timeoutMs });
+  } finally {
+    inFlight--;
+  }
+  const registry = new Registry();
+  const gauge = (name: string, help: string, value: number): void => {
+    new Gauge({ name, help, registers: [registry] }).set(value);
+  };
+  const metrics = result.metrics;
+  const phases = (metrics['phases'] ?? {}) as Record<string, unknown>;
+  gauge('probe_success', 'Displays whether or not the probe was a success', result.status === 'pass' ? 1 : 0);
+  gauge('probe_duration_seconds', 'Returns how long the probe took to complete in seconds', result.durationMs / 1000);
+  gauge('probe_http_status_code', 'Response HTTP status code', typeof metrics['statusCode'] === 'number' ? metrics['statusCode'] : 0);
+  gauge('probe_http_content_length', 'Length of http content response', typeof metrics['bytes'] === 'number' ? metrics['bytes'] : 0);
+  gauge('probe_http_ssl', 'Indicates if SSL was used for the final redirect', url.protocol === 'https:' ? 1 : 0);
+  gauge('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds', typeof phases['resolve'] === 'number' ? phases['resolve'] / 1000 : 0);
+  const phase = new Gauge({ name: 'probe_http_duration_seconds', help: 'Duration of http request by phase, summed over all redirects', labelNames: ['phase'], registers: [registry] });
+  for (const name of PHASES) phase.set({ phase: name }, typeof phases[name] === 'number' ? phases[name] / 1000 : 0);
+  return { status: 200, contentType: registry.contentType, body: await registry.metrics() };
+}

@@ -1,0 +1,97 @@
+/** The daemon's HTTP surface on daemon.port: metrics, health, results, blackbox-style /probe, incidents, status page. */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UsageError, errorMessage } from '../model/errors.js';
+import type { IncidentManager } from '../incidents/manager.js';
+import { handleIncidentApi } from './incidents-api.js';
+import type { Logger } from '../support/log.js';
+import type { BlackboxAnswer } from './blackbox.js';
+
+export interface DaemonSurface {
+  metrics(): Promise<{ contentType: string; text: string }>;
+  ready(): boolean;
+  /** JSON-ready and already redacted */
+  results(): unknown;
+  report(): unknown;
+  statusPage(): string;
+  blackbox(query: URLSearchParams, scrapeTimeout: string | undefined): Promise<BlackboxAnswer>;
+  incidents(): IncidentManager | undefined;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, body: unknown): void => send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
+const plain = (res: ServerResponse, status: number, body: string): void => send(res, status, 'text/plain; charset=utf-8', `${body}\n`);
+
+async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const manager = surface.incidents();
+  if (url.pathname.startsWith('/api/incidents') || url.pathname.startsWith('/api/maintenance')) {
+    if (manager && (await handleIncidentApi(manager, req, res, url))) return;
+    return json(res, 404, { error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' } });
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return plain(res, 405, `${req.method ?? ''} not allowed; use GET`);
+  }
+  switch (url.pathname) {
+    case '/metrics': {
+      const { contentType, text } = await surface.metrics();
+      return send(res, 200, contentType, text);
+    }
+    case '/healthz':
+      return plain(res, 200, 'ok');
+    case '/readyz':
+      return surface.ready() ? plain(res, 200, 'ready') : plain(res, 503, 'not ready: waiting for the first evaluation cycle');
+    case '/api/results':
+      return json(res, 200, surface.results());
+    case '/api/report':
+      return surface.report() === null ? json(res, 503, { error: { code: 'RP_ERR_USAGE', message: 'no evaluation yet' } }) : json(res, 200, surface.report());
+    case '/probe': {
+      const answer = await surface.blackbox(url.searchParams, req.headers['x-prometheus-scrape-timeout-seconds'] as string | undefined);
+      return send(res, answer.status, answer.contentType, answer.body);
+    }
+    case '/':
+      return send(res, 200, 'text/html; charset=utf-8', surface.statusPage());
+    default:
+      return plain(res, 404, `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/results, /api/incidents, /probe)`);
+  }
+}
+
+export async function startServer(surface: DaemonSurface, options: { host: string; port: number; log: Logger }): Promise<RunningServer> {
+  const server = http.createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://daemon');
+    } catch {
+      return plain(res, 400, 'bad request target');
+    }
+    route(surface, req, res, url).catch((err: unknown) => {
+      options.log.error({ err: errorMessage(err), path: url.pathname, code: 'RP_ERR_INTERNAL' }, 'request failed');
+      json(res, 500, { error: { code: 'RP_ERR_INTERNAL', message: 'internal error; see the daemon log' } });
+    });
+  });
+  server.keepAliveTimeout = 65_000; // longer than Prometheus' idle timeout, so scrapes reuse connections
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new UsageError('RP_ERR_USAGE', `daemon.port: cannot listen on ${options.host}:${options.port}: ${errorMessage(err)}`)));
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

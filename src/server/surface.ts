@@ -1,0 +1,53 @@
+/** What the HTTP server shows, read from the daemon's state; everything that leaves is redacted. */
+import type { Config } from '../config/schema.js';
+import { redactDeep, type Redactor } from '../support/redact.js';
+import type { Runner } from '../runner/runner.js';
+import type { RunReport } from '../model/types.js';
+import { blackboxProbe } from './blackbox.js';
+import type { LatestResult } from '../daemon/evaluate.js';
+import type { IncidentHolder } from '../daemon/incidents.js';
+import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
+import type { DaemonSurface } from './server.js';
+import { statusPage } from './status-page.js';
+import type { RollingWindows } from '../daemon/windows.js';
+
+export interface SurfaceSource {
+  metrics: DaemonMetrics;
+  windows: RollingWindows;
+  incidents: IncidentHolder;
+  redact: Redactor;
+  config(): Config;
+  runner(): Runner;
+  report(): RunReport | null;
+  latest(): LatestResult[];
+}
+
+export function daemonSurface(src: SurfaceSource): DaemonSurface {
+  return {
+    metrics: async () => {
+      src.metrics.series.update('incidents', src.incidents.samples());
+      return { contentType: src.metrics.registry.contentType, text: await src.metrics.text() };
+    },
+    ready: () => src.report() !== null,
+    results: () => {
+      const report = src.report();
+      const probes = src.latest().map(({ result: { series: _series, ...result }, finishedAt }) => ({ ...result, finishedAt: new Date(finishedAt).toISOString() }));
+      // results are stored redacted (see LatestResults.record)
+      return { updatedAt: report?.startedAt ?? null, severity: report?.severity ?? null, probes };
+    },
+    report: () => src.report(),
+    statusPage: () => {
+      const incidents = src.incidents.manager?.list().filter((i) => i.open) ?? null;
+      const page = statusPage({
+        service: src.config().service,
+        report: src.report(),
+        windows: (name) => src.windows.stats(name),
+        incidents: incidents && redactDeep(incidents, src.redact),
+        refreshSeconds: Math.max(5, Math.round(src.config().daemon.interval / 1000)),
+      });
+      return src.redact(page);
+    },
+    blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner()),
+    incidents: () => src.incidents.manager,
+  };
+}
