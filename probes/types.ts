@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
 import type { MetricRecord, MetricSample, ProbeResult } from '../src/model/types.js';
 import type { HttpResources } from '../src/clients/http-agent.js';
+import type { FindingBuilder } from '../src/runbook/finding.js';
 
 export type { MetricSample };
 
@@ -33,6 +34,8 @@ export interface ProbeContext {
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
   readonly config: Config;
+  /** raises a runbook finding, its commands filled in with the run's namespace, deployment, selector… */
+  readonly raise: FindingBuilder;
   readonly log: Logger;
   readonly http: HttpResources;
   readonly memory: ProbeMemory;

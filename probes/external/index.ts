@@ -80,10 +80,10 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
       }
       const error = verdict.ok ? undefined : verdict.error ? { code: verdict.error.code, message: scrub(verdict.error.message, ctx.redact, target.secrets) } : undefined;
       const summary = summarize(target, ex.status, error);
-      let findings = rl && level === 'low' ? [rateLimitFinding(ctx.config, rl, 'low', target.authenticated)] : [];
+      let findings = rl && level === 'low' ? [rateLimitFinding(ctx.raise, ctx.config.external.github.rateLimitThreshold, rl, 'low', target.authenticated)] : [];
       if (error) {
         const failure = { error, statusCode: ex.status, latencyMs: ex.durationMs, summary, rateLimit: rl };
-        findings = failureFinding(ctx.config, target, failure, verdict.providerMessage);
+        findings = failureFinding(ctx.raise, ctx.config.external.github.rateLimitThreshold, target, failure, verdict.providerMessage);
         circuit.failed({ ...failure, at: now(), findings }, { rateLimited: verdict.rateLimited, retryAt: verdict.retryAt });
       } else {
         circuit.succeeded();

@@ -76,7 +76,8 @@ export const clusterProbe: ProbeKind<KubernetesProbeParams> = {
     const timeoutMs = Math.max(1, Math.min(k8s.timeout, ctx.timeoutMs));
     const now = Date.now();
     const since = now - k8s.restartWindow;
-    const namespace = resolved.namespace;
+    // the run resolved its namespace once; watching any other would make the actions name the wrong one
+    const namespace = ctx.raise.fill.namespace;
     const base: MetricRecord = { source: resolved.source, namespace, selector: k8s.selector };
     const listed = await call(`list pods -l ${k8s.selector} -n ${namespace}`, ctx.signal, timeoutMs, (o) =>
       apis.core.listNamespacedPod({ namespace, labelSelector: k8s.selector }, o),
@@ -86,7 +87,7 @@ export const clusterProbe: ProbeKind<KubernetesProbeParams> = {
     const pods = summarizePods(listed.value.items, now, k8s.restartWindow);
     const gathered = await gather(apis, namespace, pods, checks, ctx, timeoutMs, since);
     const observations: Observations = { namespace, checks, pods, since, ...gathered };
-    const findings = diagnoseCluster(ctx.config, observations);
+    const findings = diagnoseCluster(ctx.raise, observations, k8s);
     const outcome: ProbeOutcome = {
       status: findings.length > 0 ? 'fail' : 'pass',
       metrics: { ...base, ...metricsOf(observations) },

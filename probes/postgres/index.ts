@@ -42,12 +42,12 @@ export const postgresProbe: ProbeKind<PostgresProbeParams> = {
     if (!db.url.trim()) return skipped('DATABASE_URL is not set (database.url); database checks skipped');
     try {
       return await withSession(ctx, db, async (session) => {
-        const outcome = await check(session, { ctx, db, config: ctx.config });
+        const outcome = await check(session, { ctx, db, raise: ctx.raise });
         const metrics: MetricRecord = { up: 1, connectMs: round(session.connectMs), ...outcome.metrics };
         return { ...outcome, metrics, series: [...sessionSeries(true, session.connectMs), ...(outcome.series ?? [])] };
       });
     } catch (err) {
-      if (err instanceof DbFailure) return failureOutcome(ctx.config, err.info, err.server, err.connectMs);
+      if (err instanceof DbFailure) return failureOutcome(ctx.raise, err.info, err.server, err.connectMs);
       // A bug in a check must still come back as a result, and without anything secret in it.
       const message = scrubSecrets(err instanceof Error ? err.message : String(err), db.url, ctx.redact);
       return { status: 'error', error: { code: 'RP_ERR_INTERNAL', message } };

@@ -162,7 +162,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   cycle(): Promise<RunReport> {
     return this.serial(async () => {
       const first = !this.isReady();
-      const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config);
+      const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config, this.gen.runner.raise);
       if (first) {
         this.options.log.info({ url: this.url }, 'first evaluation done: ready');
         this.emit('ready');

@@ -4,6 +4,9 @@
  */
 import type { Config } from '../config/schema.js';
 import { diagnose } from '../diagnosis/index.js';
+import { diagnosisContext } from '../diagnosis/context.js';
+import type { FindingBuilder } from '../runbook/finding.js';
+import { findingBuilderFor } from '../runbook/fill.js';
 import { gateVerdict, publicResult } from '../scenarios/run-scenario.js';
 import { worstSeverity } from '../model/severity.js';
 import type { ProbeResult, RunReport } from '../model/types.js';
@@ -34,7 +37,7 @@ function windowedEndpoint(result: ProbeResult, windows: RollingWindows): ProbeRe
   return { ...result, status, metrics: { ...result.metrics, samples, failures, errorRate: samples ? failures / samples : 0 } };
 }
 
-export function evaluate(latest: readonly LatestResult[], windows: RollingWindows, config: Config, now = Date.now()): RunReport {
+export function evaluate(latest: readonly LatestResult[], windows: RollingWindows, config: Config, now = Date.now(), raise: FindingBuilder = findingBuilderFor(config)): RunReport {
   const started = performance.now();
   // A result older than both the window and two of its own intervals says nothing about now (e.g. a nightly load run).
   const fresh = latest.filter((l) => now - l.finishedAt <= Math.max(config.daemon.window, 2 * (l.everyMs ?? 0)));
@@ -42,7 +45,7 @@ export function evaluate(latest: readonly LatestResult[], windows: RollingWindow
   windows.prune();
   const summary = windows.overall();
   const forDiagnosis = results.map((r) => (r.kind === 'http' ? windowedEndpoint(r, windows) : r));
-  const findings = diagnose(forDiagnosis, { summary, fromLoad: false }, config);
+  const findings = diagnose(forDiagnosis, { summary, fromLoad: false }, diagnosisContext(config, raise));
   const severity = worstSeverity(findings.map((f) => f.severity));
   return {
     scenario: 'daemon',

@@ -3,10 +3,10 @@
  * It returns effects (notifications to queue, events to emit) and leaves paging policy to the manager.
  */
 import type { NotificationKind } from '../notify/types.js';
-import { worse } from '../notify/sinks/from-config.js';
+import { worse } from '../model/severity.js';
 import type { Finding, Severity } from '../model/types.js';
 import { firstEscalationAt, onUpgrade, type EscalationPolicy } from './escalation.js';
-import { FAMILIES, isRootCause } from '../runbook/families.js';
+import { FAMILIES, isRootCause } from '../runbook/catalogue.js';
 import type { IncidentState } from './state.js';
 import { echoOfRecovery, recovering } from './recovery.js';
 import { describeImpact } from './templates.js';

@@ -16,7 +16,7 @@ import type { RunReport, Severity } from '../model/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { EscalationPolicy } from './escalation.js';
 import { IncidentEvents } from './events.js';
-import { groupByFamily } from '../runbook/families.js';
+import { groupByFamily } from '../runbook/catalogue.js';
 import { applyEvaluation, type Effect } from './lifecycle.js';
 import { fromConfig } from './maintenance.js';
 import { MaintenanceStore } from './maintenance-store.js';

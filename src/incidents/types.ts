@@ -2,7 +2,8 @@
 import type { Finding, Severity } from '../model/types.js';
 
 export type IncidentStatus = 'INVESTIGATING' | 'IDENTIFIED' | 'MONITORING' | 'RESOLVED';
-export type Family = 'availability' | 'errors' | 'latency' | 'other';
+import type { Family } from '../runbook/catalogue.js';
+export type { Family };
 
 export type TimelineKind =
   | 'detected'

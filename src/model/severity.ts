@@ -5,6 +5,20 @@ import type { Severity } from './types.js';
 
 const RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
 
+/** For sorting: negative when `a` is worse than `b`. */
+export function compareSeverity(a: Severity, b: Severity): number {
+  return RANK[a] - RANK[b];
+}
+
+/** P0 is the most severe: a sink with minSeverity P1 takes P0 and P1. */
+export function atLeast(severity: Severity, min: Severity): boolean {
+  return RANK[severity] <= RANK[min];
+}
+
+export function worse(a: Severity, b: Severity): Severity {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
 export function isWorse(a: Severity, b: Severity | null): boolean {
   return b === null || RANK[a] < RANK[b];
 }

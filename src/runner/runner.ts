@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { ProbeError, errorMessage } from '../model/errors.js';
 import type { ProbeResult } from '../model/types.js';
+import type { FindingBuilder } from '../runbook/finding.js';
 import type { ProbeContext, ProbeKind, ProbeMemory, ProbeOutcome, ProbeSpec } from '../../probes/types.js';
 
 /** After a deadline the probe gets this long to return its own, better-classified result before the runner answers for it. */
@@ -34,6 +35,11 @@ export class Runner extends EventEmitter<RunnerEvents> {
     super();
     // every probe in flight listens on the run's signal; dozens at once is normal, not a leak
     if (options.signal) setMaxListeners(0, options.signal);
+  }
+
+  /** the run's finding builder, for the diagnosis that reads this runner's results */
+  get raise(): FindingBuilder {
+    return this.options.base.raise;
   }
 
   /** All probes at once; resolves with one result per spec, in spec order. Never rejects. */

@@ -1,6 +1,7 @@
 /** One scenario, once: plan → run probes → diagnose → thresholds → verdict. Shared by the one-shot CLI and the daemon. */
 import type { Config } from '../config/schema.js';
 import { diagnose } from '../diagnosis/index.js';
+import { diagnosisContext } from '../diagnosis/context.js';
 import { httpSampleLatency } from '../model/latency.js';
 import { Runner } from '../runner/runner.js';
 import { meetsGate, worstSeverity } from '../model/severity.js';
@@ -35,7 +36,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<{ report
   const results = await runner.runAll(plan.specs);
   const loadResult = results.find((r) => r.latency);
   const latency = loadResult?.latency ?? httpSampleLatency(results);
-  const findings = diagnose(results, { summary: latency, fromLoad: Boolean(loadResult) }, config);
+  const findings = diagnose(results, { summary: latency, fromLoad: Boolean(loadResult) }, diagnosisContext(config, runner.raise));
   const thresholds = plan.thresholds.length ? evaluateThresholds(plan.thresholds, latency) : [];
   const severity = worstSeverity(findings.map((f) => f.severity));
   const report: RunReport = {

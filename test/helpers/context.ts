@@ -3,6 +3,7 @@ import { HttpResources } from '../../src/clients/http-agent.js';
 import type { ProbeContext } from '../../probes/types.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import { findingBuilderFor } from '../../src/runbook/fill.js';
 import { silentLogger } from '../../src/support/log.js';
 import { createRedactor, secretsOf } from '../../src/support/redact.js';
 
@@ -21,6 +22,7 @@ export function testContext(config: Config, options: { timeoutMs?: number; signa
     signal: options.signal ?? AbortSignal.timeout(timeoutMs),
     timeoutMs,
     config,
+    raise: findingBuilderFor(config),
     log: silentLogger(),
     http,
     memory: new Map(),
