@@ -60,6 +60,7 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
           status: 'fail',
           error: replay.error,
           findings: replay.findings,
+          data: { kind: 'external', dependency: target.name, up: false, probed: false, statusCode: c.lastFailure?.statusCode ?? null, latencyMs: null },
           metrics: { dependency: target.name, up: false, probed: false, statusCode: c.lastFailure?.statusCode ?? null, latencyMs: null, authenticated: target.authenticated, circuit: c.state, consecutiveFailures: c.consecutiveFailures, rateLimit: rateLimitRecord(rl) },
           details: { ...baseDetails, summary: c.lastFailure?.summary ?? `${target.label} circuit open`, circuit: circuitDetails(c, false) },
           series: buildSeries(target.name, false, null, c.state, rl),
@@ -91,6 +92,7 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
       const c = circuit.snapshot();
       const outcome: ProbeOutcome = {
         status: error ? 'fail' : 'pass',
+        data: { kind: 'external', dependency: target.name, up: !error, probed: true, statusCode: ex.status, latencyMs: ex.durationMs },
         metrics: { dependency: target.name, up: !error, probed: true, statusCode: ex.status, latencyMs: ex.durationMs, authenticated: target.authenticated, circuit: c.state, consecutiveFailures: c.consecutiveFailures, rateLimit: rateLimitRecord(rl) },
         details: { ...baseDetails, summary, class: error?.code ?? 'ok', statusCode: ex.status, latencyMs: ex.durationMs, providerMessage: verdict.providerMessage, circuit: circuitDetails(c, admission.trial) },
         series: buildSeries(target.name, !error, ex.durationMs, c.state, rl),

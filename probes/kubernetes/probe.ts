@@ -91,6 +91,7 @@ export const clusterProbe: ProbeKind<KubernetesProbeParams> = {
     const outcome: ProbeOutcome = {
       status: findings.length > 0 ? 'fail' : 'pass',
       metrics: { ...base, ...metricsOf(observations) },
+      data: { kind: 'kubernetes', namespace, pods: { active: pods.active, ready: pods.ready }, readyEndpoints: gathered.endpoints?.ready ?? null },
       findings,
       details: detailsOf(observations, gathered.errors),
       series: seriesOf(observations),

@@ -59,7 +59,7 @@ function planDetails(plan: LoadPlan, ctx: ProbeContext): MetricRecord {
 function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext): ProbeOutcome {
   const { latency, stopped, failure } = result;
   if (typeof latency.abortReason === 'string') latency.abortReason = ctx.redact(latency.abortReason);
-  const base: ProbeOutcome = { status: 'pass', latency, metrics: flatMetrics(latency), details: planDetails(plan, ctx), series: loadSeries(latency) };
+  const base: ProbeOutcome = { status: 'pass', latency, data: { kind: 'load', latency }, metrics: flatMetrics(latency), details: planDetails(plan, ctx), series: loadSeries(latency) };
   if (failure) return { ...base, status: 'error', error: { code: 'RP_ERR_LOAD_FAILED', message: ctx.redact(failure) } };
   if (stopped?.kind === 'signal') {
     // The runner aborts for a deadline or for a shutdown; say which.

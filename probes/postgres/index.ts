@@ -44,10 +44,14 @@ export const postgresProbe: ProbeKind<PostgresProbeParams> = {
       return await withSession(ctx, db, async (session) => {
         const outcome = await check(session, { ctx, db, raise: ctx.raise });
         const metrics: MetricRecord = { up: 1, connectMs: round(session.connectMs), ...outcome.metrics };
-        return { ...outcome, metrics, series: [...sessionSeries(true, session.connectMs), ...(outcome.series ?? [])] };
+        const data = { kind: 'postgres', check: checkName, up: true, connectMs: round(session.connectMs) } as const;
+        return { ...outcome, metrics, data, series: [...sessionSeries(true, session.connectMs), ...(outcome.series ?? [])] };
       });
     } catch (err) {
-      if (err instanceof DbFailure) return failureOutcome(ctx.raise, err.info, err.server, err.connectMs);
+      if (err instanceof DbFailure) {
+        const data = { kind: 'postgres', check: checkName, up: false, connectMs: err.connectMs === null ? null : round(err.connectMs) } as const;
+        return { ...failureOutcome(ctx.raise, err.info, err.server, err.connectMs), data };
+      }
       // A bug in a check must still come back as a result, and without anything secret in it.
       const message = scrubSecrets(err instanceof Error ? err.message : String(err), db.url, ctx.redact);
       return { status: 'error', error: { code: 'RP_ERR_INTERNAL', message } };

@@ -72,6 +72,7 @@ export const prometheusProbe: ProbeKind<PrometheusProbeParams> = {
     const outcome: ProbeOutcome = {
       status: 'pass',
       metrics: { errorRate, p95Ms, requestRate, firingAlerts },
+      data: { kind: 'prometheus', errorRate, p95Ms, requestRate, firingAlerts },
       details: { realTraffic: { errorRate, p95Ms, requestRate }, window: cfg.window, queries: expressions, seriesCounts, notes, alerts: alertStates },
       series,
     };

@@ -5,6 +5,7 @@
 import type { Config } from '../config/schema.js';
 import { diagnose } from '../diagnosis/index.js';
 import { diagnosisContext } from '../diagnosis/context.js';
+import { endpointReading, type EndpointReading } from '../diagnosis/input.js';
 import type { FindingBuilder } from '../runbook/finding.js';
 import { findingBuilderFor } from '../runbook/fill.js';
 import { gateVerdict, publicResult } from '../scenarios/run-scenario.js';
@@ -27,14 +28,15 @@ export interface LatestResult {
  * otherwise. Here "down" must mean the last few samples failed (fast outage detection), while the error rate must
  * come from the whole window (one sample per run says nothing about a 30 % error rate).
  */
-function windowedEndpoint(result: ProbeResult, windows: RollingWindows): ProbeResult {
+function windowedEndpoint(result: ProbeResult, windows: RollingWindows): EndpointReading {
+  const latest = endpointReading(result);
   const stats = windows.stats(result.name);
-  if (!stats || stats.samples === 0) return result;
+  if (!stats || stats.samples === 0) return latest;
   const down = stats.failingStreak >= Math.min(DOWN_AFTER_SAMPLES, stats.samples);
   const samples = down ? stats.failingStreak : stats.samples;
   const failures = down ? stats.failingStreak : stats.errors;
   const status = down ? (result.status === 'pass' ? 'fail' : result.status) : stats.errors > 0 ? 'fail' : 'pass';
-  return { ...result, status, metrics: { ...result.metrics, samples, failures, errorRate: samples ? failures / samples : 0 } };
+  return { ...latest, status, samples, failures };
 }
 
 export function evaluate(latest: readonly LatestResult[], windows: RollingWindows, config: Config, now = Date.now(), raise: FindingBuilder = findingBuilderFor(config)): RunReport {
@@ -44,8 +46,8 @@ export function evaluate(latest: readonly LatestResult[], windows: RollingWindow
   const results = fresh.map((l) => l.result);
   windows.prune();
   const summary = windows.overall();
-  const forDiagnosis = results.map((r) => (r.kind === 'http' ? windowedEndpoint(r, windows) : r));
-  const findings = diagnose(forDiagnosis, { summary, fromLoad: false }, diagnosisContext(config, raise));
+  const endpoints = results.filter((r) => r.kind === 'http').map((r) => windowedEndpoint(r, windows));
+  const findings = diagnose({ results, endpoints, latency: { summary, fromLoad: false } }, diagnosisContext(config, raise));
   const severity = worstSeverity(findings.map((f) => f.severity));
   return {
     scenario: 'daemon',

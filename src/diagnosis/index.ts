@@ -1,17 +1,19 @@
 /** Results → findings: what the probes established themselves, plus the cross-probe readings of the runbook. */
 import { compareSeverity } from '../model/severity.js';
 import type { DiagnosisContext } from './context.js';
-import type { Finding, LatencySummary, ProbeResult } from '../model/types.js';
+import type { Finding } from '../model/types.js';
+import type { DiagnosisInput } from './input.js';
 import { correlateDependencies } from './correlate.js';
 import { diagnoseHttp } from './endpoints.js';
 import { diagnoseLatency } from './latency.js';
 
-export function diagnose(results: readonly ProbeResult[], latency: { summary: LatencySummary | undefined; fromLoad: boolean }, ctx: DiagnosisContext): Finding[] {
+export function diagnose(input: DiagnosisInput, ctx: DiagnosisContext): Finding[] {
+  const { results, latency } = input;
   const fromProbes = results.flatMap((r) => r.findings ?? []);
-  const http = diagnoseHttp(results, ctx);
+  const http = diagnoseHttp(input.endpoints, ctx);
   const slow = diagnoseLatency(latency.summary, ctx, latency.fromLoad);
   const all = [...fromProbes, ...http, ...slow];
-  all.push(...correlateDependencies(results, all, ctx));
+  all.push(...correlateDependencies(input, all, ctx));
   const seen = new Set<string>();
   return all
     .filter((f) => {

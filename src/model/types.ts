@@ -1,5 +1,6 @@
 /** The shapes every layer shares: probe results, findings, the JSON report. Stable: add fields, never rename. */
 import type { ErrorInfo } from './errors.js';
+import type { ProbeData } from './results.js';
 
 export type ProbeStatus = 'pass' | 'fail' | 'skipped' | 'error';
 export type Severity = 'P0' | 'P1' | 'P2' | 'P3';
@@ -36,6 +37,8 @@ export interface ProbeResult {
   latency?: LatencySummary;
   /** kind-specific gauges for /metrics; not part of the JSON report */
   series?: MetricSample[];
+  /** what the probe established, typed per kind: what every other layer reads; not part of the JSON report */
+  data?: ProbeData;
 }
 
 export interface MetricSample {

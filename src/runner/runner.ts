@@ -124,5 +124,6 @@ function toResult(spec: ProbeSpec, outcome: ProbeOutcome, elapsedMs: number): Pr
   if (outcome.details) result.details = outcome.details;
   if (outcome.latency) result.latency = outcome.latency;
   if (outcome.series?.length) result.series = outcome.series;
+  if (outcome.data) result.data = outcome.data;
   return result;
 }

@@ -31,7 +31,7 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
     ready: () => src.report() !== null,
     results: () => {
       const report = src.report();
-      const probes = src.latest().map(({ result: { series: _series, ...result }, finishedAt }) => ({ ...result, finishedAt: new Date(finishedAt).toISOString() }));
+      const probes = src.latest().map(({ result: { series: _series, data: _data, ...result }, finishedAt }) => ({ ...result, finishedAt: new Date(finishedAt).toISOString() }));
       // results are stored redacted (see LatestResults.record)
       return { updatedAt: report?.startedAt ?? null, severity: report?.severity ?? null, probes };
     },
