@@ -22,10 +22,9 @@ import { exchange } from './request.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
 
-export interface ExternalProbeParams {
-  /** `openai`, `github`, or the name of an entry in `external.others` */
-  dependency: string;
-}
+import { externalParams, type ExternalProbeParams } from './params.js';
+
+export { externalParams, type ExternalProbeParams } from './params.js';
 
 export interface ExternalProbeOptions {
   /** the circuit breaker's clock (epoch ms); tests move it instead of sleeping */
@@ -35,12 +34,10 @@ export interface ExternalProbeOptions {
 export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKind<ExternalProbeParams> {
   const now = options.now ?? Date.now;
   return {
-    kind: 'external',
-    async run(spec, ctx): Promise<ProbeOutcome> {
-      const dependency = spec.params?.dependency;
-      if (typeof dependency !== 'string' || dependency === '') {
-        return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message: 'external probe needs params.dependency (openai, github or an external.others name)' } };
-      }
+    name: 'external',
+    params: externalParams,
+    async run(params, ctx): Promise<ProbeOutcome> {
+      const { dependency } = params;
       const resolved = resolveDependency(ctx.config, dependency);
       if (!resolved.ok) {
         return 'skip' in resolved ? skipped(resolved.skip, { dependency }) : { status: 'error', metrics: { dependency }, error: { code: 'RP_ERR_CONFIG_INVALID', message: resolved.invalid } };

@@ -1,16 +1,19 @@
-import type { EndpointConfig } from '../../src/config/sections/http.js';
+import { z } from 'zod';
+import { endpointSchema } from '../../src/config/sections/http.js';
 import type { MetricRecord } from '../../src/model/types.js';
 import type { HttpData } from '../../src/model/results.js';
 import { quantileOf } from '../../src/model/latency.js';
 import { sampleOnce, type SampleResult } from './request.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 
-export interface HttpProbeParams {
-  target: string;
-  endpoint: EndpointConfig;
+export const httpParams = z.object({
+  target: z.string(),
+  endpoint: endpointSchema,
   /** overrides endpoint.samples (the errors and verify scenarios sample more) */
-  samples?: number;
-}
+  samples: z.number().int().min(1).optional(),
+});
+
+export type HttpProbeParams = z.infer<typeof httpParams>;
 
 
 function mostCommonError(samples: readonly SampleResult[]): SampleResult['error'] {
@@ -44,11 +47,12 @@ export function publicFields(data: HttpData): { metrics: MetricRecord; details: 
 }
 
 export const httpProbe: ProbeKind<HttpProbeParams> = {
-  kind: 'http',
-  async run(spec, ctx): Promise<ProbeOutcome> {
-    const { endpoint } = spec.params;
-    const url = new URL(endpoint.path, spec.params.target);
-    const count = spec.params.samples ?? endpoint.samples;
+  name: 'http',
+  params: httpParams,
+  async run(params, ctx): Promise<ProbeOutcome> {
+    const { endpoint } = params;
+    const url = new URL(endpoint.path, params.target);
+    const count = params.samples ?? endpoint.samples;
     const timeoutMs = Math.min(ctx.timeoutMs, endpoint.timeout ?? ctx.timeoutMs);
     const samples: SampleResult[] = [];
     // Sequential on purpose: samples estimate an error rate without adding load; the load probe adds load.

@@ -13,7 +13,9 @@ import type { LogScan } from './logs.js';
 import type { PodSummary } from './pods.js';
 import type { UsageFacts } from './usage.js';
 
-export type KubernetesCheck = 'pods' | 'endpoints' | 'events' | 'logs' | 'metrics';
+import type { KubernetesCheck } from './params.js';
+
+export type { KubernetesCheck } from './params.js';
 
 export interface Observations {
   /** the run's namespace (config, else the kubeconfig context): the one the findings' actions name */

@@ -14,11 +14,9 @@ import { DbFailure, withSession } from './session.js';
 import { statementsCheck } from './statements.js';
 import { skipped, type ProbeKind, type ProbeOutcome } from '../types.js';
 
-export type PostgresCheck = 'connect' | 'long-queries' | 'statements' | 'pool';
+import { postgresParams, type PostgresCheck, type PostgresProbeParams } from './params.js';
 
-export interface PostgresProbeParams {
-  check: PostgresCheck;
-}
+export { POSTGRES_CHECKS, postgresParams, type PostgresCheck, type PostgresProbeParams } from './params.js';
 
 const CHECKS: Record<PostgresCheck, DbCheck> = {
   connect: connectCheck,
@@ -27,18 +25,13 @@ const CHECKS: Record<PostgresCheck, DbCheck> = {
   pool: poolCheck,
 };
 
-export const POSTGRES_CHECKS = Object.keys(CHECKS) as PostgresCheck[];
-
 export const postgresProbe: ProbeKind<PostgresProbeParams> = {
-  kind: 'postgres',
-  async run(spec, ctx): Promise<ProbeOutcome> {
+  name: 'postgres',
+  params: postgresParams,
+  async run(params, ctx): Promise<ProbeOutcome> {
     const db = ctx.config.database;
-    const checkName = spec.params?.check;
-    const check = Object.hasOwn(CHECKS, checkName) ? CHECKS[checkName] : undefined;
-    if (!check) {
-      const message = `unknown database check ${JSON.stringify(checkName)} (expected one of ${POSTGRES_CHECKS.join(', ')})`;
-      return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message } };
-    }
+    const checkName = params.check;
+    const check = CHECKS[checkName];
     if (!db.url.trim()) return skipped('DATABASE_URL is not set (database.url); database checks skipped');
     try {
       return await withSession(ctx, db, async (session) => {

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load.js';
 import { formatDuration } from '../config/duration.js';
-import { planScenario, SCENARIOS } from '../scenarios/table.js';
+import { planScenario, SCENARIOS } from '../scenarios/plan.js';
 import type { CliArgs } from './args.js';
 import type { Io } from './oneshot.js';
 

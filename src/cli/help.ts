@@ -1,4 +1,4 @@
-import { SCENARIOS } from '../scenarios/table.js';
+import { SCENARIOS } from '../scenarios/plan.js';
 
 export function helpText(): string {
   const scenarios = Object.entries(SCENARIOS)

@@ -8,7 +8,7 @@ import { Runner } from '../runner/runner.js';
 import { meetsGate, worstSeverity } from '../model/severity.js';
 import { evaluateThresholds } from '../model/thresholds.js';
 import type { ProbeResult, RunReport, Severity, ThresholdResult } from '../model/types.js';
-import type { ScenarioPlan } from './table.js';
+import type { ScenarioPlan } from './plan.js';
 
 export interface ScenarioRunOptions {
   plan: ScenarioPlan;

@@ -1,12 +1,9 @@
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
-import { isScenarioName } from '../../scenarios/table.js';
+import { CONTINUOUS, isGroupName, LOAD_SCENARIOS, SCENARIO_NAMES } from '../../scenarios/table.js';
 import { duration } from '../duration.js';
 
-/** The daemon's own probe set: every endpoint, Kubernetes, database, external dependencies, Prometheus — no load. */
-export const CONTINUOUS = 'continuous';
-/** Scenarios whose plan includes the load probe: never on a short timer against production. */
-export const LOAD_SCENARIOS: readonly string[] = ['latency', 'verify', 'smoke', 'full'];
+export { CONTINUOUS } from '../../scenarios/table.js';
 export const MIN_LOAD_INTERVAL_MS = 5 * 60_000;
 
 // typeof: a value the duration parser already rejected must not collect a second, confusing problem
@@ -14,8 +11,8 @@ const positive = duration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'm
 
 const groupSchema = z
   .object({
-    scenario: z.string().refine((name) => name === CONTINUOUS || isScenarioName(name), {
-      message: `expected "${CONTINUOUS}" or a scenario name (assess, outage, errors, latency, endpoint, verify, smoke, full)`,
+    scenario: z.string().refine(isGroupName, {
+      message: `expected "${CONTINUOUS}" or a scenario name (${SCENARIO_NAMES.join(', ')})`,
     }),
     /** defaults to daemon.interval */
     interval: positive.optional(),
@@ -27,7 +24,7 @@ const groupSchema = z
     if (group.interval !== undefined && group.cron !== undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cron'], message: 'set either interval or cron, not both' });
     }
-    const loads = LOAD_SCENARIOS.includes(group.scenario);
+    const loads = isGroupName(group.scenario) && LOAD_SCENARIOS.includes(group.scenario);
     if (loads && group.cron === undefined && (group.interval ?? 0) < MIN_LOAD_INTERVAL_MS) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
