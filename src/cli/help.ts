@@ -1,7 +1,7 @@
-import { SCENARIOS } from '../scenarios/plan.js';
+import { scenarioDescriptions } from '../scenarios/plan.js';
 
 export function helpText(): string {
-  const scenarios = Object.entries(SCENARIOS)
+  const scenarios = scenarioDescriptions()
     .map(([name, what]) => `  ${name.padEnd(9)} ${what}`)
     .join('\n');
   return `radar-probe: synthetic monitoring and load probes that follow the API incident runbook

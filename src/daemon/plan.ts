@@ -1,7 +1,7 @@
 /** Config → the probes the daemon schedules, each with its own interval or cron; the groups name scenario-table rows. */
 import type { Config } from '../config/schema.js';
 import { planScenario, planSpecs } from '../scenarios/plan.js';
-import { isScenarioName, type GroupName } from '../scenarios/table.js';
+import { isScenarioName } from '../scenarios/table.js';
 import type { ProbeSpec } from '../../probes/types.js';
 
 export type Schedule = { everyMs: number } | { cron: string };
@@ -13,7 +13,7 @@ export interface ScheduledProbe {
   group: string;
 }
 
-function groupSpecs(name: GroupName, config: Config): ProbeSpec[] {
+function groupSpecs(name: string, config: Config): ProbeSpec[] {
   // a scenario keeps its thresholds (the load probe stops early on them); daemon-only rows have none
   return isScenarioName(name) ? planScenario(name, config, { daemon: true }).specs : planSpecs(name, config, { daemon: true });
 }

@@ -5,9 +5,9 @@ import { UsageError } from '../model/errors.js';
 import { parseThreshold } from '../model/thresholds.js';
 import { planLoad, PROBE_KINDS } from '../../probes/registry.js';
 import type { ProbeSpec } from '../../probes/types.js';
-import { isScenarioName, SCENARIO_NAMES, scenarioRow, type GroupName, type Planner, type ScenarioName } from './table.js';
+import { isScenarioName, scenarioNames, scenarioRow, type Planner } from './table.js';
 
-export { isScenarioName, SCENARIOS, type ScenarioName } from './table.js';
+export { isScenarioName, scenarioDescriptions } from './table.js';
 
 export interface LoadOverrides {
   connections?: number;
@@ -30,7 +30,7 @@ export interface ScenarioOptions {
 }
 
 export interface ScenarioPlan {
-  name: ScenarioName;
+  name: string;
   specs: ProbeSpec[];
   thresholds: string[];
 }
@@ -58,6 +58,7 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
       ...config.external.others.map((o) => ({ name: o.name, kind: 'external', params: { dependency: o.name } })),
     ],
     prometheus: () => ({ name: 'prometheus', kind: 'prometheus', params: {} }),
+    probe: (name, kind, params) => ({ name, kind, params }),
     load: (defaultAmount) => {
       // config and command line decide the size; the scenario only picks one when nobody did (smoke 50, verify 100)
       const cli = options.load ?? {};
@@ -80,16 +81,18 @@ function checked(specs: readonly ProbeSpec[]): ProbeSpec[] {
 }
 
 /** The specs of any table row, for a one-shot run or a daemon group. */
-export function planSpecs(name: GroupName, config: Config, options: ScenarioOptions = {}, thresholds: readonly string[] = []): ProbeSpec[] {
-  return checked(scenarioRow(name).specs(planner(config, options, thresholds)));
+export function planSpecs(name: string, config: Config, options: ScenarioOptions = {}, thresholds: readonly string[] = []): ProbeSpec[] {
+  const row = scenarioRow(name);
+  if (!row) throw new UsageError('RP_ERR_UNKNOWN_SCENARIO', `unknown scenario "${name}"`);
+  return checked(row.specs(planner(config, options, thresholds)));
 }
 
 export function planScenario(name: string, config: Config, options: ScenarioOptions = {}): ScenarioPlan {
   if (!isScenarioName(name)) {
-    throw new UsageError('RP_ERR_UNKNOWN_SCENARIO', `unknown scenario "${name}" (expected one of: ${SCENARIO_NAMES.join(', ')})`);
+    throw new UsageError('RP_ERR_UNKNOWN_SCENARIO', `unknown scenario "${name}" (expected one of: ${scenarioNames().join(', ')})`);
   }
   const chosen = options.thresholds?.length ? [...options.thresholds] : config.load.thresholds.length ? [...config.load.thresholds] : null;
-  const thresholds: string[] = chosen ?? [...scenarioRow(name).thresholds];
+  const thresholds: string[] = chosen ?? [...(scenarioRow(name)?.thresholds ?? [])];
   // A malformed threshold is a usage error now, not a failed run later.
   for (const expr of thresholds) parseThreshold(expr);
   let specs = planSpecs(name, config, options, thresholds);

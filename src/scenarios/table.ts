@@ -18,6 +18,8 @@ export interface Planner<S> {
   prometheus(): S;
   /** the load probe; a scenario only picks its size when neither config nor command line did */
   load(defaultAmount?: number): S;
+  /** any registered kind, with params its schema accepts (checked when the plan is built) */
+  probe(name: string, kind: string, params: unknown): S;
 }
 
 export interface ScenarioRow {
@@ -112,26 +114,39 @@ export const SCENARIO_TABLE = {
   },
 } as const satisfies Record<string, ScenarioRow>;
 
-export type GroupName = keyof typeof SCENARIO_TABLE;
-export type ScenarioName = Exclude<GroupName, typeof CONTINUOUS>;
+/** Rows added at run time by code outside this build (a test's own probe kind); they never shadow a built-in row. */
+const added = new Map<string, ScenarioRow>();
 
-/** A scenario the one-shot CLI runs. */
-export function isScenarioName(name: string): name is ScenarioName {
-  return isGroupName(name) && !scenarioRow(name).daemonOnly;
+export function registerScenario(name: string, row: ScenarioRow): void {
+  if (Object.hasOwn(SCENARIO_TABLE, name) || added.has(name)) throw new Error(`scenario "${name}" is defined twice`);
+  added.set(name, row);
+}
+
+export function scenarioRow(name: string): ScenarioRow | undefined {
+  return Object.hasOwn(SCENARIO_TABLE, name) ? (SCENARIO_TABLE as Record<string, ScenarioRow>)[name] : added.get(name);
 }
 
 /** A scenario a daemon group may name: every scenario, and the daemon-only ones. */
-export function isGroupName(name: string): name is GroupName {
-  return Object.hasOwn(SCENARIO_TABLE, name);
+export function isGroupName(name: string): boolean {
+  return scenarioRow(name) !== undefined;
 }
 
-export function scenarioRow(name: GroupName): ScenarioRow {
-  return SCENARIO_TABLE[name];
+/** A scenario the one-shot CLI runs. */
+export function isScenarioName(name: string): boolean {
+  const row = scenarioRow(name);
+  return row !== undefined && !row.daemonOnly;
 }
 
-export const SCENARIO_NAMES: readonly ScenarioName[] = Object.keys(SCENARIO_TABLE).filter(isScenarioName);
+export function scenarioNames(): string[] {
+  return [...Object.keys(SCENARIO_TABLE), ...added.keys()].filter(isScenarioName);
+}
 
 /** Name → description of the one-shot scenarios, for --help. */
-export const SCENARIOS: Readonly<Record<ScenarioName, string>> = Object.fromEntries(SCENARIO_NAMES.map((n) => [n, SCENARIO_TABLE[n].description])) as Record<ScenarioName, string>;
+export function scenarioDescriptions(): [name: string, description: string][] {
+  return scenarioNames().map((n) => [n, scenarioRow(n)!.description]);
+}
 
-export const LOAD_SCENARIOS: readonly GroupName[] = (Object.keys(SCENARIO_TABLE) as GroupName[]).filter((n) => SCENARIO_TABLE[n].load);
+/** Scenarios whose plan includes the load probe. */
+export function runsLoad(name: string): boolean {
+  return scenarioRow(name)?.load ?? false;
+}

@@ -1,6 +1,6 @@
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
-import { CONTINUOUS, isGroupName, LOAD_SCENARIOS, SCENARIO_NAMES } from '../../scenarios/table.js';
+import { CONTINUOUS, isGroupName, runsLoad, scenarioNames } from '../../scenarios/table.js';
 import { duration } from '../duration.js';
 
 export { CONTINUOUS } from '../../scenarios/table.js';
@@ -12,7 +12,7 @@ const positive = duration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'm
 const groupSchema = z
   .object({
     scenario: z.string().refine(isGroupName, {
-      message: `expected "${CONTINUOUS}" or a scenario name (${SCENARIO_NAMES.join(', ')})`,
+      message: `expected "${CONTINUOUS}" or a scenario name (${scenarioNames().join(', ')})`,
     }),
     /** defaults to daemon.interval */
     interval: positive.optional(),
@@ -24,7 +24,7 @@ const groupSchema = z
     if (group.interval !== undefined && group.cron !== undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cron'], message: 'set either interval or cron, not both' });
     }
-    const loads = isGroupName(group.scenario) && LOAD_SCENARIOS.includes(group.scenario);
+    const loads = runsLoad(group.scenario);
     if (loads && group.cron === undefined && (group.interval ?? 0) < MIN_LOAD_INTERVAL_MS) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
