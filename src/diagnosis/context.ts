@@ -1,13 +1,13 @@
 /** What diagnosis needs from a run: the bound finding builder and the few settings its readings depend on. */
-import type { Config, DeepReadonlyConfig } from '../config/schema.js';
-import type { SeverityConfig } from '../config/sections/severity.js';
+import type { Config } from '../config/schema.js';
+import type { Bands } from '../model/severity.js';
 import type { FindingBuilder } from '../runbook/finding.js';
 
 export interface DiagnosisContext {
   readonly raise: FindingBuilder;
   /** the service's display name, for the outage summary */
   readonly service: string;
-  readonly bands: DeepReadonlyConfig<SeverityConfig>;
+  readonly bands: Bands;
   /** the dependencies an endpoint declares (`dependsOn`), by endpoint name */
   dependenciesOf(endpoint: string): readonly string[];
 }

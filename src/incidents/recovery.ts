@@ -2,7 +2,7 @@
 import { atLeast, worse } from '../model/severity.js';
 import type { Finding } from '../model/types.js';
 import { isRootCause } from '../runbook/catalogue.js';
-import type { Effect, LifecycleEnv } from './lifecycle.js';
+import type { Effect, LifecycleEnv } from './effects.js';
 import type { IncidentState } from './state.js';
 import { durationWords } from './templates.js';
 import { addTimeline } from './timeline.js';

@@ -4,7 +4,7 @@
  * `metrics`/`details` records, which each probe writes for the JSON contract from the same typed data.
  * A kind whose results nothing else reads needs no entry here.
  */
-import type { LatencySummary } from './types.js';
+import type { LatencySummary } from './measures.js';
 
 /** The request phases, in order; also the `phase` label of the duration gauges. */
 export const HTTP_PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;

@@ -1,6 +1,4 @@
 /** The runbook's severity table as functions. P0 is worst; `null` means nothing worth an incident. */
-import type { SeverityConfig } from '../config/sections/severity.js';
-import type { DeepReadonlyConfig } from '../config/schema.js';
 import type { Severity } from './types.js';
 
 const RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
@@ -34,7 +32,11 @@ export function meetsGate(severity: Severity | null, gate: Severity): boolean {
   return severity !== null && RANK[severity] <= RANK[gate];
 }
 
-type Bands = DeepReadonlyConfig<SeverityConfig>;
+/** The `severity` config section's bands (error rate as a ratio, p95 in ms); config satisfies it structurally. */
+export interface Bands {
+  readonly errorRate: { readonly P1: number; readonly P2: number; readonly P3: number };
+  readonly p95: { readonly P1: number; readonly P2: number; readonly P3: number };
+}
 
 /** > 50 % → P1; 10–50 % → P2 (the table wins over Scenario 2's "20–50 % is P1"); ≥ 1 % → P3. */
 export function severityForErrorRate(rate: number, bands: Bands): Severity | null {
