@@ -19,7 +19,7 @@ import type { DaemonEvents, DaemonOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import { startServer, type DaemonSurface, type RunningServer } from '../server/server.js';
 import { daemonSurface } from '../server/surface.js';
-import { RollingWindows } from './windows.js';
+import { RollingWindows } from '../metrics/windows.js';
 
 export type { DaemonEvents, DaemonOptions };
 

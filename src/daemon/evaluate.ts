@@ -10,18 +10,13 @@ import type { FindingBuilder } from '../runbook/finding.js';
 import { findingBuilderFor } from '../runbook/fill.js';
 import { gateVerdict, publicResult } from '../scenarios/run-scenario.js';
 import { worstSeverity } from '../model/severity.js';
-import type { ProbeResult, RunReport } from '../model/types.js';
-import type { RollingWindows } from './windows.js';
+import type { LatestResult, ProbeResult, RunReport } from '../model/types.js';
+import type { RollingWindows } from '../metrics/windows.js';
 
 /** Consecutive failed samples that make an endpoint "down": one bad sample is noise, two in a row is an outage. */
 export const DOWN_AFTER_SAMPLES = 2;
 
-export interface LatestResult {
-  result: ProbeResult;
-  finishedAt: number;
-  /** the probe's own schedule, to tell a stale result from a slow cadence (cron probes: undefined) */
-  everyMs?: number;
-}
+export type { LatestResult } from '../model/types.js';
 
 /**
  * The diagnosis reads an endpoint as down when every sample it is given failed, and as erring in proportion

@@ -7,7 +7,7 @@ import type { RunReport } from '../model/types.js';
 import { evaluate, type LatestResult } from './evaluate.js';
 import type { IncidentHolder } from './incidents.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
-import type { RollingWindows } from './windows.js';
+import type { RollingWindows } from '../metrics/windows.js';
 
 export class Evaluator {
   /** the latest report; null until the first evaluation (readiness) */

@@ -9,7 +9,7 @@ import { SEVERITIES, type ProbeResult, type Severity } from '../model/types.js';
 import { HTTP_PHASES, httpDataOf } from '../model/results.js';
 import { LabelledHistogram, Scalar } from './exposition.js';
 import { SeriesExporter } from './series.js';
-import type { RollingWindows } from '../daemon/windows.js';
+import type { RollingWindows } from './windows.js';
 
 const RESULTS = ['pass', 'fail', 'error', 'skipped'] as const;
 

@@ -41,6 +41,14 @@ export interface ProbeResult {
   data?: ProbeData;
 }
 
+/** A probe's most recent result as the daemon keeps it. */
+export interface LatestResult {
+  result: ProbeResult;
+  finishedAt: number;
+  /** the probe's own schedule, to tell a stale result from a slow cadence (cron probes: undefined) */
+  everyMs?: number;
+}
+
 export interface MetricSample {
   /** `probe_` prefixed, Prometheus naming rules */
   name: string;

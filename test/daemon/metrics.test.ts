@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DaemonMetrics } from '../../src/metrics/daemon-metrics.js';
-import { RollingWindows } from '../../src/daemon/windows.js';
+import { RollingWindows } from '../../src/metrics/windows.js';
 import type { ProbeResult } from '../../src/model/types.js';
 import { promtoolCheckMetrics, promtoolMissing } from '../helpers/prom-binary.js';
 import { metricValue } from './harness.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { evaluate, type LatestResult } from '../../src/daemon/evaluate.js';
-import { RollingWindows } from '../../src/daemon/windows.js';
+import { RollingWindows } from '../../src/metrics/windows.js';
 import type { ProbeResult } from '../../src/model/types.js';
 import { testConfig } from '../helpers/context.js';
 
