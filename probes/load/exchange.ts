@@ -64,7 +64,7 @@ export function exchange(dispatcher: Dispatcher, request: ResolvedRequest, limit
         onError(error: Error): void {
           settle({ kind: 'error', error });
         },
-      } as Dispatcher.DispatchHandler,
+      },
     );
   });
 }

@@ -46,7 +46,8 @@ export interface Row extends RowOptions {
 const row = (fault: string, scenario: Scenario, exit: Row['exit'], severity: Severity | null, cause: string | null, options: RowOptions = {}): Row =>
   ({ fault, scenario, exit, severity, cause, ...options });
 
-const dead = { args: ['--timeout', '2s'] };
+/** the CronJob's bound: every scenario answers within it, counting what it saw (issue 12 item 4) */
+const dead = { args: ['--timeout', '2s'], maxMs: 3_000 };
 const ALL: Scenario[] = ['assess', 'outage', 'errors', 'latency', 'endpoint', 'verify', 'smoke'];
 
 export const ROWS: Row[] = [
