@@ -27,7 +27,7 @@ export interface RowOptions {
   github?: ProviderMode;
   /** false: no OpenAI key configured */
   openaiKey?: false;
-  db?: 'down' | 'wrong-password' | 'long-query';
+  db?: 'down' | 'wrong-password' | 'long-query' | 'slow-history';
   /** 'kubeconfig': the namespace is not configured; it comes from the kubeconfig context (as kubectl does) */
   namespaceFrom?: 'kubeconfig';
   args?: string[];
@@ -130,6 +130,8 @@ export const ROWS: Row[] = [
   row('none', 'errors', 1, 'P3', 'external_openai_failure', { openai: '5xx' }),
   row('none', 'errors', 1, 'P3', 'external_openai_failure', { openai: 'hang' }),
   row('none', 'errors', 1, 'P3', 'external_openai_failure', { openai: '429' }),
+  row('none', 'errors', 1, 'P3', 'external_github_failure', { github: '5xx' }),
+  row('none', 'errors', 1, 'P3', 'external_github_failure', { github: 'hang' }),
   row('none', 'errors', 1, 'P3', 'github_rate_limited', { github: 'ratelimited', todo: 'issue 13 (a dependency without API impact)' }),
   row('none', 'errors', 0, null, null, { openai: '401', openaiKey: false, todo: 'issue 13 (no key: reachability only)' }),
   row('near-fail', 'errors', 1, 'P3', 'external_openai_failure', { openai: '5xx' }),
@@ -139,4 +141,5 @@ export const ROWS: Row[] = [
   row('none', 'outage', 1, 'P3', 'db_connection_failure', { db: 'wrong-password', todo: 'issue 12 item 7' }),
   row('outage', 'outage', 1, 'P0', 'db_connection_failure', { db: 'down', todo: 'issue 12 item 7' }),
   row('none', 'errors', 1, 'P3', 'db_query_timeout', { db: 'long-query', todo: 'issue 12 item 7 (severity from API impact)' }),
+  row('none', 'latency', 0, null, null, { db: 'slow-history', todo: 'issue 12 item 8' }),
 ];

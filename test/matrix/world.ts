@@ -69,6 +69,15 @@ async function databaseUrl(row: Row): Promise<{ url: string; release: () => Prom
       return { url: `postgres://radar:secret@127.0.0.1:${await closedPort()}/radar`, release: none };
     case 'wrong-password':
       return { url: (await sharedCluster()).urlFor({ password: 'not-the-password' }), release: none };
+    case 'slow-history': {
+      // one statement that took 600 ms before the run: all-time pg_stat_statements history, nothing happening now
+      const db = await sharedCluster();
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await client.query('SELECT pg_sleep(0.6)');
+      await client.end();
+      return { url: db.url, release: none };
+    }
     case 'long-query': {
       const db = await sharedCluster();
       return { url: db.url, release: await longQuery(db.url) };
