@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config/schema.js';
+import { controlTokens, type ControlToken } from '../config/sections/incidents.js';
 import type { Logger } from '../support/log.js';
 import { DeliveryPump } from '../notify/delivery.js';
 import { Outbox } from '../notify/outbox.js';
@@ -29,7 +30,6 @@ import { pruneResolved, type IncidentState } from './state.js';
 import { StateStore, writeFileAtomic } from './store.js';
 import { DueTimer } from './timer.js';
 import type { Family, Incident, IncidentView, MaintenanceListing, MaintenanceWindow } from './types.js';
-import { controlTokens, type ControlToken } from '../config/sections/incidents.js';
 import { verifyFailures } from './verify.js';
 import { toView } from './view.js';
 
@@ -303,11 +303,11 @@ export class IncidentManager {
       return Promise.resolve({ ok: false, problem: 'unknown' });
     }
     return this.serial(async () => {
-      const by = window.by ?? 'config';
-      const change = await this.maintenanceStore.add({ start, end, reason: window.reason, by }, this.clock.now(), this.maintenanceLimits.windows);
+      const by = window.by;
+      const change = await this.maintenanceStore.add({ start, end, reason: window.reason, ...(by ? { by } : {}) }, this.clock.now(), this.maintenanceLimits.windows);
       if (!change.ok) return change;
       this.apiWindows = change.windows;
-      this.options.log.info({ id: change.window.id, by, reason: window.reason, start: window.start.toISOString(), end: window.end.toISOString() }, 'maintenance window set: incidents are recorded, not paged');
+      this.options.log.info({ id: change.window.id, by: by ?? null, reason: window.reason, start: window.start.toISOString(), end: window.end.toISOString() }, 'maintenance window set: incidents are recorded, not paged');
       this.schedule();
       return change;
     });
