@@ -39,13 +39,17 @@ function foreignOrigin(req: IncomingMessage): string | null {
 const refuse = (status: number, message: string, headers: Record<string, string> = {}): ControlGate => ({ ok: false, status, message, headers });
 
 export function controlGate(req: IncomingMessage, what: string, tokens: readonly ControlToken[]): ControlGate {
-  if (tokens.length === 0) return refuse(405, `${what} changes what pages, and the control API is off: ${ENABLE_CONTROL_API}`, { allow: 'GET, HEAD' });
+  if (tokens.length === 0)
+    return refuse(405, `${what} changes what pages, and the control API is off: ${ENABLE_CONTROL_API}`, { allow: 'GET, HEAD' });
   const origin = foreignOrigin(req);
-  if (origin !== null) return refuse(403, `${what}: cross-origin request from ${origin.slice(0, 100)} refused; call the control API from a script, not a web page`);
+  if (origin !== null)
+    return refuse(403, `${what}: cross-origin request from ${origin.slice(0, 100)} refused; call the control API from a script, not a web page`);
   const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];
   const who = bearer === undefined ? null : tokenOwner(bearer, tokens);
   if (who === null) {
-    return refuse(401, `${what} needs Authorization: Bearer <token>, a token from incidents.apiTokens or incidents.apiToken`, { 'www-authenticate': 'Bearer realm="radar-probe control API"' });
+    return refuse(401, `${what} needs Authorization: Bearer <token>, a token from incidents.apiTokens or incidents.apiToken`, {
+      'www-authenticate': 'Bearer realm="radar-probe control API"',
+    });
   }
   if (!/^application\/json *(;|$)/i.test(req.headers['content-type'] ?? '')) {
     return refuse(415, `${what}: send a JSON body with Content-Type: application/json`);

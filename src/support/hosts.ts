@@ -62,7 +62,10 @@ export function originAllowed(url: URL, entries: readonly string[]): OriginVerdi
   }
   if (sameHost.length === 0) return { ok: false, reason: `host ${url.hostname} is not on the allow-list` };
   const shown = sameHost.map((e) => `${e.scheme ? `${e.scheme}//` : ''}${e.host}:${e.port ?? 'default port'}`).join(', ');
-  return { ok: false, reason: `${url.protocol}//${url.hostname} port ${portOf(url)} is not allowed: the allow-list names that host only as ${shown}` };
+  return {
+    ok: false,
+    reason: `${url.protocol}//${url.hostname} port ${portOf(url)} is not allowed: the allow-list names that host only as ${shown}`,
+  };
 }
 
 /** true for localhost names, 127.0.0.0/8, ::1 and IPv4-mapped loopback */

@@ -18,12 +18,20 @@ describe('control surface config', () => {
 
   test('apiToken is the token named "default"; apiTokens add named ones, all of them redacted', () => {
     assert.deepEqual(controlTokens(testConfig('').incidents), [], 'no token: the control API is off');
-    const config = testConfig('incidents: { apiToken: "${TOKEN}", apiTokens: [{ name: alice, token: alice-secret-token-1234 }] }', { TOKEN: 'default-secret-token' });
-    assert.deepEqual(controlTokens(config.incidents).map((t) => t.name), ['default', 'alice']);
+    const config = testConfig('incidents: { apiToken: "${TOKEN}", apiTokens: [{ name: alice, token: alice-secret-token-1234 }] }', {
+      TOKEN: 'default-secret-token',
+    });
+    assert.deepEqual(
+      controlTokens(config.incidents).map((t) => t.name),
+      ['default', 'alice'],
+    );
     const redact = createRedactor(secretsOf(config));
     assert.equal(redact('alice-secret-token-1234 default-secret-token'), '[REDACTED] [REDACTED]');
     assert.throws(() => testConfig('incidents: { apiTokens: [{ name: alice, token: short }] }'), /at least 16 characters/);
-    assert.throws(() => testConfig('incidents: { apiTokens: [{ name: a, token: aaaaaaaaaaaaaaaa1 }, { name: a, token: bbbbbbbbbbbbbbbb2 }] }'), /token name "a" is used twice/);
+    assert.throws(
+      () => testConfig('incidents: { apiTokens: [{ name: a, token: aaaaaaaaaaaaaaaa1 }, { name: a, token: bbbbbbbbbbbbbbbb2 }] }'),
+      /token name "a" is used twice/,
+    );
   });
 
   test('maintenance window caps: 50 windows of at most 7 days unless configured', () => {

@@ -12,7 +12,7 @@ describe('origin allow-list', () => {
     assert.equal(allowed('http://api.example.com/', ['api.example.com']), true);
     assert.equal(allowed('http://api.example.com:22/', ['api.example.com']), false);
     assert.equal(allowed('https://api.example.com:8443/', ['api.example.com']), false);
-    assert.equal(allowed('http://api.example.com:443/', ['api.example.com']), false, '443 is https\'s port, not http\'s');
+    assert.equal(allowed('http://api.example.com:443/', ['api.example.com']), false, "443 is https's port, not http's");
   });
 
   test('an explicit port, any port, a scheme, subdomains and *', () => {
