@@ -15,21 +15,29 @@ import type { RollingWindows } from '../metrics/windows.js';
 
 /** Consecutive failed samples that make an endpoint "down": one bad sample is noise, two in a row is an outage. */
 export const DOWN_AFTER_SAMPLES = 2;
+/**
+ * An endpoint already erring at a partial-degradation rate before its latest streak fails in runs by chance (at 60 %
+ * two in a row is likelier than not): it is down only after several in a row.
+ */
+export const FLAKY_DOWN_AFTER_SAMPLES = 5;
 
 export type { LatestResult } from '../model/types.js';
 
 /**
- * The diagnosis reads an endpoint as down when every sample it is given failed, and as erring in proportion
- * otherwise. Here "down" must mean the last few samples failed (fast outage detection), while the error rate must
- * come from the whole window (one sample per run says nothing about a 30 % error rate).
+ * The diagnosis reads an endpoint as consistently failing when most samples it is given failed, and as erring in
+ * proportion otherwise. Here "down" must mean the last few samples failed (fast outage detection), while the error
+ * rate must come from the whole window (one sample per run says nothing about a 30 % error rate).
  */
-function windowedEndpoint(result: ProbeResult, windows: RollingWindows): EndpointReading {
+function windowedEndpoint(result: ProbeResult, windows: RollingWindows, flakyRate: number): EndpointReading {
   const latest = endpointReading(result);
   const stats = windows.stats(result.name);
   if (!stats || stats.samples === 0) return latest;
-  const down = stats.failingStreak >= Math.min(DOWN_AFTER_SAMPLES, stats.samples);
-  const samples = down ? stats.failingStreak : stats.samples;
-  const failures = down ? stats.failingStreak : stats.errors;
+  const streak = stats.failingStreak;
+  const before = stats.samples - streak;
+  const flaky = before > 0 && (stats.errors - streak) / before >= flakyRate;
+  const down = streak >= Math.min(flaky ? FLAKY_DOWN_AFTER_SAMPLES : DOWN_AFTER_SAMPLES, stats.samples);
+  const samples = down ? streak : stats.samples;
+  const failures = down ? streak : stats.errors;
   const status = down ? (result.status === 'pass' ? 'fail' : result.status) : stats.errors > 0 ? 'fail' : 'pass';
   return { ...latest, status, samples, failures };
 }
@@ -41,8 +49,8 @@ export function evaluate(latest: readonly LatestResult[], windows: RollingWindow
   const results = fresh.map((l) => l.result);
   windows.prune();
   const summary = windows.overall();
-  const endpoints = results.filter((r) => r.kind === 'http').map((r) => windowedEndpoint(r, windows));
-  const findings = diagnose({ results, endpoints, latency: { summary, fromLoad: false } }, diagnosisContext(config, raise));
+  const endpoints = results.filter((r) => r.kind === 'http').map((r) => windowedEndpoint(r, windows, config.severity.errorRate.P2));
+  const findings = diagnose({ results, endpoints, latency: { summary, fromLoad: false }, windowed: true }, diagnosisContext(config, raise));
   const severity = worstSeverity(findings.map((f) => f.severity));
   return {
     scenario: 'daemon',

@@ -4,14 +4,14 @@ import type { DiagnosisContext } from './context.js';
 import type { Finding } from '../model/types.js';
 import type { DiagnosisInput } from './input.js';
 import { correlateDependencies } from './correlate.js';
-import { diagnoseHttp } from './endpoints.js';
+import { diagnoseEndpoints } from './endpoints.js';
 import { diagnoseLatency } from './latency.js';
 
 export function diagnose(input: DiagnosisInput, ctx: DiagnosisContext): Finding[] {
   const { results, latency } = input;
   const fromProbes = results.flatMap((r) => r.findings ?? []);
-  const http = diagnoseHttp(input.endpoints, ctx);
-  const slow = diagnoseLatency(latency.summary, ctx, latency.fromLoad);
+  const http = diagnoseEndpoints(input, ctx);
+  const slow = diagnoseLatency(latency.summary, ctx);
   const all = [...fromProbes, ...http, ...slow];
   all.push(...correlateDependencies(input, all, ctx));
   const seen = new Set<string>();

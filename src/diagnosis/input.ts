@@ -3,7 +3,7 @@
  * rolling windows (down = the last few samples failed, error rate = the whole window), without rewriting results.
  */
 import type { ErrorInfo } from '../model/errors.js';
-import { httpDataOf } from '../model/results.js';
+import { answeredSamples, httpDataOf } from '../model/results.js';
 import type { LatencySummary, ProbeResult, ProbeStatus } from '../model/types.js';
 
 export interface EndpointReading {
@@ -23,16 +23,19 @@ export interface DiagnosisInput {
   /** the HTTP endpoints, skipped ones included */
   endpoints: readonly EndpointReading[];
   latency: { summary: LatencySummary | undefined; fromLoad: boolean };
+  /** the endpoint counts are the daemon's rolling windows rather than this run's samples */
+  windowed?: boolean;
 }
 
 export function endpointReading(result: ProbeResult): EndpointReading {
   const data = httpDataOf(result);
+  const answered = answeredSamples(data);
   return {
     name: result.name,
     status: result.status,
     ...(data ? { path: data.path, statusCode: data.statusCode } : {}),
-    samples: data?.samples.length ?? 0,
-    failures: data?.samples.filter((s) => !s.ok).length ?? 0,
+    samples: answered.length,
+    failures: answered.filter((s) => !s.ok).length,
     ...(result.error ? { error: result.error } : {}),
   };
 }

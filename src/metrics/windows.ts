@@ -1,7 +1,7 @@
 /** Rolling windows of endpoint samples: error rate and p95 over the last `daemon.window`, per probe and overall. */
 import { quantileOf } from '../model/latency.js';
 import type { LatencySummary, ProbeResult } from '../model/types.js';
-import { httpDataOf } from '../model/results.js';
+import { answeredSamples, httpDataOf } from '../model/results.js';
 
 /** A probe that samples far faster than its window would otherwise grow without bound. */
 const MAX_SAMPLES_PER_PROBE = 10_000;
@@ -85,13 +85,18 @@ export class RollingWindows {
     this.windowMs = ms;
   }
 
-  /** Takes every sample of an HTTP result; a result without samples (timed out, aborted) counts as one failure. */
+  /**
+   * Takes every answered sample of an HTTP result; a result without data (the probe itself timed out) counts as one
+   * failure; samples our own budget cut (abandoned) count nowhere.
+   */
   record(result: ProbeResult, at = this.now()): void {
     if (result.kind !== 'http' || result.status === 'skipped') return;
+    const data = httpDataOf(result);
+    const samples = answeredSamples(data);
+    if (data && samples.length === 0 && data.samples.length > 0) return;
     let log = this.logs.get(result.name);
     if (!log) this.logs.set(result.name, (log = new SampleLog()));
     this.overallCache = null;
-    const samples = httpDataOf(result)?.samples ?? [];
     // Like the one-shot's sample latency: a timed-out result counts as one timeout, on its last failed sample.
     const timedOut = /TIMEOUT/.test(result.error?.code ?? '');
     if (samples.length === 0) log.push(at, result.durationMs, false, timedOut);

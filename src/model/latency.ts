@@ -1,5 +1,5 @@
 /** A latency block from the HTTP probes' samples, for scenarios without a load run (verify, errors, smoke without load). */
-import { httpDataOf } from './results.js';
+import { answeredSamples, httpDataOf } from './results.js';
 import type { LatencySummary, ProbeResult } from './types.js';
 
 export function quantileOf(sorted: readonly number[], q: number): number | null {
@@ -17,7 +17,7 @@ export function httpSampleLatency(results: readonly ProbeResult[]): LatencySumma
   let totalMs = 0;
   for (const result of results) {
     if (result.kind !== 'http') continue;
-    for (const sample of httpDataOf(result)?.samples ?? []) {
+    for (const sample of answeredSamples(httpDataOf(result))) {
       requests++;
       totalMs += sample.ms;
       if (sample.ok) ok.push(sample.ms);
@@ -40,6 +40,6 @@ export function httpSampleLatency(results: readonly ProbeResult[]): LatencySumma
     maxMs: ok.at(-1) ?? null,
     avgMs: ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null,
     source: 'http-samples',
-    countedAs: 'errors and timeouts count in errorRate; percentiles are over successful samples',
+    countedAs: 'errors and timeouts count in errorRate; percentiles are over successful samples; samples cut by the run\'s own budget are not counted',
   };
 }

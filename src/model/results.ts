@@ -24,6 +24,11 @@ export interface HttpSample {
   timedOut: boolean;
   /** null when no response arrived */
   status: number | null;
+  /**
+   * Cut by our own budget or shutdown before it had its full per-request timeout: not the API's failure, so it counts
+   * nowhere (not in error rates, windows or latency). A request that used its whole per-request timeout did time out.
+   */
+  abandoned?: boolean;
 }
 
 export interface HttpData {
@@ -76,6 +81,11 @@ export interface PrometheusData {
 }
 
 export type ProbeData = HttpData | LoadData | ExternalData | PostgresData | KubernetesData | PrometheusData;
+
+/** The samples the API answered or failed: every error rate and latency reads these, never the abandoned ones. */
+export function answeredSamples(data: { samples: readonly HttpSample[] } | undefined): HttpSample[] {
+  return data ? data.samples.filter((s) => !s.abandoned) : [];
+}
 
 export function httpDataOf(result: { data?: ProbeData }): HttpData | undefined {
   return result.data?.kind === 'http' ? result.data : undefined;

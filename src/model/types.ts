@@ -1,9 +1,11 @@
 /** The shapes every layer shares: probe results, findings, the JSON report. Stable: add fields, never rename. */
 import type { ErrorInfo } from './errors.js';
 import type { ProbeData } from './results.js';
+import type { FindingConfidence } from './confidence.js';
 import type { LatencySummary, MetricRecord } from './measures.js';
 
 export type { LatencySummary, MetricRecord, MetricValue } from './measures.js';
+export type { ConfidenceLevel, FindingConfidence } from './confidence.js';
 
 export type ProbeStatus = 'pass' | 'fail' | 'skipped' | 'error';
 export type Severity = 'P0' | 'P1' | 'P2' | 'P3';
@@ -18,6 +20,8 @@ export interface Finding {
   evidence: string[];
   runbook: string;
   actions: string[];
+  /** how sure the verdict is, and the counts it rests on; absent where a probe established a fact directly */
+  confidence?: FindingConfidence;
 }
 
 export interface ProbeResult {

@@ -3,7 +3,7 @@
  * namespace the run resolved, the deployment, selector, container, image, service and target. Probes and diagnosis
  * receive the bound builder; none of them reads the whole configuration to fill in a command.
  */
-import type { Finding, Severity } from '../model/types.js';
+import type { Finding, FindingConfidence, Severity } from '../model/types.js';
 import { CAUSES, type CauseEntry, type CauseId } from './catalogue.js';
 
 export interface FindingFill {
@@ -26,6 +26,7 @@ export interface FindingInput {
   vars?: Record<string, string>;
   /** actions beyond the catalogue's, placed first (e.g. the exact pid to terminate) */
   extraActions?: string[];
+  confidence?: FindingConfidence;
 }
 
 export interface FindingBuilder {
@@ -60,6 +61,7 @@ export function findingBuilder(fill: FindingFill): FindingBuilder {
       evidence: input.evidence ?? [],
       runbook: entry.runbook,
       actions: [...(input.extraActions ?? []), ...entry.actions.map((a) => fillPlaceholders(a, vars))],
+      ...(input.confidence ? { confidence: input.confidence } : {}),
     };
   };
   return Object.assign(raise, { fill: bound });

@@ -1,6 +1,6 @@
 /** A scenario row → the probe specs for one configuration, each checked against its kind's params schema. */
 import type { Config } from '../config/schema.js';
-import type { EndpointConfig } from '../config/sections/http.js';
+import { healthEndpointOf, type EndpointConfig } from '../config/sections/http.js';
 import { UsageError } from '../model/errors.js';
 import { parseThreshold } from '../model/thresholds.js';
 import { planLoad, PROBE_KINDS } from '../../probes/registry.js';
@@ -35,19 +35,33 @@ export interface ScenarioPlan {
   thresholds: string[];
 }
 
+/**
+ * Samples over all endpoints that resolve the runbook's 1 % band: at 600, a 2 % rate's 95 % Wilson interval
+ * (1.1–3.5 %) lies above 1 % and a 0.5 % rate's below 1.5 %. They are taken a few at a time (RATE_CONCURRENCY over
+ * all endpoints) and stop when the budget would not fit another, so a slow API gets fewer, not abandoned ones.
+ */
+const RATE_SAMPLES = 600;
+const RATE_CONCURRENCY = 3;
+/** the endpoint schema's own ceiling for `samples` */
+const MAX_SAMPLES = 1000;
+
 function planner(config: Config, options: ScenarioOptions, thresholds: readonly string[]): Planner<ProbeSpec> {
   const all = config.endpoints as EndpointConfig[];
-  const http = (endpoint: EndpointConfig, samples?: number): ProbeSpec => ({
+  const http = (endpoint: EndpointConfig, samples?: number, concurrency?: number): ProbeSpec => ({
     name: endpoint.name,
     kind: 'http',
-    params: { target: config.target, endpoint, ...(samples ? { samples } : {}) },
+    params: { target: config.target, endpoint, ...(samples ? { samples } : {}), ...(concurrency && concurrency > 1 ? { concurrency } : {}) },
   });
-  const health = (): EndpointConfig => all.find((e) => e.name === 'health' || e.path.startsWith('/health')) ?? all[0]!;
+  const health = (): EndpointConfig => healthEndpointOf(all)!;
   return {
-    endpoints: ({ minSamples, skipHealth } = {}) => {
-      const sized = (e: EndpointConfig): ProbeSpec => http(e, minSamples === undefined || options.daemon ? undefined : Math.max(e.samples, minSamples));
+    endpoints: ({ minSamples, skipHealth, resolveErrorRate } = {}) => {
       const chosen = skipHealth ? all.filter((e) => e !== health()) : all;
-      return (chosen.length > 0 ? chosen : all).map(sized);
+      const list = chosen.length > 0 ? chosen : all;
+      // the daemon's window does the counting; a one-shot must count enough itself
+      if (options.daemon) return list.map((e) => http(e));
+      const share = resolveErrorRate ? Math.ceil(RATE_SAMPLES / list.length) : 0;
+      const concurrency = resolveErrorRate ? Math.max(1, Math.floor(RATE_CONCURRENCY / list.length)) : 1;
+      return list.map((e) => http(e, Math.min(MAX_SAMPLES, Math.max(e.samples, minSamples ?? 0, share)), concurrency));
     },
     health: () => http(health()),
     kubernetes: (...checks) => ({ name: 'kubernetes', kind: 'kubernetes', params: { checks } }),
@@ -70,8 +84,12 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
   };
 }
 
-/** Every spec's params must satisfy its kind's schema: a bad plan is a usage error before any probe runs. */
-function checked(specs: readonly ProbeSpec[]): ProbeSpec[] {
+/**
+ * Every spec's params must satisfy its kind's schema: a bad plan is a usage error before any probe runs. A row that
+ * asks for the same probe twice (the health check beside every endpoint, where health is the only one) gets it once.
+ */
+function checked(all: readonly ProbeSpec[]): ProbeSpec[] {
+  const specs = all.filter((spec, i) => all.findIndex((s) => s.name === spec.name) === i);
   for (const spec of specs) {
     const kind = PROBE_KINDS.get(spec.kind);
     const problem = kind ? kind.check(spec.params) : `probe kind "${spec.kind}" is not registered`;

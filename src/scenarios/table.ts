@@ -7,8 +7,11 @@
 
 /** What a row may ask for; `S` is a probe spec. */
 export interface Planner<S> {
-  /** one HTTP probe per configured endpoint, each sampling at least `minSamples` times (default: its own samples) */
-  endpoints(options?: { minSamples?: number; skipHealth?: boolean }): S[];
+  /**
+   * one HTTP probe per configured endpoint, each sampling at least `minSamples` times (default: its own samples);
+   * `resolveErrorRate`: enough samples over all endpoints to tell 0.5 % from 2 % (the runbook's 1 % band)
+   */
+  endpoints(options?: { minSamples?: number; skipHealth?: boolean; resolveErrorRate?: boolean }): S[];
   /** the health endpoint alone (or the first endpoint) */
   health(): S;
   kubernetes(...checks: ('pods' | 'endpoints' | 'events' | 'logs' | 'metrics')[]): S;
@@ -60,13 +63,14 @@ export const SCENARIO_TABLE = {
     description: 'Scenario 1: health and endpoints, pods/events/logs, database connectivity, image pulls, OOM',
     thresholds: [],
     load: false,
-    specs: (p) => [...p.endpoints(), p.kubernetes('pods', 'endpoints', 'events', 'logs'), p.database('connect')],
+    // several samples each: one failed sample cannot tell a failing endpoint from a service-wide error rate
+    specs: (p) => [...p.endpoints({ minSamples: 5 }), p.kubernetes('pods', 'endpoints', 'events', 'logs'), p.database('connect')],
   },
   errors: {
     description: 'Scenario 2: sampled endpoint error rates, log signatures, long-running queries, OpenAI/GitHub',
     thresholds: [],
     load: false,
-    specs: (p) => [...p.endpoints({ minSamples: 10 }), p.kubernetes('logs', 'events'), p.database('long-queries'), ...p.external(), p.prometheus()],
+    specs: (p) => [...p.endpoints({ minSamples: 10, resolveErrorRate: true }), p.kubernetes('logs', 'events'), p.database('long-queries'), ...p.external(), p.prometheus()],
   },
   latency: {
     description: 'Scenario 3: health, load probe like `ab -n 100 -c 10 /v1/papers?limit=10`, pg_stat_statements, pool, CPU',
@@ -76,22 +80,22 @@ export const SCENARIO_TABLE = {
     specs: (p) => [p.health(), p.load(), p.database('statements'), p.database('pool'), p.kubernetes('metrics')],
   },
   endpoint: {
-    description: 'Scenario 4: each endpoint alone',
+    description: 'Scenario 4: each endpoint alone, and the health check that tells one endpoint from the whole API',
     thresholds: [],
     load: false,
-    specs: (p) => p.endpoints({ minSamples: 3, skipHealth: true }),
+    specs: (p) => [...p.endpoints({ minSamples: 5, skipHealth: true }), p.health()],
   },
   verify: {
     description: 'Post-Incident Step 1: error rate < 1 %, p95 < 300 ms, pods ready, no restarts',
     thresholds: ['error_rate<0.01', 'p(95)<300'],
     load: true,
-    specs: (p) => [...p.endpoints({ minSamples: 5 }), p.load(100), p.kubernetes('pods', 'endpoints')],
+    specs: (p) => [...p.endpoints({ minSamples: 5, resolveErrorRate: true }), p.load(100), p.kubernetes('pods', 'endpoints')],
   },
   smoke: {
     description: 'Pre-Deployment Checklist: health, endpoints, a short latency run, thresholds',
     thresholds: ['p(95)<500', 'error_rate<0.01'],
     load: true,
-    specs: (p) => [...p.endpoints(), p.load(50)],
+    specs: (p) => [...p.endpoints({ minSamples: 3 }), p.load(50)],
   },
   full: {
     description: 'everything that is configured',

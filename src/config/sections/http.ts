@@ -39,6 +39,11 @@ export const endpointSchema = z
 
 export type EndpointConfig = z.infer<typeof endpointSchema>;
 
+/** The endpoint the runbook's `curl /health` means: named or routed `health`, else the first one configured. */
+export function healthEndpointOf<E extends { name: string; path: string }>(endpoints: readonly E[]): E | undefined {
+  return endpoints.find((e) => e.name === 'health' || e.path.startsWith('/health')) ?? endpoints[0];
+}
+
 export const endpointsDefaults = [
   { name: 'health', path: '/health' },
   { name: 'papers', path: '/v1/papers?limit=10' },
