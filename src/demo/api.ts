@@ -146,6 +146,7 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
     if (fault.kind === 'near-fail' && endpoint === '/v1/papers/near') {
       return sendJson(res, 500, { detail: 'OpenAI API error: 503 Service Unavailable' });
     }
+    if (fault.kind === 'api-fail' && endpoint !== '/health') return sendJson(res, 500, { detail: 'Internal Server Error' });
     if (!route) return sendJson(res, 404, { detail: 'Not Found' });
     if (req.method !== 'GET') return sendJson(res, 405, { detail: 'Method Not Allowed' });
     const reply = route(url.searchParams, startedAt);

@@ -7,6 +7,8 @@ export type Fault =
   | { kind: 'errors'; rate: number }
   | { kind: 'latency'; ms: number }
   | { kind: 'near-fail' }
+  /** every API endpoint answers 500 while /health still answers 200: a service-wide failure behind a passing health check */
+  | { kind: 'api-fail' }
   | { kind: 'hang' }
   /** every connection is reset (TCP RST) as soon as a request arrives: no status, no body */
   | { kind: 'reset' }
@@ -27,7 +29,7 @@ function usage(text: string): UsageError {
   const shown = text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}…` : text;
   return new UsageError(
     'RP_ERR_USAGE',
-    `fault: expected one of none, outage, errors=RATE (0..1), latency=MS, near-fail, hang, reset, huge-body[=BYTES], invalid-json; got "${shown}"`,
+    `fault: expected one of none, outage, errors=RATE (0..1), latency=MS, near-fail, api-fail, hang, reset, huge-body[=BYTES], invalid-json; got "${shown}"`,
   );
 }
 
@@ -37,6 +39,7 @@ export function parseFault(text: string): Fault {
     case 'none':
     case 'outage':
     case 'near-fail':
+    case 'api-fail':
     case 'hang':
     case 'reset':
     case 'invalid-json':

@@ -42,11 +42,17 @@ function latencyLines(l: LatencySummary, s: Style): string[] {
   ];
 }
 
+/** "confidence high: 95 % interval 1.1 %–3.5 % over 600 requests, all of it in the P3 band" */
+function confidenceLine(f: Finding): string[] {
+  return f.confidence ? [`     confidence ${f.confidence.level}: ${f.confidence.basis}`] : [];
+}
+
 function findingLines(f: Finding, s: Style): string[] {
   const sev = f.severity === 'P0' || f.severity === 'P1' ? s.red(f.severity) : s.yellow(f.severity);
   return [
     `  ${sev} ${s.bold(f.cause)}: ${f.summary}`,
     `     runbook: ${f.runbook}`,
+    ...confidenceLine(f),
     ...f.evidence.slice(0, 6).map((e) => `     · ${e}`),
     ...f.actions.map((a) => s.dim(`     $ ${a}`)),
   ];

@@ -102,6 +102,30 @@ describe('evaluate', () => {
     assert.equal(report.latency?.errors, 5);
   });
 
+  test('an endpoint already erring at 60 % that fails twice in a row is not "down": the window reads P1 service-wide', () => {
+    const w = new RollingWindows(300_000);
+    let latest: LatestResult[] = [];
+    // ok, fail, ok, fail, fail: the 60 % spread, on every endpoint, ending in a streak of two
+    const pattern = [true, false, true, false, false];
+    for (let i = 0; i < 20; i++) {
+      const ok = pattern[i % 5]!;
+      latest = latestOf(w, http('a', [[5, ok]]), http('b', [[5, ok]]), http('c', [[5, ok]]));
+    }
+    const report = evaluate(latest, w, config);
+    assert.deepEqual(report.findings.map((f) => `${f.severity} ${f.cause}`), ['P1 high_error_rate']);
+    assert.equal(report.findings[0]!.confidence?.source, 'window');
+  });
+
+  test('samples our own budget cut (abandoned) are not recorded as failures', () => {
+    const w = new RollingWindows(300_000);
+    const cut = http('a', [[300, false]]);
+    if (cut.data?.kind === 'http') cut.data.samples[0]!.abandoned = true;
+    w.record(http('a', [[5, true]]));
+    w.record(cut);
+    assert.equal(w.stats('a')?.samples, 1);
+    assert.equal(w.stats('a')?.errors, 0);
+  });
+
   test('a slow window p95 is a latency finding; results older than the window are left out', () => {
     const w = new RollingWindows(300_000);
     const slow = latestOf(w, http('a', [[1500, true]]), http('b', [[1500, true]]), http('c', [[1500, true]]));

@@ -211,6 +211,14 @@ describe('simulated API', () => {
     assert.match(body, /^api_request_duration_seconds_bucket\{le="10",method="GET",endpoint="\/v1\/papers"\} \d+$/m);
     assert.doesNotMatch(body, /limit=|text_query|\/metrics|__fault/);
   });
+
+  test('api-fail: every API endpoint answers 500 while /health answers 200', async () => {
+    api.setFault({ kind: 'api-fail' });
+    assert.equal((await get('/v1/papers?limit=10')).status, 500);
+    assert.equal((await get('/v1/papers/near?text_query=quantum&k=5')).status, 500);
+    assert.equal((await get('/health')).status, 200);
+    api.setFault({ kind: 'none' });
+  });
 });
 
 test('close() resolves promptly with a hung request and a pending latency timer', async () => {

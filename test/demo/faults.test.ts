@@ -7,7 +7,7 @@ describe('parseFault / formatFault', () => {
   test('every form round-trips', () => {
     const faults: Fault[] = [
       { kind: 'none' }, { kind: 'outage' }, { kind: 'errors', rate: 0.3 }, { kind: 'errors', rate: 1 },
-      { kind: 'latency', ms: 800 }, { kind: 'near-fail' }, { kind: 'hang' }, { kind: 'reset' }, { kind: 'invalid-json' },
+      { kind: 'latency', ms: 800 }, { kind: 'near-fail' }, { kind: 'api-fail' }, { kind: 'hang' }, { kind: 'reset' }, { kind: 'invalid-json' },
       { kind: 'huge-body', bytes: 64 * 1024 * 1024 }, { kind: 'huge-body', bytes: 1000 },
     ];
     for (const f of faults) assert.deepEqual(parseFault(formatFault(f)), f);
@@ -26,14 +26,14 @@ describe('parseFault / formatFault', () => {
       assert.throws(() => parseFault(bad), (err: unknown) => {
         assert.ok(err instanceof UsageError);
         assert.equal(err.code, 'RP_ERR_USAGE');
-        assert.equal(err.message, `fault: expected one of none, outage, errors=RATE (0..1), latency=MS, near-fail, hang, reset, huge-body[=BYTES], invalid-json; got "${bad}"`);
+        assert.equal(err.message, `fault: expected one of none, outage, errors=RATE (0..1), latency=MS, near-fail, api-fail, hang, reset, huge-body[=BYTES], invalid-json; got "${bad}"`);
         return true;
       });
     }
   });
 
   test('a huge input is echoed truncated', () => {
-    assert.throws(() => parseFault('y'.repeat(5000)), (err: Error) => err.message.length < 200);
+    assert.throws(() => parseFault('y'.repeat(5000)), (err: Error) => err.message.length < 240);
   });
 });
 

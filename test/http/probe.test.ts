@@ -133,3 +133,38 @@ describe('HTTP probe names every failure with a stable code', () => {
     }
   });
 });
+
+describe('HTTP probe: samples our own budget cuts are abandoned, not API errors', () => {
+  // (a sample that had its whole per-request timeout and used it is the API's timeout: see "response timeout" above)
+  test('a sample cut by the remaining budget, shorter than its timeout, is abandoned', async () => {
+    let seen = 0;
+    // three answers of 150 ms, then one slower than what is left of the probe's budget
+    const slowLast = await httpServer((_req, res) => {
+      seen++;
+      setTimeout(() => res.end('ok'), seen <= 3 ? 150 : 3_000);
+    });
+    try {
+      const out = await probe(slowLast.url, { samples: 4 }, 1_000);
+      assert.equal(out.status, 'pass', JSON.stringify(out.error));
+      assert.equal(out.metrics?.['samples'], 3);
+      assert.equal(out.metrics?.['failures'], 0);
+      assert.equal(out.metrics?.['abandoned'], 1);
+      const data = out.data?.kind === 'http' ? out.data : undefined;
+      assert.deepEqual(data?.samples.map((s) => Boolean(s.abandoned)), [false, false, false, true]);
+    } finally {
+      await slowLast.close();
+    }
+  });
+
+  test('a sample that would not fit in what is left of the budget is not started', async () => {
+    const slow = await httpServer((_req, res) => void setTimeout(() => res.end('ok'), 300));
+    try {
+      const out = await probe(slow.url, { samples: 10 }, 1_000);
+      assert.equal(out.status, 'pass', JSON.stringify(out.error));
+      assert.ok((out.metrics?.['samples'] as number) >= 2 && (out.metrics?.['samples'] as number) <= 3, String(out.metrics?.['samples']));
+      assert.equal(out.metrics?.['failures'], 0);
+    } finally {
+      await slow.close();
+    }
+  });
+});
