@@ -69,10 +69,11 @@ export const SCENARIO_TABLE = {
     specs: (p) => [...p.endpoints({ minSamples: 10 }), p.kubernetes('logs', 'events'), p.database('long-queries'), ...p.external(), p.prometheus()],
   },
   latency: {
-    description: 'Scenario 3: load probe like `ab -n 100 -c 10 /v1/papers?limit=10`, pg_stat_statements, pool, CPU',
+    description: 'Scenario 3: health, load probe like `ab -n 100 -c 10 /v1/papers?limit=10`, pg_stat_statements, pool, CPU',
     thresholds: [],
     load: true,
-    specs: (p) => [p.load(), p.database('statements'), p.database('pool'), p.kubernetes('metrics')],
+    // the Initial Response's health check too: without it a dead API could read no worse than P1 (error rate)
+    specs: (p) => [p.health(), p.load(), p.database('statements'), p.database('pool'), p.kubernetes('metrics')],
   },
   endpoint: {
     description: 'Scenario 4: each endpoint alone',
