@@ -10,6 +10,8 @@ import type { BlackboxAnswer } from './blackbox.js';
 export interface DaemonSurface {
   metrics(): Promise<{ contentType: string; text: string }>;
   ready(): boolean;
+  /** a reason while the daemon runs but cannot keep its state durable, else null */
+  degraded?(): string | null;
   /** JSON-ready and already redacted */
   results(): unknown;
   report(): unknown;
@@ -34,7 +36,7 @@ const plain = (res: ServerResponse, status: number, body: string): void => send(
 
 async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const manager = surface.incidents();
-  if (url.pathname.startsWith('/api/incidents') || url.pathname.startsWith('/api/maintenance')) {
+  if (url.pathname.startsWith('/api/incidents') || url.pathname.startsWith('/api/maintenance') || url.pathname.startsWith('/api/deliveries')) {
     if (manager && (await handleIncidentApi(manager, req, res, url))) return;
     return json(res, 404, { error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' } });
   }
@@ -49,8 +51,12 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     }
     case '/healthz':
       return plain(res, 200, 'ok');
-    case '/readyz':
+    case '/readyz': {
+      // 503, not 200: see docs/state-durability.md (readiness takes the pod out of Service endpoints; liveness is untouched)
+      const degraded = surface.degraded?.() ?? null;
+      if (degraded) return json(res, 503, { status: 'degraded', reason: degraded });
       return surface.ready() ? plain(res, 200, 'ready') : plain(res, 503, 'not ready: waiting for the first evaluation cycle');
+    }
     case '/api/results':
       return json(res, 200, surface.results());
     case '/api/report':

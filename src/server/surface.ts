@@ -29,6 +29,7 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
       return { contentType: src.metrics.registry.contentType, text: await src.metrics.text() };
     },
     ready: () => src.report() !== null,
+    degraded: () => src.incidents.degraded(),
     results: () => {
       const report = src.report();
       const probes = src.latest().map(({ result: { series: _series, ...result }, finishedAt }) => ({ ...result, finishedAt: new Date(finishedAt).toISOString() }));
