@@ -197,8 +197,10 @@ export class IncidentManager {
     this.state.sequence += 1;
     const notification = persistenceNotification(incident, problem ? null : now, this.state.sequence, now);
     const sinks = this.sinks.filter((s) => atLeast('P1', s.minSeverity)).map((s) => s.id);
-    const queued = this.outbox.enqueue(notification, sinks, now);
-    if (problem) this.outbox.committed(queued.map((e) => e.id));
+    const ids = this.outbox.enqueue(notification, sinks, now).map((e) => e.id);
+    // the page goes out at once (nothing durable to wait for); the all-clear waits for the write that proves it
+    if (problem) this.outbox.committed(ids);
+    else void this.commit().then(() => (this.outbox.committed(ids), this.pump.kick()));
     this.options.log.warn({ incident: incident.id, sinks, kind: notification.kind }, problem ? 'self-incident raised: incident state is not durable' : 'self-incident resolved: incident state is durable again');
     this.pump.kick();
   }
