@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
 import { parseFault } from '../../src/demo/faults.js';
 import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
+import { fastDaemonYaml } from './fast-daemon.js';
 
 const SECRETS = {
   userinfo: 'hookpass-5f1c2a9e7b',
@@ -71,19 +72,17 @@ describe('secrets echoed by sinks are redacted everywhere (issue 14 acceptance 5
   test('an outage pages three echoing sinks; the API, post-mortem, state files and log hold no secret', async () => {
     const base = `http://127.0.0.1:${echo.port}`;
     const retry = '{ initial: 100ms, max: 300ms }';
-    daemon = await startDaemon(`
-target: ${api.url}
-service: DeepTech Radar API
-timeout: 1s
-kubernetes: { enabled: false }
-external: { openai: { enabled: false }, github: { enabled: false } }
-daemon: { host: 127.0.0.1, interval: 500ms, jitter: 0, window: 2s }
-incidents: { stateDir: ${JSON.stringify(stateDir)}, openAfter: 2 }
-notify:
-  - { type: webhook, name: hook, url: "http://radar:${SECRETS.userinfo}@127.0.0.1:${echo.port}/hook?token=${SECRETS.query}", secret: ${SECRETS.signing}, headers: { Authorization: "Bearer ${SECRETS.header}" }, retry: ${retry} }
-  - { type: slack, name: chat, url: "${base}/services/T0AAAA/B0BBBB/${SECRETS.slackPath}", retry: ${retry} }
-  - { type: pagerduty, name: pager, url: "${base}/v2/enqueue", routingKey: ${SECRETS.routingKey}, retry: ${retry} }
-`);
+    daemon = await startDaemon(
+      fastDaemonYaml({
+        target: api.url,
+        stateDir,
+        notify: [
+          `{ type: webhook, name: hook, url: "http://radar:${SECRETS.userinfo}@127.0.0.1:${echo.port}/hook?token=${SECRETS.query}", secret: ${SECRETS.signing}, headers: { Authorization: "Bearer ${SECRETS.header}" }, retry: ${retry} }`,
+          `{ type: slack, name: chat, url: "${base}/services/T0AAAA/B0BBBB/${SECRETS.slackPath}", retry: ${retry} }`,
+          `{ type: pagerduty, name: pager, url: "${base}/v2/enqueue", routingKey: ${SECRETS.routingKey}, retry: ${retry} }`,
+        ],
+      }),
+    );
     api.setFault(parseFault('outage'));
     for (const sink of ['hook', 'pager']) await daemon.waitFor((l) => l.sink === sink && /will retry/.test(l.msg), 20_000, `a retried delivery to ${sink}`);
     await daemon.waitFor((l) => l.sink === 'chat' && /rejected/.test(l.msg), 20_000, 'the rejected Slack delivery');

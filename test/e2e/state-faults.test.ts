@@ -15,6 +15,7 @@ import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
 import { parseFault } from '../../src/demo/faults.js';
 import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
 import { waitFor } from '../helpers/prometheus-server.js';
+import { fastDaemonYaml } from './fast-daemon.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const mounts: string[] = [];
@@ -54,17 +55,8 @@ function fillUp(dir: string): void {
   }
 }
 
-const configFor = (api: SimulatedApi, receiver: Receiver, stateDir: string): string => `
-target: ${api.url}
-service: DeepTech Radar API
-timeout: 1s
-kubernetes: { enabled: false }
-external: { openai: { enabled: false }, github: { enabled: false } }
-daemon: { host: 127.0.0.1, interval: 500ms, jitter: 0, window: 2s }
-incidents: { stateDir: ${JSON.stringify(stateDir)}, openAfter: 2, verifyWindow: 2s }
-notify:
-  - { type: webhook, url: ${JSON.stringify(receiver.url)}, retry: { initial: 100ms, max: 500ms } }
-`;
+const configFor = (api: SimulatedApi, receiver: Receiver, stateDir: string): string =>
+  fastDaemonYaml({ target: api.url, stateDir, incidents: 'verifyWindow: 2s', notify: [`{ type: webhook, url: ${JSON.stringify(receiver.url)}, retry: { initial: 100ms, max: 500ms } }`] });
 
 describe('a state directory that stops taking writes never stops paging (issue 14 acceptance 3)', { concurrency: false }, () => {
   const root = process.getuid?.() === 0;
