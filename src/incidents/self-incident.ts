@@ -33,7 +33,10 @@ export function persistenceIncident(service: string, dir: string, problem: Write
         summary: SELF_INCIDENT_TITLE,
         evidence: [`${dir}: ${problem.code} (${problem.message})`],
         runbook: 'incidents.stateDir must be a writable volume with free space',
-        actions: [`check the volume behind ${dir}: mounted read-only? full (df -h)? owned by another user?`, 'paging continues from memory; do not restart the daemon until the state is written again'],
+        actions: [
+          `check the volume behind ${dir}: mounted read-only? full (df -h)? owned by another user?`,
+          'paging continues from memory; do not restart the daemon until the state is written again',
+        ],
       },
     ],
     impact: 'notifications still go out, but a restart would forget open incidents and queued notifications',

@@ -41,7 +41,8 @@ async function readHolder(file: string): Promise<{ holder: Holder | null; ageMs:
   let holder: Holder | null = null;
   try {
     const parsed = JSON.parse(text) as Partial<Holder>;
-    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') holder = { pid: parsed.pid, host: parsed.host, startedAt: String(parsed.startedAt ?? '?'), token: String(parsed.token ?? '') };
+    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string')
+      holder = { pid: parsed.pid, host: parsed.host, startedAt: String(parsed.startedAt ?? '?'), token: String(parsed.token ?? '') };
   } catch {
     // unreadable: judged by age alone
   }

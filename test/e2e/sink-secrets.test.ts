@@ -49,7 +49,11 @@ function filesUnder(dir: string): string[] {
 }
 
 function assertClean(where: string, text: string): void {
-  for (const [name, secret] of Object.entries(SECRETS)) assert.ok(!text.includes(secret), `${where} contains the ${name} secret:\n${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 100)}`);
+  for (const [name, secret] of Object.entries(SECRETS))
+    assert.ok(
+      !text.includes(secret),
+      `${where} contains the ${name} secret:\n${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 100)}`,
+    );
 }
 
 describe('secrets echoed by sinks are redacted everywhere (issue 14 acceptance 5)', () => {
@@ -84,10 +88,12 @@ describe('secrets echoed by sinks are redacted everywhere (issue 14 acceptance 5
       }),
     );
     api.setFault(parseFault('outage'));
-    for (const sink of ['hook', 'pager']) await daemon.waitFor((l) => l.sink === sink && /will retry/.test(l.msg), 20_000, `a retried delivery to ${sink}`);
+    for (const sink of ['hook', 'pager'])
+      await daemon.waitFor((l) => l.sink === sink && /will retry/.test(l.msg), 20_000, `a retried delivery to ${sink}`);
     await daemon.waitFor((l) => l.sink === 'chat' && /rejected/.test(l.msg), 20_000, 'the rejected Slack delivery');
     // the stand-in really did echo the secrets back: otherwise this test proves nothing (userinfo never reaches a server)
-    for (const secret of [SECRETS.query, SECRETS.header, SECRETS.slackPath, SECRETS.routingKey]) assert.ok(echo.echoed().includes(secret) || echo.echoed().includes(encodeURIComponent(secret)), secret);
+    for (const secret of [SECRETS.query, SECRETS.header, SECRETS.slackPath, SECRETS.routingKey])
+      assert.ok(echo.echoed().includes(secret) || echo.echoed().includes(encodeURIComponent(secret)), secret);
 
     const list = await daemon.get('/api/incidents');
     assertClean('/api/incidents', list.text);

@@ -14,7 +14,6 @@ import { after, before, describe, test } from 'node:test';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
 import { parseFault } from '../../src/demo/faults.js';
 import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
-import { waitFor } from '../helpers/prometheus-server.js';
 import { fastDaemonYaml } from './fast-daemon.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
@@ -56,7 +55,12 @@ function fillUp(dir: string): void {
 }
 
 const configFor = (api: SimulatedApi, receiver: Receiver, stateDir: string): string =>
-  fastDaemonYaml({ target: api.url, stateDir, incidents: 'verifyWindow: 2s', notify: [`{ type: webhook, url: ${JSON.stringify(receiver.url)}, retry: { initial: 100ms, max: 500ms } }`] });
+  fastDaemonYaml({
+    target: api.url,
+    stateDir,
+    incidents: 'verifyWindow: 2s',
+    notify: [`{ type: webhook, url: ${JSON.stringify(receiver.url)}, retry: { initial: 100ms, max: 500ms } }`],
+  });
 
 describe('a state directory that stops taking writes never stops paging (issue 14 acceptance 3)', { concurrency: false }, () => {
   const root = process.getuid?.() === 0;
@@ -83,9 +87,17 @@ describe('a state directory that stops taking writes never stops paging (issue 1
   async function outagePagesWhileUndurable(running: DaemonProcess, how: string, selfFrom = receiver.received.length): Promise<void> {
     const from = receiver.received.length;
     api.setFault(parseFault('outage'));
-    const p0 = await receiver.waitFor((m) => receiver.received.indexOf(m) >= from && m.body.severity === 'P0' && m.body.kind === 'open', 20_000, `the P0 page (${how})`);
+    const p0 = await receiver.waitFor(
+      (m) => receiver.received.indexOf(m) >= from && m.body.severity === 'P0' && m.body.kind === 'open',
+      20_000,
+      `the P0 page (${how})`,
+    );
     assert.match(p0.body.text, /Status/);
-    const self = await receiver.waitFor((m) => receiver.received.indexOf(m) >= selfFrom && m.body.incidentId.startsWith('SELF-') && m.body.kind === 'open', 10_000, 'the self-incident');
+    const self = await receiver.waitFor(
+      (m) => receiver.received.indexOf(m) >= selfFrom && m.body.incidentId.startsWith('SELF-') && m.body.kind === 'open',
+      10_000,
+      'the self-incident',
+    );
     assert.equal(self.body.severity, 'P1');
     assert.match(self.body.text, /radar-probe cannot persist incident state/);
     const selfPages = receiver.received.slice(selfFrom).filter((m) => m.body.incidentId.startsWith('SELF-') && m.body.kind === 'open');
@@ -121,7 +133,11 @@ describe('a state directory that stops taking writes never stops paging (issue 1
     await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 15_000, 'readiness');
     fillUp(volume.dir);
     await outagePagesWhileUndurable(daemon, 'tmpfs full');
-    assert.deepEqual(readdirSync(volume.dir).filter((f) => f.endsWith('.tmp')), [], 'failed writes clean up their temp files');
+    assert.deepEqual(
+      readdirSync(volume.dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'failed writes clean up their temp files',
+    );
     await daemon.stop('SIGTERM');
   });
 

@@ -67,14 +67,20 @@ test('a message the sink never answers is dead-lettered after its retry budget; 
       await manager.idle();
     }
     assert.ok(delivered.length >= 1, 'the message behind the stuck one went out');
-    assert.ok(attemptsOnStuck >= 3 && attemptsOnStuck <= 7, `${attemptsOnStuck} attempts on the stuck message: retried with backoff within its 5 s budget`);
+    assert.ok(
+      attemptsOnStuck >= 3 && attemptsOnStuck <= 7,
+      `${attemptsOnStuck} attempts on the stuck message: retried with backoff within its 5 s budget`,
+    );
     const dead = manager.deadLetters();
     assert.equal(dead.length, 1, JSON.stringify(dead));
     assert.equal(dead[0]!.incidentId, stuckIncident);
     assert.equal(dead[0]!.reason, 'retry budget spent');
     const samples = incidentSamples(manager.metrics());
     assert.equal(samples.find((s) => s.name === 'probe_notifications_dead_total')?.value, 1);
-    assert.ok(manager.get(stuckIncident)!.timeline.some((e) => /retry budget spent/.test(e.message)), 'the timeline says why it was not sent');
+    assert.ok(
+      manager.get(stuckIncident)!.timeline.some((e) => /retry budget spent/.test(e.message)),
+      'the timeline says why it was not sent',
+    );
   } finally {
     await manager.close();
     await state.remove();

@@ -28,7 +28,9 @@ test('sink secrets are collected with the forms a server echoes them in', () => 
       '  - { type: pagerduty, routingKey: R0UTINGKEY0123456789 }\n',
   );
   const scrub = createRedactor(secretsOf(config));
-  const echoed = 'body={"url":"https:\\/\\/hooks.example.com\\/in\\/0123456789abcdefXYZ"} key=R0UTINGKEY0123456789 h=header-secret-1 s=longsignature99';
+  const echoed =
+    'body={"url":"https:\\/\\/hooks.example.com\\/in\\/0123456789abcdefXYZ"} key=R0UTINGKEY0123456789 h=header-secret-1 s=longsignature99';
   const clean = scrub(echoed);
-  for (const secret of ['0123456789abcdefXYZ', 'R0UTINGKEY0123456789', 'header-secret-1', 'longsignature99']) assert.ok(!clean.includes(secret), `${secret} in ${clean}`);
+  for (const secret of ['0123456789abcdefXYZ', 'R0UTINGKEY0123456789', 'header-secret-1', 'longsignature99'])
+    assert.ok(!clean.includes(secret), `${secret} in ${clean}`);
 });
