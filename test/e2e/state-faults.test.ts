@@ -104,9 +104,7 @@ describe('a state directory that stops taking writes never stops paging (issue 1
     assert.equal(selfPages.length, 1, 'the self-incident is raised once, not on every failed write');
     const ready = await running.get('/readyz');
     assert.equal(ready.status, 503, ready.text);
-    const body = JSON.parse(ready.text) as { status: string; reason: string };
-    assert.equal(body.status, 'degraded');
-    assert.match(body.reason, /incident state cannot be written/);
+    assert.match(ready.text, /^degraded: incident state cannot be written \((EROFS|ENOSPC|EACCES)/, ready.text);
     assert.equal((await running.get('/healthz')).status, 200, 'liveness unaffected: a restart would lose the only copy');
     const failures = (await running.metric('probe_state_write_failures_total', {})) ?? 0;
     assert.ok(failures >= 1, `probe_state_write_failures_total = ${failures}`);
