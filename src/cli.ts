@@ -70,18 +70,17 @@ const onSignal = (name: NodeJS.Signals): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-// SIGHUP means "reload" only to a command that asked for it; otherwise it keeps its default (terminate).
+// SIGHUP means "reload" only to a command that asked for it; to every other command it means what it means to a
+// terminal (it was closed): stop, cleanly like SIGINT/SIGTERM, so `probe demo` removes its PostgreSQL and folder.
 const reloadListeners = new Set<() => void>();
 const onHangup = (): void => {
+  if (reloadListeners.size === 0) return onSignal('SIGHUP');
   for (const listener of reloadListeners) listener();
 };
+process.on('SIGHUP', onHangup);
 const onReload = (listener: () => void): (() => void) => {
-  if (reloadListeners.size === 0) process.on('SIGHUP', onHangup);
   reloadListeners.add(listener);
-  return () => {
-    reloadListeners.delete(listener);
-    if (reloadListeners.size === 0) process.off('SIGHUP', onHangup);
-  };
+  return () => reloadListeners.delete(listener);
 };
 
 const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal, onReload };

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { duration } from '../duration.js';
 
 const retry = z
-  .object({ initial: duration.default('1s'), max: duration.default('5m'), jitter: z.number().min(0).max(1).default(0.2) })
+  // budget: how long one message may hold the head of its sink's queue before it goes to the dead-letter list
+  .object({ initial: duration.default('1s'), max: duration.default('5m'), jitter: z.number().min(0).max(1).default(0.2), budget: duration.default('30m') })
   .strict()
   .default({});
 
