@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
+import { httpUrl } from './url.js';
 import { endpointsDefaults, endpointsSchema } from './sections/http.js';
 import { loadSchema } from './sections/load.js';
 import { databaseSchema } from './sections/database.js';
@@ -13,7 +14,7 @@ import { severitySchema } from './sections/severity.js';
 
 export const configSchema = z
   .object({
-    target: z.string().url('expected an absolute URL like http://localhost:8000'),
+    target: httpUrl,
     service: z.string().min(1).default('DeepTech Radar API'),
     timeout: duration.default('10s'),
     kubernetes: kubernetesSchema.default({}),
