@@ -1,6 +1,6 @@
 /** Command-line parsing: strict, every problem named by its flag, nothing touches the process here. */
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../config/duration.js';
+import { readDuration, TIMER } from '../config/duration.js';
 import { UsageError } from '../model/errors.js';
 
 export const COMMANDS = ['run', 'daemon', 'demo', 'check-config', 'help', 'version'] as const;
@@ -62,11 +62,12 @@ function positiveNumber(flag: string, text: string | undefined, integer: boolean
   return value;
 }
 
+/** Flags take the same bounds as config timers: `--timeout 25d` would overflow a Node timer and fire at once. */
 function durationFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const ms = parseDuration(text);
-  if (ms === null || ms <= 0) throw new UsageError('RP_ERR_USAGE', `--${flag}: expected a duration like 5s, got ${JSON.stringify(text)}`);
-  return ms;
+  const read = readDuration(text, TIMER);
+  if ('problem' in read) throw new UsageError('RP_ERR_USAGE', `--${flag}: ${read.problem}`);
+  return read.ms;
 }
 
 export function parseCli(argv: readonly string[]): CliArgs {

@@ -105,6 +105,6 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
   if (!file) return { config: validateConfig({}, rest), source: 'built-in defaults' };
   const relativeName = relative(cwd, file) || file;
   const shown = relativeName.startsWith('..') ? file : relativeName;
-  const text = await readConfigFile(file, options.file ?? shown);
+  const text = await readConfigFile(file, options.file !== undefined ? `--config ${options.file}` : shown);
   return { config: parseConfigText(text, shown, rest), source: file };
 }

@@ -1,7 +1,7 @@
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { isScenarioName } from '../../scenarios/table.js';
-import { duration } from '../duration.js';
+import { thresholdDuration } from '../duration.js';
 
 /** The daemon's own probe set: every endpoint, Kubernetes, database, external dependencies, Prometheus — no load. */
 export const CONTINUOUS = 'continuous';
@@ -10,7 +10,7 @@ export const LOAD_SCENARIOS: readonly string[] = ['latency', 'verify', 'smoke', 
 export const MIN_LOAD_INTERVAL_MS = 5 * 60_000;
 
 // typeof: a value the duration parser already rejected must not collect a second, confusing problem
-const positive = duration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'must be at least 100ms');
+const positive = thresholdDuration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'must be at least 100ms');
 
 const groupSchema = z
   .object({
