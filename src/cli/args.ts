@@ -1,6 +1,7 @@
 /** Command-line parsing: strict, every problem named by its flag, nothing touches the process here. */
 import { parseArgs } from 'node:util';
 import { readDuration, TIMER } from '../config/duration.js';
+import { HTTP_SCHEMES, urlProblem } from '../config/url.js';
 import { UsageError } from '../model/errors.js';
 
 export const COMMANDS = ['run', 'daemon', 'demo', 'check-config', 'help', 'version'] as const;
@@ -94,15 +95,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (command === 'run' && values.scenario === undefined) {
     throw new UsageError('RP_ERR_USAGE', '--scenario is required (e.g. probe --scenario smoke --target http://localhost:8000); see probe --help');
   }
-  if (values.target !== undefined) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(values.target).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new UsageError('RP_ERR_USAGE', `--target: expected an http(s) URL like http://localhost:8000, got ${JSON.stringify(values.target)}`);
-  }
+  const targetProblem = values.target === undefined ? null : urlProblem(values.target, HTTP_SCHEMES);
+  if (targetProblem) throw new UsageError('RP_ERR_USAGE', `--target: ${targetProblem}`);
   if (values['log-level'] !== undefined && !LOG_LEVELS.includes(values['log-level'])) {
     throw new UsageError('RP_ERR_USAGE', `--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(values['log-level'])}`);
   }

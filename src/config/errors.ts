@@ -10,13 +10,12 @@ export type ConfigErrorCode =
   | 'RP_ERR_CONFIG_NOT_FILE'
   | 'RP_ERR_CONFIG_TOO_LARGE';
 
-/** Every problem in a config (at most MAX_PROBLEMS, then a count), each a line `path: message (file:line)`. */
+/** Every problem in a config (callers list at most MAX_PROBLEMS, then a count), each a line `path: message (file:line)`. */
 export class ConfigError extends UsageError {
   readonly problems: string[];
   constructor(problems: string[], code: ConfigErrorCode = 'RP_ERR_CONFIG_INVALID') {
-    const shown = problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more problems`] : problems;
-    super(code, shown.join('\n'));
+    super(code, problems.join('\n'));
     this.name = 'ConfigError';
-    this.problems = shown;
+    this.problems = problems;
   }
 }

@@ -1,7 +1,5 @@
 const VAR_RE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g;
 const WHOLE_VAR_RE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}$/;
-/** Deeper than any real config; bounds recursion so a hostile document is a config error, not a stack overflow. */
-export const MAX_DEPTH = 64;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -19,12 +17,6 @@ export class Interpolated {
     /** the values taken from the environment: never echoed in a problem */
     readonly values: readonly string[],
   ) {}
-}
-
-export class NestingTooDeep extends Error {
-  constructor(readonly path: (string | number)[]) {
-    super(`nesting deeper than ${MAX_DEPTH} levels`);
-  }
 }
 
 /** `${VAR}` and `${VAR:-default}` (also `${VAR-default}`), shell-style; `$${` escapes a literal `${`. */
@@ -51,17 +43,16 @@ function interpolate(text: string, env: Env): { text: string; vars: string[]; va
 }
 
 /** Interpolates every string scalar in a parsed YAML tree; a scalar that held a reference becomes an Interpolated. */
-export function interpolateTree(node: unknown, env: Env, path: (string | number)[] = []): unknown {
-  if (path.length > MAX_DEPTH) throw new NestingTooDeep(path);
+export function interpolateTree(node: unknown, env: Env): unknown {
   if (typeof node === 'string') {
     if (!node.includes('${')) return node;
     const result = interpolate(node, env);
     if (result.vars.length === 0) return result.text;
     return new Interpolated(result.text, WHOLE_VAR_RE.test(node.trim()), result.vars, result.values);
   }
-  if (Array.isArray(node)) return node.map((item, index) => interpolateTree(item, env, [...path, index]));
+  if (Array.isArray(node)) return node.map((item) => interpolateTree(item, env));
   if (node !== null && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, interpolateTree(value, env, [...path, key])]));
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, interpolateTree(value, env)]));
   }
   return node;
 }

@@ -37,7 +37,7 @@ const ARTICLE: Record<string, string> = {
 };
 
 /** Finds the object schema at a path so an unknown-key message can list what is allowed there. */
-function objectShapeAt(schema: z.ZodTypeAny, path: readonly (string | number)[], data: unknown): string[] | null {
+export function objectShapeAt(schema: z.ZodTypeAny, path: readonly (string | number)[], data: unknown): string[] | null {
   let current: z.ZodTypeAny = schema;
   let node: unknown = data;
   for (let i = 0; ; i++) {

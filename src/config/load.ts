@@ -3,8 +3,9 @@ import { resolve, relative } from 'node:path';
 import { configSchema, ENV_DEFAULTS, type Config } from './schema.js';
 import { collectEnvValues, coerceInterpolated, pathKey, type EnvOrigins } from './coerce.js';
 import { ConfigError, MAX_PROBLEMS } from './errors.js';
-import { interpolateTree, NestingTooDeep, type Env } from './interpolate.js';
+import { interpolateTree, type Env } from './interpolate.js';
 import { describeIssues, formatPath, type ConfigProblem } from './issues.js';
+import { checkDocumentShape } from './shape-guard.js';
 import { readConfigFile } from './source.js';
 import { parseYaml } from './yaml.js';
 
@@ -66,15 +67,9 @@ export function validateConfig(document: unknown, options: { env?: Env; override
   if (document !== undefined && document !== null && !isPlainObject(document)) {
     throw new ConfigError([`(top level): expected a mapping of settings, got ${Array.isArray(document) ? 'a list' : typeof document}`]);
   }
+  checkDocumentShape(document, options.locate);
   const layered = deepMerge(deepMerge(ENV_DEFAULTS, document ?? {}), options.overrides ?? {});
-  let interpolated: unknown;
-  try {
-    interpolated = interpolateTree(layered, env);
-  } catch (err) {
-    if (!(err instanceof NestingTooDeep)) throw err;
-    const where = options.locate?.(err.path);
-    throw new ConfigError([`${formatPath(err.path.slice(0, 8))}…: ${err.message}${where ? ` (${where})` : ''}`]);
-  }
+  const interpolated = interpolateTree(layered, env);
   const origins: EnvOrigins = new Map();
   const data = coerceInterpolated(configSchema, interpolated, origins);
   const parsed = configSchema.safeParse(data);
