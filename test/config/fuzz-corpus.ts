@@ -69,7 +69,7 @@ const show = (path: (string | number)[]): string => path.map((p, i) => (typeof p
 const TIMERS: (string | number)[][] = [
   ['timeout'], ['daemon', 'interval'], ['daemon', 'window'], ['database', 'timeout'], ['database', 'statementTimeout'],
   ['external', 'openai', 'timeout'], ['kubernetes', 'timeout'], ['prometheus', 'timeout'], ['load', 'timeout'],
-  ['incidents', 'verifyWindow'], ['kubernetes', 'leaderElection', 'leaseDuration'], ['external', 'circuit', 'openFor'],
+  ['kubernetes', 'leaderElection', 'leaseDuration'], ['external', 'circuit', 'openFor'],
 ];
 const BAD_DURATIONS: unknown[] = ['25d', '0s', 0, '-5s', '1e300', 'soon', true, [], { s: 1 }, 99_999_999_999, '24d1ms', '5 s'];
 const GOOD_DURATIONS: unknown[] = ['2s', '1h30m', 1_500, '24d'];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ageDuration, duration } from '../duration.js';
+import { ageDuration, duration, thresholdDuration } from '../duration.js';
 import { optionalHttpUrl } from '../url.js';
 
 const severityLevel = z.enum(['P0', 'P1', 'P2', 'P3']);
@@ -8,7 +8,7 @@ export const incidentsSchema = z
   .object({
     stateDir: z.string().default('./data'),
     openAfter: z.number().int().min(1).max(1_000).default(2),
-    verifyWindow: duration.default('30m'),
+    verifyWindow: thresholdDuration.default('30m'),
     /** the INCIDENT template's "Updates" link; empty → the daemon's /api/incidents/:id path */
     updatesUrl: optionalHttpUrl.default(''),
     escalation: z
