@@ -13,7 +13,8 @@ export const loadCapsSchema = z
 
 export const loadSchema = z
   .object({
-    endpoint: z.string().default('papers').describe('name of the endpoint to load'),
+    /** unset: `papers` when there is one, else the first endpoint that is not a health check (see schema.ts) */
+    endpoint: z.string().min(1).optional().describe('name of the endpoint to load'),
     connections: z.number().int().positive().max(10_000).default(10),
     amount: z.number().int().positive().max(100_000_000).optional(),
     duration: duration.optional(),
