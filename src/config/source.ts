@@ -3,7 +3,7 @@ import { FileInputError, readBoundedFile } from '../support/bounded-file.js';
 import { ConfigError, type ConfigErrorCode } from './errors.js';
 
 /** A real config is a few kilobytes; the bound keeps parsing (which cannot be interrupted, even by SIGTERM) under a second. */
-export const MAX_CONFIG_BYTES = 256 * 1_024;
+export const MAX_CONFIG_BYTES = 128 * 1_024;
 
 const CODES: Record<FileInputError['refusal'], ConfigErrorCode> = {
   missing: 'RP_ERR_CONFIG_READ',
