@@ -32,13 +32,20 @@ function reportFiles(args: ReportFileArgs): ReportFile[] {
 
 function reason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code ? `${code}: ${errorMessage(err).replace(/^[A-Z]+: /, '').split(',')[0]}` : errorMessage(err);
+  return code
+    ? `${code}: ${
+        errorMessage(err)
+          .replace(/^[A-Z]+: /, '')
+          .split(',')[0]
+      }`
+    : errorMessage(err);
 }
 
 /** Opens each report path for writing (creating it only for the check, then removing it), so a bad path is exit 2 now. */
 export async function checkReportFiles(args: ReportFileArgs): Promise<void> {
   for (const file of reportFiles(args)) {
-    const refuse = (why: string): UsageError => new UsageError('RP_ERR_REPORT_PATH', `${file.flag} ${JSON.stringify(file.path)}: cannot be written: ${why}`);
+    const refuse = (why: string): UsageError =>
+      new UsageError('RP_ERR_REPORT_PATH', `${file.flag} ${JSON.stringify(file.path)}: cannot be written: ${why}`);
     if (file.path === '') throw refuse('empty path');
     const existing = await stat(file.path).catch(() => null);
     // a FIFO would block the open; a directory cannot be written. Devices (/dev/null, /dev/stdout) are fine.
@@ -61,7 +68,9 @@ export async function writeReportFiles(report: RunReport, args: ReportFileArgs, 
       await writeFile(file.path, file.render(report), file.append ? { flag: 'a' } : {});
     } catch (err) {
       ok = false;
-      stderr.write(`probe: ${file.flag} ${JSON.stringify(file.path)}: could not write the report (${reason(err)}); the verdict above stands [RP_ERR_REPORT_WRITE]\n`);
+      stderr.write(
+        `probe: ${file.flag} ${JSON.stringify(file.path)}: could not write the report (${reason(err)}); the verdict above stands [RP_ERR_REPORT_WRITE]\n`,
+      );
     }
   }
   return ok;

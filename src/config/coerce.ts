@@ -26,7 +26,7 @@ function childSchema(schema: z.ZodTypeAny | null, node: unknown, key: string | n
   const inner = unwrapSchema(schema, node);
   if (inner instanceof z.ZodArray) return inner.element as z.ZodTypeAny;
   if (inner instanceof z.ZodRecord) return inner.valueSchema as z.ZodTypeAny;
-  if (inner instanceof z.ZodObject) return ((inner.shape as Record<string, z.ZodTypeAny>)[String(key)] ?? null);
+  if (inner instanceof z.ZodObject) return (inner.shape as Record<string, z.ZodTypeAny>)[String(key)] ?? null;
   return null;
 }
 
@@ -38,7 +38,9 @@ export function coerceInterpolated(schema: z.ZodTypeAny | null, node: unknown, o
   }
   if (Array.isArray(node)) return node.map((item, index) => coerceInterpolated(childSchema(schema, node, index), item, origins, [...path, index]));
   if (node !== null && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, coerceInterpolated(childSchema(schema, node, key), value, origins, [...path, key])]));
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key, coerceInterpolated(childSchema(schema, node, key), value, origins, [...path, key])]),
+    );
   }
   return node;
 }

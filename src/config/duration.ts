@@ -57,7 +57,8 @@ export function durationProblem(ms: number, bounds: DurationBounds): string | nu
 export function readDuration(value: unknown, bounds: DurationBounds): { ms: number } | { problem: string } {
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : null;
   if (ms === null || !Number.isFinite(ms) || ms < 0) {
-    const shown = value === undefined ? 'nothing' : typeof value === 'string' && value.length > 40 ? `"${value.slice(0, 40)}…"` : JSON.stringify(value);
+    const shown =
+      value === undefined ? 'nothing' : typeof value === 'string' && value.length > 40 ? `"${value.slice(0, 40)}…"` : JSON.stringify(value);
     return { problem: `expected a duration like 5s, got ${shown ?? String(value)}` };
   }
   const problem = durationProblem(ms, bounds);

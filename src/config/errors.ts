@@ -4,11 +4,7 @@ import { UsageError } from '../model/errors.js';
 export const MAX_PROBLEMS = 20;
 
 export type ConfigErrorCode =
-  | 'RP_ERR_CONFIG_INVALID'
-  | 'RP_ERR_CONFIG_READ'
-  | 'RP_ERR_CONFIG_YAML'
-  | 'RP_ERR_CONFIG_NOT_FILE'
-  | 'RP_ERR_CONFIG_TOO_LARGE';
+  'RP_ERR_CONFIG_INVALID' | 'RP_ERR_CONFIG_READ' | 'RP_ERR_CONFIG_YAML' | 'RP_ERR_CONFIG_NOT_FILE' | 'RP_ERR_CONFIG_TOO_LARGE';
 
 /** Every problem in a config (callers list at most MAX_PROBLEMS, then a count), each a line `path: message (file:line)`. */
 export class ConfigError extends UsageError {

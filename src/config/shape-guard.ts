@@ -21,10 +21,13 @@ function at(path: readonly (string | number)[], message: string, locate?: Locate
 function tooMany(document: unknown, path: (string | number)[], keys: string[], locate?: Locate): ConfigError {
   const allowed = objectShapeAt(configSchema, path, document);
   const unknown = allowed ? keys.filter((key) => !allowed.includes(key)) : [];
-  const problems = unknown
-    .slice(0, MAX_PROBLEMS)
-    .map((key) => at([...path, key], `unknown key (allowed here: ${allowed?.join(', ')})`, locate));
-  problems.push(at(path, `${keys.length} entries, more than the ${MAX_KEYS} a config mapping or list may hold${unknown.length > MAX_PROBLEMS ? ` (${unknown.length - MAX_PROBLEMS} more unknown keys not listed)` : ''}`));
+  const problems = unknown.slice(0, MAX_PROBLEMS).map((key) => at([...path, key], `unknown key (allowed here: ${allowed?.join(', ')})`, locate));
+  problems.push(
+    at(
+      path,
+      `${keys.length} entries, more than the ${MAX_KEYS} a config mapping or list may hold${unknown.length > MAX_PROBLEMS ? ` (${unknown.length - MAX_PROBLEMS} more unknown keys not listed)` : ''}`,
+    ),
+  );
   return new ConfigError(problems);
 }
 
@@ -33,7 +36,9 @@ export function checkDocumentShape(document: unknown, locate?: Locate): void {
   const walk = (node: unknown, path: (string | number)[]): void => {
     if (node === null || typeof node !== 'object') return;
     if (path.length >= MAX_DEPTH) {
-      throw new ConfigError([`${formatPath(path.slice(0, 8))}…: nesting deeper than ${MAX_DEPTH} levels${locate?.(path) ? ` (${locate(path)})` : ''}`]);
+      throw new ConfigError([
+        `${formatPath(path.slice(0, 8))}…: nesting deeper than ${MAX_DEPTH} levels${locate?.(path) ? ` (${locate(path)})` : ''}`,
+      ]);
     }
     const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
     if (entries.length > MAX_KEYS) throw tooMany(document, path, Array.isArray(node) ? [] : entries.map(([k]) => String(k)), locate);

@@ -54,7 +54,8 @@ export const optionalPostgresUrl = z.string().superRefine(refineUrl(POSTGRES_SCH
 /** Text that ends up in a request line or header: no control characters. */
 export const singleLine = z.string().superRefine((text, ctx) => {
   const at = text.search(CONTROL_RE);
-  if (at >= 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must not contain control characters (CR, LF, tab, NUL), got one at position ${at}` });
+  if (at >= 0)
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must not contain control characters (CR, LF, tab, NUL), got one at position ${at}` });
 });
 
 /** A request path: starts with one "/" (a "//host" path would leave the target), one line. */
@@ -66,7 +67,11 @@ export const requestPath = singleLine
 export const headerMap = z.record(singleLine).superRefine((headers, ctx) => {
   for (const name of Object.keys(headers)) {
     if (!TOKEN_RE.test(name)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: `expected a header name (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name.slice(0, 40))}` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [name],
+        message: `expected a header name (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name.slice(0, 40))}`,
+      });
     }
   }
 });

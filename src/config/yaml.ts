@@ -33,7 +33,9 @@ function duplicateKeys(doc: Document, where: (range: Range) => string): string[]
       for (const pair of map.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
         if (seen.has(key) && problems.length <= MAX_PROBLEMS) {
-          problems.push(`${where((pair.key as { range?: Range } | null)?.range)}: invalid YAML: duplicate key ${JSON.stringify(String(key)).slice(0, 60)}`);
+          problems.push(
+            `${where((pair.key as { range?: Range } | null)?.range)}: invalid YAML: duplicate key ${JSON.stringify(String(key)).slice(0, 60)}`,
+          );
         }
         seen.add(key);
       }

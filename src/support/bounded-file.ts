@@ -37,7 +37,8 @@ function failure(err: unknown): FileInputError {
   if (err instanceof FileInputError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new FileInputError('missing', 'no such file');
-  const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a parent is not a directory' : (code ?? 'read failed');
+  const reason =
+    code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a parent is not a directory' : (code ?? 'read failed');
   return new FileInputError('unreadable', reason);
 }
 

@@ -13,8 +13,14 @@ writeFileSync(aFile, 'x');
 
 describe('report files', () => {
   test('checked before the run: a bad path is a usage error naming the flag, a good one is left as it was', async () => {
-    await assert.rejects(checkReportFiles({ junit: join(dir, 'missing', 'j.xml') }), (err: unknown) => err instanceof UsageError && err.code === 'RP_ERR_REPORT_PATH' && err.message.startsWith('--junit'));
-    await assert.rejects(checkReportFiles({ summary: dir }), (err: unknown) => err instanceof UsageError && err.message.startsWith('--summary') && /directory/.test(err.message));
+    await assert.rejects(
+      checkReportFiles({ junit: join(dir, 'missing', 'j.xml') }),
+      (err: unknown) => err instanceof UsageError && err.code === 'RP_ERR_REPORT_PATH' && err.message.startsWith('--junit'),
+    );
+    await assert.rejects(
+      checkReportFiles({ summary: dir }),
+      (err: unknown) => err instanceof UsageError && err.message.startsWith('--summary') && /directory/.test(err.message),
+    );
     await assert.rejects(checkReportFiles({ summary: join(aFile, 'under-a-file.md') }), /--summary/);
     const fresh = join(dir, 'fresh.xml');
     await checkReportFiles({ junit: fresh, summary: aFile });

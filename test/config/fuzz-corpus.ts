@@ -63,13 +63,25 @@ function setIn(doc: Doc, path: (string | number)[], value: unknown): void {
   node[path[path.length - 1]!] = value;
 }
 
-const set = (label: string, path: (string | number)[], value: unknown, names: string[]): Mutation => ({ label, apply: (doc) => setIn(doc, path, value), names });
+const set = (label: string, path: (string | number)[], value: unknown, names: string[]): Mutation => ({
+  label,
+  apply: (doc) => setIn(doc, path, value),
+  names,
+});
 const show = (path: (string | number)[]): string => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 
 const TIMERS: (string | number)[][] = [
-  ['timeout'], ['daemon', 'interval'], ['daemon', 'window'], ['database', 'timeout'], ['database', 'statementTimeout'],
-  ['external', 'openai', 'timeout'], ['kubernetes', 'timeout'], ['prometheus', 'timeout'], ['load', 'timeout'],
-  ['kubernetes', 'leaderElection', 'leaseDuration'], ['external', 'circuit', 'openFor'],
+  ['timeout'],
+  ['daemon', 'interval'],
+  ['daemon', 'window'],
+  ['database', 'timeout'],
+  ['database', 'statementTimeout'],
+  ['external', 'openai', 'timeout'],
+  ['kubernetes', 'timeout'],
+  ['prometheus', 'timeout'],
+  ['load', 'timeout'],
+  ['kubernetes', 'leaderElection', 'leaseDuration'],
+  ['external', 'circuit', 'openFor'],
 ];
 const BAD_DURATIONS: unknown[] = ['25d', '0s', 0, '-5s', '1e300', 'soon', true, [], { s: 1 }, 99_999_999_999, '24d1ms', '5 s'];
 const GOOD_DURATIONS: unknown[] = ['2s', '1h30m', 1_500, '24d'];
@@ -85,14 +97,38 @@ function durationMutations(): Mutation[] {
 
 function numberMutations(): Mutation[] {
   const bad: [(string | number)[], unknown][] = [
-    [['daemon', 'port'], 70_000], [['daemon', 'port'], -1], [['daemon', 'port'], 1.5], [['daemon', 'port'], 'nine'], [['daemon', 'port'], 1e300],
-    [['load', 'connections'], 0], [['load', 'connections'], 1e300], [['load', 'connections'], 2.5], [['load', 'connections'], -3],
-    [['incidents', 'openAfter'], 0], [['incidents', 'openAfter'], 1e9], [['endpoints', 0, 'samples'], 0], [['endpoints', 0, 'samples'], 1001],
-    [['endpoints', 0, 'maxBodyBytes'], 1e300], [['endpoints', 0, 'maxBodyBytes'], 1_073_741_824], [['endpoints', 1, 'maxBodyBytes'], 0],
-    [['load', 'caps', 'rate'], 1e300], [['load', 'caps', 'connections'], 1e12], [['load', 'caps', 'amount'], 1e300], [['database', 'statementsTop'], 0],
-    [['daemon', 'jitter'], 2], [['daemon', 'jitter'], -0.1], [['load', 'abortOnErrorRate'], 1.5], [['severity', 'errorRate', 'P1'], 2],
-    [['external', 'circuit', 'failuresToOpen'], 1e300], [['load', 'abortMinSamples'], 1e300], [['load', 'rate'], 1e300],
-    [['daemon', 'port'], true], [['service'], ['a', 'list']], [['endpoints'], 'not a list'], [['notify'], { type: 'log' }], [['daemon', 'groups'], []],
+    [['daemon', 'port'], 70_000],
+    [['daemon', 'port'], -1],
+    [['daemon', 'port'], 1.5],
+    [['daemon', 'port'], 'nine'],
+    [['daemon', 'port'], 1e300],
+    [['load', 'connections'], 0],
+    [['load', 'connections'], 1e300],
+    [['load', 'connections'], 2.5],
+    [['load', 'connections'], -3],
+    [['incidents', 'openAfter'], 0],
+    [['incidents', 'openAfter'], 1e9],
+    [['endpoints', 0, 'samples'], 0],
+    [['endpoints', 0, 'samples'], 1001],
+    [['endpoints', 0, 'maxBodyBytes'], 1e300],
+    [['endpoints', 0, 'maxBodyBytes'], 1_073_741_824],
+    [['endpoints', 1, 'maxBodyBytes'], 0],
+    [['load', 'caps', 'rate'], 1e300],
+    [['load', 'caps', 'connections'], 1e12],
+    [['load', 'caps', 'amount'], 1e300],
+    [['database', 'statementsTop'], 0],
+    [['daemon', 'jitter'], 2],
+    [['daemon', 'jitter'], -0.1],
+    [['load', 'abortOnErrorRate'], 1.5],
+    [['severity', 'errorRate', 'P1'], 2],
+    [['external', 'circuit', 'failuresToOpen'], 1e300],
+    [['load', 'abortMinSamples'], 1e300],
+    [['load', 'rate'], 1e300],
+    [['daemon', 'port'], true],
+    [['service'], ['a', 'list']],
+    [['endpoints'], 'not a list'],
+    [['notify'], { type: 'log' }],
+    [['daemon', 'groups'], []],
   ];
   const out = bad.map(([path, value]) => set(`${show(path)}=${JSON.stringify(value)}`, path, value, [show(path)]));
   out.push(set('maxBodyBytes 64 MiB ok', ['endpoints', 0, 'maxBodyBytes'], 67_108_864, []));
@@ -113,11 +149,23 @@ function bandMutations(): Mutation[] {
 
 function urlMutations(): Mutation[] {
   const bad: [(string | number)[], string][] = [
-    [['target'], 'ftp://api.example.com'], [['target'], 'javascript:alert(1)'], [['target'], 'file:///etc/passwd'], [['target'], 'http://a.example\r\nX-Injected: 1'],
-    [['target'], 'not a url'], [['target'], 'gopher://h:70/'], [['database', 'url'], 'http://db:5432/x'], [['database', 'url'], 'mysql://u:pw@db/x'],
-    [['external', 'openai', 'url'], 'ftp://x'], [['external', 'github', 'url'], 'data:text/plain,x'], [['prometheus', 'url'], 'file:///tmp/x'],
-    [['incidents', 'updatesUrl'], 'javascript:void(0)'], [['endpoints', 0, 'path'], 'health'], [['endpoints', 0, 'path'], '//evil.example/x'],
-    [['endpoints', 1, 'path'], '/a\r\nHost: evil'], [['endpoints', 0, 'headers', 'X-Ok'], 'v\r\nInjected: 1'], [['endpoints', 0, 'headers', 'Bad Name'], 'x'],
+    [['target'], 'ftp://api.example.com'],
+    [['target'], 'javascript:alert(1)'],
+    [['target'], 'file:///etc/passwd'],
+    [['target'], 'http://a.example\r\nX-Injected: 1'],
+    [['target'], 'not a url'],
+    [['target'], 'gopher://h:70/'],
+    [['database', 'url'], 'http://db:5432/x'],
+    [['database', 'url'], 'mysql://u:pw@db/x'],
+    [['external', 'openai', 'url'], 'ftp://x'],
+    [['external', 'github', 'url'], 'data:text/plain,x'],
+    [['prometheus', 'url'], 'file:///tmp/x'],
+    [['incidents', 'updatesUrl'], 'javascript:void(0)'],
+    [['endpoints', 0, 'path'], 'health'],
+    [['endpoints', 0, 'path'], '//evil.example/x'],
+    [['endpoints', 1, 'path'], '/a\r\nHost: evil'],
+    [['endpoints', 0, 'headers', 'X-Ok'], 'v\r\nInjected: 1'],
+    [['endpoints', 0, 'headers', 'Bad Name'], 'x'],
     [['endpoints', 0, 'headers', 'X:'], 'x'],
   ];
   const sinks: [string, unknown, string][] = [
@@ -156,16 +204,36 @@ function nest(depth: number): unknown {
 /** Secrets from the environment: valid where a string is wanted (exit 0), invalid elsewhere; never shown. */
 function secretMutations(): Mutation[] {
   const env = { RP_FUZZ_SECRET: '$SECRET' };
-  const valid = (label: string, path: (string | number)[], text: string): Mutation => ({ label, apply: (doc) => setIn(doc, path, text), names: [], env });
-  const invalid = (label: string, path: (string | number)[], text: string): Mutation => ({ label, apply: (doc) => setIn(doc, path, text), names: [show(path)], env });
+  const valid = (label: string, path: (string | number)[], text: string): Mutation => ({
+    label,
+    apply: (doc) => setIn(doc, path, text),
+    names: [],
+    env,
+  });
+  const invalid = (label: string, path: (string | number)[], text: string): Mutation => ({
+    label,
+    apply: (doc) => setIn(doc, path, text),
+    names: [show(path)],
+    env,
+  });
   return [
     valid('secret apiKey', ['external', 'openai', 'apiKey'], '${RP_FUZZ_SECRET}'),
     valid('secret token', ['external', 'github', 'token'], '${RP_FUZZ_SECRET}'),
     valid('secret api token', ['incidents', 'apiToken'], '${RP_FUZZ_SECRET}'),
     valid('secret header', ['endpoints', 0, 'headers', 'Authorization'], 'Bearer ${RP_FUZZ_SECRET}'),
-    { label: 'secret webhook', apply: (doc) => setIn(doc, ['notify'], [{ type: 'webhook', url: 'https://hooks.example/x', secret: '${RP_FUZZ_SECRET}' }]), names: [], env },
+    {
+      label: 'secret webhook',
+      apply: (doc) => setIn(doc, ['notify'], [{ type: 'webhook', url: 'https://hooks.example/x', secret: '${RP_FUZZ_SECRET}' }]),
+      names: [],
+      env,
+    },
     { label: 'secret routing key', apply: (doc) => setIn(doc, ['notify'], [{ type: 'pagerduty', routingKey: '${RP_FUZZ_SECRET}' }]), names: [], env },
-    { label: 'secret target password', apply: (doc) => setIn(doc, ['target'], 'http://probe:${RP_FUZZ_PASS}@api.example.com'), names: [], env: { RP_FUZZ_PASS: 'Pl4ntedPassw0rdZq' } },
+    {
+      label: 'secret target password',
+      apply: (doc) => setIn(doc, ['target'], 'http://probe:${RP_FUZZ_PASS}@api.example.com'),
+      names: [],
+      env: { RP_FUZZ_PASS: 'Pl4ntedPassw0rdZq' },
+    },
     invalid('secret as port', ['daemon', 'port'], '${RP_FUZZ_SECRET}'),
     invalid('secret as duration', ['timeout'], '${RP_FUZZ_SECRET}'),
     invalid('secret as target', ['target'], '${RP_FUZZ_SECRET}'),
@@ -173,12 +241,24 @@ function secretMutations(): Mutation[] {
     invalid('secret as endpoint path', ['endpoints', 0, 'path'], '${RP_FUZZ_SECRET}'),
     invalid('secret as database url', ['database', 'url'], '${RP_FUZZ_SECRET}'),
     { label: 'number from env', apply: (doc) => setIn(doc, ['daemon', 'port'], '${RP_FUZZ_PORT}'), names: [], env: { RP_FUZZ_PORT: '9100' } },
-    { label: 'bool from env', apply: (doc) => setIn(doc, ['external', 'openai', 'enabled'], '${RP_FUZZ_BOOL}'), names: [], env: { RP_FUZZ_BOOL: 'false' } },
+    {
+      label: 'bool from env',
+      apply: (doc) => setIn(doc, ['external', 'openai', 'enabled'], '${RP_FUZZ_BOOL}'),
+      names: [],
+      env: { RP_FUZZ_BOOL: 'false' },
+    },
     { label: '"true" stays text', apply: (doc) => setIn(doc, ['service'], '${RP_FUZZ_BOOL}'), names: [], env: { RP_FUZZ_BOOL: 'true' } },
   ];
 }
 
-const CATALOG: Mutation[] = [...durationMutations(), ...numberMutations(), ...bandMutations(), ...urlMutations(), ...keyMutations(), ...secretMutations()];
+const CATALOG: Mutation[] = [
+  ...durationMutations(),
+  ...numberMutations(),
+  ...bandMutations(),
+  ...urlMutations(),
+  ...keyMutations(),
+  ...secretMutations(),
+];
 
 function bases(): { name: string; doc: Doc }[] {
   return [
@@ -189,12 +269,17 @@ function bases(): { name: string; doc: Doc }[] {
 
 /** Raw-text cases: what a YAML serializer would never write. */
 function textCases(secret: string): ConfigCase[] {
-  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+  const bomb = [
+    'a: &a ["x","x","x","x","x","x","x","x","x"]',
+    ...'bcdefghi'.split('').map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`),
+  ].join('\n');
   const keys = (n: number): string => Array.from({ length: n }, (_, i) => `k${i}: 1\n`).join('');
   const plain = (name: string, yaml: string, names: string[]): ConfigCase => ({ name, yaml, env: {}, names });
   return [
     plain('alias bomb', `${bomb}\n`, ['RP_ERR_CONFIG_YAML']),
-    plain('alias bomb under a key', `daemon:\n  x: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n  y: [${Array(200).fill('*a').join(', ')}]\n`, ['RP_ERR_CONFIG_YAML']),
+    plain('alias bomb under a key', `daemon:\n  x: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n  y: [${Array(200).fill('*a').join(', ')}]\n`, [
+      'RP_ERR_CONFIG_YAML',
+    ]),
     plain('unresolved alias', 'target: *nowhere\n', ['fuzz.yaml:1']),
     plain('anchor reused validly', 'timeout: &t 5s\nload:\n  timeout: *t\n', []),
     plain('anchor makes a duplicate endpoint', 'endpoints:\n  - &e { name: a, path: /a }\n  - *e\n', ['endpoints[1].name']),
@@ -229,7 +314,12 @@ function textCases(secret: string): ConfigCase[] {
     { name: 'directory as --config', yaml: '', special: 'directory', env: {}, names: ['directory', 'RP_ERR_CONFIG_NOT_FILE'] },
     { name: 'device as --config', yaml: '', special: 'device', env: {}, names: ['device', 'RP_ERR_CONFIG_NOT_FILE'] },
     { name: 'missing --config', yaml: '', special: 'missing', env: {}, names: ['no such file', 'RP_ERR_CONFIG_READ'] },
-    { name: 'env value with newline into a header', yaml: 'endpoints:\n  - { name: a, path: /a, headers: { Authorization: "Bearer ${RP_FUZZ_SECRET}" } }\n', env: { RP_FUZZ_SECRET: `${secret}\nX-Injected: 1` }, names: ['endpoints[0].headers.Authorization'] },
+    {
+      name: 'env value with newline into a header',
+      yaml: 'endpoints:\n  - { name: a, path: /a, headers: { Authorization: "Bearer ${RP_FUZZ_SECRET}" } }\n',
+      env: { RP_FUZZ_SECRET: `${secret}\nX-Injected: 1` },
+      names: ['endpoints[0].headers.Authorization'],
+    },
   ];
 }
 

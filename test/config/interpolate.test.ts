@@ -14,10 +14,29 @@ const problemsOf = (yaml: string, env: Record<string, string> = {}): string[] =>
 };
 
 describe('interpolated values are never re-read as YAML', () => {
-  for (const secret of ['@at', '*star', '"dq', "'sq", '[br', '{cb', '%pct', '|pipe', '>gt', '`tick', '& amp', '!bang', '- dash', ': colon', 'a: b', '#hash']) {
+  for (const secret of [
+    '@at',
+    '*star',
+    '"dq',
+    "'sq",
+    '[br',
+    '{cb',
+    '%pct',
+    '|pipe',
+    '>gt',
+    '`tick',
+    '& amp',
+    '!bang',
+    '- dash',
+    ': colon',
+    'a: b',
+    '#hash',
+  ]) {
     test(`a secret starting ${JSON.stringify(secret.slice(0, 2))} loads as that exact string`, () => {
       const value = `${secret}-s3cret`;
-      const config = parseConfigText('incidents:\n  apiToken: ${TOKEN}\nexternal:\n  openai: { apiKey: "${TOKEN}" }\n', 'c.yaml', { env: { TOKEN: value } });
+      const config = parseConfigText('incidents:\n  apiToken: ${TOKEN}\nexternal:\n  openai: { apiKey: "${TOKEN}" }\n', 'c.yaml', {
+        env: { TOKEN: value },
+      });
       assert.equal(config.incidents.apiToken, value);
       assert.equal(config.external.openai.apiKey, value);
     });
@@ -25,7 +44,11 @@ describe('interpolated values are never re-read as YAML', () => {
 
   test('numbers and booleans only where the schema asks', () => {
     const env = { PORT: '9100', FLAG: 'false', WORD: 'true', NUM: '42' };
-    const config = parseConfigText('daemon: { port: "${PORT}" }\nexternal: { openai: { enabled: "${FLAG}" } }\nservice: "${WORD}"\nincidents: { apiToken: "${NUM}" }\n', 'c.yaml', { env });
+    const config = parseConfigText(
+      'daemon: { port: "${PORT}" }\nexternal: { openai: { enabled: "${FLAG}" } }\nservice: "${WORD}"\nincidents: { apiToken: "${NUM}" }\n',
+      'c.yaml',
+      { env },
+    );
     assert.equal(config.daemon.port, 9100);
     assert.equal(config.external.openai.enabled, false);
     assert.equal(config.service, 'true');
@@ -52,20 +75,43 @@ describe('bounds', () => {
   test('URL schemes per field, no CR/LF, header names are tokens', () => {
     assert.match(problemsOf('target: ftp://x\n').join('\n'), /^target: expected a http or https URL/m);
     assert.match(problemsOf('database:\n  url: http://db/x\n').join('\n'), /^database\.url: expected a postgres or postgresql URL/m);
-    assert.match(problemsOf('endpoints:\n  - { name: a, path: "/a\\r\\nX: 1" }\n').join('\n'), /^endpoints\[0\]\.path: must not contain control characters/m);
-    assert.match(problemsOf('endpoints:\n  - { name: a, path: /a, headers: { "a b": x } }\n').join('\n'), /^endpoints\[0\]\.headers\.a b: expected a header name/m);
-    assert.match(problemsOf('notify:\n  - { type: slack, url: "javascript:alert(1)" }\n').join('\n'), /^notify\[0\]\.url: expected a http or https URL/m);
+    assert.match(
+      problemsOf('endpoints:\n  - { name: a, path: "/a\\r\\nX: 1" }\n').join('\n'),
+      /^endpoints\[0\]\.path: must not contain control characters/m,
+    );
+    assert.match(
+      problemsOf('endpoints:\n  - { name: a, path: /a, headers: { "a b": x } }\n').join('\n'),
+      /^endpoints\[0\]\.headers\.a b: expected a header name/m,
+    );
+    assert.match(
+      problemsOf('notify:\n  - { type: slack, url: "javascript:alert(1)" }\n').join('\n'),
+      /^notify\[0\]\.url: expected a http or https URL/m,
+    );
   });
 
   test('body cap, ordered severity bands', () => {
-    assert.match(problemsOf('endpoints:\n  - { name: a, path: /a, maxBodyBytes: 1e300 }\n').join('\n'), /^endpoints\[0\]\.maxBodyBytes: must be at most 67108864/m);
-    assert.match(problemsOf('severity:\n  errorRate: { P1: 0.01, P2: 0.1, P3: 0.5 }\n').join('\n'), /^severity\.errorRate\.P2: must be greater than P3/m);
+    assert.match(
+      problemsOf('endpoints:\n  - { name: a, path: /a, maxBodyBytes: 1e300 }\n').join('\n'),
+      /^endpoints\[0\]\.maxBodyBytes: must be at most 67108864/m,
+    );
+    assert.match(
+      problemsOf('severity:\n  errorRate: { P1: 0.01, P2: 0.1, P3: 0.5 }\n').join('\n'),
+      /^severity\.errorRate\.P2: must be greater than P3/m,
+    );
   });
 
   test('alias bombs, unresolved aliases and duplicate keys are YAML errors with a line', () => {
     const bomb = `a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: [${Array(200).fill('*a').join(', ')}]\n`;
-    for (const [yaml, line] of [[bomb, 2], ['x: 1\ntarget: *nope\n', 2], ['timeout: 1s\ntimeout: 2s\n', 2]] as const) {
-      assert.throws(() => parseConfigText(yaml, 'c.yaml', { env: {} }), (err: unknown) => err instanceof ConfigError && err.code === 'RP_ERR_CONFIG_YAML' && err.problems[0]!.startsWith(`c.yaml:${line}: invalid YAML`));
+    for (const [yaml, line] of [
+      [bomb, 2],
+      ['x: 1\ntarget: *nope\n', 2],
+      ['timeout: 1s\ntimeout: 2s\n', 2],
+    ] as const) {
+      assert.throws(
+        () => parseConfigText(yaml, 'c.yaml', { env: {} }),
+        (err: unknown) =>
+          err instanceof ConfigError && err.code === 'RP_ERR_CONFIG_YAML' && err.problems[0]!.startsWith(`c.yaml:${line}: invalid YAML`),
+      );
     }
   });
 
