@@ -11,6 +11,8 @@ export const HTTP_SCHEMES = ['http:', 'https:'] as const;
 export const POSTGRES_SCHEMES = ['postgres:', 'postgresql:'] as const;
 
 const EXAMPLE: Record<string, string> = { 'http:': 'http://localhost:8000', 'postgres:': 'postgres://user@localhost:5432/db' };
+/** how a message names the accepted schemes ("an http(s) URL" is the wording the CLI has always used) */
+const KIND: Record<string, string> = { 'http:': 'an http(s)', 'postgres:': 'a postgres or postgresql' };
 
 /** Only the part before any path, query or userinfo: a webhook path or a password must not reach a log. */
 function shownStart(text: string): string {
@@ -30,7 +32,8 @@ export function urlProblem(text: string, schemes: readonly string[]): string | n
     return `expected an absolute URL like ${example}, got ${shownStart(text)}`;
   }
   if (!schemes.includes(url.protocol)) {
-    return `expected a ${schemes.map((s) => s.slice(0, -1)).join(' or ')} URL like ${example}, got scheme "${url.protocol.slice(0, 20)}"`;
+    const kind = KIND[schemes[0] ?? ''] ?? `a ${schemes.map((s) => s.slice(0, -1)).join(' or ')}`;
+    return `expected ${kind} URL like ${example}, got scheme "${url.protocol.slice(0, 20)}"`;
   }
   if (url.hostname === '') return `expected a URL with a host like ${example}, got no host`;
   return null;

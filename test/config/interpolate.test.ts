@@ -73,7 +73,7 @@ describe('bounds', () => {
   });
 
   test('URL schemes per field, no CR/LF, header names are tokens', () => {
-    assert.match(problemsOf('target: ftp://x\n').join('\n'), /^target: expected a http or https URL/m);
+    assert.match(problemsOf('target: ftp://x\n').join('\n'), /^target: expected an http\(s\) URL/m);
     assert.match(problemsOf('database:\n  url: http://db/x\n').join('\n'), /^database\.url: expected a postgres or postgresql URL/m);
     assert.match(
       problemsOf('endpoints:\n  - { name: a, path: "/a\\r\\nX: 1" }\n').join('\n'),
@@ -85,7 +85,7 @@ describe('bounds', () => {
     );
     assert.match(
       problemsOf('notify:\n  - { type: slack, url: "javascript:alert(1)" }\n').join('\n'),
-      /^notify\[0\]\.url: expected a http or https URL/m,
+      /^notify\[0\]\.url: expected an http\(s\) URL/m,
     );
   });
 
