@@ -7,7 +7,7 @@
 # Pinned as tag@digest so that a rebuild gets the same bytes; the tag says what it is, the digest is what is pulled.
 # scripts/pin-base-image.sh writes this line (docs/node-runtime.md says when and how). Until it has been run for the
 # current version the line holds the tag alone, which docker resolves to whatever the tag points at that day.
-ARG NODE_IMAGE=node:26.12.1-trixie-slim
+ARG NODE_IMAGE=node:24.22.3-trixie-slim
 
 # --- build: all dependencies, compile TypeScript -------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The process edge: the only place that reads argv, handles signals and sets the exit code. */
+import './cli/runtime-guard.js';
 import { readFileSync } from 'node:fs';
 import { parseCli } from './cli/args.js';
 import { checkConfig } from './cli/check-config.js';

@@ -26,6 +26,7 @@ if (major < min[0] || (major === min[0] && minor < min[1])) {
   console.error(`node-runtime: Node ${process.version} is too old; package.json engines needs ${range}`);
   process.exit(1);
 }
-console.log(`node-runtime: Node ${process.version} (${process.platform}-${process.arch})`);
+const line = process.release.lts ? `'${process.release.lts}' LTS` : 'not an LTS release';
+console.log(`node-runtime: Node ${process.version} ${line} (${process.platform}-${process.arch})`);
 JS
 exec "$bin" "$@"

