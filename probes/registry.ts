@@ -8,7 +8,11 @@ import type { ProbeKind } from './types.js';
 
 function lazy(kind: string, load: () => Promise<ProbeKind>): ProbeKind {
   let loading: Promise<ProbeKind> | undefined;
-  return { kind, run: async (spec, ctx) => (await (loading ??= load())).run(spec, ctx) };
+  return {
+    kind,
+    run: async (spec, ctx) => (await (loading ??= load())).run(spec, ctx),
+    load: async () => void (await (loading ??= load()).catch(() => undefined)),
+  };
 }
 
 export const PROBE_KINDS: ReadonlyMap<string, ProbeKind> = new Map<string, ProbeKind>([

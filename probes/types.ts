@@ -45,6 +45,8 @@ export interface ProbeContext {
 export interface ProbeKind<P = unknown> {
   readonly kind: string;
   run(spec: ProbeSpec<P>, ctx: ProbeContext): Promise<ProbeOutcome>;
+  /** Loads the kind's code ahead of its first run; resolves also when loading failed (the run then reports it). */
+  load?(): Promise<void>;
 }
 
 export function skipped(reason: string, metrics: MetricRecord = {}): ProbeOutcome {
