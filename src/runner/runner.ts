@@ -42,7 +42,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
    * HTTP probe running beside it. Never rejects.
    */
   async load(specs: readonly ProbeSpec[]): Promise<void> {
-    await Promise.all([...new Set(specs.map((spec) => spec.kind))].map((kind) => this.options.kinds.get(kind)?.load?.()));
+    await Promise.all([...new Set(specs.map((spec) => spec.kind))].map((kind) => this.options.kinds.get(kind)?.load?.() ?? Promise.resolve()));
   }
 
   /** All probes at once, once their code is loaded; resolves with one result per spec, in spec order. Never rejects. */
@@ -83,7 +83,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
       ...this.options.base,
       signal: controller.signal,
       timeoutMs,
-      memory: this.options.memoryFor?.(spec) ?? new Map(),
+      memory: this.options.memoryFor?.(spec) ?? new Map<string, unknown>(),
     };
     let graceTimer: NodeJS.Timeout | undefined;
     const forced = new Promise<ProbeOutcome>((resolve) => {

@@ -18,7 +18,11 @@ export interface Stage {
 
 /** Stages in order; instructions before the first FROM (global ARGs) are read with `globalArg`. */
 export function parseDockerfile(text: string): Stage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages: Stage[] = [];
   for (const line of lines) {
     const [op = '', ...rest] = line.split(/\s+/);

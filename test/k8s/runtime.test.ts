@@ -34,8 +34,12 @@ test('the image is built on the same Node.js release, by tag, with a well-formed
 });
 
 test('the CI example sets up the same Node.js major', () => {
-  const workflow = parse(read('examples/github-actions/pre-deploy-smoke.yml')) as { jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }> };
-  const setups = Object.values(workflow.jobs).flatMap((job) => job.steps).filter((step) => step.uses?.startsWith('actions/setup-node@'));
+  const workflow = parse(read('examples/github-actions/pre-deploy-smoke.yml')) as {
+    jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>;
+  };
+  const setups = Object.values(workflow.jobs)
+    .flatMap((job) => job.steps)
+    .filter((step) => step.uses?.startsWith('actions/setup-node@'));
   assert.ok(setups.length > 0, 'the example sets up Node.js');
   for (const step of setups) assert.equal(String(step.with?.['node-version']), major);
 });

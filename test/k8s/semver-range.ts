@@ -21,19 +21,30 @@ function meets(version: Version, comparator: string): boolean {
   const bound: Version = [given[0], given[1] ?? 0, given[2] ?? 0];
   const order = compare(version, bound);
   switch (op) {
-    case '>=': return order >= 0;
-    case '>': return order > 0;
-    case '<': return order < 0;
-    case '<=': return order <= 0;
-    case '^': return order >= 0 && version[0] === bound[0];
-    case '~': return order >= 0 && version[0] === bound[0] && (given[1] === undefined || version[1] === bound[1]);
-    default: return given.every((part, i) => part === undefined || part === version[i]);
+    case '>=':
+      return order >= 0;
+    case '>':
+      return order > 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '^':
+      return order >= 0 && version[0] === bound[0];
+    case '~':
+      return order >= 0 && version[0] === bound[0] && (given[1] === undefined || version[1] === bound[1]);
+    default:
+      return given.every((part, i) => part === undefined || part === version[i]);
   }
 }
 
 export function satisfies(version: string, range: string): boolean {
   const v = parseVersion(version);
   return range.split('||').some((alternative) =>
-    alternative.trim().replace(/([<>=^~]+)\s+/g, '$1').split(/\s+/).every((comparator) => meets(v, comparator)),
+    alternative
+      .trim()
+      .replace(/([<>=^~]+)\s+/g, '$1')
+      .split(/\s+/)
+      .every((comparator) => meets(v, comparator)),
   );
 }

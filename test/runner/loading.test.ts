@@ -32,9 +32,19 @@ const loopKind: ProbeKind = {
 test('a kind that compiles on first use does not stall the probes running beside it', async () => {
   const ctx = testContext(testConfig());
   try {
-    const runner = new Runner({ kinds: new Map([['heavy', heavyKind()], ['loop', loopKind]]), base: ctx, defaultTimeoutMs: 5_000 });
+    const runner = new Runner({
+      kinds: new Map([
+        ['heavy', heavyKind()],
+        ['loop', loopKind],
+      ]),
+      base: ctx,
+      defaultTimeoutMs: 5_000,
+    });
     // The loop probe first, so its timer is already pending when the heavy kind would compile.
-    const specs: ProbeSpec[] = [{ name: 'loop', kind: 'loop', params: {} }, { name: 'heavy', kind: 'heavy', params: {} }];
+    const specs: ProbeSpec[] = [
+      { name: 'loop', kind: 'loop', params: {} },
+      { name: 'heavy', kind: 'heavy', params: {} },
+    ];
     const [loop, heavy] = await runner.runAll(specs);
     assert.equal(heavy?.status, 'pass');
     const late = Number(loop?.metrics['lateMs']);
