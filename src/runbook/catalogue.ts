@@ -105,10 +105,7 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P1',
     runbook: 'Scenario 2 › High Error Rate',
-    actions: [
-      'kubectl logs -n {ns} -l {selector} --tail=500 | grep -i error',
-      'kubectl logs -n {ns} -l {selector} --tail=1000 | grep "500"',
-    ],
+    actions: ['kubectl logs -n {ns} -l {selector} --tail=500 | grep -i error', 'kubectl logs -n {ns} -l {selector} --tail=1000 | grep "500"'],
   },
   db_query_timeout: {
     family: 'errors',
@@ -117,7 +114,7 @@ export const CAUSES = {
     severity: 'P2',
     runbook: 'Scenario 2 › Database Query Timeouts',
     actions: [
-      "psql \"${DATABASE_URL}\" -c \"SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = 'active' AND now() - query_start > interval '5 seconds' ORDER BY duration DESC;\"",
+      'psql "${DATABASE_URL}" -c "SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = \'active\' AND now() - query_start > interval \'5 seconds\' ORDER BY duration DESC;"',
       'psql "${DATABASE_URL}" -c "SELECT pg_terminate_backend(<pid>);"   # only if it is safe to kill',
       'Review query plans with EXPLAIN ANALYZE and add missing indexes',
       'kubectl edit deployment {deployment} -n {ns}   # temporarily add env DATABASE_QUERY_TIMEOUT: "60"',
