@@ -83,5 +83,9 @@ export function diagnoseEndpoints(input: DiagnosisInput, ctx: DiagnosisContext):
     // the remaining endpoints may still err at a lower rate (Scenario 2 beside Scenario 4)
     return [...findings, ...errorRateFinding(serviceErrorRate(input, others), ctx, 'the other endpoints: ')];
   }
-  return errorRateFinding(serviceErrorRate(input, checked), ctx, failing.length > 1 ? `${failing.length} of ${checked.length} endpoints failing; ` : '');
+  return errorRateFinding(
+    serviceErrorRate(input, checked),
+    ctx,
+    failing.length > 1 ? `${failing.length} of ${checked.length} endpoints failing; ` : '',
+  );
 }

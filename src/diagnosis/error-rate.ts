@@ -25,7 +25,13 @@ const FEW_SAMPLES = 10;
 function fromPrometheus({ results }: DiagnosisInput): ErrorRateReading | null {
   for (const r of results) {
     if (r.data?.kind !== 'prometheus' || r.data.errorRate === null || r.status !== 'pass') continue;
-    return { rate: r.data.errorRate, source: 'prometheus', samples: null, failures: null, counted: 'real traffic: rate(api_requests_total{status=~"5.."}[5m]) / rate(api_requests_total[5m])' };
+    return {
+      rate: r.data.errorRate,
+      source: 'prometheus',
+      samples: null,
+      failures: null,
+      counted: 'real traffic: rate(api_requests_total{status=~"5.."}[5m]) / rate(api_requests_total[5m])',
+    };
   }
   return null;
 }
@@ -38,11 +44,26 @@ export function serviceErrorRate(input: DiagnosisInput, endpoints: readonly Endp
   const failures = endpoints.reduce((n, r) => n + r.failures, 0);
   const load = input.latency.fromLoad ? input.latency.summary : undefined;
   if (load && load.requests > 0 && load.requests >= samples) {
-    return { rate: load.errorRate, source: 'load', samples: load.requests, failures: load.errors, counted: `load run: ${countText(load.errors, load.requests)} (errors ${load.errors}, timeouts ${load.timeouts})` };
+    return {
+      rate: load.errorRate,
+      source: 'load',
+      samples: load.requests,
+      failures: load.errors,
+      counted: `load run: ${countText(load.errors, load.requests)} (errors ${load.errors}, timeouts ${load.timeouts})`,
+    };
   }
   if (samples === 0) return null;
-  const per = endpoints.filter((r) => r.samples > 0).map((r) => `${r.name} ${r.failures}/${r.samples}`).join(', ');
-  return { rate: failures / samples, source: input.windowed ? 'window' : 'samples', samples, failures, counted: `endpoint samples: ${countText(failures, samples)} (${per})` };
+  const per = endpoints
+    .filter((r) => r.samples > 0)
+    .map((r) => `${r.name} ${r.failures}/${r.samples}`)
+    .join(', ');
+  return {
+    rate: failures / samples,
+    source: input.windowed ? 'window' : 'samples',
+    samples,
+    failures,
+    counted: `endpoint samples: ${countText(failures, samples)} (${per})`,
+  };
 }
 
 /** high: the whole 95 % interval lies in the band the table gives the rate; medium: enough samples; low: a handful. */
@@ -66,7 +87,8 @@ export function errorRateFinding(reading: ErrorRateReading | null, ctx: Diagnosi
   if (!severity) return [];
   const confidence = rateConfidence(reading, severity, ctx);
   const interval = confidence.interval ? ` (95 % interval ${percent(confidence.interval.low)}–${percent(confidence.interval.high)})` : '';
-  const of = reading.samples === null ? 'of real traffic' : `of ${reading.samples} ${reading.source === 'load' ? 'load requests' : 'sampled requests'}`;
+  const of =
+    reading.samples === null ? 'of real traffic' : `of ${reading.samples} ${reading.source === 'load' ? 'load requests' : 'sampled requests'}`;
   return [
     ctx.raise('high_error_rate', {
       severity,
