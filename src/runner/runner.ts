@@ -36,12 +36,21 @@ export class Runner extends EventEmitter<RunnerEvents> {
     if (options.signal) setMaxListeners(0, options.signal);
   }
 
-  /** All probes at once; resolves with one result per spec, in spec order. Never rejects. */
-  runAll(specs: readonly ProbeSpec[], deadlineMs?: number): Promise<ProbeResult[]> {
-    return Promise.all(specs.map((spec) => this.run(spec, deadlineMs)));
+  /**
+   * All probes at once; resolves with one result per spec, in spec order. Never rejects. A spec with `window: 'run'`
+   * takes its baseline before the others start and gives its result after they have all ended.
+   */
+  async runAll(specs: readonly ProbeSpec[], deadlineMs?: number): Promise<ProbeResult[]> {
+    const spanning = new Map(specs.filter((s) => s.window === 'run').map((s) => [s, this.memoryOf(s)]));
+    await Promise.all([...spanning].map(([spec, memory]) => this.baseline(spec, memory, deadlineMs)));
+    const results = new Map<ProbeSpec, ProbeResult>();
+    const runInto = (spec: ProbeSpec): Promise<void> => this.run(spec, deadlineMs, spanning.get(spec)).then((r) => void results.set(spec, r));
+    await Promise.all(specs.filter((s) => !spanning.has(s)).map(runInto));
+    await Promise.all([...spanning.keys()].map(runInto));
+    return specs.map((spec) => results.get(spec)!);
   }
 
-  async run(spec: ProbeSpec, deadlineMs?: number): Promise<ProbeResult> {
+  async run(spec: ProbeSpec, deadlineMs?: number, memory?: ProbeMemory): Promise<ProbeResult> {
     const started = performance.now();
     this.emit('probe:start', spec);
     const kind = this.options.kinds.get(spec.kind);
@@ -49,16 +58,29 @@ export class Runner extends EventEmitter<RunnerEvents> {
     if (!kind) {
       outcome = { status: 'skipped', reason: `probe kind "${spec.kind}" is not available in this build` };
     } else {
-      const budget = spec.timeoutMs ?? this.options.defaultTimeoutMs;
-      const timeoutMs = Math.max(1, deadlineMs === undefined ? budget : Math.min(budget, deadlineMs - Date.now()));
-      outcome = await this.guarded(kind, spec, timeoutMs);
+      outcome = await this.guarded(kind, spec, this.budget(spec, deadlineMs), memory ?? this.memoryOf(spec));
     }
     const result = toResult(spec, outcome, performance.now() - started);
     this.emit('probe:end', result);
     return result;
   }
 
-  private async guarded(kind: ProbeKind, spec: ProbeSpec, timeoutMs: number): Promise<ProbeOutcome> {
+  /** The first pass of a run-long probe: only what it leaves in its memory counts, so no events and no result. */
+  private async baseline(spec: ProbeSpec, memory: ProbeMemory, deadlineMs?: number): Promise<void> {
+    const kind = this.options.kinds.get(spec.kind);
+    if (kind) await this.guarded(kind, spec, this.budget(spec, deadlineMs), memory);
+  }
+
+  private budget(spec: ProbeSpec, deadlineMs?: number): number {
+    const budget = spec.timeoutMs ?? this.options.defaultTimeoutMs;
+    return Math.max(1, deadlineMs === undefined ? budget : Math.min(budget, deadlineMs - Date.now()));
+  }
+
+  private memoryOf(spec: ProbeSpec): ProbeMemory {
+    return this.options.memoryFor?.(spec) ?? new Map<string, unknown>();
+  }
+
+  private async guarded(kind: ProbeKind, spec: ProbeSpec, timeoutMs: number, memory: ProbeMemory): Promise<ProbeOutcome> {
     const controller = new AbortController();
     const parent = this.options.signal;
     const onParentAbort = (): void => controller.abort(new ProbeError('RP_ERR_PROBE_ABORTED', 'run cancelled'));
@@ -72,7 +94,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
       ...this.options.base,
       signal: controller.signal,
       timeoutMs,
-      memory: this.options.memoryFor?.(spec) ?? new Map<string, unknown>(),
+      memory,
     };
     let graceTimer: NodeJS.Timeout | undefined;
     const forced = new Promise<ProbeOutcome>((resolve) => {

@@ -83,6 +83,8 @@ function loadSpec(config: Config, cli: LoadOverrides, defaultAmount: number | un
 }
 
 const db = (check: 'connect' | 'long-queries' | 'statements' | 'pool'): ProbeSpec => ({ name: `db-${check}`, kind: 'postgres', params: { check } });
+/** pg_stat_statements is judged on what ran while the scenario's load did, never on all-time history. */
+const dbStatements: ProbeSpec = { ...db('statements'), window: 'run' };
 const k8s = (...checks: string[]): ProbeSpec => ({ name: 'kubernetes', kind: 'kubernetes', params: { checks } });
 const external = (config: Config): ProbeSpec[] => [
   { name: 'openai', kind: 'external', params: { dependency: 'openai' } },
@@ -114,7 +116,7 @@ export function planScenario(name: string, config: Config, options: ScenarioOpti
       specs = [...all.map((e) => httpSpec(config, e, Math.max(e.samples, 10))), k8s('logs', 'events'), db('long-queries'), ...external(config), prometheus];
       break;
     case 'latency':
-      specs = [loadFor(), db('statements'), db('pool'), k8s('metrics')];
+      specs = [loadFor(), dbStatements, db('pool'), k8s('metrics')];
       break;
     case 'endpoint':
       specs = all.filter((e) => e !== healthOnly(config)[0]).map((e) => httpSpec(config, e, Math.max(e.samples, 3)));
@@ -131,7 +133,7 @@ export function planScenario(name: string, config: Config, options: ScenarioOpti
         ...all.map((e) => httpSpec(config, e, Math.max(e.samples, 10))),
         loadFor(),
         k8s('pods', 'endpoints', 'events', 'logs', 'metrics'),
-        db('connect'), db('long-queries'), db('statements'), db('pool'),
+        db('connect'), db('long-queries'), dbStatements, db('pool'),
         ...external(config),
         prometheus,
       ];
