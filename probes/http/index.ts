@@ -52,8 +52,14 @@ export const httpProbe: ProbeKind<HttpProbeParams> = {
       errorRate: samples.length ? failures / samples.length : 1,
       phases: last ? { ...last.phases } : {},
       latencyMs: { p50: quantile(durations, 0.5), p95: quantile(durations, 0.95), max: durations.at(-1) ?? null },
+      // our own connection pool's wait, kept apart from the latency above
+      queueMs: Math.max(0, ...samples.map((s) => s.queueMs)),
     };
-    const details: MetricRecord = { sampleDurationsMs: samples.map((s) => s.durationMs), sampleOk: samples.map((s) => s.ok) };
+    const details: MetricRecord = {
+      sampleDurationsMs: samples.map((s) => s.durationMs),
+      sampleOk: samples.map((s) => s.ok),
+      sampleQueueMs: samples.map((s) => s.queueMs),
+    };
     const error = mostCommonError(samples);
     if (samples.length === 0) return { status: 'error', metrics, details, error: { code: 'RP_ERR_PROBE_ABORTED', message: 'aborted before the first sample' } };
     if (!error) return { status: 'pass', metrics, details };
