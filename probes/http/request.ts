@@ -98,7 +98,7 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
     } finally {
       if (!response.body.destroyed) response.body.destroy();
     }
-    checkResponse(endpoint.expect, { status: response.statusCode, body: text, contentType });
+    checkResponse(endpoint.expect, { status: response.statusCode, body: text, contentType, method: endpoint.method });
     const now = performance.now();
     const elapsed = now - started - queuedMs(phases, now);
     if (endpoint.expect.maxLatency !== undefined && elapsed > endpoint.expect.maxLatency) {

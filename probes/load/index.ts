@@ -1,7 +1,8 @@
 /**
  * The load probe: the runbook's Scenario 3 check (`ab -n 100 -c 10 …/v1/papers?limit=10`) with exact percentiles.
- * autocannon generates closed-loop load; a fixed arrival rate (`rate`) runs on our own undici scheduler because
- * autocannon's rate mode has no intended send times. Latency is always measured by us (see probes/load/recorder.ts
+ * Closed-loop load and a fixed arrival rate (`rate`) both run on our own undici driver, which counts every attempt
+ * (autocannon's client keeps each response body whole and silently reconnects when a server closes without an
+ * answer, so a huge body or a dead API went unseen). Latency is always measured by us (see probes/load/recorder.ts
  * for how errors and timeouts count). Thresholds are evaluated by the caller, except `:abortOnFail` ones.
  */
 import { ProbeError, isProbeError, errorMessage } from '../../src/model/errors.js';
@@ -30,7 +31,7 @@ function loadSeries(latency: LatencySummary): MetricSample[] {
   const count = (v: unknown): number => (typeof v === 'number' ? v : 0);
   const outcomes: Record<string, number> = {
     success: latency.requests - latency.errors,
-    error: count(latency.httpErrors) + count(latency.transportErrors),
+    error: count(latency.httpErrors) + count(latency.transportErrors) + count(latency.rejectedResponses),
     timeout: latency.timeouts,
   };
   for (const [outcome, value] of Object.entries(outcomes)) {
@@ -79,7 +80,7 @@ export const loadProbe: ProbeKind<LoadProbeParams> = {
   async run(spec, ctx): Promise<ProbeOutcome> {
     let plan: LoadPlan;
     try {
-      plan = resolvePlan(spec.params);
+      plan = resolvePlan(spec.params, ctx.timeoutMs);
       // the CLI checks these before running; checking here too covers the daemon and any other caller
       const load = ctx.config.load;
       checkLoadGuardrails(

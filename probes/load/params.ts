@@ -10,6 +10,8 @@ export const LOAD_DEFAULTS = {
   connections: 10,
   amount: 100,
   timeoutMs: 10_000,
+  /** as the HTTP probe's endpoint default: what one response may bring before it counts as an error */
+  maxBodyBytes: 1_048_576,
   abortOnErrorRate: 0.5,
   abortMinSamples: 50,
 } as const;
@@ -53,6 +55,7 @@ export function loadParamsFromConfig(config: Config, overrides: LoadOverrides = 
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...((overrides.rate ?? load.rate) !== undefined ? { rate: overrides.rate ?? load.rate } : {}),
     timeoutMs: load.timeout,
+    maxBodyBytes: endpoint.maxBodyBytes,
     abortOnErrorRate: load.abortOnErrorRate,
     abortMinSamples: load.abortMinSamples,
     thresholds,
@@ -80,8 +83,23 @@ function positive(name: string, value: number | undefined, integer: boolean): vo
   }
 }
 
-/** Validates params and resolves every request against the target; throws UsageError on bad input. */
-export function resolvePlan(params: LoadProbeParams): LoadPlan {
+/**
+ * The run's own deadline inside the caller's budget: the run ends a little before the budget (leaving time to report),
+ * and no single request may wait longer than 90 % of that, so a request that never gets an answer is counted as a
+ * timeout instead of being cut off uncounted when the budget runs out (a hung API must read as 100 % errors).
+ */
+export function boundedByBudget(timeoutMs: number, budgetMs: number | undefined): { timeoutMs: number; deadlineMs: number | null } {
+  if (budgetMs === undefined || !Number.isFinite(budgetMs)) return { timeoutMs, deadlineMs: null };
+  const windDown = Math.min(1_000, Math.max(50, budgetMs * 0.1));
+  const deadlineMs = Math.max(1, Math.floor(budgetMs - windDown));
+  return { timeoutMs: Math.min(timeoutMs, Math.max(1, Math.floor(deadlineMs * 0.9))), deadlineMs };
+}
+
+/**
+ * Validates params and resolves every request against the target; throws UsageError on bad input.
+ * `budgetMs` is the time the caller allows the whole run (the runner's probe timeout): see boundedByBudget.
+ */
+export function resolvePlan(params: LoadProbeParams, budgetMs?: number): LoadPlan {
   let base: URL;
   try {
     base = new URL(params.target);
@@ -94,6 +112,7 @@ export function resolvePlan(params: LoadProbeParams): LoadPlan {
   positive('durationMs', params.durationMs, false);
   positive('rate', params.rate, false);
   positive('timeoutMs', params.timeoutMs, false);
+  positive('maxBodyBytes', params.maxBodyBytes, true);
   positive('abortMinSamples', params.abortMinSamples, true);
   if (!(params.abortOnErrorRate >= 0 && params.abortOnErrorRate <= 1)) {
     throw new UsageError('RP_ERR_USAGE', `load abortOnErrorRate must be between 0 and 1, got ${String(params.abortOnErrorRate)}`);
@@ -113,7 +132,8 @@ export function resolvePlan(params: LoadProbeParams): LoadPlan {
     amount: params.amount ?? (noSize ? LOAD_DEFAULTS.amount : null),
     durationMs: params.durationMs ?? null,
     rate: params.rate ?? null,
-    timeoutMs: params.timeoutMs,
+    ...boundedByBudget(params.timeoutMs, budgetMs),
+    maxBodyBytes: params.maxBodyBytes ?? LOAD_DEFAULTS.maxBodyBytes,
     abortOnErrorRate: params.abortOnErrorRate,
     abortMinSamples: params.abortMinSamples,
     abortThresholds: [...(params.thresholds ?? [])],

@@ -36,7 +36,8 @@ async function demoConfig(api: SimulatedApi, daemonPort: number, databaseUrl: st
       external: { openai: { enabled: false }, github: { enabled: false } },
       incidents: { stateDir: await mkdtemp(join(tmpdir(), 'radar-probe-demo-')), openAfter: 2 },
       daemon: {
-        host: '127.0.0.1',
+        // a demo is a laptop run: nothing but this machine reaches it
+        listen: '127.0.0.1',
         port: daemonPort,
         interval: '5s',
         window: '1m',
@@ -104,7 +105,7 @@ export async function runDemo(args: CliArgs, io: Io): Promise<number> {
         `  metrics:        ${daemon.url}/metrics`,
         `  results:        ${daemon.url}/api/results     incidents: ${daemon.url}/api/incidents`,
         `  blackbox-style: ${daemon.url}/probe?target=${api.url}/health&module=http_2xx`,
-        `  inject a fault: curl -X PUT --data 'outage' ${api.url}/__fault   (none, outage, errors=R, latency=MS, near-fail, hang)`,
+        `  inject a fault: curl -X PUT --data 'outage' ${api.url}/__fault   (none, outage, errors=R, latency=MS, near-fail, hang, reset, huge-body, invalid-json)`,
         `  the API's own metrics: ${api.url}/metrics`,
         'Ctrl-C stops.',
         '',

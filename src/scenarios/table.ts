@@ -11,7 +11,7 @@ export const SCENARIOS = {
   assess: 'Initial Response, Step 1: pods, restarts, service endpoints, health',
   outage: 'Scenario 1: health and endpoints, pods/events/logs, database connectivity, image pulls, OOM',
   errors: 'Scenario 2: sampled endpoint error rates, log signatures, long-running queries, OpenAI/GitHub',
-  latency: 'Scenario 3: load probe like `ab -n 100 -c 10 /v1/papers?limit=10`, pg_stat_statements, pool, CPU',
+  latency: 'Scenario 3: health, load probe like `ab -n 100 -c 10 /v1/papers?limit=10`, pg_stat_statements, pool, CPU',
   endpoint: 'Scenario 4: each endpoint alone',
   verify: 'Post-Incident Step 1: error rate < 1 %, p95 < 300 ms, pods ready, no restarts',
   smoke: 'Pre-Deployment Checklist: health, endpoints, a short latency run, thresholds',
@@ -116,7 +116,8 @@ export function planScenario(name: string, config: Config, options: ScenarioOpti
       specs = [...all.map((e) => httpSpec(config, e, Math.max(e.samples, 10))), k8s('logs', 'events'), db('long-queries'), ...external(config), prometheus];
       break;
     case 'latency':
-      specs = [loadFor(), dbStatements, db('pool'), k8s('metrics')];
+      // the Initial Response's health check too: without it a dead API could read no worse than P1 (error rate)
+      specs = [...healthOnly(config).map((e) => httpSpec(config, e)), loadFor(), dbStatements, db('pool'), k8s('metrics')];
       break;
     case 'endpoint':
       specs = all.filter((e) => e !== healthOnly(config)[0]).map((e) => httpSpec(config, e, Math.max(e.samples, 3)));
