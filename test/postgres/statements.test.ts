@@ -1,10 +1,17 @@
 /** pg_stat_statements ranking from real slow statements, the daemon's delta between runs, and a missing extension. */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, superuserSql, type PgCluster } from '../helpers/pg-cluster.js';
 import { postgresProbe } from '../../probes/postgres/index.js';
 import type { ProbeKind, ProbeOutcome } from '../../probes/types.js';
-import type { ProbeResult } from '../../src/model/types.js';
+import type { ProbeResult, RunReport } from '../../src/model/types.js';
+import { Daemon } from '../../src/daemon/daemon.js';
+import { switchableRedactor } from '../../src/daemon/generation.js';
+import { startSimulatedApi } from '../../src/demo/api.js';
+import { silentLogger } from '../../src/support/log.js';
 import { Runner } from '../../src/runner/runner.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { closeAll, connect, databaseYaml, runCheck } from './sessions.js';
@@ -147,6 +154,27 @@ describe('statements judged over the run window', { skip }, () => {
     assert.equal(finding?.cause, 'db_slow_statements', JSON.stringify(result));
     assert.match(finding.evidence[0]!, /pg_sleep/);
     assert.match(finding.evidence[0]!, /over 1 call\b/);
+  });
+
+  test('a freshly started daemon: history is context on its first run; a slow statement between runs is a finding', async () => {
+    const api = await startSimulatedApi({ port: 0 });
+    const config = testConfig(`
+target: ${api.url}
+${databaseYaml(cluster.url)}
+external: { openai: { enabled: false }, github: { enabled: false } }
+incidents: { stateDir: ${JSON.stringify(mkdtempSync(join(tmpdir(), 'rp-statements-')))} }
+`);
+    const daemon = await Daemon.start({ config, log: silentLogger(), redact: switchableRedactor(config, {}), env: {}, listen: false, schedule: false });
+    const slowCauses = (report: RunReport): string[] => report.findings.filter((f) => f.cause === 'db_slow_statements').map((f) => f.summary);
+    try {
+      await runStatements(cluster.url, 'SELECT pg_sleep(0.6)', 1); // history from before this daemon's first run
+      assert.deepEqual(slowCauses(await daemon.runOnce()), [], 'the first run has nothing to compare with');
+      await runStatements(cluster.url, 'SELECT pg_sleep(0.6)', 1);
+      assert.equal(slowCauses(await daemon.runOnce()).length, 1, 'what ran between two runs is judged');
+    } finally {
+      await daemon.stop();
+      await api.close();
+    }
   });
 });
 
