@@ -96,10 +96,12 @@ class AssignmentHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly inner: Dispatcher.DispatchHandler,
     private readonly phases: ConnectionPhases,
+    private readonly signal: AbortSignal | undefined,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    this.phases.assignedAt = performance.now();
+    // undici settles an aborted request only once a connection takes it: it was never sent, it waited all along
+    if (!this.signal?.aborted) this.phases.assignedAt = performance.now();
     this.inner.onRequestStart?.(controller, context);
   }
 
@@ -130,7 +132,10 @@ const timeAssignment: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (o
   if (!phases) return dispatch(opts, handler);
   phases.dispatchedAt = performance.now();
   phases.assignedAt = undefined;
-  return dispatch(opts, new AssignmentHandler(handler, phases));
+  // request options reach the dispatch whole, the signal with them
+  const requested: unknown = (opts as { signal?: unknown }).signal;
+  const signal = requested instanceof AbortSignal ? requested : undefined;
+  return dispatch(opts, new AssignmentHandler(handler, phases, signal));
 };
 
 /** Shared HTTP clients: one Agent, hence one keep-alive pool per origin, closed when the owner is done. */

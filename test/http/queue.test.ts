@@ -58,3 +58,22 @@ test('requests waiting for our own pool: latency is the request’s own time, th
     await ctx.close();
   }
 });
+
+test('a request that never left our queue says so instead of blaming a response', async () => {
+  const hung = await httpServer(() => undefined); // takes the request and never answers: the only connection stays busy
+  const http = new HttpResources(1);
+  const ctx = { ...testContext(testConfig(`target: ${hung.url}\n`), { timeoutMs: 2_000 }), http };
+  try {
+    const params: HttpProbeParams = { target: hung.url, endpoint: endpointSchema.parse({ name: 'e', path: '/x' }) };
+    const first = httpProbe.run({ name: 'first', kind: 'http', params }, { ...ctx, signal: AbortSignal.timeout(800) });
+    const second = await httpProbe.run({ name: 'second', kind: 'http', params }, { ...ctx, signal: AbortSignal.timeout(300) });
+    assert.equal(second.status, 'fail', JSON.stringify(second));
+    assert.match(second.error?.message ?? '', /never sent: no connection of the probe's own pool came free/);
+    assert.ok((second.metrics?.queueMs as number) >= 250, `queue ${String(second.metrics?.queueMs)} ms`);
+    assert.match((await first).error?.message ?? '', /no complete response/, 'the request that was sent still blames the response');
+  } finally {
+    await http.close();
+    await ctx.close();
+    await hung.close();
+  }
+});
