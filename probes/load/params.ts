@@ -1,4 +1,5 @@
 /** Load probe parameters: the runbook's defaults, building them from config, and resolving them into a plan. */
+import { z } from 'zod';
 import type { Config } from '../../src/config/schema.js';
 import { UsageError } from '../../src/model/errors.js';
 import { parseThreshold, percentilesNeeded } from '../../src/model/thresholds.js';
@@ -15,6 +16,24 @@ export const LOAD_DEFAULTS = {
   abortOnErrorRate: 0.5,
   abortMinSamples: 50,
 } as const;
+
+const loadRequest = z.object({ path: z.string(), method: z.string().optional(), headers: z.record(z.string()).optional(), body: z.string().optional() });
+
+/** The shape only: ranges, caps and thresholds are checked by resolvePlan and the guardrails, with their own codes. */
+export const loadParams: z.ZodType<LoadProbeParams, z.ZodTypeDef, unknown> = z.object({
+  target: z.string(),
+  requests: z.array(loadRequest),
+  connections: z.number(),
+  amount: z.number().optional(),
+  durationMs: z.number().optional(),
+  rate: z.number().optional(),
+  timeoutMs: z.number(),
+  abortOnErrorRate: z.number(),
+  abortMinSamples: z.number(),
+  thresholds: z.array(z.string()).optional(),
+  percentiles: z.array(z.number()).optional(),
+  offThread: z.boolean().optional(),
+});
 
 export interface LoadOverrides {
   connections?: number | undefined;

@@ -4,7 +4,6 @@
  * the baseline it took before its load (`window: 'run'`). A slow statement from months ago is not today's incident,
  * so without an earlier snapshot the all-time ranking is shown as context and nothing is flagged.
  */
-import { makeFinding } from '../../src/runbook/causes.js';
 import type { MetricRecord } from '../../src/model/types.js';
 import { skipped, type ProbeOutcome } from '../types.js';
 import type { DbCheck } from './check.js';
@@ -24,7 +23,7 @@ interface CounterRow {
   total_ms: number;
 }
 
-export const statementsCheck: DbCheck = async (session, { ctx, db, config }) => {
+export const statementsCheck: DbCheck = async (session, { ctx, db, raise }) => {
   const [ext] = await session.query<{ schema: string; version: number; db: string }>(
     `SELECT quote_ident(n.nspname) AS schema, current_setting('server_version_num')::int AS version, current_database() AS db
      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'`,
@@ -80,7 +79,7 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, config }) => 
   if (slow.length === 0) return outcome;
   const window = `in the ${windowSeconds} s observed`;
   outcome.findings = [
-    makeFinding(config, 'db_slow_statements', {
+    raise('db_slow_statements', {
       severity: 'P3',
       summary: `${slow.length} ${slow.length === 1 ? 'statement averages' : 'statements average'} more than ${db.slowStatementThreshold} ms per call on ${session.server} ${window} (slowest ${topMeanMs} ms)`,
       evidence: slow.map((s, i) => `#${i + 1} mean ${s.meanMs} ms over ${s.calls} call${s.calls === 1 ? '' : 's'} (total ${s.totalMs} ms): ${s.query}`),

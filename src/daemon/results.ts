@@ -2,10 +2,11 @@
 import type { Logger } from '../support/log.js';
 import { redactDeep, type Redactor } from '../support/redact.js';
 import type { ProbeResult } from '../model/types.js';
+import { httpDataOf } from '../model/results.js';
 import type { LatestResult } from './evaluate.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { ScheduledProbe } from './plan.js';
-import type { RollingWindows } from './windows.js';
+import type { RollingWindows } from '../metrics/windows.js';
 
 /** A probe waiting longer than this share of its interval for our own connections needs a bigger pool or fewer probes. */
 export const QUEUE_WARN_FRACTION = 0.25;
@@ -40,8 +41,9 @@ export class LatestResults {
 
   /** Time spent behind our own pool is our capacity problem, not the API's latency: say so once, and when it clears. */
   private watchQueue(result: ProbeResult, everyMs: number | undefined): void {
-    const queueMs = result.metrics['queueMs'];
-    if (typeof queueMs !== 'number' || everyMs === undefined) return;
+    const samples = httpDataOf(result)?.samples;
+    if (!samples?.length || everyMs === undefined) return;
+    const queueMs = Math.max(...samples.map((s) => s.queueMs ?? 0));
     const over = queueMs > QUEUE_WARN_FRACTION * everyMs;
     if (over === this.queueing.has(result.name)) return;
     const detail = { probe: result.name, queueMs, intervalMs: everyMs };

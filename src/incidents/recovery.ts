@@ -1,8 +1,8 @@
 /** The way out of an incident: MONITORING while the family is clean, RESOLVED once verification held for the window. */
-import { atLeast, worse } from '../notify/sinks/from-config.js';
+import { atLeast, worse } from '../model/severity.js';
 import type { Finding } from '../model/types.js';
-import { isRootCause } from '../runbook/families.js';
-import type { Effect, LifecycleEnv } from './lifecycle.js';
+import { isRootCause } from '../runbook/catalogue.js';
+import type { Effect, LifecycleEnv } from './effects.js';
 import type { IncidentState } from './state.js';
 import { durationWords } from './templates.js';
 import { addTimeline } from './timeline.js';

@@ -1,6 +1,7 @@
 /** The runbook's INCIDENT and INCIDENT RESOLVED templates, filled from an incident. Field names are verbatim. */
 import type { Finding, Severity } from '../model/types.js';
-import { isRootCause } from '../runbook/families.js';
+import { compareSeverity } from '../model/severity.js';
+import { isRootCause } from '../runbook/catalogue.js';
 import type { Incident } from './types.js';
 
 /** the runbook's Severity Levels table, "Description" column */
@@ -19,11 +20,10 @@ export function durationWords(ms: number): string {
   return `${plural(Math.floor(minutes / 60), 'hour')} ${plural(minutes % 60, 'minute')}`;
 }
 
-const RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
 
 /** worst first; among equals, root causes before symptoms */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity] || Number(isRootCause(b.cause)) - Number(isRootCause(a.cause)));
+  return [...findings].sort((a, b) => compareSeverity(a.severity, b.severity) || Number(isRootCause(b.cause)) - Number(isRootCause(a.cause)));
 }
 
 export function describeImpact(severity: Severity, findings: readonly Finding[]): string {

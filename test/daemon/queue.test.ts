@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
 import { LatestResults } from '../../src/daemon/results.js';
-import { RollingWindows } from '../../src/daemon/windows.js';
+import { RollingWindows } from '../../src/metrics/windows.js';
 import { DaemonMetrics } from '../../src/metrics/daemon-metrics.js';
 import type { ProbeResult } from '../../src/model/types.js';
 import { metricValue } from './harness.js';
@@ -17,6 +17,7 @@ const sample = (name: string, queueMs: number): ProbeResult => ({
   durationMs: 300,
   metrics: { statusCode: 200, phases: {}, queueMs },
   details: { sampleDurationsMs: [300], sampleOk: [true], sampleQueueMs: [queueMs] },
+  data: { kind: 'http', path: '/', method: 'GET', statusCode: 200, bytes: 2, phases: null, samples: [{ ms: 300, queueMs, ok: true, timedOut: false, status: 200 }] },
 });
 
 function setUp(): { results: LatestResults; metrics: DaemonMetrics; lines: { level: number; msg: string; probe?: string }[] } {

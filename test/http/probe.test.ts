@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { httpProbe, type HttpProbeParams } from '../../probes/http/index.js';
-import type { ProbeOutcome } from '../../probes/types.js';
+import { runProbe, type ProbeOutcome } from '../../probes/types.js';
 import { endpointSchema } from '../../src/config/sections/http.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { blackholeListener, closedPort, httpServer, selfSignedHttpsServer, silentServer, type Running } from '../helpers/servers.js';
@@ -10,7 +10,7 @@ async function probe(target: string, endpoint: Record<string, unknown>, timeoutM
   const ctx = testContext(testConfig(`target: ${target}\n`), { timeoutMs });
   try {
     const params: HttpProbeParams = { target, endpoint: endpointSchema.parse({ name: 'e', path: '/x', ...endpoint }) };
-    return await httpProbe.run({ name: 'e', kind: 'http', params }, ctx);
+    return await runProbe(httpProbe, params, ctx);
   } finally {
     await ctx.close();
   }

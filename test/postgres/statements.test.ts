@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, superuserSql, type PgCluster } from '../helpers/pg-cluster.js';
 import { postgresProbe } from '../../probes/postgres/index.js';
+import { ProbeRegistry } from '../../probes/registry.js';
 import type { ProbeKind, ProbeOutcome } from '../../probes/types.js';
+import { z } from 'zod';
 import type { ProbeResult, RunReport } from '../../src/model/types.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { switchableRedactor } from '../../src/daemon/generation.js';
@@ -116,9 +118,10 @@ describe('statements judged over the run window', { skip }, () => {
   after(async () => cluster?.stop());
 
   const sqlLoad: ProbeKind<{ sql: string }> = {
-    kind: 'sql-load',
-    async run(spec): Promise<ProbeOutcome> {
-      await runStatements(cluster.url, spec.params.sql, 1);
+    name: 'sql-load',
+    params: z.object({ sql: z.string() }),
+    async run(params): Promise<ProbeOutcome> {
+      await runStatements(cluster.url, params.sql, 1);
       return { status: 'pass' };
     },
   };
@@ -126,7 +129,7 @@ describe('statements judged over the run window', { skip }, () => {
   async function scenarioRun(loadSql: string): Promise<ProbeResult> {
     const config = testConfig(databaseYaml(cluster.url));
     const ctx = testContext(config);
-    const runner = new Runner({ kinds: new Map<string, ProbeKind>([['postgres', postgresProbe as ProbeKind], ['sql-load', sqlLoad as ProbeKind]]), base: ctx, defaultTimeoutMs: 5_000 });
+    const runner = new Runner({ kinds: new ProbeRegistry().register(postgresProbe).register(sqlLoad), base: ctx, defaultTimeoutMs: 5_000 });
     try {
       const results = await runner.runAll([
         { name: 'load', kind: 'sql-load', params: { sql: loadSql } },
