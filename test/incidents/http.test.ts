@@ -107,7 +107,7 @@ describe('incidents HTTP API', () => {
     }
     const tooLong = await call('/api/maintenance', { method: 'POST', body: JSON.stringify({ duration: '25h', reason: 'r' }), headers: auth });
     assert.equal(tooLong.status, 400);
-    assert.match(errorOf(tooLong).message, /at most 24h \(incidents\.maintenanceLimits\.maxDuration\)/);
+    assert.match(errorOf(tooLong).message, /at most 1d \(incidents\.maintenanceLimits\.maxDuration\)/);
     const ok = await call('/api/maintenance', { method: 'POST', body: JSON.stringify({ duration: '2h', reason: 'db upgrade' }), headers: { ...auth, authorization: 'Bearer alice-token-0123456789' } });
     assert.equal(ok.status, 201);
     const window = ok.json().window as { id: string; by: string; source: string; start: string; end: string; reason: string };
