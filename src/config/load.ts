@@ -53,13 +53,24 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * The one rule for external dependencies: OpenAI and GitHub are probed only when the config names them (an
+ * `external.openai:` / `external.github:` section, even an empty one); `enabled: false` turns a named one off.
+ * A config holding only `target:` probes no third party: on a machine without egress that would be a failure of
+ * ours, not of the service.
+ */
+export function dependencyDefaults(document: unknown): { external: { openai: { enabled: boolean }; github: { enabled: boolean } } } {
+  const external = isPlainObject(document) && isPlainObject(document['external']) ? document['external'] : {};
+  return { external: { openai: { enabled: 'openai' in external }, github: { enabled: 'github' in external } } };
+}
+
 /** Validates an in-memory document (already parsed YAML) against the schema; used by files, reload and tests. */
 export function validateConfig(document: unknown, options: { env?: Env; overrides?: Record<string, unknown>; locate?: (path: (string | number)[]) => string | null } = {}): Config {
   const env = options.env ?? process.env;
   if (document !== undefined && document !== null && !isPlainObject(document)) {
     throw new ConfigError([`(top level): expected a mapping of settings, got ${Array.isArray(document) ? 'a list' : JSON.stringify(document)}`]);
   }
-  const layered = deepMerge(deepMerge(ENV_DEFAULTS, document ?? {}), options.overrides ?? {});
+  const layered = deepMerge(deepMerge(deepMerge(ENV_DEFAULTS, dependencyDefaults(document)), document ?? {}), options.overrides ?? {});
   const data = interpolateTree(layered, env);
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {

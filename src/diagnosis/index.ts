@@ -11,8 +11,9 @@ export function diagnose(results: readonly ProbeResult[], latency: { summary: La
   const fromProbes = results.flatMap((r) => r.findings ?? []);
   const http = diagnoseHttp(results, config);
   const slow = diagnoseLatency(latency.summary, config, latency.fromLoad);
-  const all = [...fromProbes, ...http, ...slow];
-  all.push(...correlateDependencies(results, all, config));
+  const found = [...fromProbes, ...http, ...slow];
+  // a dependency the evidence singles out is the cause: listed before the symptoms of the same severity (stable sort)
+  const all = [...correlateDependencies(results, found, config), ...found];
   const seen = new Set<string>();
   return all
     .filter((f) => {

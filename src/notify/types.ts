@@ -12,7 +12,8 @@ export interface Notification {
   /** strictly increasing over everything queued; a sink that takes every message sees no gaps, so it can spot a loss */
   sequence: number;
   kind: NotificationKind;
-  template: 'INCIDENT' | 'INCIDENT RESOLVED';
+  /** DEPENDENCY NOTICE[ CLEARED]: a dependency failing on its own check, sent only to sinks with `notices: true` */
+  template: 'INCIDENT' | 'INCIDENT RESOLVED' | 'DEPENDENCY NOTICE' | 'DEPENDENCY NOTICE CLEARED';
   incidentId: string;
   service: string;
   family: Family;
@@ -61,6 +62,8 @@ export interface Sink {
   readonly id: string;
   readonly type: 'log' | 'webhook' | 'slack' | 'pagerduty' | 'alertmanager';
   readonly minSeverity: Severity;
+  /** takes dependency notices too (config `notices: true`); incidents go to every sink by severity either way */
+  readonly notices?: boolean;
   readonly retry: { initial: number; max: number; jitter: number };
   deliver(notification: Notification, ctx: SinkContext): Promise<DeliveryResult>;
   /** re-assert a still-firing incident (Alertmanager forgets alerts after its resolve_timeout) */

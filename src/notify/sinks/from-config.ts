@@ -41,7 +41,7 @@ export function sinkIds(configs: readonly Readonly<SinkConfig>[]): string[] {
 
 export function buildSinks(configs: readonly Readonly<SinkConfig>[]): Sink[] {
   const ids = sinkIds(configs);
-  return configs.map((config, i) => build(ids[i]!, config));
+  return configs.map((config, i) => Object.assign(build(ids[i]!, config), { notices: config.notices }));
 }
 
 const RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
