@@ -61,7 +61,10 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
   const host = options.host ?? '127.0.0.1';
   const startedAt = Date.now();
   let current: Fault = options.fault ?? { kind: 'none' };
-  let faultIndex = 0; // requests seen under the current fault: drives the errors=R spread
+  // requests seen under the current fault, per route: drives the errors=R spread. Per route, so that errors=0.3
+  // means every endpoint fails 30 % of its requests, evenly; one shared count would hand a few consecutive
+  // failures to one endpoint (with probes in a fixed order) and read as that endpoint being down.
+  let faultIndex = new Map<string, number>();
   let received = 0;
   const pendingDelays = new Set<() => void>();
 
@@ -103,7 +106,8 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
       requestsTotal.inc({ method, endpoint, status: String(res.statusCode) });
     });
     const fault = current;
-    const n = faultIndex++;
+    const n = faultIndex.get(endpoint) ?? 0;
+    faultIndex.set(endpoint, n + 1);
     if (fault.kind === 'hang') return; // accepted, never answered: close() tears the socket down
     if (fault.kind === 'outage') return sendJson(res, 503, { detail: 'Service Unavailable' });
     if (fault.kind === 'errors' && failsAt(n, fault.rate)) return sendJson(res, 500, { detail: 'Internal Server Error' });
@@ -165,7 +169,7 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
     fault: () => current,
     setFault(f) {
       current = f;
-      faultIndex = 0;
+      faultIndex = new Map();
     },
     requests: () => received,
     close() {

@@ -75,7 +75,9 @@ export function applyEvaluation(state: IncidentState, reading: ServiceReading, e
   if (open.length > 0) {
     delete state.pending[key];
     const bad = reading.recent.length > 0;
-    const findings = [...reading.findings, ...reading.recent];
+    // what is wrong and how badly comes from the whole window; a few recent samples overstate (one failed sample
+    // of each endpoint reads as "all endpoints down") and only say whether it is still failing
+    const findings = reading.findings.length > 0 ? reading.findings : reading.recent;
     return open.flatMap((incident) =>
       bad ? stillBad(incident, findings, env) : reading.evidence ? recovering(incident, reading.verifyFailures, reading.judgedFrom, env) : [],
     );
