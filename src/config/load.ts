@@ -54,14 +54,21 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * The one rule for external dependencies: OpenAI and GitHub are probed only when the config names them (an
- * `external.openai:` / `external.github:` section, even an empty one); `enabled: false` turns a named one off.
- * A config holding only `target:` probes no third party: on a machine without egress that would be a failure of
- * ours, not of the service.
+ * The one rule for external dependencies: OpenAI and GitHub are probed only when the user pointed radar-probe at
+ * them — an `external.openai:` / `external.github:` section in the config (even an empty one), or their URL or
+ * credential in the environment (OPENAI_BASE_URL, OPENAI_API_KEY; GITHUB_API_URL, GITHUB_TOKEN). `enabled: false`
+ * turns one off either way. A config holding only `target:` probes no third party: on a machine without egress
+ * that would be our failure, not the service's.
  */
-export function dependencyDefaults(document: unknown): { external: { openai: { enabled: boolean }; github: { enabled: boolean } } } {
+export function dependencyDefaults(document: unknown, env: Env): { external: { openai: { enabled: boolean }; github: { enabled: boolean } } } {
   const external = isPlainObject(document) && isPlainObject(document['external']) ? document['external'] : {};
-  return { external: { openai: { enabled: 'openai' in external }, github: { enabled: 'github' in external } } };
+  const given = (...names: string[]): boolean => names.some((n) => (env[n] ?? '') !== '');
+  return {
+    external: {
+      openai: { enabled: 'openai' in external || given('OPENAI_BASE_URL', 'OPENAI_API_KEY') },
+      github: { enabled: 'github' in external || given('GITHUB_API_URL', 'GITHUB_TOKEN') },
+    },
+  };
 }
 
 /** Validates an in-memory document (already parsed YAML) against the schema; used by files, reload and tests. */
@@ -70,7 +77,7 @@ export function validateConfig(document: unknown, options: { env?: Env; override
   if (document !== undefined && document !== null && !isPlainObject(document)) {
     throw new ConfigError([`(top level): expected a mapping of settings, got ${Array.isArray(document) ? 'a list' : JSON.stringify(document)}`]);
   }
-  const layered = deepMerge(deepMerge(deepMerge(ENV_DEFAULTS, dependencyDefaults(document)), document ?? {}), options.overrides ?? {});
+  const layered = deepMerge(deepMerge(deepMerge(ENV_DEFAULTS, dependencyDefaults(document, env)), document ?? {}), options.overrides ?? {});
   const data = interpolateTree(layered, env);
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {

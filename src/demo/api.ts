@@ -62,9 +62,11 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
   const startedAt = Date.now();
   let current: Fault = options.fault ?? { kind: 'none' };
   // requests seen under the current fault, per route: drives the errors=R spread. Per route, so that errors=0.3
-  // means every endpoint fails 30 % of its requests, evenly; one shared count would hand a few consecutive
-  // failures to one endpoint (with probes in a fixed order) and read as that endpoint being down.
+  // means every endpoint fails 30 % of its requests, evenly; one shared count hands runs of consecutive failures
+  // to one endpoint (probes in a fixed order) that read as that endpoint being down. Each route starts at its own
+  // offset so the endpoints do not all fail in the same round either (that reads as an outage).
   let faultIndex = new Map<string, number>();
+  const ROUTE_OFFSET = new Map([...ROUTES.keys(), 'unmatched'].map((path, i) => [path, i]));
   let received = 0;
   const pendingDelays = new Set<() => void>();
 
@@ -106,7 +108,7 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
       requestsTotal.inc({ method, endpoint, status: String(res.statusCode) });
     });
     const fault = current;
-    const n = faultIndex.get(endpoint) ?? 0;
+    const n = faultIndex.get(endpoint) ?? ROUTE_OFFSET.get(endpoint) ?? 0;
     faultIndex.set(endpoint, n + 1);
     if (fault.kind === 'hang') return; // accepted, never answered: close() tears the socket down
     if (fault.kind === 'outage') return sendJson(res, 503, { detail: 'Service Unavailable' });
