@@ -18,6 +18,9 @@ RUN npm run build
 # --- runtime: production dependencies and compiled output only ---------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# The bundled config.yaml binds daemon.listen to ${PROBE_LISTEN:-127.0.0.1}: every interface inside the container, so
+# `docker run -p 9464:9464` and the kubelet reach it; a laptop run outside the image stays on loopback.
+ENV PROBE_LISTEN=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -36,5 +39,9 @@ RUN chmod 0755 dist/src/cli.js \
 # Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 9464
+# /healthz fails once the evaluation loop has not completed a cycle for 3 intervals (a wedged daemon, not just a
+# dead one). The image has no curl: node asks. A one-shot run (`--scenario ...`) exits long before the first check.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["probe"]
 CMD ["daemon"]

@@ -85,7 +85,8 @@ const onReload = (listener: () => void): (() => void) => {
 };
 
 const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal, onReload };
-main(process.argv.slice(2), io)
+// the chain ends in its own catch-all: nothing is left to await at the top level
+void main(process.argv.slice(2), io)
   .catch(report)
   .then((code) => {
     process.exitCode = code;

@@ -1,10 +1,10 @@
 /**
  * This tool can point load at production, so load options have ceilings (config `load.caps`) and load may only go
- * to the configured target's host, loopback, or hosts listed in `load.allowedHosts`.
+ * to the configured target's origin, loopback, or what `load.allowedHosts` lists (src/support/hosts.ts rules).
  */
-import { isIP } from 'node:net';
 import { formatDuration } from '../../src/config/duration.js';
 import { UsageError } from '../../src/model/errors.js';
+import { isLoopbackHost, originAllowed } from '../../src/support/hosts.js';
 
 export interface LoadOptionsToCheck {
   connections: number;
@@ -34,23 +34,7 @@ function cap(flag: string, shown: string, value: number, limit: number, shownLim
   }
 }
 
-/** true for localhost names, 127.0.0.0/8, ::1 and IPv4-mapped loopback */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1' || host.startsWith('::ffff:127.');
-  return false;
-}
-
-/** An allowedHosts entry: `*` (anything), `*.example.com` (subdomains), `host` or `host:port`. */
-function hostMatches(entry: string, url: URL): boolean {
-  const pattern = entry.trim().toLowerCase();
-  const hostname = url.hostname.toLowerCase();
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*.')) return hostname.endsWith(pattern.slice(1));
-  return pattern === hostname || pattern === url.host.toLowerCase();
-}
+export { isLoopbackHost };
 
 /**
  * Throws UsageError (exit 2) when an option exceeds its cap or the target host is not allowed.
@@ -82,14 +66,13 @@ export function checkLoadGuardrails(
     throw new UsageError('RP_ERR_USAGE', `load target ${target.origin} is not an http(s) URL`);
   }
   if (isLoopbackHost(target.hostname)) return;
-  if (configuredTarget !== undefined) {
-    const configured = typeof configuredTarget === 'string' ? safeUrl(configuredTarget) : configuredTarget;
-    if (configured && configured.hostname.toLowerCase() === target.hostname.toLowerCase()) return;
-  }
-  if (allowedHosts.some((entry) => hostMatches(entry, target))) return;
+  const configured = configuredTarget === undefined ? null : typeof configuredTarget === 'string' ? safeUrl(configuredTarget) : configuredTarget;
+  // the configured target by its origin (scheme, host, port), the same rule as /probe's allow-list
+  const verdict = originAllowed(target, [...(configured ? [configured.origin] : []), ...allowedHosts]);
+  if (verdict.ok) return;
   throw new UsageError(
     'RP_ERR_LOAD_HOST_NOT_ALLOWED',
-    `load against ${target.host} is not allowed: only the configured target's host and loopback are, unless load.allowedHosts lists it`,
+    `load against ${target.host} is not allowed (${verdict.reason}): only the configured target and loopback are, unless load.allowedHosts lists it (host, host:port or *.domain)`,
   );
 }
 

@@ -77,13 +77,14 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, config }) => 
   const topMeanMs = topStatements[0]?.meanMs ?? 0;
   const metrics: MetricRecord = { mode, statements: topStatements.length, topMeanMs, hiddenStatements: hidden };
   const details: MetricRecord = { mode, topStatements };
-  if (previous) details.windowSeconds = round((Date.now() - previous.takenAt) / 1000, 1);
+  const windowSeconds = previous ? round((Date.now() - previous.takenAt) / 1000, 1) : undefined;
+  if (windowSeconds !== undefined) details.windowSeconds = windowSeconds;
   const series = topStatements.map((s, i) => gauge('probe_db_statement_mean_seconds', round(s.meanMs / 1000, 6), { rank: String(i + 1) }));
   // Historical figures describe the past, not this minute: the check passes and the finding carries the signal.
   const outcome: ProbeOutcome = { status: 'pass', metrics, details, series };
   const slow = topStatements.filter((s) => s.meanMs > db.slowStatementThreshold);
   if (slow.length === 0) return outcome;
-  const window = previous ? `since the previous run ${details.windowSeconds} s ago` : 'since statistics were last reset';
+  const window = previous ? `since the previous run ${windowSeconds} s ago` : 'since statistics were last reset';
   outcome.findings = [
     makeFinding(config, 'db_slow_statements', {
       severity: 'P3',

@@ -6,7 +6,7 @@ export type InstantValue = { ok: true; value: number | null; series: number; not
 
 function sampleOf(value: unknown): number | undefined {
   if (!Array.isArray(value) || value.length !== 2) return undefined;
-  const text = value[1];
+  const text: unknown = value[1];
   if (typeof text !== 'string') return undefined;
   // Prometheus writes infinities as "+Inf"/"-Inf", which Number() does not read
   if (text === '+Inf') return Infinity;

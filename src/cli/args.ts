@@ -94,7 +94,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     throw new UsageError('RP_ERR_USAGE', '--scenario is required (e.g. probe --scenario smoke --target http://localhost:8000); see probe --help');
   }
   if (values.target !== undefined) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = ['http:', 'https:'].includes(new URL(values.target).protocol);
     } catch {

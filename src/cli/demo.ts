@@ -36,7 +36,8 @@ async function demoConfig(api: SimulatedApi, daemonPort: number, databaseUrl: st
       external: { openai: { enabled: false }, github: { enabled: false } },
       incidents: { stateDir: await mkdtemp(join(tmpdir(), 'radar-probe-demo-')), openAfter: 2 },
       daemon: {
-        host: '127.0.0.1',
+        // a demo is a laptop run: nothing but this machine reaches it
+        listen: '127.0.0.1',
         port: daemonPort,
         interval: '5s',
         window: '1m',

@@ -65,7 +65,7 @@ function unwrap(schema: z.ZodTypeAny, data: unknown): z.ZodTypeAny {
     else if (current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap() as z.ZodTypeAny;
     else if (current instanceof z.ZodEffects) current = current.innerType() as z.ZodTypeAny;
     else if (current instanceof z.ZodDiscriminatedUnion) {
-      const key = (data as Record<string, unknown> | null)?.[current.discriminator];
+      const key = (data as Record<string, unknown> | null)?.[current.discriminator as string];
       const option = current.optionsMap.get(key as never) as z.ZodTypeAny | undefined;
       if (!option) return current;
       current = option;

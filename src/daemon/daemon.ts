@@ -4,6 +4,7 @@
  * Typed events let tests and the CLI wait for what they need instead of sleeping.
  */
 import { EventEmitter, setMaxListeners } from 'node:events';
+import { isLoopbackHost } from '../support/hosts.js';
 import { HttpResources } from '../clients/http-agent.js';
 import type { ProbeMemory } from '../../probes/types.js';
 import type { Config } from '../config/schema.js';
@@ -13,6 +14,7 @@ import { Evaluator } from './evaluation-cycle.js';
 import { Generation } from './generation.js';
 import { IncidentHolder } from './incidents.js';
 import { startLeadership, type Leadership } from './leader.js';
+import { Heartbeat } from './liveness.js';
 import { LatestResults } from './results.js';
 import { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { DaemonEvents, DaemonOptions } from './options.js';
@@ -40,6 +42,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private cycleTimer: NodeJS.Timeout | undefined;
   private firstRound = new Set<string>();
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly heartbeat: Heartbeat;
 
   private constructor(private readonly options: DaemonOptions) {
     super();
@@ -61,6 +64,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ...(options.random ? { random: options.random } : {}),
     });
     this.gen = this.generation(config);
+    this.heartbeat = new Heartbeat(options.now ?? Date.now);
     // every in-flight probe listens on this signal; a thousand of them are expected, not a leak
     setMaxListeners(0, this.stopping.signal);
   }
@@ -69,8 +73,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const daemon = new Daemon(options);
     // Bind first: a port in use fails the start before anything touches the incident state.
     if (options.listen !== false) {
-      const { host, port } = options.config.daemon;
-      daemon.server = await startServer(daemon.surface(), { host, port, log: options.log });
+      const { listen, port } = options.config.daemon;
+      daemon.server = await startServer(daemon.surface(), { host: listen, port, log: options.log });
       daemon.url = daemon.server.url;
     }
     try {
@@ -83,7 +87,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       throw err;
     }
     if (options.schedule !== false) daemon.arm();
-    options.log.info({ url: daemon.url, probes: daemon.gen.plan.length, interval: options.config.daemon.interval }, 'daemon started');
+    const { listen } = options.config.daemon;
+    options.log.info({ url: daemon.url, listen, reachable: reachability(listen), probes: daemon.gen.plan.length, interval: options.config.daemon.interval }, 'daemon started');
     return daemon;
   }
 
@@ -128,6 +133,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       })),
     );
     clearInterval(this.cycleTimer);
+    this.heartbeat.arm();
     this.cycleTimer = setInterval(() => this.cycleSafely(), gen.config.daemon.interval);
   }
 
@@ -155,7 +161,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** From a timer: a failed evaluation is logged and the next one runs on time. */
   private cycleSafely(): void {
-    this.cycle().catch((err: unknown) => this.options.log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'evaluation failed'));
+    this.cycle()
+      .finally(() => this.heartbeat.beat())
+      .catch((err: unknown) => this.options.log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'evaluation failed'));
   }
 
   /** One evaluation: windows → diagnosis → severity → incidents. Serialized with reloads. */
@@ -189,8 +197,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         this.emit('reload-failed', problems);
         return false;
       }
-      const { host, port } = next.config.daemon;
-      if (host !== old.config.daemon.host || port !== old.config.daemon.port) log.warn({ host, port }, 'daemon.host/port changes take effect on restart; still listening on the old address');
+      const { listen, port } = next.config.daemon;
+      if (listen !== old.config.daemon.listen || port !== old.config.daemon.port) log.warn({ listen, port }, 'daemon.listen/port changes take effect on restart; still listening on the old address');
       if (JSON.stringify(next.config.kubernetes.leaderElection) !== JSON.stringify(old.config.kubernetes.leaderElection)) log.warn('kubernetes.leaderElection changes take effect on restart');
       this.gen = next;
       this.results.retain(next.names);
@@ -229,6 +237,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       runner: () => this.gen.runner,
       report: () => this.evaluator.report,
       latest: () => this.latestInPlanOrder(),
+      liveness: () => this.heartbeat.problem(this.gen.config.daemon.interval),
     });
   }
+}
+
+/** said in the startup line, so a laptop user knows whether colleagues (or web pages they open) can reach it */
+function reachability(listen: string): string {
+  if (isLoopbackHost(listen)) return 'this machine only (daemon.listen; set 0.0.0.0 to accept other hosts)';
+  return listen === '0.0.0.0' || listen === '::' ? 'every network interface (daemon.listen)' : `the interface of ${listen} (daemon.listen)`;
 }

@@ -38,7 +38,7 @@ export interface GenerationDeps {
 function memoryFor(memories: Map<string, ProbeMemory>, spec: ProbeSpec): ProbeMemory {
   const key = `${spec.name}|${spec.kind}`;
   let memory = memories.get(key);
-  if (!memory) memories.set(key, (memory = new Map()));
+  if (!memory) memories.set(key, (memory = new Map<string, unknown>()));
   return memory;
 }
 

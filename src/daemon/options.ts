@@ -25,4 +25,6 @@ export interface DaemonOptions {
   /** false: nothing runs until runOnce() (demo --once) */
   schedule?: boolean;
   random?: () => number;
+  /** the liveness clock (tests move it instead of waiting three intervals) */
+  now?: () => number;
 }

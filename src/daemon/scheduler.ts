@@ -29,8 +29,8 @@ export interface SchedulerHooks {
   onError?(name: string, err: unknown): void;
   /** node-cron's own messages, which it would otherwise print to the console (and into a JSON log stream) */
   onCronMessage?(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
-  random?(): number;
-  now?(): number;
+  random?: () => number;
+  now?: () => number;
 }
 
 interface Armed {

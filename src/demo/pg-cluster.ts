@@ -149,7 +149,7 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
       await exec('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', `-p ${port}`, 'start']);
     } catch (err) {
       const log = await readFile(logFile, 'utf8').catch(() => '');
-      throw new Error(`PostgreSQL did not start: ${err instanceof Error ? err.message : String(err)}\n${log.slice(-2000)}`);
+      throw new Error(`PostgreSQL did not start: ${err instanceof Error ? err.message : String(err)}\n${log.slice(-2000)}`, { cause: err });
     }
   };
   const halt = (): Promise<void> => exec('pg_ctl', stopArgs).catch(() => undefined);

@@ -1,7 +1,9 @@
 /**
  * Windows set through the API live in their own small file, not in the leader's state: any replica may take the
  * POST, and every replica reads the file each cycle. Written atomically; an unreadable file means "no windows".
+ * Capped in count by the caller's limit: the file is rewritten on every change and read every cycle.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -11,7 +13,16 @@ import type { MaintenanceWindow } from './types.js';
 
 export const MAINTENANCE_FILE = 'maintenance.json';
 
-const windows = z.array(z.object({ start: z.number().finite(), end: z.number().finite(), reason: z.string() }).strict());
+const windows = z.array(
+  z.object({ start: z.number().finite(), end: z.number().finite(), reason: z.string(), id: z.string().optional(), by: z.string().optional() }).strict(),
+);
+
+export type MaintenanceChange = { ok: true; window: MaintenanceWindow; windows: MaintenanceWindow[] } | { ok: false; problem: 'full' | 'unknown' };
+
+/** files written before windows had ids get a stable one, so they can be deleted too */
+function withId(w: MaintenanceWindow): MaintenanceWindow {
+  return w.id ? w : { ...w, id: `mw-${createHash('sha256').update(`${w.start}/${w.end}/${w.reason}`).digest('hex').slice(0, 12)}` };
+}
 
 export class MaintenanceStore {
   constructor(
@@ -29,7 +40,7 @@ export class MaintenanceStore {
     }
     try {
       const parsed = windows.safeParse(JSON.parse(text));
-      if (parsed.success) return parsed.data;
+      if (parsed.success) return parsed.data.map(withId);
     } catch {
       // fall through to the shared complaint below
     }
@@ -37,10 +48,23 @@ export class MaintenanceStore {
     return [];
   }
 
-  /** Adds a window, dropping the ones already over; returns what is now on disk. */
-  async add(window: MaintenanceWindow, now: number): Promise<MaintenanceWindow[]> {
-    const next = [...(await this.load()).filter((w) => w.end > now), window];
+  /** Adds a window unless `limit` windows are still current (those over are dropped); returns what is on disk. */
+  async add(window: Omit<MaintenanceWindow, 'id'>, now: number, limit: number): Promise<MaintenanceChange> {
+    const current = (await this.load()).filter((w) => w.end > now);
+    if (current.length >= limit) return { ok: false, problem: 'full' };
+    const added = { ...window, id: `mw-${randomBytes(6).toString('hex')}` };
+    const next = [...current, added];
     await writeFileAtomic(this.dir, MAINTENANCE_FILE, JSON.stringify(next));
-    return next;
+    return { ok: true, window: added, windows: next };
+  }
+
+  /** Removes the window with this id (and the ones already over). */
+  async remove(id: string, now: number): Promise<MaintenanceChange> {
+    const all = await this.load();
+    const window = all.find((w) => w.id === id);
+    if (!window) return { ok: false, problem: 'unknown' };
+    const next = all.filter((w) => w.id !== id && w.end > now);
+    await writeFileAtomic(this.dir, MAINTENANCE_FILE, JSON.stringify(next));
+    return { ok: true, window, windows: next };
   }
 }

@@ -1,4 +1,5 @@
 /** Maintenance windows: incidents are still recorded, but nothing pages while one is active. */
+import { formatDuration } from '../config/duration.js';
 import type { MaintenanceWindow } from './types.js';
 
 export function activeWindow(windows: readonly MaintenanceWindow[], now: number): MaintenanceWindow | null {
@@ -13,17 +14,25 @@ export function describeWindow(w: MaintenanceWindow): string {
   return `maintenance window${w.reason ? ` "${w.reason}"` : ''} until ${new Date(w.end).toISOString()}`;
 }
 
-const MAX_WINDOW_MS = 7 * 24 * 3_600_000;
-const MAX_REASON = 500;
+export const MAX_REASON = 500;
+
+/** the `reason` every change through the control API must give: it goes to the log next to who made the change */
+export function reasonOf(input: Record<string, unknown>): string | { problem: string } {
+  const reason = input['reason'];
+  if (typeof reason !== 'string' || reason.trim() === '') return { problem: 'reason: required (a short text saying why; it is logged with your token name)' };
+  if (reason.length > MAX_REASON) return { problem: `reason: expected text of at most ${MAX_REASON} characters` };
+  return reason.trim();
+}
 
 /**
- * `POST /api/maintenance` body: `{ "start"?: ISO, "end"?: ISO, "duration"?: "30m" | ms, "reason"?: text }`;
- * start defaults to now, and either end or duration is required.
+ * `POST /api/maintenance` body: `{ "start"?: ISO, "end"?: ISO, "duration"?: "30m" | ms, "reason": text }`;
+ * start defaults to now, and either end or duration is required. A window lasts at most `maxMs`.
  */
 export function parseMaintenance(
   body: unknown,
   now: number,
   parseDuration: (text: string) => number | null,
+  maxMs: number,
 ): { ok: true; window: MaintenanceWindow } | { ok: false; problem: string } {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, problem: 'body: expected a JSON object' };
   const input = body as Record<string, unknown>;
@@ -49,9 +58,9 @@ export function parseMaintenance(
   }
   if (until === null) return { ok: false, problem: 'end: required (or give duration)' };
   if (until <= from) return { ok: false, problem: 'end: must be after start' };
-  if (until - from > MAX_WINDOW_MS) return { ok: false, problem: 'end: a maintenance window may last at most 7 days' };
+  if (until - from > maxMs) return { ok: false, problem: `end: a maintenance window may last at most ${formatDuration(maxMs)} (incidents.maintenanceLimits.maxDuration)` };
   if (until <= now) return { ok: false, problem: 'end: the window is already over' };
-  const reason = input.reason === undefined ? '' : input.reason;
-  if (typeof reason !== 'string' || reason.length > MAX_REASON) return { ok: false, problem: `reason: expected text of at most ${MAX_REASON} characters` };
+  const reason = reasonOf(input);
+  if (typeof reason !== 'string') return { ok: false, ...reason };
   return { ok: true, window: { start: from, end: until, reason } };
 }

@@ -13,7 +13,7 @@ import type { Incident } from './types.js';
 import { addTimeline } from './timeline.js';
 
 export interface DeliveryDeps {
-  canSend(): boolean;
+  canSend: () => boolean;
   state(): IncidentState;
   outbox: Outbox;
   log: Logger;
@@ -21,7 +21,7 @@ export interface DeliveryDeps {
   commit(): Promise<void>;
   events: IncidentEvents;
   paging(): PagingContext;
-  rescheduled(): void;
+  rescheduled: () => void;
   /** the incident's timeline changed outside an evaluation (keeps the post-mortem file current) */
   touched(incident: Incident): Promise<void>;
   /** the runbook's "post initial communication within" per severity */

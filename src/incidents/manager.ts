@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config/schema.js';
+import { controlTokens, type ControlToken } from '../config/sections/incidents.js';
 import type { Logger } from '../support/log.js';
 import { DeliveryPump } from '../notify/delivery.js';
 import { Outbox } from '../notify/outbox.js';
@@ -19,7 +20,7 @@ import { IncidentEvents } from './events.js';
 import { splitByScope } from '../runbook/dependencies.js';
 import { applyEvaluation, judgedFrom, type Effect } from './lifecycle.js';
 import { fromConfig } from './maintenance.js';
-import { MaintenanceStore } from './maintenance-store.js';
+import { MaintenanceStore, type MaintenanceChange } from './maintenance-store.js';
 import { makeDeliveryHooks } from './manager-delivery.js';
 import { earliestDue, planPaging, type PagingContext } from './paging.js';
 import { needsPostmortem, renderPostmortem } from './postmortem.js';
@@ -30,7 +31,7 @@ import { applyNotices, openNotices, pruneNotices, queueNoticeMessage, toNoticeVi
 import { readService } from './reading.js';
 import { StateStore, writeFileAtomic } from './store.js';
 import { DueTimer } from './timer.js';
-import type { DependencyNotice, Family, Incident, IncidentView, MaintenanceWindow, NoticeView } from './types.js';
+import type { DependencyNotice, Family, Incident, IncidentView, MaintenanceListing, MaintenanceWindow, NoticeView } from './types.js';
 import { toView } from './view.js';
 
 export type { Clock } from './clock.js';
@@ -124,8 +125,13 @@ export class IncidentManager {
     return join(this.store.dir, 'postmortems');
   }
 
-  get apiToken(): string {
-    return this.options.config.incidents.apiToken;
+  /** who may use the control API; empty: it is off */
+  get controlTokens(): ControlToken[] {
+    return controlTokens(this.options.config.incidents);
+  }
+
+  get maintenanceLimits(): { windows: number; maxDuration: number } {
+    return this.options.config.incidents.maintenanceLimits;
   }
 
   /** the engine's clock (the maintenance API resolves relative times with it) */
@@ -287,26 +293,44 @@ export class IncidentManager {
     return incident && needsPostmortem(incident) ? renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now()) : undefined;
   }
 
-  maintenanceWindows(): { start: string; end: string; reason: string }[] {
+  maintenanceWindows(): MaintenanceListing[] {
     const now = this.clock.now();
     const iso = (ms: number): string => new Date(ms).toISOString();
-    return this.windows()
-      .filter((w) => w.end > now)
-      .map((w) => ({ start: iso(w.start), end: iso(w.end), reason: w.reason }));
+    const listing = (w: MaintenanceWindow, source: 'config' | 'api'): MaintenanceListing => ({ id: w.id ?? null, source, start: iso(w.start), end: iso(w.end), reason: w.reason, by: w.by ?? null });
+    return [...fromConfig(this.options.config.incidents.maintenance).map((w) => listing(w, 'config')), ...this.apiWindows.map((w) => listing(w, 'api'))].filter((w) => Date.parse(w.end) > now);
   }
 
-  /** Adds a window (any replica may; it goes to the shared maintenance file). Resolves once it is durable. */
-  setMaintenance(window: { start: Date; end: Date; reason: string }): Promise<void> {
+  /**
+   * Adds a window (any replica may; it goes to the shared maintenance file). Resolves once it is durable, with the
+   * window, or with 'full' when maintenanceLimits.windows are already set.
+   */
+  setMaintenance(window: { start: Date; end: Date; reason: string; by?: string }): Promise<MaintenanceChange> {
     const start = window.start.getTime();
     const end = window.end.getTime();
     if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) {
       this.options.log.error({ code: 'RP_ERR_API_REQUEST' }, 'maintenance window ignored: end must be after start');
-      return Promise.resolve();
+      return Promise.resolve({ ok: false, problem: 'unknown' });
     }
     return this.serial(async () => {
-      this.apiWindows = await this.maintenanceStore.add({ start, end, reason: window.reason }, this.clock.now());
-      this.options.log.info({ start: window.start.toISOString(), end: window.end.toISOString(), reason: window.reason }, 'maintenance window set: incidents are recorded, not paged');
+      const by = window.by;
+      const change = await this.maintenanceStore.add({ start, end, reason: window.reason, ...(by ? { by } : {}) }, this.clock.now(), this.maintenanceLimits.windows);
+      if (!change.ok) return change;
+      this.apiWindows = change.windows;
+      this.options.log.info({ id: change.window.id, by: by ?? null, reason: window.reason, start: window.start.toISOString(), end: window.end.toISOString() }, 'maintenance window set: incidents are recorded, not paged');
       this.schedule();
+      return change;
+    });
+  }
+
+  /** Ends a window set through the API before its time; paging resumes at once for what is still open. */
+  deleteMaintenance(id: string, by: string, reason: string): Promise<MaintenanceChange> {
+    return this.serial(async () => {
+      const change = await this.maintenanceStore.remove(id, this.clock.now());
+      if (!change.ok) return change;
+      this.apiWindows = change.windows;
+      this.options.log.info({ id, by, reason, end: new Date(change.window.end).toISOString() }, 'maintenance window deleted: paging as usual');
+      this.schedule();
+      return change;
     });
   }
 

@@ -10,7 +10,12 @@ import type { ServiceReading } from './lifecycle.js';
 import { cleanReport, type CleanReport } from './report-input.js';
 import { verifyFailures } from './verify.js';
 
-export function readService(full: CleanReport, mark: number | null, viewSince: ((since: number) => RunReport) | undefined, now: number): ServiceReading {
+export function readService(
+  full: CleanReport,
+  mark: number | null,
+  viewSince: ((since: number) => RunReport) | undefined,
+  now: number,
+): ServiceReading {
   const findings = splitByScope(full.findings).service;
   if (mark === null || !viewSince) {
     return { findings, recent: findings, verifyFailures: verifyFailures(full.report), evidence: true, judgedFrom: mark ?? now };

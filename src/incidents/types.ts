@@ -93,6 +93,19 @@ export interface MaintenanceWindow {
   start: number;
   end: number;
   reason: string;
+  /** windows set through the API: an id to list and delete them by, and the name of the token that set it */
+  id?: string;
+  by?: string;
+}
+
+/** GET /api/maintenance: config windows have no id (they end when the config says) */
+export interface MaintenanceListing {
+  id: string | null;
+  source: 'config' | 'api';
+  start: string;
+  end: string;
+  reason: string;
+  by: string | null;
 }
 
 /**

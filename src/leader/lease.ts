@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
 import { call } from '../clients/kubernetes/api.js';
 import type { ErrorInfo } from '../model/errors.js';
-import { claimSpec, expiresAt, viewOf, type LeaseView } from './record.js';
+import { claimSpec, expiresAt, viewOf } from './record.js';
 
 export type LeaseApi = Pick<CoordinationV1Api, 'readNamespacedLease' | 'createNamespacedLease' | 'replaceNamespacedLease'>;
 

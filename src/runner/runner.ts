@@ -72,7 +72,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
       ...this.options.base,
       signal: controller.signal,
       timeoutMs,
-      memory: this.options.memoryFor?.(spec) ?? new Map(),
+      memory: this.options.memoryFor?.(spec) ?? new Map<string, unknown>(),
     };
     let graceTimer: NodeJS.Timeout | undefined;
     const forced = new Promise<ProbeOutcome>((resolve) => {

@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.js';
 import { diagnose } from '../diagnosis/index.js';
 import { httpSampleLatency } from '../model/latency.js';
-import { Runner } from '../runner/runner.js';
+import type { Runner } from '../runner/runner.js';
 import { meetsGate, worstSeverity } from '../model/severity.js';
 import { evaluateThresholds } from '../model/thresholds.js';
 import type { ProbeResult, RunReport, Severity, ThresholdResult } from '../model/types.js';

@@ -1,12 +1,14 @@
 /**
  * blackbox_exporter's `/probe?target=…&module=…`, so an existing Prometheus blackbox scrape config (with its
  * relabelling) works unchanged: one HTTP probe now, answered in blackbox's metric names from a fresh registry.
- * Targets are restricted to the configured API and `daemon.probeTargets`: the daemon must not be an open proxy.
+ * Targets are restricted to the configured API's origin and `daemon.probeTargets` (scheme, host and port), POSTs to
+ * `daemon.probePostTargets`: the daemon must be neither an open proxy nor a port scanner.
  */
 import { Gauge, Registry } from 'prom-client';
 import { endpointSchema } from '../config/sections/http.js';
 import type { Config } from '../config/schema.js';
 import type { Runner } from '../runner/runner.js';
+import { originAllowed } from '../support/hosts.js';
 
 const MODULES: Record<string, 'GET' | 'POST'> = { http_2xx: 'GET', http_post_2xx: 'POST' };
 const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
@@ -22,17 +24,15 @@ export interface BlackboxAnswer {
 
 const text = (status: number, body: string): BlackboxAnswer => ({ status, contentType: 'text/plain; charset=utf-8', body: `${body}\n` });
 
-function hostAllowed(url: URL, config: Config): boolean {
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const own = new URL(config.target);
-  if (own.hostname === url.hostname) return true;
-  return config.daemon.probeTargets.some((pattern) => {
-    if (pattern === '*') return true;
-    const [host, wantPort] = pattern.split(/:(?=\d+$)/);
-    if (wantPort !== undefined && wantPort !== port) return false;
-    if (host!.startsWith('*.')) return url.hostname.endsWith(host!.slice(1));
-    return url.hostname === host;
-  });
+/** The configured target's origin and daemon.probeTargets; POSTs only to what daemon.probePostTargets names. */
+function refusal(url: URL, method: 'GET' | 'POST', config: Config): string | null {
+  const own = new URL(config.target).origin;
+  if (method === 'POST') {
+    const verdict = originAllowed(url, config.daemon.probePostTargets);
+    return verdict.ok ? null : `module http_post_2xx sends a POST: ${verdict.reason}; list the origin in daemon.probePostTargets to allow it`;
+  }
+  const verdict = originAllowed(url, [own, ...config.daemon.probeTargets]);
+  return verdict.ok ? null : `Target is not allowed: ${verdict.reason} (the configured target ${own} and daemon.probeTargets)`;
 }
 
 function parseTarget(raw: string): URL | null {
@@ -54,7 +54,8 @@ export async function blackboxProbe(query: URLSearchParams, scrapeTimeoutHeader:
   if (!raw) return text(400, 'Target parameter is missing');
   const url = parseTarget(raw);
   if (!url) return text(400, 'Target must be an http(s) URL or host:port');
-  if (!hostAllowed(url, config)) return text(403, 'Target host is not allowed: add it to daemon.probeTargets');
+  const refused = refusal(url, method, config);
+  if (refused) return text(403, refused);
   if (inFlight >= MAX_IN_FLIGHT) return text(429, 'Too many probes in flight');
   const scrapeMs = Number(scrapeTimeoutHeader) * 1000;
   const timeoutMs = Number.isFinite(scrapeMs) && scrapeMs > 0 ? Math.max(100, Math.min(config.timeout, scrapeMs - SCRAPE_OFFSET_MS)) : config.timeout;

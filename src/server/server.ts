@@ -6,10 +6,15 @@ import type { IncidentManager } from '../incidents/manager.js';
 import { handleIncidentApi } from './incidents-api.js';
 import type { Logger } from '../support/log.js';
 import type { BlackboxAnswer } from './blackbox.js';
+import type { HealthVerdict } from './health.js';
+import { applySecurityHeaders } from './headers.js';
 
 export interface DaemonSurface {
   metrics(): Promise<{ contentType: string; text: string }>;
-  ready(): boolean;
+  /** GET /healthz: 503 when the evaluation loop is wedged */
+  liveness(): HealthVerdict;
+  /** GET /readyz */
+  readiness(): HealthVerdict;
   /** JSON-ready and already redacted */
   results(): unknown;
   report(): unknown;
@@ -25,17 +30,17 @@ export interface RunningServer {
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 const json = (res: ServerResponse, status: number, body: unknown): void => send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
 const plain = (res: ServerResponse, status: number, body: string): void => send(res, status, 'text/plain; charset=utf-8', `${body}\n`);
 
-async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL, log: Logger): Promise<void> {
   const manager = surface.incidents();
   if (url.pathname.startsWith('/api/incidents') || url.pathname.startsWith('/api/maintenance')) {
-    if (manager && (await handleIncidentApi(manager, req, res, url))) return;
+    if (manager && (await handleIncidentApi(manager, req, res, url, log))) return;
     return json(res, 404, { error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' } });
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -47,10 +52,14 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
       const { contentType, text } = await surface.metrics();
       return send(res, 200, contentType, text);
     }
-    case '/healthz':
-      return plain(res, 200, 'ok');
-    case '/readyz':
-      return surface.ready() ? plain(res, 200, 'ready') : plain(res, 503, 'not ready: waiting for the first evaluation cycle');
+    case '/healthz': {
+      const { status, text } = surface.liveness();
+      return plain(res, status, text);
+    }
+    case '/readyz': {
+      const { status, text } = surface.readiness();
+      return plain(res, status, text);
+    }
     case '/api/results':
       return json(res, 200, surface.results());
     case '/api/report':
@@ -68,13 +77,14 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
 
 export async function startServer(surface: DaemonSurface, options: { host: string; port: number; log: Logger }): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
+    applySecurityHeaders(res);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://daemon');
     } catch {
       return plain(res, 400, 'bad request target');
     }
-    route(surface, req, res, url).catch((err: unknown) => {
+    route(surface, req, res, url, options.log).catch((err: unknown) => {
       options.log.error({ err: errorMessage(err), path: url.pathname, code: 'RP_ERR_INTERNAL' }, 'request failed');
       json(res, 500, { error: { code: 'RP_ERR_INTERNAL', message: 'internal error; see the daemon log' } });
     });

@@ -29,7 +29,13 @@ export interface StatusPageInput {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const esc = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-const COLORS: Record<string, string> = { P0: '#b00020', P1: '#d9480f', P2: '#e67700', P3: '#5c7cfa', ok: '#2b8a3e' };
+const COLORS: Record<string, string> = { P0: '#b00020', P1: '#d9480f', P2: '#e67700', P3: '#5c7cfa', ok: '#2b8a3e', other: '#868e96' };
+
+/** The page's only style, constant so the Content-Security-Policy can allow it by hash (no inline style attributes). */
+export const STATUS_PAGE_STYLE = `body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}h1 span{color:#fff;padding:.1em .5em;border-radius:.3em}
+${Object.entries(COLORS).map(([level, color]) => `.level-${level}{background:${color}}`).join('')}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left}
+tr.fail td,tr.error td{background:#fff0f0}tr.skipped td{color:#888}`;
 
 function probeRows(input: StatusPageInput): string {
   return (input.report?.probes ?? [])
@@ -63,10 +69,8 @@ export function statusPage(input: StatusPageInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${input.refreshSeconds}">
 <title>${esc(input.service)} — ${esc(level)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}h1 span{color:#fff;padding:.1em .5em;border-radius:.3em}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left}
-tr.fail td,tr.error td{background:#fff0f0}tr.skipped td{color:#888}</style></head>
-<body><h1>${esc(input.service)} <span style="background:${COLORS[level] ?? '#868e96'}">${esc(headline)}</span></h1>
+<style>${STATUS_PAGE_STYLE}</style></head>
+<body><h1>${esc(input.service)} <span class="level-${COLORS[level] ? level : 'other'}">${esc(headline)}</span></h1>
 <p>Last evaluation: ${esc(report?.startedAt ?? 'none yet')} · <a href="/metrics">metrics</a> · <a href="/api/results">results</a> · <a href="/api/incidents">incidents</a></p>
 <h2>Open incidents</h2>${incidentList(input.incidents)}
 ${noticeList(input.notices ?? [])}

@@ -8,6 +8,7 @@ import type { LatestResult } from '../daemon/evaluate.js';
 import type { IncidentHolder } from '../daemon/incidents.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { DaemonSurface } from './server.js';
+import { judge, type HealthCondition, type HealthVerdict } from './health.js';
 import { statusPage } from './status-page.js';
 import type { RollingWindows } from '../daemon/windows.js';
 
@@ -20,6 +21,8 @@ export interface SurfaceSource {
   runner(): Runner;
   report(): RunReport | null;
   latest(): LatestResult[];
+  /** null while the evaluation loop keeps cycling; otherwise why the daemon is not alive */
+  liveness(): string | null;
 }
 
 export function daemonSurface(src: SurfaceSource): DaemonSurface {
@@ -28,7 +31,8 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
       src.metrics.series.update('incidents', src.incidents.samples());
       return { contentType: src.metrics.registry.contentType, text: await src.metrics.text() };
     },
-    ready: () => src.report() !== null,
+    liveness: () => judge([() => notAlive(src.liveness())], 'ok'),
+    readiness: () => judge(readyConditions(src), 'ready'),
     results: () => {
       const report = src.report();
       const probes = src.latest().map(({ result: { series: _series, ...result }, finishedAt }) => ({ ...result, finishedAt: new Date(finishedAt).toISOString() }));
@@ -52,4 +56,13 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
     blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner()),
     incidents: () => src.incidents.manager,
   };
+}
+
+function notAlive(problem: string | null): HealthVerdict | null {
+  return problem === null ? null : { status: 503, text: `not alive: ${problem}` };
+}
+
+/** /readyz: the first condition that fails answers */
+function readyConditions(src: SurfaceSource): HealthCondition[] {
+  return [() => (src.report() === null ? { status: 503, text: 'not ready: waiting for the first evaluation cycle' } : null)];
 }

@@ -41,8 +41,8 @@ export function createLogger(options: LogOptions = {}): Logger {
     };
   }
   if (options.pretty) {
-    const transport = pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: !process.env.NO_COLOR } });
-    return pino(pinoOptions, transport as DestinationStream);
+    const transport = pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: !process.env.NO_COLOR } }) as DestinationStream;
+    return pino(pinoOptions, transport);
   }
   const destination = (options.destination ?? pino.destination({ dest: 2, sync: true })) as DestinationStream;
   return pino(pinoOptions, destination);

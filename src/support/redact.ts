@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { controlTokens } from '../config/sections/incidents.js';
 
 const REDACTED = '[REDACTED]';
 const URL_PASSWORD_RE = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/\s]+)(@)/gi;
@@ -16,7 +17,7 @@ export function secretsOf(config: Config, env: Readonly<Record<string, string | 
   add(config.external.openai.apiKey);
   add(config.external.github.token);
   for (const dep of config.external.others) for (const value of Object.values(dep.headers)) add(value);
-  add(config.incidents.apiToken);
+  for (const { token } of controlTokens(config.incidents)) add(token);
   const dbPassword = passwordOf(config.database.url);
   add(dbPassword);
   if (dbPassword) add(encodeURIComponent(dbPassword));

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ target: ${api.url}
 kubernetes: { enabled: false }
 external: { openai: { enabled: false }, github: { enabled: false } }
 incidents: { stateDir: ${dir} }
-daemon: { host: 127.0.0.1, port: 0, interval: 1s, probeTargets: ["*.example.internal", "localhost:1"] }
+daemon: { listen: 127.0.0.1, port: 0, interval: 1s, probeTargets: ["*.example.internal", "localhost:1"], probePostTargets: ["http://localhost:1"] }
 `);
     const ready = new Promise<void>((resolve) => {
       void Daemon.start({ config, log: silentLogger(), redact: switchableRedactor(config, {}), env: {} }).then((d) => {
@@ -82,6 +83,47 @@ daemon: { host: 127.0.0.1, port: 0, interval: 1s, probeTargets: ["*.example.inte
     const allowed = await get('/probe?target=http://localhost:1/');
     assert.equal(allowed.status, 200, 'allowed by probeTargets: probed (and failing: nothing listens on port 1)');
     assert.match(allowed.text, /^probe_success 0$/m);
+  });
+
+  test('/probe matches the port too: another port on the target host is refused with the reason', async () => {
+    const own = new URL(api.url);
+    const otherPort = await freePort();
+    const res = await get(`/probe?target=${encodeURIComponent(`http://${own.hostname}:${otherPort}/`)}`);
+    assert.equal(res.status, 403, res.text);
+    assert.match(res.text, new RegExp(`port ${otherPort} is not allowed: the allow-list names that host only as http://${own.hostname}:${own.port}`));
+    assert.equal((await get(`/probe?target=${encodeURIComponent(`${own.hostname}:${otherPort}`)}`)).status, 403, 'host:port form too');
+    assert.equal((await get(`/probe?target=${encodeURIComponent(`https://${own.host}/`)}`)).status, 403, 'and the scheme');
+  });
+
+  test('/probe sends POSTs only to daemon.probePostTargets', async () => {
+    const refused = await get(`/probe?module=http_post_2xx&target=${encodeURIComponent(`${api.url}/health`)}`);
+    assert.equal(refused.status, 403, 'the configured target is allowed for GET, not for POST');
+    assert.match(refused.text, /http_post_2xx sends a POST.*daemon\.probePostTargets/);
+    const listed = await get('/probe?module=http_post_2xx&target=http://localhost:1/');
+    assert.equal(listed.status, 200, listed.text);
+    assert.match(listed.text, /^probe_success 0$/m);
+  });
+
+  test('security headers on every response; the status page style matches the CSP hash', async () => {
+    const paths = ['/', '/metrics', '/healthz', '/readyz', '/api/results', '/api/incidents', '/api/maintenance', '/nope', '/probe?target=http://10.1.2.3/'];
+    for (const path of paths) {
+      const res = await fetch(`${daemon.url}${path}`);
+      await res.arrayBuffer();
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /default-src 'none'/, path);
+      assert.match(csp, /frame-ancestors 'none'/, path);
+      assert.doesNotMatch(csp, /unsafe-inline|script-src/, path);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+      assert.equal(res.headers.get('cache-control'), 'no-store', path);
+    }
+    const page = await fetch(`${daemon.url}/`);
+    const html = await page.text();
+    assert.doesNotMatch(html, /<script|\sstyle="|\son\w+=/i, 'no script, no inline style or handler attributes');
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const hash = createHash('sha256').update(style).digest('base64');
+    assert.ok(page.headers.get('content-security-policy')!.includes(`'sha256-${hash}'`), 'the one style block is allowed by its hash');
   });
 
   test('the same families and labels as the real blackbox_exporter where they overlap', { skip: blackboxMissing }, async () => {

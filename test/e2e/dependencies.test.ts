@@ -73,7 +73,11 @@ notify:
   });
 
   test('OpenAI answering 503 on a healthy API: a notice in the API, the metrics and the status page; no page', async () => {
-    const notice = await waitFor('an open OpenAI notice', async () => (await listing(daemon!)).notices.find((n) => n.open && n.dependency === 'openai'), { timeoutMs: 10_000, everyMs: 100 });
+    const notice = await waitFor(
+      'an open OpenAI notice',
+      async () => (await listing(daemon!)).notices.find((n) => n.open && n.dependency === 'openai'),
+      { timeoutMs: 10_000, everyMs: 100 },
+    );
     assert.equal(notice.kind, 'notice');
     assert.match(notice.summary, /OpenAI answering 503/);
     const message = await noticeSink.waitFor((m) => m.body.incidentId === notice.id, 5_000, 'the notice on the notices sink');
@@ -139,6 +143,11 @@ describe('a config holding only target: probes no third party (issue 13 acceptan
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stdout, /^ {2}openai {5}off \(not named under external: nor given in the environment/m);
     assert.match(check.stdout, /^ {2}github {5}off \(not named under external: nor given in the environment/m);
-    t.diagnostic(check.stdout.split('\n').filter((l) => /openai|github/.test(l)).join(' | '));
+    t.diagnostic(
+      check.stdout
+        .split('\n')
+        .filter((l) => /openai|github/.test(l))
+        .join(' | '),
+    );
   });
 });

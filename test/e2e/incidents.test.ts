@@ -53,7 +53,8 @@ async function evaluations(daemon: DaemonProcess, n: number, timeoutMs: number):
   await waitFor(`${n} evaluations`, async () => ((await count()) >= from + n ? true : undefined), { timeoutMs, everyMs: 100 });
 }
 
-const story = (receiver: Receiver): string => receiver.received.map((m) => `${m.body.kind}:${m.body.severity}:${m.body.status} ${m.body.incidentId}`).join('; ');
+const story = (receiver: Receiver): string =>
+  receiver.received.map((m) => `${m.body.kind}:${m.body.severity}:${m.body.status} ${m.body.incidentId}`).join('; ');
 
 async function started(yaml: string): Promise<DaemonProcess> {
   const daemon = await startDaemon(yaml);
@@ -107,7 +108,11 @@ describe('one outage, one page (issue 13 acceptance 1)', { concurrency: false },
     // a daemon that lost its state or its grouping would open again at the openAfter-th (2nd) bad evaluation
     await evaluations(daemon, 4, 10_000);
     const list = await incidents(daemon);
-    assert.deepEqual(list.incidents.map((i) => `${i.id} ${i.open}`), [`${incidentId} true`], 'the same incident, loaded from the state directory');
+    assert.deepEqual(
+      list.incidents.map((i) => `${i.id} ${i.open}`),
+      [`${incidentId} true`],
+      'the same incident, loaded from the state directory',
+    );
     assert.equal(triggers(receiver).length, 1, story(receiver));
   });
 
@@ -130,7 +135,11 @@ describe('one outage, one page (issue 13 acceptance 1)', { concurrency: false },
     // the 5-minute window still holds the outage's 503s: they are no new episode
     await evaluations(daemon!, 3, 10_000);
     const list = await incidents(daemon!);
-    assert.deepEqual(list.incidents.map((i) => `${i.id} ${i.status}`), [`${incidentId} RESOLVED`], 'one incident for the whole episode');
+    assert.deepEqual(
+      list.incidents.map((i) => `${i.id} ${i.status}`),
+      [`${incidentId} RESOLVED`],
+      'one incident for the whole episode',
+    );
     const kinds = receiver.received.map((m) => m.body.kind);
     assert.equal(kinds.filter((k) => k === 'open').length, 1, story(receiver));
     assert.equal(kinds.filter((k) => k === 'resolve').length, 1, story(receiver));
@@ -177,7 +186,11 @@ describe('errors then an outage: one incident raised to P0 (issue 13 acceptance 
       [`${id} open:P2`, `${id} update:P0`, `${id} resolve:P0`],
       'one trigger, one update for the raise, one resolve',
     );
-    assert.deepEqual((await incidents(daemon!)).incidents.map((i) => i.id), [id], 'no second incident');
+    assert.deepEqual(
+      (await incidents(daemon!)).incidents.map((i) => i.id),
+      [id],
+      'no second incident',
+    );
     t.diagnostic(story(receiver));
   });
 });

@@ -98,7 +98,7 @@ export async function startPrometheus(options: { targets: readonly ScrapeTarget[
     }, { timeoutMs: 20_000 });
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n${stderr}`);
+    throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
   }
   const server: PrometheusServer = {
     url,

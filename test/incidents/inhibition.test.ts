@@ -46,5 +46,8 @@ test('while a P0 is open for a service, a P2 of the same service (a state from a
   // with one incident per episode, new findings of any family join the P0 instead of opening a second one
   applyEvaluation(state, reading('P2'), env(T0 + 1_000));
   assert.equal(state.incidents.length, 2);
-  assert.deepEqual(state.incidents[0]!.findings.map((f) => f.cause), ['api_outage', 'high_latency']);
+  assert.deepEqual(
+    state.incidents[0]!.findings.map((f) => f.cause),
+    ['api_outage', 'high_latency'],
+  );
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { parseConfigText } from '../../src/config/load.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
@@ -62,6 +63,16 @@ test('runs as the non-root uid the pods expect, with `probe` on PATH as ENTRYPOI
   assert.deepEqual(ops(runtime, 'EXPOSE'), ['9464']);
   const binTarget = `/app/${(pkg.bin.probe ?? '').replace(/^\.\//, '')}`;
   assert.match(ops(runtime, 'RUN').join('\n'), new RegExp(`ln -s ${binTarget} /usr/local/bin/probe`), 'PATH link to package.json bin');
+});
+
+test('HEALTHCHECK asks /healthz; the image, and only the image, listens on every interface', () => {
+  const checks = ops(runtime, 'HEALTHCHECK');
+  assert.equal(checks.length, 1, 'one HEALTHCHECK in the final stage');
+  assert.match(checks[0] ?? '', /--interval=\d+s .*CMD \[.*http:\/\/127\.0\.0\.1:9464\/healthz/);
+  assert.ok(ops(runtime, 'ENV').some((e) => /^PROBE_LISTEN=0\.0\.0\.0$/.test(e)), 'ENV PROBE_LISTEN=0.0.0.0');
+  const laptop = parseConfigText(read('config.yaml'), 'config.yaml', { env: {} });
+  assert.equal(laptop.daemon.listen, '127.0.0.1', 'the bundled config outside the image: loopback');
+  assert.equal(parseConfigText(read('config.yaml'), 'config.yaml', { env: { PROBE_LISTEN: '0.0.0.0' } }).daemon.listen, '0.0.0.0');
 });
 
 test('the entry point carries a node shebang, so the PATH link is executable', (t) => {

@@ -3,7 +3,7 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectlMissing, oneOf, podSpecsOf, renderK8s, root, type K8sObject } from './rendered.js';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount, type IConfigMap, type IPersistentVolumeClaim, type IService, type IServiceAccount } from 'kubernetes-models/v1';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
@@ -54,18 +54,16 @@ describe('kustomize base k8s/', { skip: kubectlMissing }, () => {
     }
   });
 
-  test('the Role grants exactly the allowed verbs on the allowed resources, and is bound to the pods\' account', () => {
-    const allowed = new Set<string>();
-    for (const r of ['pods', 'pods/log', 'events', 'endpoints']) for (const v of ['get', 'list', 'watch']) allowed.add(`|${r}|${v}`);
-    for (const v of ['get', 'list', 'watch']) allowed.add(`discovery.k8s.io|endpointslices|${v}`);
-    for (const v of ['get', 'create', 'update']) allowed.add(`coordination.k8s.io|leases|${v}`);
+  test('the Role grants exactly the verbs the Kubernetes calls in the code use (no watch), and is bound to the pods\' account', () => {
+    const used = kubernetesCallsInCode();
+    assert.ok(used.size >= 7, [...used].join(' '));
     const granted = new Set<string>();
     for (const rule of one<IRole>('Role').rules ?? []) {
       assert.equal(rule.nonResourceURLs, undefined, 'no non-resource URLs');
       for (const g of rule.apiGroups ?? []) for (const r of rule.resources ?? []) for (const v of rule.verbs) granted.add(`${g}|${r}|${v}`);
     }
-    for (const triple of granted) assert.ok(allowed.has(triple), `Role grants more than allowed: ${triple}`);
-    assert.deepEqual([...granted].sort(), [...allowed].sort(), 'every needed permission is granted');
+    for (const triple of granted) assert.ok(used.has(triple), `Role grants what no code uses: ${triple}`);
+    assert.deepEqual([...granted].sort(), [...used].sort(), 'every call the code makes is granted');
     const binding = one<IRoleBinding>('RoleBinding');
     assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'radar-probe' });
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'radar-probe', namespace: 'default' }]);
@@ -95,18 +93,67 @@ describe('kustomize base k8s/', { skip: kubectlMissing }, () => {
     }
   });
 
-  test('NetworkPolicy admits scrapes on 9464 only and every egress rule is limited to ports', () => {
+  test('NetworkPolicy admits scrapes on 9464 only; every egress rule names its ports and its peers, none the internet', () => {
     const policy = one<INetworkPolicy>('NetworkPolicy');
     assert.deepEqual(policy.spec?.policyTypes, ['Ingress', 'Egress']);
     assert.deepEqual(policy.spec?.podSelector.matchLabels, { 'app.kubernetes.io/name': 'radar-probe' });
     const ingressPorts = (policy.spec?.ingress ?? []).flatMap((r) => r.ports?.map((p) => p.port) ?? ['any']);
     assert.deepEqual(ingressPorts, [9464]);
     const egress = policy.spec?.egress ?? [];
-    for (const rule of egress) assert.ok(rule.ports?.length, 'no egress rule allows every port');
+    for (const rule of egress) {
+      assert.ok(rule.ports?.length, 'no egress rule allows every port');
+      assert.ok(rule.to?.length, `egress to ${rule.ports?.map((p) => p.port).join(',')} names its peers, not any address`);
+      for (const peer of rule.to ?? []) if (peer.ipBlock) assert.ok(isPrivateCidr(peer.ipBlock.cidr), `${peer.ipBlock.cidr} is not a cluster-private range`);
+    }
     const egressPorts = egress.flatMap((r) => r.ports?.map((p) => `${p.port}/${p.protocol}`) ?? []);
-    for (const needed of ['53/UDP', '53/TCP', '8000/TCP', '5432/TCP', '443/TCP']) assert.ok(egressPorts.includes(needed), `egress ${needed}`);
+    for (const needed of ['53/UDP', '53/TCP', '8000/TCP', '5432/TCP', '443/TCP', '6443/TCP']) assert.ok(egressPorts.includes(needed), `egress ${needed}`);
   });
 });
+
+describe('examples/k8s-egress overlay', { skip: kubectlMissing }, () => {
+  test('narrows PostgreSQL and the Kubernetes API to addresses, and adds HTTPS to public addresses with the external probes on', async () => {
+    const objects = await renderK8s('examples/k8s-egress');
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as INetworkPolicy[];
+    const base = policies.find((p) => p.metadata?.name === 'radar-probe');
+    const egress = base?.spec?.egress ?? [];
+    const ports = (i: number): (string | number | undefined)[] => egress[i]?.ports?.map((p) => p.port) ?? [];
+    // the overlay patches rules by position: this fails when the base's order changes under it
+    assert.deepEqual([ports(2), ports(3)], [[5432], [443, 6443]]);
+    assert.deepEqual(egress[2]?.to, [{ ipBlock: { cidr: '10.20.0.5/32' } }]);
+    assert.deepEqual(egress[3]?.to, [{ ipBlock: { cidr: '10.0.0.1/32' } }]);
+    const external = policies.find((p) => p.metadata?.name === 'radar-probe-external-egress');
+    assert.deepEqual(external?.spec?.egress?.[0]?.ports, [{ port: 443, protocol: 'TCP' }]);
+    assert.ok(external?.spec?.egress?.[0]?.to?.[0]?.ipBlock?.except?.includes('10.0.0.0/8'), 'not into the cluster\'s private ranges');
+    for (const [kind, pod] of podSpecsOf(objects)) {
+      assert.deepEqual(pod.containers[0]?.env?.find((e) => e.name === 'EXTERNAL_PROBES'), { name: 'EXTERNAL_PROBES', value: 'true' }, kind);
+    }
+  });
+});
+
+/** `group|resource|verb` for every Kubernetes client call in src/ and probes/ (custom metrics APIs are an overlay's). */
+function kubernetesCallsInCode(): Set<string> {
+  const VERBS: Record<string, string> = { list: 'list', read: 'get', create: 'create', replace: 'update', patch: 'patch', delete: 'delete', watch: 'watch' };
+  const RESOURCES: Record<string, string> = { Pod: '|pods', PodLog: '|pods/log', Event: '|events', Endpoints: '|endpoints', EndpointSlice: 'discovery.k8s.io|endpointslices', Lease: 'coordination.k8s.io|leases' };
+  const used = new Set<string>();
+  for (const dir of ['src', 'probes']) {
+    for (const file of readdirSync(join(root, dir), { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts')) continue;
+      const text = readFileSync(join(root, dir, file), 'utf8');
+      for (const m of text.matchAll(/\.(list|read|create|replace|patch|delete|watch)Namespaced(\w+?)(?:ForAllNamespaces)?\(/g)) {
+        if (m[2] === 'CustomObject') continue;
+        const resource = RESOURCES[m[2]!];
+        assert.ok(resource, `${dir}/${file}: unknown Kubernetes call ${m[0]}; add its resource to this test`);
+        used.add(`${resource}|${VERBS[m[1]!]}`);
+      }
+      assert.doesNotMatch(text, /new Watch\(|\bwatch: true\b|[?&]watch=/, `${dir}/${file} watches: grant watch in role.yaml and here`);
+    }
+  }
+  return used;
+}
+
+function isPrivateCidr(cidr: string): boolean {
+  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].includes(cidr) || /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)[\d.]+\/(3[0-2]|2\d)$/.test(cidr);
+}
 
 test('secrets stay out of the base: secret.example.yaml is not a resource, holds placeholders, covers every key used', () => {
   const kustomization = parse(readFileSync(join(root, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[]; secretGenerator?: unknown };

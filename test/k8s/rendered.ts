@@ -21,8 +21,9 @@ export interface K8sObject {
   spec?: Record<string, unknown>;
 }
 
-export async function renderK8s(): Promise<K8sObject[]> {
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', join(root, 'k8s')], { timeout: 30_000 });
+/** `dir`: the base, or an overlay of it */
+export async function renderK8s(dir = 'k8s'): Promise<K8sObject[]> {
+  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', join(root, dir)], { timeout: 30_000 });
   const docs = parseAllDocuments(stdout);
   for (const doc of docs) assert.deepEqual(doc.errors, [], 'kustomize output is valid YAML');
   return docs.map((doc) => doc.toJS() as K8sObject);

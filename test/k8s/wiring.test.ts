@@ -71,6 +71,10 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
     assert.equal(config.kubernetes.leaderElection.enabled, true);
     assert.equal(config.incidents.stateDir, '/var/lib/radar-probe');
     assert.equal(config.database.url, '', 'no secret, no database: the probe is skipped, the config still loads');
+    assert.equal(config.daemon.listen, '0.0.0.0', 'the kubelet and Prometheus reach the pod from outside it');
+    assert.deepEqual([config.external.openai.enabled, config.external.github.enabled], [false, false], 'the base policy allows no internet egress: no external probes');
+    const external = parseConfigText(text, 'k8s/config.yaml', { env: { EXTERNAL_PROBES: 'true' } });
+    assert.deepEqual([external.external.openai.enabled, external.external.github.enabled], [true, true], 'the egress overlay turns them on');
 
     for (const [kind, pod] of podSpecs()) {
       const container = pod.containers[0];

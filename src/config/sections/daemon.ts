@@ -1,5 +1,7 @@
 import { validate as isCronExpression } from 'node-cron';
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { originEntry } from './origin.js';
 import { isScenarioName } from '../../scenarios/table.js';
 import { duration } from '../duration.js';
 
@@ -8,6 +10,12 @@ export const CONTINUOUS = 'continuous';
 /** Scenarios whose plan includes the load probe: never on a short timer against production. */
 export const LOAD_SCENARIOS: readonly string[] = ['latency', 'verify', 'smoke', 'full'];
 export const MIN_LOAD_INTERVAL_MS = 5 * 60_000;
+export const LOOPBACK = '127.0.0.1';
+
+/** an IP address or a host name, nothing with a scheme, port or path (`listen: 0.0.0.0`, `listen: "::"`) */
+const listenAddress = z.string().refine((text) => isIP(text) !== 0 || /^[a-z0-9]([a-z0-9.-]{0,252})$/i.test(text), {
+  message: 'expected an address to bind, like 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or ::',
+});
 
 // typeof: a value the duration parser already rejected must not collect a second, confusing problem
 const positive = duration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'must be at least 100ms');
@@ -40,7 +48,13 @@ const groupSchema = z
 export const daemonSchema = z
   .object({
     port: z.number().int().min(0).max(65_535).default(9464),
-    host: z.string().default('0.0.0.0'),
+    /**
+     * The address the HTTP surface binds. Loopback by default: a laptop's daemon is not reachable from the network.
+     * The container image sets 0.0.0.0 (its config reads PROBE_LISTEN), so Prometheus and the kubelet can reach it.
+     */
+    listen: listenAddress.optional(),
+    /** the former name of `listen`, still read */
+    host: listenAddress.optional(),
     /** how often probes of a group without its own schedule run, and how often results are evaluated */
     interval: positive.default('15s'),
     /** each run fires up to this fraction of its interval late, so probes do not fire in lockstep */
@@ -49,12 +63,21 @@ export const daemonSchema = z
     window: positive.default('5m'),
     groups: z.array(groupSchema).min(1, `expected at least one group (the default is [{ scenario: ${CONTINUOUS} }])`).default([{ scenario: CONTINUOUS }]),
     /**
-     * Hosts the blackbox-style /probe endpoint may reach besides the configured target's host: `api.example.com`,
-     * `api.example.com:8443`, `*.svc.cluster.local`, or `*` for any. Anything else is refused (no open proxy).
+     * Where the blackbox-style /probe endpoint may go besides the configured target's origin: `api.example.com`
+     * (ports 80/443), `api.example.com:8443`, `https://api.example.com`, `*.svc.cluster.local`, `host:*` (any port)
+     * or `*` for anything. Anything else is refused (no open proxy, no port scanner).
      */
-    probeTargets: z.array(z.string().min(1)).default([]),
+    probeTargets: z.array(originEntry).default([]),
+    /** `module=http_post_2xx` sends POSTs: only to these origins, named exactly (no wildcards) */
+    probePostTargets: z.array(originEntry.refine((text) => !text.includes('*'), 'POST targets are named exactly, without *')).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((daemon, ctx) => {
+    if (daemon.listen !== undefined && daemon.host !== undefined && daemon.listen !== daemon.host) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['host'], message: 'host is the former name of listen: set only listen' });
+    }
+  })
+  .transform(({ host, ...daemon }) => ({ ...daemon, listen: daemon.listen ?? host ?? LOOPBACK }));
 
 export type DaemonConfig = z.infer<typeof daemonSchema>;
 export type DaemonGroupConfig = z.infer<typeof groupSchema>;

@@ -25,9 +25,36 @@ export const incidentsSchema = z
       .default([]),
     /** resolved incidents older than this leave the state file (their post-mortems stay on disk) */
     keepResolved: duration.default('30d'),
-    /** when set, POST /api/maintenance needs `Authorization: Bearer <token>` (it silences paging) */
+    /**
+     * The control API (POST/DELETE /api/maintenance: it silences paging) is off until a token is set here or in
+     * apiTokens; callers send `Authorization: Bearer <token>`. This one is named "default" in the change log.
+     */
     apiToken: z.string().default(''),
+    /** named tokens, so the log says who changed what: `[{ name: alice, token: ${ALICE_TOKEN} }]` */
+    apiTokens: z.array(z.object({ name: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a short name (letters, digits, . _ @ -)'), token: z.string().min(16, 'expected at least 16 characters') }).strict()).default([]),
+    /** caps on windows set through the API: a window silences paging, so neither may grow without bound */
+    maintenanceLimits: z
+      .object({ windows: z.number().int().min(1).max(1_000).default(50), maxDuration: duration.default('7d') })
+      .strict()
+      .default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((incidents, ctx) => {
+    const names = new Set<string>();
+    for (const [index, { name }] of controlTokens(incidents).entries()) {
+      if (names.has(name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['apiTokens', Math.max(0, index - (incidents.apiToken ? 1 : 0)), 'name'], message: `token name "${name}" is used twice` });
+      names.add(name);
+    }
+  });
+
+export interface ControlToken {
+  name: string;
+  token: string;
+}
+
+/** Every token that may use the control API: `apiToken` as "default", then `apiTokens`. Empty: the API is off. */
+export function controlTokens(incidents: { apiToken: string; apiTokens: readonly ControlToken[] }): ControlToken[] {
+  return [...(incidents.apiToken ? [{ name: 'default', token: incidents.apiToken }] : []), ...incidents.apiTokens];
+}
 
 export type IncidentsConfig = z.infer<typeof incidentsSchema>;

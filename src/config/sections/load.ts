@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { originEntry } from './origin.js';
 import { duration } from '../duration.js';
 
 /** Guardrails: this tool can point load at production, so every knob has a ceiling (overridable here). */
@@ -22,7 +23,7 @@ export const loadSchema = z
     thresholds: z.array(z.string()).default([]),
     abortOnErrorRate: z.number().min(0).max(1).default(0.5),
     abortMinSamples: z.number().int().positive().default(50),
-    allowedHosts: z.array(z.string()).default([]),
+    allowedHosts: z.array(originEntry).default([]),
     caps: loadCapsSchema.default({}),
   })
   .strict();
