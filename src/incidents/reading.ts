@@ -17,7 +17,10 @@ export function readService(
   now: number,
 ): ServiceReading {
   const findings = splitByScope(full.findings).service;
-  if (mark === null || !viewSince) {
+  // a mark older than the rolling window changes nothing: the window already starts after it
+  const windowMs = full.report.latency?.['windowMs'];
+  const beforeWindow = mark !== null && typeof windowMs === 'number' && mark < now - windowMs;
+  if (mark === null || !viewSince || beforeWindow) {
     return { findings, recent: findings, verifyFailures: verifyFailures(full.report), evidence: true, judgedFrom: mark ?? now };
   }
   const recent = cleanReport(viewSince(mark));

@@ -5,8 +5,8 @@ import { silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, finding, healthy, latency, MINUTE, outage, report, tempDir } from './helpers.js';
 
-/** A daemon report whose error rate still carries an outage's failed samples inside its rolling window. */
-const echo = () => report([finding('high_error_rate', 'P2', '40 % of sampled requests failed')], { latency: { ...latency(120, 0.4), windowMs: 5 * MINUTE } });
+/** A daemon report whose error rate still carries an outage's failed samples inside its rolling window (an hour long here, so the whole story happens inside it). */
+const echo = () => report([finding('high_error_rate', 'P2', '40 % of sampled requests failed')], { latency: { ...latency(120, 0.4), windowMs: 60 * MINUTE } });
 
 let state: { dir: string; remove: () => Promise<void> };
 let manager: IncidentManager;
