@@ -1,8 +1,14 @@
-/** The one probe signature. A probe returns an outcome; a failed probe is a result, not an exception. */
+/**
+ * The probe contract. A kind is one object: its name, a zod schema for its params (checked when a plan is built and
+ * again before each run, so `run` receives typed params), and `run(params, ctx)`. A probe returns an outcome; a
+ * failed probe is a result, not an exception.
+ */
 import type { Logger } from 'pino';
+import type { ZodType, ZodTypeDef } from 'zod';
 import type { Config } from '../src/config/schema.js';
 import type { MetricRecord, MetricSample, ProbeResult } from '../src/model/types.js';
 import type { HttpResources } from '../src/clients/http-agent.js';
+import type { FindingBuilder } from '../src/runbook/finding.js';
 
 export type { MetricSample };
 
@@ -33,6 +39,8 @@ export interface ProbeContext {
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
   readonly config: Config;
+  /** raises a runbook finding, its commands filled in with the run's namespace, deployment, selector… */
+  readonly raise: FindingBuilder;
   readonly log: Logger;
   readonly http: HttpResources;
   readonly memory: ProbeMemory;
@@ -43,8 +51,39 @@ export interface ProbeContext {
 }
 
 export interface ProbeKind<P = unknown> {
-  readonly kind: string;
-  run(spec: ProbeSpec<P>, ctx: ProbeContext): Promise<ProbeOutcome>;
+  readonly name: string;
+  readonly params: ZodType<P, ZodTypeDef, unknown>;
+  run(params: P, ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
+/** A kind with its params type sealed in: what the registry holds and the runner calls. */
+export interface RegisteredKind {
+  readonly name: string;
+  /** null when the params are valid, else a message saying what is wrong */
+  check(params: unknown): string | null;
+  run(params: unknown, ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
+function issuesOf(name: string, error: { issues: readonly { path: readonly (string | number)[]; message: string }[] }): string {
+  return error.issues.map((i) => `${name} params${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`).join('; ');
+}
+
+/** Validates `params` against the kind's schema and runs it; invalid params are a config error outcome. */
+export async function runProbe<P>(kind: ProbeKind<P>, params: unknown, ctx: ProbeContext): Promise<ProbeOutcome> {
+  const parsed = kind.params.safeParse(params);
+  if (!parsed.success) return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message: issuesOf(kind.name, parsed.error) } };
+  return kind.run(parsed.data, ctx);
+}
+
+export function registered<P>(kind: ProbeKind<P>): RegisteredKind {
+  return {
+    name: kind.name,
+    check: (params) => {
+      const parsed = kind.params.safeParse(params);
+      return parsed.success ? null : issuesOf(kind.name, parsed.error);
+    },
+    run: (params, ctx) => runProbe(kind, params, ctx),
+  };
 }
 
 export function skipped(reason: string, metrics: MetricRecord = {}): ProbeOutcome {

@@ -81,6 +81,21 @@ describe('evaluateThresholds', () => {
     assert.match(p95!.reason ?? '', /no latency samples/);
   });
 
+  test('a latency threshold over 100 % failed responses cannot pass, and every latency threshold says what it measured', () => {
+    // 50 fast 503s: their p95 is 3 ms, which says nothing about how fast the API serves
+    const all503: LatencySummary = { ...latency, requests: 50, errors: 50, errorRate: 1, p95Ms: 3.2, latencySamples: 50 };
+    const [fast503, rate] = evaluateThresholds(['p(95)<300', 'error_rate<1.5'], all503);
+    assert.equal(fast503!.ok, false);
+    assert.equal(fast503!.actual, 3.2);
+    assert.match(fast503!.reason ?? '', /all 50 attempts failed: no successful response to measure/);
+    assert.equal(rate!.ok, true, 'not a latency threshold: judged on its value');
+    const [ok] = evaluateThresholds(['p(95)<500'], { ...latency, latencySamples: 200 });
+    assert.equal(ok!.ok, true);
+    assert.match(ok!.reason ?? '', /over 200 of 200 load attempts: responses of any status and timeouts/);
+    const [sampled] = evaluateThresholds(['p(95)<500'], { ...latency, source: 'http-samples' });
+    assert.match(sampled!.reason ?? '', /over the 196 successful of 200 HTTP samples/);
+  });
+
   test('an unrecorded percentile and a malformed expression fail without throwing', () => {
     const [unrecorded, malformed] = evaluateThresholds(['p(97.3)<500', 'p95<<1'], latency);
     assert.equal(unrecorded!.ok, false);

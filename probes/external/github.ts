@@ -1,6 +1,5 @@
 /** GitHub's rate-limit figures: from the /rate_limit document when we have it, else from any response's headers. */
-import type { Config } from '../../src/config/schema.js';
-import { makeFinding } from '../../src/runbook/causes.js';
+import type { FindingBuilder } from '../../src/runbook/finding.js';
 import type { Finding, MetricSample } from '../../src/model/types.js';
 import { header, type Exchange } from './request.js';
 
@@ -73,16 +72,16 @@ export function rateLimitSeries(rl: RateLimit): MetricSample[] {
  * Exhausted is P2: every GitHub-backed feature fails until the reset (partial degradation in the runbook's table).
  * Merely low is P3: nothing fails yet, but the next burst will.
  */
-export function rateLimitFinding(config: Config, rl: RateLimit, level: Exclude<RateLimitLevel, 'ok'>, authenticated: boolean): Finding {
+export function rateLimitFinding(raise: FindingBuilder, threshold: number, rl: RateLimit, level: Exclude<RateLimitLevel, 'ok'>, authenticated: boolean): Finding {
   const resetAt = rl.reset !== null ? new Date(rl.reset * 1000).toISOString() : 'unknown';
   const percent = rl.limit > 0 ? ((rl.remaining / rl.limit) * 100).toFixed(1) : '0';
   const evidence = [
     `x-ratelimit-remaining: ${rl.remaining} of ${rl.limit} (${percent} % left, resource ${rl.resource})`,
     `x-ratelimit-reset: ${resetAt}`,
-    `threshold: ${(config.external.github.rateLimitThreshold * 100).toFixed(0)} % left`,
+    `threshold: ${(threshold * 100).toFixed(0)} % left`,
   ];
   if (!authenticated) evidence.push('requests are unauthenticated (no GITHUB_TOKEN): the limit is per IP address and much lower');
-  return makeFinding(config, 'github_rate_limited', {
+  return raise('github_rate_limited', {
     severity: level === 'exhausted' ? 'P2' : 'P3',
     summary: level === 'exhausted' ? `GitHub rate limit exhausted until ${resetAt}` : `GitHub rate limit low: ${rl.remaining} of ${rl.limit} left`,
     evidence,

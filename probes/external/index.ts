@@ -22,10 +22,9 @@ import { exchange } from './request.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
 
-export interface ExternalProbeParams {
-  /** `openai`, `github`, or the name of an entry in `external.others` */
-  dependency: string;
-}
+import { externalParams, type ExternalProbeParams } from './params.js';
+
+export { externalParams, type ExternalProbeParams } from './params.js';
 
 export interface ExternalProbeOptions {
   /** the circuit breaker's clock (epoch ms); tests move it instead of sleeping */
@@ -35,12 +34,10 @@ export interface ExternalProbeOptions {
 export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKind<ExternalProbeParams> {
   const now = options.now ?? Date.now;
   return {
-    kind: 'external',
-    async run(spec, ctx): Promise<ProbeOutcome> {
-      const dependency = spec.params?.dependency;
-      if (typeof dependency !== 'string' || dependency === '') {
-        return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message: 'external probe needs params.dependency (openai, github or an external.others name)' } };
-      }
+    name: 'external',
+    params: externalParams,
+    async run(params, ctx): Promise<ProbeOutcome> {
+      const { dependency } = params;
       const resolved = resolveDependency(ctx.config, dependency);
       if (!resolved.ok) {
         return 'skip' in resolved ? skipped(resolved.skip, { dependency }) : { status: 'error', metrics: { dependency }, error: { code: 'RP_ERR_CONFIG_INVALID', message: resolved.invalid } };
@@ -60,6 +57,7 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
           status: 'fail',
           error: replay.error,
           findings: replay.findings,
+          data: { kind: 'external', dependency: target.name, up: false, probed: false, statusCode: c.lastFailure?.statusCode ?? null, latencyMs: null },
           metrics: { dependency: target.name, up: false, probed: false, statusCode: c.lastFailure?.statusCode ?? null, latencyMs: null, authenticated: target.authenticated, circuit: c.state, consecutiveFailures: c.consecutiveFailures, rateLimit: rateLimitRecord(rl) },
           details: { ...baseDetails, summary: c.lastFailure?.summary ?? `${target.label} circuit open`, circuit: circuitDetails(c, false) },
           series: buildSeries(target.name, false, null, c.state, rl),
@@ -80,10 +78,10 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
       }
       const error = verdict.ok ? undefined : verdict.error ? { code: verdict.error.code, message: scrub(verdict.error.message, ctx.redact, target.secrets) } : undefined;
       const summary = summarize(target, ex.status, error);
-      let findings = rl && level === 'low' ? [rateLimitFinding(ctx.config, rl, 'low', target.authenticated)] : [];
+      let findings = rl && level === 'low' ? [rateLimitFinding(ctx.raise, ctx.config.external.github.rateLimitThreshold, rl, 'low', target.authenticated)] : [];
       if (error) {
         const failure = { error, statusCode: ex.status, latencyMs: ex.durationMs, summary, rateLimit: rl };
-        findings = failureFinding(ctx.config, target, failure, verdict.providerMessage);
+        findings = failureFinding(ctx.raise, ctx.config.external.github.rateLimitThreshold, target, failure, verdict.providerMessage);
         circuit.failed({ ...failure, at: now(), findings }, { rateLimited: verdict.rateLimited, retryAt: verdict.retryAt });
       } else {
         circuit.succeeded();
@@ -91,6 +89,7 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
       const c = circuit.snapshot();
       const outcome: ProbeOutcome = {
         status: error ? 'fail' : 'pass',
+        data: { kind: 'external', dependency: target.name, up: !error, probed: true, statusCode: ex.status, latencyMs: ex.durationMs },
         metrics: { dependency: target.name, up: !error, probed: true, statusCode: ex.status, latencyMs: ex.durationMs, authenticated: target.authenticated, circuit: c.state, consecutiveFailures: c.consecutiveFailures, rateLimit: rateLimitRecord(rl) },
         details: { ...baseDetails, summary, class: error?.code ?? 'ok', statusCode: ex.status, latencyMs: ex.durationMs, providerMessage: verdict.providerMessage, circuit: circuitDetails(c, admission.trial) },
         series: buildSeries(target.name, !error, ex.durationMs, c.state, rl),

@@ -1,6 +1,5 @@
 /** Findings, metrics and series of one external probe run, and the replay shown while the circuit is open. */
-import type { Config } from '../../src/config/schema.js';
-import { makeFinding } from '../../src/runbook/causes.js';
+import type { FindingBuilder } from '../../src/runbook/finding.js';
 import { ERROR_CODES, type ErrorInfo } from '../../src/model/errors.js';
 import type { Finding, MetricRecord, MetricSample } from '../../src/model/types.js';
 import { CIRCUIT_STATES, type CircuitRecord, type CircuitState } from './circuit.js';
@@ -32,7 +31,7 @@ export function shownUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
-export function failureFinding(config: Config, target: DependencyTarget, f: Omit<FailureRecord, 'findings' | 'at'>, providerMessage: string | null): Finding[] {
+export function failureFinding(raise: FindingBuilder, rateLimitThreshold: number, target: DependencyTarget, f: Omit<FailureRecord, 'findings' | 'at'>, providerMessage: string | null): Finding[] {
   const evidence = [
     `GET ${shownUrl(target.url)} → ${f.statusCode ?? 'no response'} in ${f.latencyMs.toFixed(1)} ms`,
     `class: ${f.error.code} (${ERROR_CODES[f.error.code]})`,
@@ -40,12 +39,12 @@ export function failureFinding(config: Config, target: DependencyTarget, f: Omit
   if (providerMessage) evidence.push(`provider said: ${providerMessage}`);
   if (!target.authenticated) evidence.push('request was unauthenticated (no credential configured)');
   if (target.kind === 'github' && f.error.code === 'RP_ERR_EXT_RATE_LIMITED') {
-    if (f.rateLimit) return [rateLimitFinding(config, f.rateLimit, 'exhausted', target.authenticated)];
-    return [makeFinding(config, 'github_rate_limited', { severity: 'P2', summary: 'GitHub secondary rate limit hit', evidence })];
+    if (f.rateLimit) return [rateLimitFinding(raise, rateLimitThreshold, f.rateLimit, 'exhausted', target.authenticated)];
+    return [raise('github_rate_limited', { severity: 'P2', summary: 'GitHub secondary rate limit hit', evidence })];
   }
   const cause = target.kind === 'openai' ? 'external_openai_failure' : target.kind === 'github' ? 'external_github_failure' : null;
   // Alone a failing provider is P3; diagnosis raises it when an endpoint that depends on it fails too.
-  return cause ? [makeFinding(config, cause, { severity: 'P3', summary: f.summary, evidence })] : [];
+  return cause ? [raise(cause, { severity: 'P3', summary: f.summary, evidence })] : [];
 }
 
 export function circuitDetails(c: Readonly<CircuitRecord<FailureRecord>>, trial: boolean): MetricRecord {

@@ -28,15 +28,31 @@ export function lookupJsonPath(doc: unknown, path: string): { found: boolean; va
   return { found: true, value: node };
 }
 
-/** Throws a coded ProbeError at the first expectation the response does not meet. */
-export function checkResponse(expect: Expect, response: { status: number; body: string; contentType: string }): void {
+/** `application/json`, `application/problem+json`, ... (parameters such as `; charset=utf-8` ignored) */
+export function isJsonContentType(contentType: string): boolean {
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  return mediaType === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType);
+}
+
+/** Responses that carry no body by definition: nothing to parse whatever the content-type says. */
+function bodiless(status: number, method: string | undefined): boolean {
+  return method === 'HEAD' || status === 204 || status === 304;
+}
+
+/**
+ * Throws a coded ProbeError at the first expectation the response does not meet. A response that says it is JSON
+ * (its content-type), or that the endpoint's `expect.json` assertions need as JSON, must parse: a truncated or
+ * garbled JSON body is what a client would choke on, so it fails with RP_ERR_INVALID_JSON even without assertions.
+ */
+export function checkResponse(expect: Expect, response: { status: number; body: string; contentType: string; method?: string }): void {
   if (!statusMatches(response.status, expect.status)) {
     throw new ProbeError('RP_ERR_UNEXPECTED_STATUS', `status ${response.status}, expected ${JSON.stringify(expect.status)}`);
   }
   if (expect.contains !== undefined && !response.body.includes(expect.contains)) {
     throw new ProbeError('RP_ERR_ASSERTION_FAILED', `body does not contain ${JSON.stringify(expect.contains)}`);
   }
-  if (expect.json.length === 0) return;
+  const declaredJson = isJsonContentType(response.contentType) && !bodiless(response.status, response.method);
+  if (expect.json.length === 0 && !declaredJson) return;
   let doc: unknown;
   try {
     doc = JSON.parse(response.body);

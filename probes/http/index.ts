@@ -1,20 +1,20 @@
-import type { EndpointConfig } from '../../src/config/sections/http.js';
+import { z } from 'zod';
+import { endpointSchema } from '../../src/config/sections/http.js';
 import type { MetricRecord } from '../../src/model/types.js';
+import type { HttpData } from '../../src/model/results.js';
+import { quantileOf } from '../../src/model/latency.js';
 import { sampleOnce, type SampleResult } from './request.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 
-export interface HttpProbeParams {
-  target: string;
-  endpoint: EndpointConfig;
+export const httpParams = z.object({
+  target: z.string(),
+  endpoint: endpointSchema,
   /** overrides endpoint.samples (the errors and verify scenarios sample more) */
-  samples?: number;
-}
+  samples: z.number().int().min(1).optional(),
+});
 
-function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[index]!;
-}
+export type HttpProbeParams = z.infer<typeof httpParams>;
+
 
 function mostCommonError(samples: readonly SampleResult[]): SampleResult['error'] {
   const counts = new Map<string, { n: number; error: NonNullable<SampleResult['error']> }>();
@@ -27,36 +27,52 @@ function mostCommonError(samples: readonly SampleResult[]): SampleResult['error'
   return [...counts.values()].sort((a, b) => b.n - a.n)[0]?.error;
 }
 
+/** The JSON contract's `metrics` and `details` of an HTTP result, written from its typed data. */
+export function publicFields(data: HttpData): { metrics: MetricRecord; details: MetricRecord } {
+  const failures = data.samples.filter((s) => !s.ok).length;
+  const durations = data.samples.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);
+  const metrics: MetricRecord = {
+    path: data.path,
+    method: data.method,
+    statusCode: data.statusCode,
+    bytes: data.bytes,
+    samples: data.samples.length,
+    failures,
+    errorRate: data.samples.length ? failures / data.samples.length : 1,
+    phases: data.phases ? { ...data.phases } : {},
+    latencyMs: { p50: quantileOf(durations, 0.5), p95: quantileOf(durations, 0.95), max: durations.at(-1) ?? null },
+  };
+  const details: MetricRecord = { sampleDurationsMs: data.samples.map((s) => s.ms), sampleOk: data.samples.map((s) => s.ok) };
+  return { metrics, details };
+}
+
 export const httpProbe: ProbeKind<HttpProbeParams> = {
-  kind: 'http',
-  async run(spec, ctx): Promise<ProbeOutcome> {
-    const { endpoint } = spec.params;
-    const url = new URL(endpoint.path, spec.params.target);
-    const count = spec.params.samples ?? endpoint.samples;
+  name: 'http',
+  params: httpParams,
+  async run(params, ctx): Promise<ProbeOutcome> {
+    const { endpoint } = params;
+    const url = new URL(endpoint.path, params.target);
+    const count = params.samples ?? endpoint.samples;
     const timeoutMs = Math.min(ctx.timeoutMs, endpoint.timeout ?? ctx.timeoutMs);
     const samples: SampleResult[] = [];
     // Sequential on purpose: samples estimate an error rate without adding load; the load probe adds load.
     for (let i = 0; i < count && !ctx.signal.aborted; i++) {
       samples.push(await sampleOnce({ url, endpoint, signal: ctx.signal, timeoutMs, http: ctx.http }));
     }
-    const failures = samples.filter((s) => !s.ok).length;
     const last = samples.at(-1);
-    const durations = samples.filter((s) => s.ok).map((s) => s.durationMs).sort((a, b) => a - b);
-    const metrics: MetricRecord = {
+    const data: HttpData = {
+      kind: 'http',
       path: endpoint.path,
       method: endpoint.method,
       statusCode: last?.status ?? null,
       bytes: last?.bytes ?? 0,
-      samples: samples.length,
-      failures,
-      errorRate: samples.length ? failures / samples.length : 1,
-      phases: last ? { ...last.phases } : {},
-      latencyMs: { p50: quantile(durations, 0.5), p95: quantile(durations, 0.95), max: durations.at(-1) ?? null },
+      phases: last ? { ...last.phases } : null,
+      samples: samples.map((s) => ({ ms: s.durationMs, ok: s.ok, timedOut: /TIMEOUT/.test(s.error?.code ?? ''), status: s.status })),
     };
-    const details: MetricRecord = { sampleDurationsMs: samples.map((s) => s.durationMs), sampleOk: samples.map((s) => s.ok) };
+    const { metrics, details } = publicFields(data);
     const error = mostCommonError(samples);
-    if (samples.length === 0) return { status: 'error', metrics, details, error: { code: 'RP_ERR_PROBE_ABORTED', message: 'aborted before the first sample' } };
-    if (!error) return { status: 'pass', metrics, details };
-    return { status: 'fail', metrics, details, error: { code: error.code, message: ctx.redact(`${url.pathname}: ${error.message}`) } };
+    if (samples.length === 0) return { status: 'error', metrics, details, data, error: { code: 'RP_ERR_PROBE_ABORTED', message: 'aborted before the first sample' } };
+    if (!error) return { status: 'pass', metrics, details, data };
+    return { status: 'fail', metrics, details, data, error: { code: error.code, message: ctx.redact(`${url.pathname}: ${error.message}`) } };
   },
 };

@@ -92,7 +92,7 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
     } finally {
       if (!response.body.destroyed) response.body.destroy();
     }
-    checkResponse(endpoint.expect, { status: response.statusCode, body: text, contentType });
+    checkResponse(endpoint.expect, { status: response.statusCode, body: text, contentType, method: endpoint.method });
     const elapsed = performance.now() - started;
     if (endpoint.expect.maxLatency !== undefined && elapsed > endpoint.expect.maxLatency) {
       throw new ProbeError('RP_ERR_LATENCY_BUDGET', `took ${elapsed.toFixed(1)} ms, budget ${endpoint.expect.maxLatency} ms`);

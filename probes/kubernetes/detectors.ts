@@ -1,5 +1,5 @@
 /** One detector per Scenario 1 cause. Each returns what it saw and which pods it explains; severity is decided later. */
-import type { CauseId } from '../../src/runbook/causes.js';
+import type { CauseId } from '../../src/runbook/catalogue.js';
 import { classifyImagePull, isImagePullEvent, type WarningEvent } from './events.js';
 import { containerLine, eventLine, eventsFor, logLine, podLine } from './evidence.js';
 import type { LogMatch } from './logs.js';

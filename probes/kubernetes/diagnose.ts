@@ -3,8 +3,7 @@
  * signature); `crash_loop` and `no_ready_endpoints` cover only what nothing more specific explains. With no ready
  * pod or no ready endpoint address every finding is P0; a partial loss is P2; past trouble on a healthy set is P3.
  */
-import type { Config } from '../../src/config/schema.js';
-import { makeFinding } from '../../src/runbook/causes.js';
+import type { FindingBuilder } from '../../src/runbook/finding.js';
 import type { Finding, Severity } from '../../src/model/types.js';
 import type { EndpointFacts } from './endpoints.js';
 import { detectCpu, detectCrashLoop, detectFromLogs, detectImagePull, detectOom, type Detection } from './detectors.js';
@@ -14,10 +13,12 @@ import type { LogScan } from './logs.js';
 import type { PodSummary } from './pods.js';
 import type { UsageFacts } from './usage.js';
 
-export type KubernetesCheck = 'pods' | 'endpoints' | 'events' | 'logs' | 'metrics';
+import type { KubernetesCheck } from './params.js';
+
+export type { KubernetesCheck } from './params.js';
 
 export interface Observations {
-  /** the namespace actually watched (config, else the kubeconfig context): actions must name it */
+  /** the run's namespace (config, else the kubeconfig context): the one the findings' actions name */
   namespace: string;
   checks: ReadonlySet<KubernetesCheck>;
   pods: PodSummary;
@@ -37,7 +38,7 @@ function severityOf(o: Observations): Severity {
   return o.pods.pods.some((p) => !p.terminal && !p.ready) ? 'P2' : 'P3';
 }
 
-export function diagnoseCluster(config: Config, o: Observations): Finding[] {
+export function diagnoseCluster(raise: FindingBuilder, o: Observations, cluster: { selector: string; cpuSaturation: number }): Finding[] {
   const pods = o.checks.has('pods') ? o.pods.pods : [];
   const warnings = o.warnings ?? [];
   const specific = [
@@ -50,7 +51,7 @@ export function diagnoseCluster(config: Config, o: Observations): Finding[] {
 
   if (isOutage(o) && (o.checks.has('pods') || o.checks.has('endpoints'))) {
     // With no ready pod or address every cause is the outage's: say so on each, or name the outage itself.
-    const outage = [readinessLine(o.pods, config.kubernetes.selector), ...(o.endpoints ? [endpointsLine(o.endpoints)] : [])];
+    const outage = [readinessLine(o.pods, cluster.selector), ...(o.endpoints ? [endpointsLine(o.endpoints)] : [])];
     if (detections.length > 0) {
       for (const d of detections) d.evidence.unshift(...outage);
     } else {
@@ -64,11 +65,11 @@ export function diagnoseCluster(config: Config, o: Observations): Finding[] {
       });
     }
   }
-  const cpu = o.checks.has('metrics') ? detectCpu(o.usage?.containers ?? [], config.kubernetes.cpuSaturation) : null;
+  const cpu = o.checks.has('metrics') ? detectCpu(o.usage?.containers ?? [], cluster.cpuSaturation) : null;
   if (cpu) detections.push(cpu);
 
   const severity = severityOf(o);
   return detections.map((d) =>
-    makeFinding(config, d.cause, { severity, summary: d.summary, evidence: d.evidence.slice(0, 12), vars: { ns: o.namespace, ...d.vars } }),
+    raise(d.cause, { severity, summary: d.summary, evidence: d.evidence.slice(0, 12), ...(d.vars ? { vars: d.vars } : {}) }),
   );
 }

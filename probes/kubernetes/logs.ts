@@ -2,7 +2,7 @@
  * `kubectl logs --previous --tail=N`: the last lines of failing containers (the crashed instance when it restarted),
  * scanned for the runbook's log signatures.
  */
-import type { CauseId } from '../../src/runbook/causes.js';
+import type { CauseId } from '../../src/runbook/catalogue.js';
 import type { ErrorInfo } from '../../src/model/errors.js';
 import { call, type KubeApis } from '../../src/clients/kubernetes/api.js';
 import type { PodFacts } from './pods.js';

@@ -13,12 +13,9 @@ import { logTargets, readLogs, type LogScan } from './logs.js';
 import { summarizePods, type PodSummary } from './pods.js';
 import { detailsOf, metricsOf, seriesOf } from './report.js';
 import { readUsage, type UsageFacts } from './usage.js';
-import type { ProbeContext, ProbeKind, ProbeOutcome } from '../types.js';
+import type { ProbeContext, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
-
-import type { KubernetesProbeParams } from './index.js';
-
-export const KUBERNETES_CHECKS: readonly KubernetesCheck[] = ['pods', 'endpoints', 'events', 'logs', 'metrics'];
+import { KUBERNETES_CHECKS, type KubernetesProbeParams } from './params.js';
 /** containers whose logs are read per run: failing ones first; bounds API load when many pods are broken */
 const MAX_LOG_CONTAINERS = 5;
 const MAX_EVENTS = 500;
@@ -54,51 +51,42 @@ async function gather(apis: KubeApis, namespace: string, pods: PodSummary, check
   return { endpoints, warnings, logs, usage, errors: errors.map((e) => ({ ...e, message: ctx.redact(String(e['message'])) })) };
 }
 
-function checksOf(requested: unknown): Set<KubernetesCheck> | string {
-  if (requested === undefined) return new Set(KUBERNETES_CHECKS);
-  if (!Array.isArray(requested) || requested.some((c) => typeof c !== 'string')) return `kubernetes checks must be a list of: ${KUBERNETES_CHECKS.join(', ')}`;
-  const unknown = (requested as string[]).filter((c) => !KUBERNETES_CHECKS.includes(c as KubernetesCheck));
-  if (unknown.length > 0) return `unknown kubernetes check(s) ${unknown.join(', ')} (expected: ${KUBERNETES_CHECKS.join(', ')})`;
-  return new Set(requested as KubernetesCheck[]);
+/** The probe's body, once a cluster is known to be configured. */
+export async function clusterProbe(params: KubernetesProbeParams, ctx: ProbeContext): Promise<ProbeOutcome> {
+  const k8s = ctx.config.kubernetes;
+  const checks = new Set<KubernetesCheck>(params.checks ?? KUBERNETES_CHECKS);
+  const resolved = resolveKubeConfig(k8s);
+  if (resolved.kind === 'skipped') return skipped(resolved.reason);
+  if (resolved.kind === 'error') return { status: 'error', error: resolved.error };
+
+  const apis = makeApis(resolved.kubeConfig);
+  const timeoutMs = Math.max(1, Math.min(k8s.timeout, ctx.timeoutMs));
+  const now = Date.now();
+  const since = now - k8s.restartWindow;
+  // the run resolved its namespace once; watching any other would make the actions name the wrong one
+  const namespace = ctx.raise.fill.namespace;
+  const base: MetricRecord = { source: resolved.source, namespace, selector: k8s.selector };
+  const listed = await call(`list pods -l ${k8s.selector} -n ${namespace}`, ctx.signal, timeoutMs, (o) =>
+    apis.core.listNamespacedPod({ namespace, labelSelector: k8s.selector }, o),
+  );
+  if (!listed.ok) return { status: 'error', metrics: base, error: { ...listed.error, message: ctx.redact(listed.error.message) } };
+
+  const pods = summarizePods(listed.value.items, now, k8s.restartWindow);
+  const gathered = await gather(apis, namespace, pods, checks, ctx, timeoutMs, since);
+  const observations: Observations = { namespace, checks, pods, since, ...gathered };
+  const findings = diagnoseCluster(ctx.raise, observations, k8s);
+  const outcome: ProbeOutcome = {
+    status: findings.length > 0 ? 'fail' : 'pass',
+    metrics: { ...base, ...metricsOf(observations) },
+    data: { kind: 'kubernetes', namespace, pods: { active: pods.active, ready: pods.ready }, readyEndpoints: gathered.endpoints?.ready ?? null },
+    findings,
+    details: detailsOf(observations, gathered.errors),
+    series: seriesOf(observations),
+  };
+  if (ctx.signal.aborted) {
+    const reason: unknown = ctx.signal.reason;
+    const error = reason instanceof ProbeError ? reason.toInfo() : { code: 'RP_ERR_PROBE_ABORTED' as const, message: 'aborted while reading the cluster' };
+    return { ...outcome, status: 'error', error };
+  }
+  return outcome;
 }
-
-export const clusterProbe: ProbeKind<KubernetesProbeParams> = {
-  kind: 'kubernetes',
-  async run(spec, ctx): Promise<ProbeOutcome> {
-    const k8s = ctx.config.kubernetes;
-    const checks = checksOf((spec.params as KubernetesProbeParams | undefined)?.checks);
-    if (typeof checks === 'string') return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message: checks } };
-    const resolved = resolveKubeConfig(k8s);
-    if (resolved.kind === 'skipped') return skipped(resolved.reason);
-    if (resolved.kind === 'error') return { status: 'error', error: resolved.error };
-
-    const apis = makeApis(resolved.kubeConfig);
-    const timeoutMs = Math.max(1, Math.min(k8s.timeout, ctx.timeoutMs));
-    const now = Date.now();
-    const since = now - k8s.restartWindow;
-    const namespace = resolved.namespace;
-    const base: MetricRecord = { source: resolved.source, namespace, selector: k8s.selector };
-    const listed = await call(`list pods -l ${k8s.selector} -n ${namespace}`, ctx.signal, timeoutMs, (o) =>
-      apis.core.listNamespacedPod({ namespace, labelSelector: k8s.selector }, o),
-    );
-    if (!listed.ok) return { status: 'error', metrics: base, error: { ...listed.error, message: ctx.redact(listed.error.message) } };
-
-    const pods = summarizePods(listed.value.items, now, k8s.restartWindow);
-    const gathered = await gather(apis, namespace, pods, checks, ctx, timeoutMs, since);
-    const observations: Observations = { namespace, checks, pods, since, ...gathered };
-    const findings = diagnoseCluster(ctx.config, observations);
-    const outcome: ProbeOutcome = {
-      status: findings.length > 0 ? 'fail' : 'pass',
-      metrics: { ...base, ...metricsOf(observations) },
-      findings,
-      details: detailsOf(observations, gathered.errors),
-      series: seriesOf(observations),
-    };
-    if (ctx.signal.aborted) {
-      const reason: unknown = ctx.signal.reason;
-      const error = reason instanceof ProbeError ? reason.toInfo() : { code: 'RP_ERR_PROBE_ABORTED' as const, message: 'aborted while reading the cluster' };
-      return { ...outcome, status: 'error', error };
-    }
-    return outcome;
-  },
-};

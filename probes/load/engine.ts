@@ -3,7 +3,6 @@
  * so it runs the same in the caller's thread or in a worker thread.
  */
 import { evaluateThreshold, parseThreshold, type Threshold } from '../../src/model/thresholds.js';
-import { AUTOCANNON_MIN_TIMEOUT_MS, startAutocannon } from './autocannon-driver.js';
 import { LoadRecorder } from './recorder.js';
 import { startUndici } from './undici-driver.js';
 import type { Driver, EngineHooks, EngineResult, LoadPlan, StopReason } from './types.js';
@@ -23,7 +22,6 @@ function pct(ratio: number): string {
 export async function runLoadEngine(plan: LoadPlan, hooks: EngineHooks): Promise<EngineResult> {
   const recorder = new LoadRecorder();
   const abortThresholds: Threshold[] = plan.abortThresholds.map((t) => parseThreshold(t)).filter((t) => t.abortOnFail);
-  const useUndici = plan.rate !== null || plan.timeoutMs < AUTOCANNON_MIN_TIMEOUT_MS;
   let stopped: StopReason | null = null;
   let driver: Driver | undefined;
   const total = plannedTotal(plan);
@@ -33,9 +31,15 @@ export async function runLoadEngine(plan: LoadPlan, hooks: EngineHooks): Promise
     stopped = reason;
     driver?.stop();
   };
-  // the guard runs on every completed request so a failing target gets no more load than necessary
+  // The guard runs on every completed request so a failing target gets no more load than necessary. A target that
+  // fails slowly (every attempt timing out) is judged after one full request timeout in which every connection
+  // failed, rather than after abortMinSamples timeouts: a hung API answers in one timeout, not in five.
+  const connections = plan.amount !== null ? Math.min(plan.connections, plan.amount) : plan.connections;
   recorder.onOutcome = () => {
-    if (recorder.requests >= plan.abortMinSamples && recorder.errorRate > plan.abortOnErrorRate) {
+    if (recorder.errorRate <= plan.abortOnErrorRate) return;
+    const enoughSamples = recorder.requests >= plan.abortMinSamples;
+    const enoughTime = recorder.requests >= Math.min(connections, plan.abortMinSamples) && recorder.elapsedMs() >= plan.timeoutMs;
+    if (enoughSamples || enoughTime) {
       stop({
         kind: 'error-rate',
         message: `aborted after ${recorder.requests} requests at error rate ${pct(recorder.errorRate)} (above load.abortOnErrorRate ${pct(plan.abortOnErrorRate)}), so the load does not deepen an outage`,
@@ -63,12 +67,20 @@ export async function runLoadEngine(plan: LoadPlan, hooks: EngineHooks): Promise
     checkAbortThresholds();
     report();
   }, PROGRESS_EVERY_MS);
-  // autocannon honours only one of amount/duration; when both are given the duration is enforced here
-  const deadline = !useUndici && plan.amount !== null && plan.durationMs !== null ? setTimeout(() => driver?.stop(), plan.durationMs) : undefined;
+  // The run's own deadline ends it like a duration does (requests still in flight are not counted): the outcome is
+  // what completed, reported before the caller's budget runs out instead of being lost to an abort.
+  let endedByDeadline = false;
+  const deadline =
+    plan.deadlineMs !== null
+      ? setTimeout(() => {
+          endedByDeadline = true;
+          driver?.stop();
+        }, plan.deadlineMs)
+      : undefined;
   let failure: string | null = null;
   try {
     if (!stopped) {
-      driver = useUndici ? startUndici(plan, recorder) : startAutocannon(plan, recorder);
+      driver = startUndici(plan, recorder);
       failure = await driver.done;
     }
   } finally {
@@ -84,9 +96,11 @@ export async function runLoadEngine(plan: LoadPlan, hooks: EngineHooks): Promise
     targetRate: plan.rate,
     plannedRequests: total,
     timeoutMs: plan.timeoutMs,
+    maxBodyBytes: plan.maxBodyBytes,
     aborted: finalStop !== null,
     abortReason: finalStop?.message ?? null,
-    ...(driver?.facts() ?? { generator: useUndici ? 'undici' : 'autocannon', connections: plan.connections }),
+    ...(endedByDeadline && finalStop === null ? { endedBy: `the run's deadline (${plan.deadlineMs} ms, inside the probe timeout)` } : {}),
+    ...(driver?.facts() ?? { generator: 'undici', connections }),
   });
   recorder.close();
   return { latency, stopped: finalStop, failure };

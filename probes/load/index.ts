@@ -1,7 +1,8 @@
 /**
  * The load probe: the runbook's Scenario 3 check (`ab -n 100 -c 10 …/v1/papers?limit=10`) with exact percentiles.
- * autocannon generates closed-loop load; a fixed arrival rate (`rate`) runs on our own undici scheduler because
- * autocannon's rate mode has no intended send times. Latency is always measured by us (see probes/load/recorder.ts
+ * Closed-loop load and a fixed arrival rate (`rate`) both run on our own undici driver, which counts every attempt
+ * (autocannon's client keeps each response body whole and silently reconnects when a server closes without an
+ * answer, so a huge body or a dead API went unseen). Latency is always measured by us (see probes/load/recorder.ts
  * for how errors and timeouts count). Thresholds are evaluated by the caller, except `:abortOnFail` ones.
  */
 import { ProbeError, isProbeError, errorMessage } from '../../src/model/errors.js';
@@ -9,12 +10,12 @@ import type { LatencySummary, MetricRecord, MetricSample } from '../../src/model
 import { runLoadEngine } from './engine.js';
 import { checkLoadGuardrails } from './guardrails.js';
 import { runLoadOffThread } from './offthread.js';
-import { resolvePlan } from './params.js';
+import { loadParams, resolvePlan } from './params.js';
 import type { EngineResult, LoadPlan, LoadProbeParams } from './types.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from '../types.js';
 
 export type { LoadProbeParams, LoadRequest } from './types.js';
-export { LOAD_DEFAULTS, loadParamsFromConfig, suggestedLoadTimeoutMs } from './params.js';
+export { LOAD_DEFAULTS, loadParams, loadParamsFromConfig, suggestedLoadTimeoutMs } from './params.js';
 export { checkLoadGuardrails, isLoopbackHost } from './guardrails.js';
 
 const QUANTILES: [string, keyof LatencySummary][] = [['0.5', 'p50Ms'], ['0.9', 'p90Ms'], ['0.95', 'p95Ms'], ['0.99', 'p99Ms']];
@@ -30,7 +31,7 @@ function loadSeries(latency: LatencySummary): MetricSample[] {
   const count = (v: unknown): number => (typeof v === 'number' ? v : 0);
   const outcomes: Record<string, number> = {
     success: latency.requests - latency.errors,
-    error: count(latency.httpErrors) + count(latency.transportErrors),
+    error: count(latency.httpErrors) + count(latency.transportErrors) + count(latency.rejectedResponses),
     timeout: latency.timeouts,
   };
   for (const [outcome, value] of Object.entries(outcomes)) {
@@ -59,7 +60,7 @@ function planDetails(plan: LoadPlan, ctx: ProbeContext): MetricRecord {
 function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext): ProbeOutcome {
   const { latency, stopped, failure } = result;
   if (typeof latency.abortReason === 'string') latency.abortReason = ctx.redact(latency.abortReason);
-  const base: ProbeOutcome = { status: 'pass', latency, metrics: flatMetrics(latency), details: planDetails(plan, ctx), series: loadSeries(latency) };
+  const base: ProbeOutcome = { status: 'pass', latency, data: { kind: 'load', latency }, metrics: flatMetrics(latency), details: planDetails(plan, ctx), series: loadSeries(latency) };
   if (failure) return { ...base, status: 'error', error: { code: 'RP_ERR_LOAD_FAILED', message: ctx.redact(failure) } };
   if (stopped?.kind === 'signal') {
     // The runner aborts for a deadline or for a shutdown; say which.
@@ -75,15 +76,16 @@ function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext): Pro
 }
 
 export const loadProbe: ProbeKind<LoadProbeParams> = {
-  kind: 'load',
-  async run(spec, ctx): Promise<ProbeOutcome> {
+  name: 'load',
+  params: loadParams,
+  async run(params, ctx): Promise<ProbeOutcome> {
     let plan: LoadPlan;
     try {
-      plan = resolvePlan(spec.params);
+      plan = resolvePlan(params, ctx.timeoutMs);
       // the CLI checks these before running; checking here too covers the daemon and any other caller
       const load = ctx.config.load;
       checkLoadGuardrails(
-        { connections: plan.connections, rate: spec.params.rate, durationMs: spec.params.durationMs, amount: spec.params.amount },
+        { connections: plan.connections, rate: params.rate, durationMs: params.durationMs, amount: params.amount },
         load.caps,
         new URL(plan.origin),
         load.allowedHosts,
@@ -95,7 +97,7 @@ export const loadProbe: ProbeKind<LoadProbeParams> = {
     }
     const hooks = { signal: ctx.signal, ...(ctx.progress ? { onProgress: ctx.progress } : {}) };
     try {
-      const result = spec.params.offThread ? await runLoadOffThread(plan, hooks) : await runLoadEngine(plan, hooks);
+      const result = params.offThread ? await runLoadOffThread(plan, hooks) : await runLoadEngine(plan, hooks);
       return toOutcome(result, plan, ctx);
     } catch (err) {
       return { status: 'error', metrics: {}, error: { code: 'RP_ERR_LOAD_FAILED', message: ctx.redact(errorMessage(err)) } };

@@ -1,4 +1,5 @@
 /** Load probe parameters: the runbook's defaults, building them from config, and resolving them into a plan. */
+import { z } from 'zod';
 import type { Config } from '../../src/config/schema.js';
 import { UsageError } from '../../src/model/errors.js';
 import { parseThreshold, percentilesNeeded } from '../../src/model/thresholds.js';
@@ -10,9 +11,29 @@ export const LOAD_DEFAULTS = {
   connections: 10,
   amount: 100,
   timeoutMs: 10_000,
+  /** as the HTTP probe's endpoint default: what one response may bring before it counts as an error */
+  maxBodyBytes: 1_048_576,
   abortOnErrorRate: 0.5,
   abortMinSamples: 50,
 } as const;
+
+const loadRequest = z.object({ path: z.string(), method: z.string().optional(), headers: z.record(z.string()).optional(), body: z.string().optional() });
+
+/** The shape only: ranges, caps and thresholds are checked by resolvePlan and the guardrails, with their own codes. */
+export const loadParams: z.ZodType<LoadProbeParams, z.ZodTypeDef, unknown> = z.object({
+  target: z.string(),
+  requests: z.array(loadRequest),
+  connections: z.number(),
+  amount: z.number().optional(),
+  durationMs: z.number().optional(),
+  rate: z.number().optional(),
+  timeoutMs: z.number(),
+  abortOnErrorRate: z.number(),
+  abortMinSamples: z.number(),
+  thresholds: z.array(z.string()).optional(),
+  percentiles: z.array(z.number()).optional(),
+  offThread: z.boolean().optional(),
+});
 
 export interface LoadOverrides {
   connections?: number | undefined;
@@ -53,6 +74,7 @@ export function loadParamsFromConfig(config: Config, overrides: LoadOverrides = 
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...((overrides.rate ?? load.rate) !== undefined ? { rate: overrides.rate ?? load.rate } : {}),
     timeoutMs: load.timeout,
+    maxBodyBytes: endpoint.maxBodyBytes,
     abortOnErrorRate: load.abortOnErrorRate,
     abortMinSamples: load.abortMinSamples,
     thresholds,
@@ -80,8 +102,23 @@ function positive(name: string, value: number | undefined, integer: boolean): vo
   }
 }
 
-/** Validates params and resolves every request against the target; throws UsageError on bad input. */
-export function resolvePlan(params: LoadProbeParams): LoadPlan {
+/**
+ * The run's own deadline inside the caller's budget: the run ends a little before the budget (leaving time to report),
+ * and no single request may wait longer than 90 % of that, so a request that never gets an answer is counted as a
+ * timeout instead of being cut off uncounted when the budget runs out (a hung API must read as 100 % errors).
+ */
+export function boundedByBudget(timeoutMs: number, budgetMs: number | undefined): { timeoutMs: number; deadlineMs: number | null } {
+  if (budgetMs === undefined || !Number.isFinite(budgetMs)) return { timeoutMs, deadlineMs: null };
+  const windDown = Math.min(1_000, Math.max(50, budgetMs * 0.1));
+  const deadlineMs = Math.max(1, Math.floor(budgetMs - windDown));
+  return { timeoutMs: Math.min(timeoutMs, Math.max(1, Math.floor(deadlineMs * 0.9))), deadlineMs };
+}
+
+/**
+ * Validates params and resolves every request against the target; throws UsageError on bad input.
+ * `budgetMs` is the time the caller allows the whole run (the runner's probe timeout): see boundedByBudget.
+ */
+export function resolvePlan(params: LoadProbeParams, budgetMs?: number): LoadPlan {
   let base: URL;
   try {
     base = new URL(params.target);
@@ -94,6 +131,7 @@ export function resolvePlan(params: LoadProbeParams): LoadPlan {
   positive('durationMs', params.durationMs, false);
   positive('rate', params.rate, false);
   positive('timeoutMs', params.timeoutMs, false);
+  positive('maxBodyBytes', params.maxBodyBytes, true);
   positive('abortMinSamples', params.abortMinSamples, true);
   if (!(params.abortOnErrorRate >= 0 && params.abortOnErrorRate <= 1)) {
     throw new UsageError('RP_ERR_USAGE', `load abortOnErrorRate must be between 0 and 1, got ${String(params.abortOnErrorRate)}`);
@@ -113,7 +151,8 @@ export function resolvePlan(params: LoadProbeParams): LoadPlan {
     amount: params.amount ?? (noSize ? LOAD_DEFAULTS.amount : null),
     durationMs: params.durationMs ?? null,
     rate: params.rate ?? null,
-    timeoutMs: params.timeoutMs,
+    ...boundedByBudget(params.timeoutMs, budgetMs),
+    maxBodyBytes: params.maxBodyBytes ?? LOAD_DEFAULTS.maxBodyBytes,
     abortOnErrorRate: params.abortOnErrorRate,
     abortMinSamples: params.abortMinSamples,
     abortThresholds: [...(params.thresholds ?? [])],

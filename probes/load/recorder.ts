@@ -9,12 +9,19 @@ import type { LatencySummary, MetricRecord } from '../../src/model/types.js';
 /** 1 µs .. 1 h; anything slower is clamped to the top (a fixed-rate run's latency can exceed the timeout). */
 const HIGHEST_US = 3_600_000_000;
 
+/** the code of a response whose body grew past load.maxBodyBytes (the endpoint's maxBodyBytes) */
+export const BODY_TOO_LARGE = 'RP_ERR_BODY_TOO_LARGE';
+
 export const COUNTED_AS = {
-  requests: 'completed attempts: responses of any status + transport errors + timeouts (in-flight requests cut off by a stop are not counted)',
-  errors: 'responses with a status outside 200-399, transport errors (refused, reset, ...) and timeouts',
+  requests:
+    'completed attempts: responses of any status + transport errors + timeouts + rejected responses ' +
+    '(in-flight requests cut off by a stop or by the end of the run are not counted)',
+  errors:
+    'responses with a status outside 200-399, transport errors (refused, reset, closed without an answer, ...), timeouts, ' +
+    'and responses rejected by the probe (body over maxBodyBytes: rejectedCodes)',
   errorRate: 'errors / requests',
   latency:
-    'every response of any status, and every timeout at the time it was given up; transport errors have no latency and are left out; ' +
+    'every response of any status, and every timeout at the time it was given up; transport errors and rejected responses have no latency and are left out; ' +
     'closed-loop runs where each connection sends two or more requests leave out the first response on each connection ' +
     '(connection setup and the generator warming up; counted in warmupExcluded); fixed-rate runs send one unmeasured ' +
     'warm-up request before the schedule starts (its outcome is warmupRequest)',
@@ -34,10 +41,12 @@ export class LoadRecorder {
   timeouts = 0;
   transportErrors = 0;
   httpErrors = 0;
+  rejectedResponses = 0;
   non2xx = 0;
   warmupExcluded = 0;
   private readonly statusCounts = new Map<number, number>();
   private readonly errorKinds = new Map<string, number>();
+  private readonly rejectedKinds = new Map<string, number>();
   private startedAt = performance.now();
   lastCompletionAt = this.startedAt;
   /** called after every counted outcome (the engine's abort guard) */
@@ -85,9 +94,16 @@ export class LoadRecorder {
     this.completed();
     this.transportErrors++;
     this.errors++;
-    // bounded: error codes are a small set (ECONNREFUSED, ECONNRESET, ...), anything else folds into "other"
-    const key = /^[A-Z_]{3,32}$/.test(code) && (this.errorKinds.size < 16 || this.errorKinds.has(code)) ? code : 'other';
-    this.errorKinds.set(key, (this.errorKinds.get(key) ?? 0) + 1);
+    countBounded(this.errorKinds, code);
+    this.onOutcome?.();
+  }
+
+  /** a response the probe refused to accept (its body exceeded the cap): an error with a stable RP_ERR_* code */
+  rejected(code: string): void {
+    this.completed();
+    this.rejectedResponses++;
+    this.errors++;
+    countBounded(this.rejectedKinds, code);
     this.onOutcome?.();
   }
 
@@ -131,6 +147,8 @@ export class LoadRecorder {
       transportErrors: this.transportErrors,
       statusCounts: Object.fromEntries([...this.statusCounts].map(([code, n]) => [String(code), n])),
       transportErrorCodes: Object.fromEntries(this.errorKinds),
+      rejectedResponses: this.rejectedResponses,
+      rejectedCodes: Object.fromEntries(this.rejectedKinds),
       elapsedMs: round(this.elapsedMs(), 1),
       countedAs: { ...COUNTED_AS },
       ...extra,
@@ -140,6 +158,12 @@ export class LoadRecorder {
   close(): void {
     this.histogram.destroy();
   }
+}
+
+/** bounded: error codes are a small set (ECONNREFUSED, ECONNRESET, ...), anything else folds into "other" */
+function countBounded(counts: Map<string, number>, code: string): void {
+  const key = /^[A-Z_]{3,32}$/.test(code) && (counts.size < 16 || counts.has(code)) ? code : 'other';
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 /** the stable code of a transport error (ECONNREFUSED, UND_ERR_SOCKET, ...), or "other" */

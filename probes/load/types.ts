@@ -19,8 +19,10 @@ export interface LoadProbeParams {
   durationMs?: number;
   /** fixed arrival rate in requests per second; latency is then measured from each request's intended send time */
   rate?: number;
-  /** per-request timeout */
+  /** per-request timeout (bounded by the run's own budget: see resolvePlan) */
   timeoutMs: number;
+  /** bytes read at most per response; a longer body is an error (RP_ERR_BODY_TOO_LARGE). Default 1 MiB. */
+  maxBodyBytes?: number;
   /** stop early when, after abortMinSamples requests, the error rate exceeds this (0..1) */
   abortOnErrorRate: number;
   abortMinSamples: number;
@@ -41,6 +43,9 @@ export interface LoadPlan {
   durationMs: number | null;
   rate: number | null;
   timeoutMs: number;
+  maxBodyBytes: number;
+  /** the run ends here (ms from its start) so its outcome is reported within the caller's budget; null: no budget */
+  deadlineMs: number | null;
   abortOnErrorRate: number;
   abortMinSamples: number;
   abortThresholds: string[];

@@ -7,15 +7,20 @@
  * slowing the generator down (coordinated omission), while the generator's own timer lag is not charged to the
  * server (it is reported as maxSendLagMs). Requests still unsent when the duration ends are `droppedSends`.
  * One unmeasured warm-up request opens the first connection and warms the client before the schedule starts.
- * Without a rate it is closed-loop (used when the timeout is under autocannon's 1 s floor).
+ * Without a rate it is closed-loop (each connection sends its next request when the previous one completes, like
+ * `ab -c`); there the first response on each connection carries its connection setup and is counted but left out
+ * of the percentiles when every connection sends several requests.
+ *
+ * Every attempt ends as exactly one outcome: a response, a timeout, a transport error (refused, reset, closed
+ * without an answer) or a response rejected by us (a body over plan.maxBodyBytes). Bodies are drained chunk by
+ * chunk and never kept, so a huge response costs no memory.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { errorMessage } from '../../src/model/errors.js';
-import { errorCodeOf, type LoadRecorder } from './recorder.js';
+import { exchange } from './exchange.js';
+import { BODY_TOO_LARGE, errorCodeOf, type LoadRecorder } from './recorder.js';
 import type { Driver, LoadPlan } from './types.js';
-
-const TIMED_OUT = Symbol('timed out');
 
 /** setTimeout fires up to ~1 ms late; sleep until just before the due time, then yield turn by turn until it. */
 async function until(dueAt: number, isStopped: () => boolean): Promise<void> {
@@ -37,42 +42,44 @@ export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
   let warmup = 'none';
   const isStopped = (): boolean => stopped;
 
-  /** `backlogMs`: how long the request waited for a connection after its due time, added to its latency */
-  async function send(slot: number, backlogMs: number, measured = true): Promise<void> {
+  /**
+   * `backlogMs`: how long the request waited for a connection after its due time, added to its latency.
+   * `measured`: false for the fixed-rate warm-up (outcome kept as a fact), 'counted' for a closed-loop connection's
+   * first response (counted, left out of the percentiles).
+   */
+  async function send(slot: number, backlogMs: number, measured: boolean | 'counted' = true): Promise<void> {
     const request = plan.requests[slot % plan.requests.length]!;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), plan.timeoutMs);
-    const sentAt = performance.now();
-    try {
-      const response = await pool.request({
-        path: request.path,
-        method: request.method as 'GET',
-        headers: request.headers,
-        body: request.body ?? null,
-        signal: controller.signal,
-      });
-      // the response is complete when its body is; drain it without keeping it
-      for await (const chunk of response.body) void chunk;
-      if (!measured) warmup = `HTTP ${response.statusCode}`;
-      else if (!stopped) recorder.response(response.statusCode, performance.now() - sentAt + backlogMs);
-    } catch (err) {
-      if (!measured) warmup = controller.signal.reason === TIMED_OUT ? 'timeout' : errorCodeOf(err);
-      else if (stopped) return;
-      else if (controller.signal.reason === TIMED_OUT) recorder.timeout(performance.now() - sentAt + backlogMs);
-      else recorder.transportError(errorCodeOf(err));
-    } finally {
-      clearTimeout(timer);
+    const end = await exchange(pool, request, plan);
+    if (!measured) {
+      warmup = end.kind === 'response' ? `HTTP ${end.status}` : end.kind === 'too-large' ? BODY_TOO_LARGE : end.kind === 'timeout' ? 'timeout' : errorCodeOf(end.error);
+      return;
+    }
+    if (stopped) return;
+    switch (end.kind) {
+      case 'response':
+        return recorder.response(end.status, end.latencyMs + backlogMs, measured === 'counted');
+      case 'too-large':
+        return recorder.rejected(BODY_TOO_LARGE);
+      case 'timeout':
+        return recorder.timeout(end.latencyMs + backlogMs);
+      case 'error':
+        return recorder.transportError(errorCodeOf(end.error));
     }
   }
 
+  // closed-loop: only when every connection sends several requests, or a tiny run would have no latency samples
+  const closedLoopWarmup = !plan.rate && (plan.amount === null || plan.amount >= 2 * plan.connections);
+
   async function worker(): Promise<void> {
+    let first = closedLoopWarmup;
     while (!stopped && next < total) {
       const slot = next;
       const dueAt = plan.rate ? startedAt + slot * interval : performance.now();
       if (dueAt >= endAt) break;
       next++;
       if (!plan.rate) {
-        await send(slot, 0);
+        await send(slot, 0, first ? 'counted' : true);
+        first = false;
         continue;
       }
       const freeAt = performance.now();
@@ -97,7 +104,8 @@ export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
     startedAt = performance.now();
     recorder.markStart();
     endAt = plan.durationMs !== null ? startedAt + plan.durationMs : Infinity;
-    await Promise.all(Array.from({ length: plan.connections }, () => worker()));
+    const workers = plan.amount !== null ? Math.min(plan.connections, plan.amount) : plan.connections;
+    await Promise.all(Array.from({ length: workers }, () => worker()));
     return null;
   }
 
@@ -115,7 +123,7 @@ export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
     },
     facts: () => ({
       generator: 'undici',
-      connections: plan.connections,
+      connections: plan.amount !== null ? Math.min(plan.connections, plan.amount) : plan.connections,
       ...(plan.rate ? { droppedSends: dropped, maxSendLagMs: Math.round(maxSendLagMs * 1000) / 1000, warmupRequest: warmup } : {}),
     }),
   };

@@ -14,11 +14,9 @@ import { DbFailure, withSession } from './session.js';
 import { statementsCheck } from './statements.js';
 import { skipped, type ProbeKind, type ProbeOutcome } from '../types.js';
 
-export type PostgresCheck = 'connect' | 'long-queries' | 'statements' | 'pool';
+import { postgresParams, type PostgresCheck, type PostgresProbeParams } from './params.js';
 
-export interface PostgresProbeParams {
-  check: PostgresCheck;
-}
+export { POSTGRES_CHECKS, postgresParams, type PostgresCheck, type PostgresProbeParams } from './params.js';
 
 const CHECKS: Record<PostgresCheck, DbCheck> = {
   connect: connectCheck,
@@ -27,27 +25,26 @@ const CHECKS: Record<PostgresCheck, DbCheck> = {
   pool: poolCheck,
 };
 
-export const POSTGRES_CHECKS = Object.keys(CHECKS) as PostgresCheck[];
-
 export const postgresProbe: ProbeKind<PostgresProbeParams> = {
-  kind: 'postgres',
-  async run(spec, ctx): Promise<ProbeOutcome> {
+  name: 'postgres',
+  params: postgresParams,
+  async run(params, ctx): Promise<ProbeOutcome> {
     const db = ctx.config.database;
-    const checkName = spec.params?.check;
-    const check = Object.hasOwn(CHECKS, checkName) ? CHECKS[checkName] : undefined;
-    if (!check) {
-      const message = `unknown database check ${JSON.stringify(checkName)} (expected one of ${POSTGRES_CHECKS.join(', ')})`;
-      return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message } };
-    }
+    const checkName = params.check;
+    const check = CHECKS[checkName];
     if (!db.url.trim()) return skipped('DATABASE_URL is not set (database.url); database checks skipped');
     try {
       return await withSession(ctx, db, async (session) => {
-        const outcome = await check(session, { ctx, db, config: ctx.config });
+        const outcome = await check(session, { ctx, db, raise: ctx.raise });
         const metrics: MetricRecord = { up: 1, connectMs: round(session.connectMs), ...outcome.metrics };
-        return { ...outcome, metrics, series: [...sessionSeries(true, session.connectMs), ...(outcome.series ?? [])] };
+        const data = { kind: 'postgres', check: checkName, up: true, connectMs: round(session.connectMs) } as const;
+        return { ...outcome, metrics, data, series: [...sessionSeries(true, session.connectMs), ...(outcome.series ?? [])] };
       });
     } catch (err) {
-      if (err instanceof DbFailure) return failureOutcome(ctx.config, err.info, err.server, err.connectMs);
+      if (err instanceof DbFailure) {
+        const data = { kind: 'postgres', check: checkName, up: false, connectMs: err.connectMs === null ? null : round(err.connectMs) } as const;
+        return { ...failureOutcome(ctx.raise, err.info, err.server, err.connectMs), data };
+      }
       // A bug in a check must still come back as a result, and without anything secret in it.
       const message = scrubSecrets(err instanceof Error ? err.message : String(err), db.url, ctx.redact);
       return { status: 'error', error: { code: 'RP_ERR_INTERNAL', message } };

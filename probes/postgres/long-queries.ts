@@ -2,7 +2,6 @@
  * Runbook Scenario 2 › Database Query Timeouts: client queries active for longer than the threshold, from
  * pg_stat_activity. Our own backend, autovacuum and other non-client backends are left out.
  */
-import { makeFinding } from '../../src/runbook/causes.js';
 import type { MetricRecord } from '../../src/model/types.js';
 import type { ProbeOutcome } from '../types.js';
 import type { DbCheck } from './check.js';
@@ -46,7 +45,7 @@ SELECT slow.*, (SELECT count(*) FROM slow)::int AS total,
 FROM slow RIGHT JOIN (SELECT 1) AS one ON true
 ORDER BY seconds DESC NULLS LAST LIMIT ${LIST_LIMIT}`;
 
-export const longQueriesCheck: DbCheck = async (session, { ctx, db, config }) => {
+export const longQueriesCheck: DbCheck = async (session, { ctx, db, raise }) => {
   const thresholdS = db.longQueryThreshold / 1000;
   const rows = await session.query<ActivityRow>(SQL, [thresholdS, db.queryTextMax]);
   // The RIGHT JOIN always yields one row, so the counts arrive even when nothing is slow.
@@ -80,7 +79,7 @@ export const longQueriesCheck: DbCheck = async (session, { ctx, db, config }) =>
   if (total > queries.length) evidence.push(`… and ${total - queries.length} more`);
   outcome.status = 'fail';
   outcome.findings = [
-    makeFinding(config, 'db_query_timeout', {
+    raise('db_query_timeout', {
       severity: 'P2',
       summary: `${total} ${total === 1 ? 'query has' : 'queries have'} been active for more than ${thresholdS} s on ${session.server} (longest ${longest} s, pid ${queries[0]!.pid})`,
       evidence,

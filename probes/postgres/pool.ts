@@ -2,7 +2,6 @@
  * Runbook Scenario 3 › Connection Pool Exhaustion, seen from the server: client backends against the slots an
  * application role can use (max_connections minus the slots reserved for superusers).
  */
-import { makeFinding } from '../../src/runbook/causes.js';
 import type { MetricRecord } from '../../src/model/types.js';
 import type { ProbeOutcome } from '../types.js';
 import type { DbCheck } from './check.js';
@@ -33,7 +32,7 @@ SELECT current_setting('max_connections')::int AS max_connections,
           SELECT coalesce(state, 'unknown') AS state, count(*)::int AS n
           FROM pg_stat_activity WHERE ${CLIENT_BACKEND} GROUP BY 1) s) AS states`;
 
-export const poolCheck: DbCheck = async (session, { db, config }) => {
+export const poolCheck: DbCheck = async (session, { db, raise }) => {
   const [row] = await session.query<PoolRow>(SQL);
   const max = row?.max_connections ?? 0;
   const usable = Math.max(1, max - (row?.reserved ?? 0));
@@ -63,7 +62,7 @@ export const poolCheck: DbCheck = async (session, { db, config }) => {
   }
   outcome.status = 'fail';
   outcome.findings = [
-    makeFinding(config, 'connection_pool_exhaustion', {
+    raise('connection_pool_exhaustion', {
       severity: 'P2',
       summary: `database connections at ${Math.round(saturation * 100)} % of the usable slots (${used}/${usable}) on ${session.server}`,
       evidence,

@@ -3,7 +3,6 @@
  * In the daemon the previous snapshot is kept, so the ranking covers only what ran since the last run and a fresh
  * regression shows instead of being averaged into months of history. A one-shot run ranks the all-time figures.
  */
-import { makeFinding } from '../../src/runbook/causes.js';
 import type { MetricRecord } from '../../src/model/types.js';
 import { skipped, type ProbeOutcome } from '../types.js';
 import type { DbCheck } from './check.js';
@@ -23,7 +22,7 @@ interface CounterRow {
   total_ms: number;
 }
 
-export const statementsCheck: DbCheck = async (session, { ctx, db, config }) => {
+export const statementsCheck: DbCheck = async (session, { ctx, db, raise }) => {
   const [ext] = await session.query<{ schema: string; version: number; db: string }>(
     `SELECT quote_ident(n.nspname) AS schema, current_setting('server_version_num')::int AS version, current_database() AS db
      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'`,
@@ -86,7 +85,7 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, config }) => 
   if (slow.length === 0) return outcome;
   const window = previous ? `since the previous run ${windowSeconds} s ago` : 'since statistics were last reset';
   outcome.findings = [
-    makeFinding(config, 'db_slow_statements', {
+    raise('db_slow_statements', {
       severity: 'P3',
       summary: `${slow.length} ${slow.length === 1 ? 'statement averages' : 'statements average'} more than ${db.slowStatementThreshold} ms per call on ${session.server} ${window} (slowest ${topMeanMs} ms)`,
       evidence: slow.map((s, i) => `#${i + 1} mean ${s.meanMs} ms over ${s.calls} call${s.calls === 1 ? '' : 's'} (total ${s.totalMs} ms): ${s.query}`),

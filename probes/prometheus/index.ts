@@ -9,7 +9,9 @@ import { instantValue, watchedAlerts, type Combine } from './values.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
 
-export type PrometheusProbeParams = Record<string, never>;
+import { prometheusParams, type PrometheusProbeParams } from './params.js';
+
+export { prometheusParams, type PrometheusProbeParams } from './params.js';
 
 /** A query may return several series (an un-aggregated expression): the worst ratio or latency, the total rate. */
 const QUERIES: readonly { key: 'errorRate' | 'p95' | 'requestRate'; combine: Combine }[] = [
@@ -21,8 +23,9 @@ const QUERIES: readonly { key: 'errorRate' | 'p95' | 'requestRate'; combine: Com
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export const prometheusProbe: ProbeKind<PrometheusProbeParams> = {
-  kind: 'prometheus',
-  async run(_spec, ctx): Promise<ProbeOutcome> {
+  name: 'prometheus',
+  params: prometheusParams,
+  async run(_params, ctx): Promise<ProbeOutcome> {
     const cfg = ctx.config.prometheus;
     if (!cfg.url.trim()) return skipped('prometheus.url is empty; real-traffic figures are not read (set PROMETHEUS_URL)');
     const server = promServer(cfg.url);
@@ -72,6 +75,7 @@ export const prometheusProbe: ProbeKind<PrometheusProbeParams> = {
     const outcome: ProbeOutcome = {
       status: 'pass',
       metrics: { errorRate, p95Ms, requestRate, firingAlerts },
+      data: { kind: 'prometheus', errorRate, p95Ms, requestRate, firingAlerts },
       details: { realTraffic: { errorRate, p95Ms, requestRate }, window: cfg.window, queries: expressions, seriesCounts, notes, alerts: alertStates },
       series,
     };

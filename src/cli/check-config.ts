@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
-import { planScenario, SCENARIOS } from '../scenarios/table.js';
+import { planScenario, scenarioDescriptions } from '../scenarios/plan.js';
 import type { CliArgs } from './args.js';
 import type { Io } from './oneshot.js';
 
@@ -21,7 +21,7 @@ function dependencyChecks(config: Config): string[] {
 export async function checkConfig(args: CliArgs, io: Io): Promise<number> {
   const { config, source } = await loadConfig({ file: args.config, env: io.env, overrides: args.target ? { target: args.target } : {} });
   // Planning every scenario catches cross-field problems (load.endpoint naming a missing endpoint) now, not at 3 a.m.
-  for (const name of Object.keys(SCENARIOS)) planScenario(name, config);
+  for (const [name] of scenarioDescriptions()) planScenario(name, config);
   const lines = [
     `config OK (${source})`,
     `  target     ${config.target}`,

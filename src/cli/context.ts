@@ -1,11 +1,12 @@
 /** What every command that runs probes needs: config, logger, HTTP clients, redaction — built once, closed once. */
 import { HttpResources } from '../clients/http-agent.js';
 import type { ProgressEvent } from '../../probes/types.js';
-import { PROBE_KINDS } from '../../probes/registry.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../support/log.js';
-import { createRedactor, secretsOf, type Redactor } from '../support/redact.js';
-import { Runner } from '../runner/runner.js';
+import { secretsOf } from '../config/secrets.js';
+import { createRedactor, type Redactor } from '../support/redact.js';
+import type { Runner } from '../runner/runner.js';
+import { runnerFor } from '../runner/from-config.js';
 
 export interface ProbeEnvironment {
   config: Config;
@@ -20,11 +21,12 @@ export function probeEnvironment(config: Config, options: { logLevel?: string; s
   const redact = createRedactor(secretsOf(config, process.env));
   const log = options.log ?? createLogger({ level: options.logLevel ?? 'warn', redact });
   const http = new HttpResources();
-  const runner = new Runner({
-    kinds: PROBE_KINDS,
-    base: { config, log, http, redact, ...(options.progress ? { progress: options.progress } : {}) },
-    defaultTimeoutMs: config.timeout,
+  const runner = runnerFor(config, {
+    log,
+    http,
+    redact,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
   });
   return { config, log, http, redact, runner, close: () => http.close() };
 }

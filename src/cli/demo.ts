@@ -105,7 +105,7 @@ export async function runDemo(args: CliArgs, io: Io): Promise<number> {
         `  metrics:        ${daemon.url}/metrics`,
         `  results:        ${daemon.url}/api/results     incidents: ${daemon.url}/api/incidents`,
         `  blackbox-style: ${daemon.url}/probe?target=${api.url}/health&module=http_2xx`,
-        `  inject a fault: curl -X PUT --data 'outage' ${api.url}/__fault   (none, outage, errors=R, latency=MS, near-fail, hang)`,
+        `  inject a fault: curl -X PUT --data 'outage' ${api.url}/__fault   (none, outage, errors=R, latency=MS, near-fail, hang, reset, huge-body, invalid-json)`,
         `  the API's own metrics: ${api.url}/metrics`,
         'Ctrl-C stops.',
         '',

@@ -1,7 +1,7 @@
-import { SCENARIOS } from '../scenarios/table.js';
+import { scenarioDescriptions } from '../scenarios/plan.js';
 
 export function helpText(): string {
-  const scenarios = Object.entries(SCENARIOS)
+  const scenarios = scenarioDescriptions()
     .map(([name, what]) => `  ${name.padEnd(9)} ${what}`)
     .join('\n');
   return `radar-probe: synthetic monitoring and load probes that follow the API incident runbook
@@ -33,7 +33,7 @@ Options:
       --rate RPS          load: fixed arrival rate; latency counts from the intended send time
       --threshold EXPR    k6-style gate, repeatable: 'p(95)<500', 'error_rate<0.05', 'rps>50'
       --log-level LEVEL   fatal, error, warn, info, debug, trace, silent
-      --fault FAULT       demo: none, outage, errors=0.3, latency=800, near-fail, hang
+      --fault FAULT       demo: none, outage, errors=0.3, latency=800, near-fail, hang, reset, huge-body, invalid-json
       --port N            demo: port of the simulated API (default 8000, or a free one if taken)
       --once              demo: probe once, print the result and exit
 

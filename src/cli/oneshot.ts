@@ -7,7 +7,7 @@ import { COLOR, PLAIN, formatHuman } from '../report/human.js';
 import { toJUnitXml } from '../report/junit.js';
 import { toMarkdownSummary } from '../report/summary.js';
 import { runScenario } from '../scenarios/run-scenario.js';
-import { planScenario } from '../scenarios/table.js';
+import { planScenario } from '../scenarios/plan.js';
 import type { RunReport, ThresholdResult } from '../model/types.js';
 import type { CliArgs } from './args.js';
 import { probeEnvironment } from './context.js';

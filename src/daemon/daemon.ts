@@ -21,7 +21,7 @@ import type { DaemonEvents, DaemonOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import { startServer, type DaemonSurface, type RunningServer } from '../server/server.js';
 import { daemonSurface } from '../server/surface.js';
-import { RollingWindows } from './windows.js';
+import { RollingWindows } from '../metrics/windows.js';
 
 export type { DaemonEvents, DaemonOptions };
 
@@ -170,7 +170,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   cycle(): Promise<RunReport> {
     return this.serial(async () => {
       const first = !this.isReady();
-      const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config);
+      const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config, this.gen.runner.raise);
       if (first) {
         this.options.log.info({ url: this.url }, 'first evaluation done: ready');
         this.emit('ready');

@@ -4,46 +4,46 @@
  */
 import type { Config } from '../config/schema.js';
 import { diagnose } from '../diagnosis/index.js';
+import { diagnosisContext } from '../diagnosis/context.js';
+import { endpointReading, type EndpointReading } from '../diagnosis/input.js';
+import type { FindingBuilder } from '../runbook/finding.js';
+import { findingBuilderFor } from '../runbook/fill.js';
 import { gateVerdict, publicResult } from '../scenarios/run-scenario.js';
 import { worstSeverity } from '../model/severity.js';
-import type { ProbeResult, RunReport } from '../model/types.js';
-import type { RollingWindows } from './windows.js';
+import type { LatestResult, ProbeResult, RunReport } from '../model/types.js';
+import type { RollingWindows } from '../metrics/windows.js';
 
 /** Consecutive failed samples that make an endpoint "down": one bad sample is noise, two in a row is an outage. */
 export const DOWN_AFTER_SAMPLES = 2;
 
-export interface LatestResult {
-  result: ProbeResult;
-  finishedAt: number;
-  /** the probe's own schedule, to tell a stale result from a slow cadence (cron probes: undefined) */
-  everyMs?: number;
-}
+export type { LatestResult } from '../model/types.js';
 
 /**
  * The diagnosis reads an endpoint as down when every sample it is given failed, and as erring in proportion
  * otherwise. Here "down" must mean the last few samples failed (fast outage detection), while the error rate must
  * come from the whole window (one sample per run says nothing about a 30 % error rate).
  */
-function windowedEndpoint(result: ProbeResult, windows: RollingWindows): ProbeResult {
+function windowedEndpoint(result: ProbeResult, windows: RollingWindows): EndpointReading {
+  const latest = endpointReading(result);
   const stats = windows.stats(result.name);
-  if (!stats || stats.samples === 0) return result;
+  if (!stats || stats.samples === 0) return latest;
   // never from a single sample (a window a restart just emptied holds one): one failed sample is not an outage
   const down = stats.failingStreak >= DOWN_AFTER_SAMPLES;
   const samples = down ? stats.failingStreak : stats.samples;
   const failures = down ? stats.failingStreak : stats.errors;
   const status = down ? (result.status === 'pass' ? 'fail' : result.status) : stats.errors > 0 ? 'fail' : 'pass';
-  return { ...result, status, metrics: { ...result.metrics, samples, failures, errorRate: samples ? failures / samples : 0 } };
+  return { ...latest, status, samples, failures };
 }
 
-export function evaluate(latest: readonly LatestResult[], windows: RollingWindows, config: Config, now = Date.now()): RunReport {
+export function evaluate(latest: readonly LatestResult[], windows: RollingWindows, config: Config, now = Date.now(), raise: FindingBuilder = findingBuilderFor(config)): RunReport {
   const started = performance.now();
   // A result older than both the window and two of its own intervals says nothing about now (e.g. a nightly load run).
   const fresh = latest.filter((l) => now - l.finishedAt <= Math.max(config.daemon.window, 2 * (l.everyMs ?? 0)));
   const results = fresh.map((l) => l.result);
   windows.prune();
   const summary = windows.overall();
-  const forDiagnosis = results.map((r) => (r.kind === 'http' ? windowedEndpoint(r, windows) : r));
-  const findings = diagnose(forDiagnosis, { summary, fromLoad: false }, config);
+  const endpoints = results.filter((r) => r.kind === 'http').map((r) => windowedEndpoint(r, windows));
+  const findings = diagnose({ results, endpoints, latency: { summary, fromLoad: false } }, diagnosisContext(config, raise));
   const severity = worstSeverity(findings.map((f) => f.severity));
   return {
     scenario: 'daemon',

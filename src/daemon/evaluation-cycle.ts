@@ -1,12 +1,13 @@
 /** The evaluation step of the daemon: evaluate, update the gauges, log a severity change, hand the report to incidents. */
 import type { Config } from '../config/schema.js';
+import type { FindingBuilder } from '../runbook/finding.js';
 import type { Logger } from '../support/log.js';
 import { redactDeep, type Redactor } from '../support/redact.js';
 import type { RunReport } from '../model/types.js';
 import { evaluate, type LatestResult } from './evaluate.js';
 import type { IncidentHolder } from './incidents.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
-import type { RollingWindows } from './windows.js';
+import type { RollingWindows } from '../metrics/windows.js';
 
 export class Evaluator {
   /** the latest report; null until the first evaluation (readiness) */
@@ -16,10 +17,10 @@ export class Evaluator {
     private readonly deps: { windows: RollingWindows; metrics: DaemonMetrics; incidents: IncidentHolder; log: Logger; redact: Redactor },
   ) {}
 
-  async run(latest: readonly LatestResult[], config: Config): Promise<RunReport> {
+  async run(latest: readonly LatestResult[], config: Config, raise: FindingBuilder): Promise<RunReport> {
     const { windows, metrics, incidents, log } = this.deps;
     const started = performance.now();
-    const report = evaluate(latest, windows, config);
+    const report = evaluate(latest, windows, config, Date.now(), raise);
     // probe results were redacted as they arrived; findings may quote config (hosts, paths) and are few
     report.findings = redactDeep(report.findings, this.deps.redact);
     metrics.setWindows(windows);

@@ -1,11 +1,12 @@
 /** Everything derived from one configuration: its probe plan and a Runner bound to it. A reload builds a new one. */
 import type { HttpResources } from '../clients/http-agent.js';
-import { PROBE_KINDS } from '../../probes/registry.js';
 import type { ProbeMemory, ProbeSpec } from '../../probes/types.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../support/log.js';
-import { createRedactor, secretsOf, type Redactor } from '../support/redact.js';
-import { Runner } from '../runner/runner.js';
+import { secretsOf } from '../config/secrets.js';
+import { createRedactor, type Redactor } from '../support/redact.js';
+import type { Runner } from '../runner/runner.js';
+import { runnerFor } from '../runner/from-config.js';
 import { planDaemon, type ScheduledProbe } from './plan.js';
 
 /** A redactor whose secrets can be swapped, so the logger built before the first config keeps up with reloads. */
@@ -55,10 +56,10 @@ export class Generation {
     this.plan = planDaemon(config);
     this.names = new Set(this.plan.map((p) => p.spec.name));
     deps.redact.use(config, deps.env);
-    this.runner = new Runner({
-      kinds: PROBE_KINDS,
-      base: { config, log: deps.log, http: deps.http, redact: deps.redact },
-      defaultTimeoutMs: config.timeout,
+    this.runner = runnerFor(config, {
+      log: deps.log,
+      http: deps.http,
+      redact: deps.redact,
       signal: deps.signal,
       memoryFor: (spec) => memoryFor(deps.memories, spec),
     });

@@ -5,7 +5,7 @@ import type { ProbeResult } from '../model/types.js';
 import type { LatestResult } from './evaluate.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { ScheduledProbe } from './plan.js';
-import type { RollingWindows } from './windows.js';
+import type { RollingWindows } from '../metrics/windows.js';
 
 export class LatestResults {
   private readonly latest = new Map<string, LatestResult>();

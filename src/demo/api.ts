@@ -33,6 +33,36 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
+/** A JSON-looking body of `bytes`, written chunk by chunk as the client reads it (never held whole). */
+function streamHugeBody(res: http.ServerResponse, bytes: number): void {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes });
+  let left = bytes;
+  const pump = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (left === 0) {
+        res.end(piece);
+        return;
+      }
+      if (!res.write(piece)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
+}
+
+/** The reply as the route would send it, cut off halfway: valid headers, a body that does not parse. */
+function sendTruncatedJson(res: http.ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  const cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(cut) });
+  res.end(cut);
+}
+
 function readBody(req: http.IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     let size = 0;
@@ -111,6 +141,11 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
     const n = faultIndex.get(endpoint) ?? ROUTE_OFFSET.get(endpoint) ?? 0;
     faultIndex.set(endpoint, n + 1);
     if (fault.kind === 'hang') return; // accepted, never answered: close() tears the socket down
+    if (fault.kind === 'reset') {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (fault.kind === 'huge-body') return streamHugeBody(res, fault.bytes);
     if (fault.kind === 'outage') return sendJson(res, 503, { detail: 'Service Unavailable' });
     if (fault.kind === 'errors' && failsAt(n, fault.rate)) return sendJson(res, 500, { detail: 'Internal Server Error' });
     if (fault.kind === 'latency' && !(await delay(fault.ms, res))) return;
@@ -120,6 +155,7 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
     if (!route) return sendJson(res, 404, { detail: 'Not Found' });
     if (req.method !== 'GET') return sendJson(res, 405, { detail: 'Method Not Allowed' });
     const reply = route(url.searchParams, startedAt);
+    if (fault.kind === 'invalid-json') return sendTruncatedJson(res, reply.body);
     sendJson(res, reply.status, reply.body);
   }
 

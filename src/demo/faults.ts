@@ -7,7 +7,17 @@ export type Fault =
   | { kind: 'errors'; rate: number }
   | { kind: 'latency'; ms: number }
   | { kind: 'near-fail' }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** every connection is reset (TCP RST) as soon as a request arrives: no status, no body */
+  | { kind: 'reset' }
+  /** 200 application/json with a body of `bytes` (default 64 MiB), streamed */
+  | { kind: 'huge-body'; bytes: number }
+  /** 200 application/json whose body is cut off halfway: it does not parse */
+  | { kind: 'invalid-json' };
+
+/** big enough to exhaust a client that keeps whole bodies, small enough to stream in well under a second locally */
+export const HUGE_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_HUGE_BODY_BYTES = 1024 * 1024 * 1024;
 
 /** Beyond this a timer would overflow (setTimeout caps at 2^31-1 ms); an hour is already "hang" in practice. */
 const MAX_LATENCY_MS = 3_600_000;
@@ -17,7 +27,7 @@ function usage(text: string): UsageError {
   const shown = text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}…` : text;
   return new UsageError(
     'RP_ERR_USAGE',
-    `fault: expected one of none, outage, errors=RATE (0..1), latency=MS, near-fail, hang; got "${shown}"`,
+    `fault: expected one of none, outage, errors=RATE (0..1), latency=MS, near-fail, hang, reset, huge-body[=BYTES], invalid-json; got "${shown}"`,
   );
 }
 
@@ -28,7 +38,16 @@ export function parseFault(text: string): Fault {
     case 'outage':
     case 'near-fail':
     case 'hang':
+    case 'reset':
+    case 'invalid-json':
       return { kind: trimmed };
+    case 'huge-body':
+      return { kind: 'huge-body', bytes: HUGE_BODY_BYTES };
+  }
+  const huge = /^huge-body=(\d+)$/.exec(trimmed);
+  if (huge) {
+    const value = Number(huge[1]);
+    if (value > 0 && value <= MAX_HUGE_BODY_BYTES) return { kind: 'huge-body', bytes: value };
   }
   const rate = /^errors=(\d+(?:\.\d+)?|\.\d+)$/.exec(trimmed);
   if (rate) {
@@ -49,6 +68,8 @@ export function formatFault(f: Fault): string {
       return `errors=${f.rate}`;
     case 'latency':
       return `latency=${f.ms}`;
+    case 'huge-body':
+      return f.bytes === HUGE_BODY_BYTES ? 'huge-body' : `huge-body=${f.bytes}`;
     default:
       return f.kind;
   }

@@ -1,19 +1,20 @@
 /** Results → findings: what the probes established themselves, plus the cross-probe readings of the runbook. */
-import type { Config } from '../config/schema.js';
-import type { Finding, LatencySummary, ProbeResult } from '../model/types.js';
+import { compareSeverity } from '../model/severity.js';
+import type { DiagnosisContext } from './context.js';
+import type { Finding } from '../model/types.js';
+import type { DiagnosisInput } from './input.js';
 import { correlateDependencies } from './correlate.js';
 import { diagnoseHttp } from './endpoints.js';
 import { diagnoseLatency } from './latency.js';
 
-const RANK = { P0: 0, P1: 1, P2: 2, P3: 3 } as const;
-
-export function diagnose(results: readonly ProbeResult[], latency: { summary: LatencySummary | undefined; fromLoad: boolean }, config: Config): Finding[] {
+export function diagnose(input: DiagnosisInput, ctx: DiagnosisContext): Finding[] {
+  const { results, latency } = input;
   const fromProbes = results.flatMap((r) => r.findings ?? []);
-  const http = diagnoseHttp(results, config);
-  const slow = diagnoseLatency(latency.summary, config, latency.fromLoad);
+  const http = diagnoseHttp(input.endpoints, ctx);
+  const slow = diagnoseLatency(latency.summary, ctx, latency.fromLoad);
   const found = [...fromProbes, ...http, ...slow];
   // a dependency the evidence singles out is the cause: listed before the symptoms of the same severity (stable sort)
-  const all = [...correlateDependencies(results, found, config), ...found];
+  const all = [...correlateDependencies(input, found, ctx), ...found];
   const seen = new Set<string>();
   return all
     .filter((f) => {
@@ -22,5 +23,5 @@ export function diagnose(results: readonly ProbeResult[], latency: { summary: La
       seen.add(key);
       return true;
     })
-    .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+    .sort((a, b) => compareSeverity(a.severity, b.severity));
 }

@@ -1,28 +1,27 @@
-import type { Config } from '../config/schema.js';
+import type { DiagnosisContext } from './context.js';
 import { severityForErrorRate, severityForP95 } from '../model/severity.js';
 import type { Finding, LatencySummary } from '../model/types.js';
-import { makeFinding } from '../runbook/causes.js';
 
 const ms = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
 
 /** Scenario 3 (slow responses) and, for load runs, Scenario 2's error rate — both banded by the severity table. */
-export function diagnoseLatency(latency: LatencySummary | undefined, config: Config, fromLoad: boolean): Finding[] {
+export function diagnoseLatency(latency: LatencySummary | undefined, ctx: DiagnosisContext, fromLoad: boolean): Finding[] {
   if (!latency || latency.requests === 0) return [];
   const findings: Finding[] = [];
-  const slow = severityForP95(latency.p95Ms, config.severity);
+  const slow = severityForP95(latency.p95Ms, ctx.bands);
   if (slow) {
     findings.push(
-      makeFinding(config, 'high_latency', {
+      ctx.raise('high_latency', {
         severity: slow,
         summary: `p95 latency ${ms(latency.p95Ms)} (normal < 300 ms)`,
         evidence: [`p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)}, p99 ${ms(latency.p99Ms)}, max ${ms(latency.maxMs)} over ${latency.requests} requests`],
       }),
     );
   }
-  const erring = fromLoad ? severityForErrorRate(latency.errorRate, config.severity) : null;
+  const erring = fromLoad ? severityForErrorRate(latency.errorRate, ctx.bands) : null;
   if (erring) {
     findings.push(
-      makeFinding(config, 'high_error_rate', {
+      ctx.raise('high_error_rate', {
         severity: erring,
         summary: `${(latency.errorRate * 100).toFixed(1)} % of ${latency.requests} load requests failed`,
         evidence: [`errors ${latency.errors}, timeouts ${latency.timeouts}`],

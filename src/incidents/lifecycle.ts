@@ -2,31 +2,18 @@
  * The state machine, pure over the persisted state: INVESTIGATING → IDENTIFIED → MONITORING → RESOLVED.
  * It returns effects (notifications to queue, events to emit) and leaves paging policy to the manager.
  */
-import type { NotificationKind } from '../notify/types.js';
-import { worse } from '../notify/sinks/from-config.js';
+import { worse } from '../model/severity.js';
 import type { Finding, Severity } from '../model/types.js';
-import { firstEscalationAt, onUpgrade, type EscalationPolicy } from './escalation.js';
-import { familyOf, isRootCause } from '../runbook/families.js';
+import { firstEscalationAt, onUpgrade } from './escalation.js';
+import { familyOf, isRootCause } from '../runbook/catalogue.js';
 import type { IncidentState } from './state.js';
 import { recovering } from './recovery.js';
 import { describeImpact, leadingFinding } from './templates.js';
 import { addTimeline } from './timeline.js';
-import type { Family, Incident } from './types.js';
+import type { Effect, LifecycleEnv } from './effects.js';
+import type { Incident } from './types.js';
 
-export type LifecycleEventName = 'opened' | 'updated' | 'identified' | 'monitoring' | 'resolved';
-
-export type Effect =
-  | { type: 'notify'; incident: Incident; kind: NotificationKind; previousSeverity?: Severity | null; note?: string }
-  | { type: 'event'; name: LifecycleEventName; incident: Incident };
-
-export interface LifecycleEnv {
-  now: number;
-  service: string;
-  openAfter: number;
-  verifyWindowMs: number;
-  policy: EscalationPolicy;
-  newId(family: Family): string;
-}
+export type { Effect, LifecycleEnv, LifecycleEventName } from './effects.js';
 
 /**
  * What one evaluation says about the service (dependency notices taken out). `findings` read the whole rolling

@@ -3,7 +3,7 @@ import type { Logger } from '../support/log.js';
 import type { Severity } from '../model/types.js';
 import type { DeliveryHooks } from '../notify/delivery.js';
 import type { Outbox } from '../notify/outbox.js';
-import { atLeast } from '../notify/sinks/from-config.js';
+import { atLeast } from '../model/severity.js';
 import type { Notification, OutboxEntry, Sink } from '../notify/types.js';
 import type { IncidentEvents } from './events.js';
 import { buildNotification } from './messages.js';

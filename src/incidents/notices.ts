@@ -3,7 +3,7 @@
  * to it. A notice opens after `openAfter` consecutive evaluations, clears at the first evaluation without the
  * finding, and is sent only to sinks that asked for notices — it is never an incident and never pages.
  */
-import { worse } from '../notify/sinks/from-config.js';
+import { worse } from '../model/severity.js';
 import type { Notification } from '../notify/types.js';
 import type { Finding } from '../model/types.js';
 import { dependencyOf } from '../runbook/dependencies.js';

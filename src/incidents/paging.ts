@@ -3,7 +3,7 @@
  * escalation routes. Whatever is decided is written on the incident's timeline.
  */
 import type { Outbox } from '../notify/outbox.js';
-import { atLeast } from '../notify/sinks/from-config.js';
+import { atLeast } from '../model/severity.js';
 import type { NotificationKind, Sink } from '../notify/types.js';
 import type { Severity } from '../model/types.js';
 import { escalationSinks, firstEscalationAt, takeDueStep, type EscalationPolicy, type EscalationStep } from './escalation.js';

@@ -1,5 +1,5 @@
 /** The runbook's Post-Mortem (P0/P1): a Markdown skeleton with the recorded timeline and diagnosed causes. */
-import { isRootCause } from '../runbook/families.js';
+import { isRootCause } from '../runbook/catalogue.js';
 import { durationWords, rankFindings, resolutionText, SEVERITY_DESCRIPTION } from './templates.js';
 import type { Incident } from './types.js';
 

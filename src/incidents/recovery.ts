@@ -1,5 +1,5 @@
 /** The way out of an incident: MONITORING while the service is clean, RESOLVED once verification held for the window. */
-import type { Effect, LifecycleEnv } from './lifecycle.js';
+import type { Effect, LifecycleEnv } from './effects.js';
 import { durationWords } from './templates.js';
 import { addTimeline } from './timeline.js';
 import type { Incident } from './types.js';

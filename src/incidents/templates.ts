@@ -1,6 +1,7 @@
 /** The runbook's INCIDENT and INCIDENT RESOLVED templates, filled from an incident. Field names are verbatim. */
 import type { Finding, Severity } from '../model/types.js';
-import { isRootCause } from '../runbook/families.js';
+import { compareSeverity } from '../model/severity.js';
+import { isRootCause } from '../runbook/catalogue.js';
 import type { Incident } from './types.js';
 
 /** the runbook's Severity Levels table, "Description" column */
@@ -19,14 +20,13 @@ export function durationWords(ms: number): string {
   return `${plural(Math.floor(minutes / 60), 'hour')} ${plural(minutes % 60, 'minute')}`;
 }
 
-const RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
 
 /**
  * The order an on-call engineer reads findings in: root causes before symptoms (the cause is what to act on), then
  * worst first. The first is the incident's leading cause, whichever finding arrived first.
  */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => Number(isRootCause(b.cause)) - Number(isRootCause(a.cause)) || RANK[a.severity] - RANK[b.severity]);
+  return [...findings].sort((a, b) => Number(isRootCause(b.cause)) - Number(isRootCause(a.cause)) || compareSeverity(a.severity, b.severity));
 }
 
 export function leadingFinding(findings: readonly Finding[]): Finding | undefined {

@@ -1,8 +1,8 @@
 /** The incident record as persisted and as served by /api/incidents. Stable: add fields, never rename. */
-import type { Finding, Severity } from '../model/types.js';
+import type { Finding, IncidentStatus, Severity } from '../model/types.js';
+import type { Family } from '../runbook/catalogue.js';
 
-export type IncidentStatus = 'INVESTIGATING' | 'IDENTIFIED' | 'MONITORING' | 'RESOLVED';
-export type Family = 'availability' | 'errors' | 'latency' | 'other';
+export type { Family, IncidentStatus };
 
 export type TimelineKind =
   | 'detected'

@@ -3,7 +3,7 @@
  * come from the report's load block when there is one; pod health from restart / readiness findings.
  */
 import type { RunReport } from '../model/types.js';
-import { isPodHealthCause } from '../runbook/families.js';
+import { isPodHealthCause } from '../runbook/catalogue.js';
 
 export const VERIFY_MAX_ERROR_RATE = 0.01;
 export const VERIFY_MAX_P95_MS = 300;

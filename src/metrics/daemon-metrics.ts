@@ -6,11 +6,11 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SEVERITIES, type ProbeResult, type Severity } from '../model/types.js';
+import { HTTP_PHASES, httpDataOf } from '../model/results.js';
 import { LabelledHistogram, Scalar } from './exposition.js';
 import { SeriesExporter } from './series.js';
-import type { RollingWindows } from '../daemon/windows.js';
+import type { RollingWindows } from './windows.js';
 
-const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
 const RESULTS = ['pass', 'fail', 'error', 'skipped'] as const;
 
 export class DaemonMetrics {
@@ -89,15 +89,10 @@ export class DaemonMetrics {
 
   private observeHttp(result: ProbeResult): void {
     const probe = result.name;
-    const status = result.metrics['statusCode'];
-    this.statusCode.set({ probe }, typeof status === 'number' ? status : 0);
-    const phases = (result.metrics['phases'] ?? {}) as Record<string, unknown>;
-    for (const phase of PHASES) {
-      const ms = phases[phase];
-      this.phase.set({ probe, phase }, typeof ms === 'number' ? ms / 1000 : 0);
-    }
-    const durations = result.details?.['sampleDurationsMs'];
-    if (Array.isArray(durations)) for (const ms of durations) if (typeof ms === 'number') this.requests.observe({ probe }, ms / 1000);
+    const data = httpDataOf(result);
+    this.statusCode.set({ probe }, data?.statusCode ?? 0);
+    for (const phase of HTTP_PHASES) this.phase.set({ probe, phase }, (data?.phases?.[phase] ?? 0) / 1000);
+    for (const sample of data?.samples ?? []) this.requests.observe({ probe }, sample.ms / 1000);
   }
 
   /** Removes every series of a probe that no longer exists. */
@@ -111,7 +106,7 @@ export class DaemonMetrics {
     for (const result of RESULTS) this.runs.remove({ probe, kind, result });
     if (reason) this.failure.remove({ probe, reason });
     this.statusCode.remove({ probe });
-    for (const phase of PHASES) this.phase.remove({ probe, phase });
+    for (const phase of HTTP_PHASES) this.phase.remove({ probe, phase });
     this.requests.remove({ probe });
     this.overlaps.remove({ probe });
     this.windowErrors.remove({ probe });

@@ -1,9 +1,6 @@
 /** A latency block from the HTTP probes' samples, for scenarios without a load run (verify, errors, smoke without load). */
+import { httpDataOf } from './results.js';
 import type { LatencySummary, ProbeResult } from './types.js';
-
-function numbers(value: unknown): number[] {
-  return Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number') : [];
-}
 
 export function quantileOf(sorted: readonly number[], q: number): number | null {
   if (sorted.length === 0) return null;
@@ -20,14 +17,12 @@ export function httpSampleLatency(results: readonly ProbeResult[]): LatencySumma
   let totalMs = 0;
   for (const result of results) {
     if (result.kind !== 'http') continue;
-    const durations = numbers(result.details?.['sampleDurationsMs']);
-    const flags = Array.isArray(result.details?.['sampleOk']) ? (result.details['sampleOk'] as unknown[]) : [];
-    durations.forEach((ms, i) => {
+    for (const sample of httpDataOf(result)?.samples ?? []) {
       requests++;
-      totalMs += ms;
-      if (flags[i] === true) ok.push(ms);
+      totalMs += sample.ms;
+      if (sample.ok) ok.push(sample.ms);
       else errors++;
-    });
+    }
     if (result.error?.code === 'RP_ERR_RESPONSE_TIMEOUT' || result.error?.code === 'RP_ERR_PROBE_TIMEOUT') timeouts++;
   }
   if (requests === 0) return undefined;

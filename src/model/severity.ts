@@ -1,9 +1,21 @@
 /** The runbook's severity table as functions. P0 is worst; `null` means nothing worth an incident. */
-import type { SeverityConfig } from '../config/sections/severity.js';
-import type { DeepReadonlyConfig } from '../config/schema.js';
 import type { Severity } from './types.js';
 
 const RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
+
+/** For sorting: negative when `a` is worse than `b`. */
+export function compareSeverity(a: Severity, b: Severity): number {
+  return RANK[a] - RANK[b];
+}
+
+/** P0 is the most severe: a sink with minSeverity P1 takes P0 and P1. */
+export function atLeast(severity: Severity, min: Severity): boolean {
+  return RANK[severity] <= RANK[min];
+}
+
+export function worse(a: Severity, b: Severity): Severity {
+  return RANK[a] <= RANK[b] ? a : b;
+}
 
 export function isWorse(a: Severity, b: Severity | null): boolean {
   return b === null || RANK[a] < RANK[b];
@@ -20,7 +32,11 @@ export function meetsGate(severity: Severity | null, gate: Severity): boolean {
   return severity !== null && RANK[severity] <= RANK[gate];
 }
 
-type Bands = DeepReadonlyConfig<SeverityConfig>;
+/** The `severity` config section's bands (error rate as a ratio, p95 in ms); config satisfies it structurally. */
+export interface Bands {
+  readonly errorRate: { readonly P1: number; readonly P2: number; readonly P3: number };
+  readonly p95: { readonly P1: number; readonly P2: number; readonly P3: number };
+}
 
 /** > 50 % → P1; 10–50 % → P2 (the table wins over Scenario 2's "20–50 % is P1"); ≥ 1 % → P3. */
 export function severityForErrorRate(rate: number, bands: Bands): Severity | null {

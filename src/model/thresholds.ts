@@ -143,7 +143,22 @@ function compare(actual: number, op: ThresholdOp, value: number): boolean {
   }
 }
 
-/** Evaluates one parsed threshold; no samples (or no load result at all) is a failure with a reason. */
+function isLatencyMetric(metric: ThresholdMetric): boolean {
+  return metric.kind !== 'error_rate' && metric.kind !== 'rps';
+}
+
+/** What a latency figure was computed over, in the words of the block that carries it. */
+function latencyBasis(latency: LatencySummary): string {
+  if (latency['source'] === 'http-samples') return `over the ${latency.requests - latency.errors} successful of ${latency.requests} HTTP samples`;
+  const samples = typeof latency['latencySamples'] === 'number' ? latency['latencySamples'] : latency.requests;
+  return `over ${samples} of ${latency.requests} load attempts: responses of any status and timeouts at the time given up (${latency.errors} failed)`;
+}
+
+/**
+ * Evaluates one parsed threshold; no samples (or no load result at all) is a failure with a reason. A latency
+ * threshold says what it measured in its reason, and fails when every attempt failed: fast 503s or timeouts say
+ * nothing about how fast the API serves, so they cannot pass `p(95)<300`.
+ */
 export function evaluateThreshold(threshold: Threshold, latency: LatencySummary | undefined): ThresholdResult {
   const { expr } = threshold;
   if (!latency) return { expr, ok: false, actual: null, reason: 'no samples: this run produced no load result' };
@@ -155,6 +170,13 @@ export function evaluateThreshold(threshold: Threshold, latency: LatencySummary 
   }
   if (actual === null) {
     return { expr, ok: false, actual: null, reason: `no latency samples: none of the ${latency.requests} requests got a response` };
+  }
+  if (isLatencyMetric(threshold.metric)) {
+    if (latency.errors >= latency.requests) {
+      return { expr, ok: false, actual, reason: `all ${latency.requests} attempts failed: no successful response to measure (${latencyBasis(latency)})` };
+    }
+    const ok = compare(actual, threshold.op, threshold.value);
+    return { expr, ok, actual, reason: ok ? latencyBasis(latency) : `${actual} is not ${threshold.op} ${threshold.value} (${latencyBasis(latency)})` };
   }
   const ok = compare(actual, threshold.op, threshold.value);
   return ok ? { expr, ok, actual } : { expr, ok, actual, reason: `${actual} is not ${threshold.op} ${threshold.value}` };

@@ -1,14 +1,15 @@
 /** The shapes every layer shares: probe results, findings, the JSON report. Stable: add fields, never rename. */
 import type { ErrorInfo } from './errors.js';
+import type { ProbeData } from './results.js';
+import type { LatencySummary, MetricRecord } from './measures.js';
+
+export type { LatencySummary, MetricRecord, MetricValue } from './measures.js';
 
 export type ProbeStatus = 'pass' | 'fail' | 'skipped' | 'error';
 export type Severity = 'P0' | 'P1' | 'P2' | 'P3';
+/** an incident's lifecycle state; shared by incidents and the notifications about them */
+export type IncidentStatus = 'INVESTIGATING' | 'IDENTIFIED' | 'MONITORING' | 'RESOLVED';
 export const SEVERITIES: readonly Severity[] = ['P0', 'P1', 'P2', 'P3'];
-
-export type MetricValue = number | string | boolean | null | MetricRecord | MetricValue[];
-export interface MetricRecord {
-  [key: string]: MetricValue;
-}
 
 export interface Finding {
   cause: string;
@@ -41,6 +42,16 @@ export interface ProbeResult {
   latency?: LatencySummary;
   /** kind-specific gauges for /metrics; not part of the JSON report */
   series?: MetricSample[];
+  /** what the probe established, typed per kind: what every other layer reads; not part of the JSON report */
+  data?: ProbeData;
+}
+
+/** A probe's most recent result as the daemon keeps it. */
+export interface LatestResult {
+  result: ProbeResult;
+  finishedAt: number;
+  /** the probe's own schedule, to tell a stale result from a slow cadence (cron probes: undefined) */
+  everyMs?: number;
 }
 
 export interface MetricSample {
@@ -49,21 +60,6 @@ export interface MetricSample {
   help: string;
   value: number;
   labels?: Record<string, string>;
-}
-
-export interface LatencySummary {
-  requests: number;
-  errors: number;
-  timeouts: number;
-  errorRate: number;
-  rps: number;
-  p50Ms: number | null;
-  p90Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  maxMs: number | null;
-  avgMs?: number | null;
-  [extra: string]: MetricValue | undefined;
 }
 
 export interface ThresholdResult {

@@ -1,8 +1,8 @@
 /** What travels through the outbox to the sinks. A Notification is rendered once, persisted, and never re-rendered. */
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../support/log.js';
-import type { Family, IncidentStatus } from '../incidents/types.js';
-import type { Finding, Severity } from '../model/types.js';
+import type { Family } from '../runbook/catalogue.js';
+import type { Finding, IncidentStatus, Severity } from '../model/types.js';
 
 export type NotificationKind = 'open' | 'update' | 'escalate' | 'resolve';
 

@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { ProbeError, errorMessage } from '../model/errors.js';
 import type { ProbeResult } from '../model/types.js';
-import type { ProbeContext, ProbeKind, ProbeMemory, ProbeOutcome, ProbeSpec } from '../../probes/types.js';
+import type { FindingBuilder } from '../runbook/finding.js';
+import type { ProbeContext, ProbeMemory, ProbeOutcome, ProbeSpec, RegisteredKind } from '../../probes/types.js';
 
 /** After a deadline the probe gets this long to return its own, better-classified result before the runner answers for it. */
 const GRACE_MS = 150;
@@ -15,7 +16,7 @@ const GRACE_MS = 150;
 const RESULT_RETURNED = new ProbeError('RP_ERR_PROBE_ABORTED', 'result already returned');
 
 export interface RunnerOptions {
-  kinds: ReadonlyMap<string, ProbeKind>;
+  kinds: { get(name: string): RegisteredKind | undefined };
   /** context shared by all probes; signal/timeout/memory are set per probe */
   base: Omit<ProbeContext, 'signal' | 'timeoutMs' | 'memory'>;
   defaultTimeoutMs: number;
@@ -34,6 +35,11 @@ export class Runner extends EventEmitter<RunnerEvents> {
     super();
     // every probe in flight listens on the run's signal; dozens at once is normal, not a leak
     if (options.signal) setMaxListeners(0, options.signal);
+  }
+
+  /** the run's finding builder, for the diagnosis that reads this runner's results */
+  get raise(): FindingBuilder {
+    return this.options.base.raise;
   }
 
   /** All probes at once; resolves with one result per spec, in spec order. Never rejects. */
@@ -58,7 +64,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
     return result;
   }
 
-  private async guarded(kind: ProbeKind, spec: ProbeSpec, timeoutMs: number): Promise<ProbeOutcome> {
+  private async guarded(kind: RegisteredKind, spec: ProbeSpec, timeoutMs: number): Promise<ProbeOutcome> {
     const controller = new AbortController();
     const parent = this.options.signal;
     const onParentAbort = (): void => controller.abort(new ProbeError('RP_ERR_PROBE_ABORTED', 'run cancelled'));
@@ -87,7 +93,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
       else controller.signal.addEventListener('abort', force, { once: true });
     });
     const attempt = Promise.resolve()
-      .then(() => kind.run(spec, ctx))
+      .then(() => kind.run(spec.params, ctx))
       .catch((err: unknown): ProbeOutcome => ({
         status: 'error',
         error: err instanceof ProbeError ? err.toInfo() : { code: 'RP_ERR_PROBE_CRASHED', message: ctx.redact(errorMessage(err)) },
@@ -118,5 +124,6 @@ function toResult(spec: ProbeSpec, outcome: ProbeOutcome, elapsedMs: number): Pr
   if (outcome.details) result.details = outcome.details;
   if (outcome.latency) result.latency = outcome.latency;
   if (outcome.series?.length) result.series = outcome.series;
+  if (outcome.data) result.data = outcome.data;
   return result;
 }

@@ -1,12 +1,14 @@
 /** One scenario, once: plan → run probes → diagnose → thresholds → verdict. Shared by the one-shot CLI and the daemon. */
 import type { Config } from '../config/schema.js';
 import { diagnose } from '../diagnosis/index.js';
+import { diagnosisContext } from '../diagnosis/context.js';
+import { diagnosisInput } from '../diagnosis/input.js';
 import { httpSampleLatency } from '../model/latency.js';
 import type { Runner } from '../runner/runner.js';
 import { meetsGate, worstSeverity } from '../model/severity.js';
 import { evaluateThresholds } from '../model/thresholds.js';
 import type { ProbeResult, RunReport, Severity, ThresholdResult } from '../model/types.js';
-import type { ScenarioPlan } from './table.js';
+import type { ScenarioPlan } from './plan.js';
 
 export interface ScenarioRunOptions {
   plan: ScenarioPlan;
@@ -18,7 +20,7 @@ export interface ScenarioRunOptions {
 
 /** The JSON contract lists probe fields; findings are lifted to the report, gauges stay with /metrics. */
 export function publicResult(result: ProbeResult): ProbeResult {
-  const { findings: _findings, series: _series, ...rest } = result;
+  const { findings: _findings, series: _series, data: _data, ...rest } = result;
   return rest;
 }
 
@@ -35,7 +37,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<{ report
   const results = await runner.runAll(plan.specs);
   const loadResult = results.find((r) => r.latency);
   const latency = loadResult?.latency ?? httpSampleLatency(results);
-  const findings = diagnose(results, { summary: latency, fromLoad: Boolean(loadResult) }, config);
+  const findings = diagnose(diagnosisInput(results, { summary: latency, fromLoad: Boolean(loadResult) }), diagnosisContext(config, runner.raise));
   const thresholds = plan.thresholds.length ? evaluateThresholds(plan.thresholds, latency) : [];
   const severity = worstSeverity(findings.map((f) => f.severity));
   const report: RunReport = {

@@ -1,142 +1,147 @@
-/** Scenario name → the probes that answer the runbook section's questions. Names are part of the contract. */
-import type { Config } from '../config/schema.js';
-import type { EndpointConfig } from '../config/sections/http.js';
-import { UsageError } from '../model/errors.js';
-import { parseThreshold } from '../model/thresholds.js';
-import { checkLoadGuardrails } from '../../probes/load/guardrails.js';
-import { loadParamsFromConfig, suggestedLoadTimeoutMs } from '../../probes/load/params.js';
-import type { ProbeSpec } from '../../probes/types.js';
-
-export const SCENARIOS = {
-  assess: 'Initial Response, Step 1: pods, restarts, service endpoints, health',
-  outage: 'Scenario 1: health and endpoints, pods/events/logs, database connectivity, image pulls, OOM',
-  errors: 'Scenario 2: sampled endpoint error rates, log signatures, long-running queries, OpenAI/GitHub',
-  latency: 'Scenario 3: load probe like `ab -n 100 -c 10 /v1/papers?limit=10`, pg_stat_statements, pool, CPU',
-  endpoint: 'Scenario 4: each endpoint alone',
-  verify: 'Post-Incident Step 1: error rate < 1 %, p95 < 300 ms, pods ready, no restarts',
-  smoke: 'Pre-Deployment Checklist: health, endpoints, a short latency run, thresholds',
-  full: 'everything that is configured',
-} as const;
-
-export type ScenarioName = keyof typeof SCENARIOS;
-
-/** Gates a scenario carries unless --threshold or load.thresholds say otherwise: the runbook's numbers. */
-const SCENARIO_THRESHOLDS: Partial<Record<ScenarioName, string[]>> = {
-  verify: ['error_rate<0.01', 'p(95)<300'],
-  smoke: ['p(95)<500', 'error_rate<0.01'],
-};
-
-export interface LoadOverrides {
-  connections?: number;
-  amount?: number;
-  durationMs?: number;
-  rate?: number;
-}
-
-export interface ScenarioOptions {
-  load?: LoadOverrides;
-  /** --threshold values; when given they replace the scenario's and the config's thresholds */
-  thresholds?: string[];
-  /** --timeout: every probe's budget */
-  timeoutMs?: number;
-}
-
-export interface ScenarioPlan {
-  name: ScenarioName;
-  specs: ProbeSpec[];
-  thresholds: string[];
-}
-
-export function isScenarioName(name: string): name is ScenarioName {
-  return Object.hasOwn(SCENARIOS, name);
-}
-
-function httpSpec(config: Config, endpoint: EndpointConfig, samples?: number): ProbeSpec {
-  return { name: endpoint.name, kind: 'http', params: { target: config.target, endpoint, ...(samples ? { samples } : {}) } };
-}
-
-function endpointsOf(config: Config): EndpointConfig[] {
-  return config.endpoints as EndpointConfig[];
-}
-
-function healthOnly(config: Config): EndpointConfig[] {
-  const health = endpointsOf(config).find((e) => e.name === 'health' || e.path.startsWith('/health'));
-  return [health ?? endpointsOf(config)[0]!];
-}
-
 /**
- * The load probe for a scenario: config and command line decide, the scenario only picks a size when nobody did
- * (smoke runs 50 requests, verify 100). Guardrails are checked here so a bad request exits 2 before any traffic.
+ * The scenario table: each scenario's name (part of the contract), what it answers, the probes it plans, the gates it
+ * carries, and whether it runs load. The one-shot CLI, `--check-config`, the daemon's plan and the config's checks
+ * all read this table. It imports nothing, so the config schema can check names against it without a cycle; the
+ * probe specs are written against a small planner interface that scenarios/plan.ts implements.
  */
-function loadSpec(config: Config, cli: LoadOverrides, defaultAmount: number | undefined, timeoutMs: number | undefined, thresholds: readonly string[]): ProbeSpec {
-  const sized = cli.amount ?? cli.durationMs ?? config.load.amount ?? config.load.duration;
-  const overrides = { ...cli, thresholds, ...(sized === undefined && defaultAmount !== undefined ? { amount: defaultAmount } : {}) };
-  const params = loadParamsFromConfig(config, overrides);
-  checkLoadGuardrails(
-    { connections: params.connections, rate: params.rate, durationMs: params.durationMs, amount: params.amount },
-    config.load.caps,
-    new URL(params.target),
-    config.load.allowedHosts,
-    config.target,
-  );
-  return { name: 'load', kind: 'load', params, timeoutMs: timeoutMs ?? suggestedLoadTimeoutMs(params) };
+
+/** What a row may ask for; `S` is a probe spec. */
+export interface Planner<S> {
+  /** one HTTP probe per configured endpoint, each sampling at least `minSamples` times (default: its own samples) */
+  endpoints(options?: { minSamples?: number; skipHealth?: boolean }): S[];
+  /** the health endpoint alone (or the first endpoint) */
+  health(): S;
+  kubernetes(...checks: ('pods' | 'endpoints' | 'events' | 'logs' | 'metrics')[]): S;
+  database(check: 'connect' | 'long-queries' | 'statements' | 'pool'): S;
+  /** OpenAI, GitHub and every `external.others` entry */
+  external(): S[];
+  prometheus(): S;
+  /** the load probe; a scenario only picks its size when neither config nor command line did */
+  load(defaultAmount?: number): S;
+  /** any registered kind, with params its schema accepts (checked when the plan is built) */
+  probe(name: string, kind: string, params: unknown): S;
 }
 
-const db = (check: 'connect' | 'long-queries' | 'statements' | 'pool'): ProbeSpec => ({ name: `db-${check}`, kind: 'postgres', params: { check } });
-const k8s = (...checks: string[]): ProbeSpec => ({ name: 'kubernetes', kind: 'kubernetes', params: { checks } });
-const external = (config: Config): ProbeSpec[] => [
-  { name: 'openai', kind: 'external', params: { dependency: 'openai' } },
-  { name: 'github', kind: 'external', params: { dependency: 'github' } },
-  ...config.external.others.map((o) => ({ name: o.name, kind: 'external', params: { dependency: o.name } })),
-];
-const prometheus: ProbeSpec = { name: 'prometheus', kind: 'prometheus', params: {} };
+export interface ScenarioRow {
+  description: string;
+  /** gates the scenario carries unless --threshold or load.thresholds say otherwise: the runbook's numbers */
+  thresholds: readonly string[];
+  /** plans the load probe: never on a short daemon timer against production */
+  load: boolean;
+  /** only a daemon group can run it (the daemon's own cheap, frequent set) */
+  daemonOnly?: boolean;
+  specs<S>(plan: Planner<S>): S[];
+}
 
-export function planScenario(name: string, config: Config, options: ScenarioOptions = {}): ScenarioPlan {
-  if (!isScenarioName(name)) {
-    throw new UsageError('RP_ERR_UNKNOWN_SCENARIO', `unknown scenario "${name}" (expected one of: ${Object.keys(SCENARIOS).join(', ')})`);
-  }
-  const load = options.load ?? {};
-  const all = endpointsOf(config);
-  const chosen = options.thresholds?.length ? [...options.thresholds] : config.load.thresholds.length ? [...config.load.thresholds] : null;
-  const thresholds: string[] = chosen ?? SCENARIO_THRESHOLDS[name] ?? [];
-  // A malformed threshold is a usage error now, not a failed run later.
-  for (const expr of thresholds) parseThreshold(expr);
-  const loadFor = (defaultAmount?: number): ProbeSpec => loadSpec(config, load, defaultAmount, options.timeoutMs, thresholds);
-  let specs: ProbeSpec[];
-  switch (name) {
-    case 'assess':
-      specs = [...healthOnly(config).map((e) => httpSpec(config, e)), k8s('pods', 'endpoints')];
-      break;
-    case 'outage':
-      specs = [...all.map((e) => httpSpec(config, e)), k8s('pods', 'endpoints', 'events', 'logs'), db('connect')];
-      break;
-    case 'errors':
-      specs = [...all.map((e) => httpSpec(config, e, Math.max(e.samples, 10))), k8s('logs', 'events'), db('long-queries'), ...external(config), prometheus];
-      break;
-    case 'latency':
-      specs = [loadFor(), db('statements'), db('pool'), k8s('metrics')];
-      break;
-    case 'endpoint':
-      specs = all.filter((e) => e !== healthOnly(config)[0]).map((e) => httpSpec(config, e, Math.max(e.samples, 3)));
-      if (specs.length === 0) specs = all.map((e) => httpSpec(config, e, Math.max(e.samples, 3)));
-      break;
-    case 'verify':
-      specs = [...all.map((e) => httpSpec(config, e, Math.max(e.samples, 5))), loadFor(100), k8s('pods', 'endpoints')];
-      break;
-    case 'smoke':
-      specs = [...all.map((e) => httpSpec(config, e)), loadFor(50)];
-      break;
-    case 'full':
-      specs = [
-        ...all.map((e) => httpSpec(config, e, Math.max(e.samples, 10))),
-        loadFor(),
-        k8s('pods', 'endpoints', 'events', 'logs', 'metrics'),
-        db('connect'), db('long-queries'), db('statements'), db('pool'),
-        ...external(config),
-        prometheus,
-      ];
-      break;
-  }
-  if (options.timeoutMs !== undefined) specs = specs.map((s) => ({ ...s, timeoutMs: options.timeoutMs }));
-  return { name, specs, thresholds };
+/** Every cluster, database, provider and Prometheus question: what `full` and the daemon's default group ask. */
+function everyDependency<S>(p: Planner<S>): S[] {
+  return [
+    p.kubernetes('pods', 'endpoints', 'events', 'logs', 'metrics'),
+    p.database('connect'),
+    p.database('long-queries'),
+    p.database('statements'),
+    p.database('pool'),
+    ...p.external(),
+    p.prometheus(),
+  ];
+}
+
+/** The daemon's default group: the `errors` scenario's questions asked cheaply and often, no load. */
+export const CONTINUOUS = 'continuous';
+
+export const SCENARIO_TABLE = {
+  assess: {
+    description: 'Initial Response, Step 1: pods, restarts, service endpoints, health',
+    thresholds: [],
+    load: false,
+    specs: (p) => [p.health(), p.kubernetes('pods', 'endpoints')],
+  },
+  outage: {
+    description: 'Scenario 1: health and endpoints, pods/events/logs, database connectivity, image pulls, OOM',
+    thresholds: [],
+    load: false,
+    specs: (p) => [...p.endpoints(), p.kubernetes('pods', 'endpoints', 'events', 'logs'), p.database('connect')],
+  },
+  errors: {
+    description: 'Scenario 2: sampled endpoint error rates, log signatures, long-running queries, OpenAI/GitHub',
+    thresholds: [],
+    load: false,
+    specs: (p) => [...p.endpoints({ minSamples: 10 }), p.kubernetes('logs', 'events'), p.database('long-queries'), ...p.external(), p.prometheus()],
+  },
+  latency: {
+    description: 'Scenario 3: health, load probe like `ab -n 100 -c 10 /v1/papers?limit=10`, pg_stat_statements, pool, CPU',
+    thresholds: [],
+    load: true,
+    // the Initial Response's health check too: without it a dead API could read no worse than P1 (error rate)
+    specs: (p) => [p.health(), p.load(), p.database('statements'), p.database('pool'), p.kubernetes('metrics')],
+  },
+  endpoint: {
+    description: 'Scenario 4: each endpoint alone',
+    thresholds: [],
+    load: false,
+    specs: (p) => p.endpoints({ minSamples: 3, skipHealth: true }),
+  },
+  verify: {
+    description: 'Post-Incident Step 1: error rate < 1 %, p95 < 300 ms, pods ready, no restarts',
+    thresholds: ['error_rate<0.01', 'p(95)<300'],
+    load: true,
+    specs: (p) => [...p.endpoints({ minSamples: 5 }), p.load(100), p.kubernetes('pods', 'endpoints')],
+  },
+  smoke: {
+    description: 'Pre-Deployment Checklist: health, endpoints, a short latency run, thresholds',
+    thresholds: ['p(95)<500', 'error_rate<0.01'],
+    load: true,
+    specs: (p) => [...p.endpoints(), p.load(50)],
+  },
+  full: {
+    description: 'everything that is configured',
+    thresholds: [],
+    load: true,
+    specs: (p) => [...p.endpoints({ minSamples: 10 }), p.load(), ...everyDependency(p)],
+  },
+  [CONTINUOUS]: {
+    description:
+      "the daemon's default group: every endpoint at its own sample rate, Kubernetes, database, external dependencies, Prometheus; no load",
+    thresholds: [],
+    load: false,
+    daemonOnly: true,
+    specs: (p) => [...p.endpoints(), ...everyDependency(p)],
+  },
+} as const satisfies Record<string, ScenarioRow>;
+
+/** Rows added at run time by code outside this build (a test's own probe kind); they never shadow a built-in row. */
+const added = new Map<string, ScenarioRow>();
+
+export function registerScenario(name: string, row: ScenarioRow): void {
+  if (Object.hasOwn(SCENARIO_TABLE, name) || added.has(name)) throw new Error(`scenario "${name}" is defined twice`);
+  added.set(name, row);
+}
+
+export function scenarioRow(name: string): ScenarioRow | undefined {
+  return Object.hasOwn(SCENARIO_TABLE, name) ? (SCENARIO_TABLE as Record<string, ScenarioRow>)[name] : added.get(name);
+}
+
+/** A scenario a daemon group may name: every scenario, and the daemon-only ones. */
+export function isGroupName(name: string): boolean {
+  return scenarioRow(name) !== undefined;
+}
+
+/** A scenario the one-shot CLI runs. */
+export function isScenarioName(name: string): boolean {
+  const row = scenarioRow(name);
+  return row !== undefined && !row.daemonOnly;
+}
+
+export function scenarioNames(): string[] {
+  return [...Object.keys(SCENARIO_TABLE), ...added.keys()].filter(isScenarioName);
+}
+
+/** Name → description of the one-shot scenarios, for --help. */
+export function scenarioDescriptions(): [name: string, description: string][] {
+  return scenarioNames().map((n) => [n, scenarioRow(n)!.description]);
+}
+
+/** Scenarios whose plan includes the load probe. */
+export function runsLoad(name: string): boolean {
+  return scenarioRow(name)?.load ?? false;
 }

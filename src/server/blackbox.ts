@@ -8,10 +8,10 @@ import { Gauge, Registry } from 'prom-client';
 import { endpointSchema } from '../config/sections/http.js';
 import type { Config } from '../config/schema.js';
 import type { Runner } from '../runner/runner.js';
+import { HTTP_PHASES, httpDataOf } from '../model/results.js';
 import { originAllowed } from '../support/hosts.js';
 
 const MODULES: Record<string, 'GET' | 'POST'> = { http_2xx: 'GET', http_post_2xx: 'POST' };
-const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
 /** blackbox subtracts this from Prometheus' scrape timeout so the answer arrives before the scrape gives up */
 const SCRAPE_OFFSET_MS = 500;
 const MAX_IN_FLIGHT = 64;
@@ -71,15 +71,15 @@ export async function blackboxProbe(query: URLSearchParams, scrapeTimeoutHeader:
   const gauge = (name: string, help: string, value: number): void => {
     new Gauge({ name, help, registers: [registry] }).set(value);
   };
-  const metrics = result.metrics;
-  const phases = (metrics['phases'] ?? {}) as Record<string, unknown>;
+  const data = httpDataOf(result);
+  const phases = data?.phases;
   gauge('probe_success', 'Displays whether or not the probe was a success', result.status === 'pass' ? 1 : 0);
   gauge('probe_duration_seconds', 'Returns how long the probe took to complete in seconds', result.durationMs / 1000);
-  gauge('probe_http_status_code', 'Response HTTP status code', typeof metrics['statusCode'] === 'number' ? metrics['statusCode'] : 0);
-  gauge('probe_http_content_length', 'Length of http content response', typeof metrics['bytes'] === 'number' ? metrics['bytes'] : 0);
+  gauge('probe_http_status_code', 'Response HTTP status code', data?.statusCode ?? 0);
+  gauge('probe_http_content_length', 'Length of http content response', data?.bytes ?? 0);
   gauge('probe_http_ssl', 'Indicates if SSL was used for the final redirect', url.protocol === 'https:' ? 1 : 0);
-  gauge('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds', typeof phases['resolve'] === 'number' ? phases['resolve'] / 1000 : 0);
+  gauge('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds', (phases?.resolve ?? 0) / 1000);
   const phase = new Gauge({ name: 'probe_http_duration_seconds', help: 'Duration of http request by phase, summed over all redirects', labelNames: ['phase'], registers: [registry] });
-  for (const name of PHASES) phase.set({ phase: name }, typeof phases[name] === 'number' ? phases[name] / 1000 : 0);
+  for (const name of HTTP_PHASES) phase.set({ phase: name }, (phases?.[name] ?? 0) / 1000);
   return { status: 200, contentType: registry.contentType, body: await registry.metrics() };
 }

@@ -1,6 +1,6 @@
 /** The small HTML status page at `/`: current severity, every probe, open incidents. No scripts, no assets. */
 import type { RunReport } from '../model/types.js';
-import type { WindowStats } from '../daemon/windows.js';
+import type { WindowStats } from '../metrics/windows.js';
 
 export interface StatusPageIncident {
   id: string;

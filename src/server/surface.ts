@@ -2,20 +2,21 @@
 import type { Config } from '../config/schema.js';
 import { redactDeep, type Redactor } from '../support/redact.js';
 import type { Runner } from '../runner/runner.js';
-import type { RunReport } from '../model/types.js';
+import type { MetricSample, RunReport } from '../model/types.js';
 import { blackboxProbe } from './blackbox.js';
-import type { LatestResult } from '../daemon/evaluate.js';
-import type { IncidentHolder } from '../daemon/incidents.js';
+import type { LatestResult } from '../model/types.js';
+import type { IncidentManager } from '../incidents/manager.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { DaemonSurface } from './server.js';
 import { judge, type HealthCondition, type HealthVerdict } from './health.js';
 import { statusPage } from './status-page.js';
-import type { RollingWindows } from '../daemon/windows.js';
+import type { RollingWindows } from '../metrics/windows.js';
 
 export interface SurfaceSource {
   metrics: DaemonMetrics;
   windows: RollingWindows;
-  incidents: IncidentHolder;
+  /** the daemon's incident engine, as the routes read it */
+  incidents: { readonly manager: IncidentManager | undefined; samples(): MetricSample[] };
   redact: Redactor;
   config(): Config;
   runner(): Runner;
@@ -35,7 +36,7 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
     readiness: () => judge(readyConditions(src), 'ready'),
     results: () => {
       const report = src.report();
-      const probes = src.latest().map(({ result: { series: _series, ...result }, finishedAt }) => ({ ...result, finishedAt: new Date(finishedAt).toISOString() }));
+      const probes = src.latest().map(({ result: { series: _series, data: _data, ...result }, finishedAt }) => ({ ...result, finishedAt: new Date(finishedAt).toISOString() }));
       // results are stored redacted (see LatestResults.record)
       return { updatedAt: report?.startedAt ?? null, severity: report?.severity ?? null, probes };
     },

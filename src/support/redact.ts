@@ -1,50 +1,5 @@
-import type { Config } from '../config/schema.js';
-import { controlTokens } from '../config/sections/incidents.js';
-
 const REDACTED = '[REDACTED]';
 const URL_PASSWORD_RE = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/\s]+)(@)/gi;
-
-/** Collects every secret a config holds so any text can be scrubbed of them, wherever it came from. */
-export function secretsOf(config: Config, env: Readonly<Record<string, string | undefined>> = {}): string[] {
-  const secrets = new Set<string>();
-  const add = (value: string | undefined): void => {
-    if (!value || value.length < 4) return;
-    secrets.add(value);
-    // "Bearer X" as configured, but a server echoing just "X" must be scrubbed too
-    const bare = /^(?:Bearer|Basic|Token|token)\s+(\S{4,})$/.exec(value)?.[1];
-    if (bare) secrets.add(bare);
-  };
-  add(config.external.openai.apiKey);
-  add(config.external.github.token);
-  for (const dep of config.external.others) for (const value of Object.values(dep.headers)) add(value);
-  for (const { token } of controlTokens(config.incidents)) add(token);
-  const dbPassword = passwordOf(config.database.url);
-  add(dbPassword);
-  if (dbPassword) add(encodeURIComponent(dbPassword));
-  for (const sink of config.notify) {
-    if ('url' in sink && sink.type !== 'alertmanager') add(sink.url);
-    if ('secret' in sink) add(sink.secret);
-    if ('routingKey' in sink) add(sink.routingKey);
-  }
-  for (const endpoint of config.endpoints) {
-    for (const [name, value] of Object.entries(endpoint.headers)) if (/authorization|token|key|cookie/i.test(name)) add(value);
-  }
-  for (const name of ['DATABASE_URL', 'OPENAI_API_KEY', 'GITHUB_TOKEN', 'PGPASSWORD']) {
-    const value = env[name];
-    if (name === 'DATABASE_URL') add(passwordOf(value ?? ''));
-    else add(value);
-  }
-  return [...secrets].sort((a, b) => b.length - a.length);
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.password ? decodeURIComponent(parsed.password) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export type Redactor = (text: string) => string;
 

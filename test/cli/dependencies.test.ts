@@ -153,6 +153,26 @@ describe('Kubernetes through the CLI (KUBECONFIG → API stand-in)', () => {
     }
   });
 
+  test('one namespace per run: with none in config, every finding of a down API and a broken cluster names the context\'s', async () => {
+    const kube = await startKubeApiServer('crashloop-pg-hba', { workload: { namespace: 'prod' } });
+    try {
+      const down = `http://127.0.0.1:${await closedPort()}`;
+      const run = await runCli(['--scenario', 'outage', '--config', configFile([`target: ${down}`]), '--json'], { env: { KUBECONFIG: kube.kubeconfigPath } });
+      const report = JSON.parse(run.stdout) as RunReport;
+      const causes = report.findings.map((f) => f.cause);
+      assert.ok(causes.includes('api_outage') && causes.includes('db_connection_failure'), JSON.stringify(causes));
+      for (const finding of report.findings) {
+        const named = finding.actions.flatMap((a) => [...a.matchAll(/(?:-n |--namespace[= ])(\S+)/g)].map((m) => m[1]));
+        assert.ok(named.length > 0 || !finding.actions.some((a) => a.startsWith('kubectl')), `${finding.cause}: ${JSON.stringify(finding.actions)}`);
+        assert.deepEqual([...new Set(named)].filter((ns) => ns !== 'prod'), [], `${finding.cause}: ${JSON.stringify(finding.actions)}`);
+      }
+      const outage = report.findings.find((f) => f.cause === 'api_outage')!;
+      assert.ok(outage.actions.some((a) => a.includes('-n prod')), JSON.stringify(outage.actions));
+    } finally {
+      await kube.close();
+    }
+  });
+
   for (const [name, check] of cases) {
     test(`outage: ${String(name)}`, async () => {
       const kube = await startKubeApiServer(name, { workload: { namespace: 'prod' } });

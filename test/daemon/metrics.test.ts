@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DaemonMetrics } from '../../src/metrics/daemon-metrics.js';
-import { RollingWindows } from '../../src/daemon/windows.js';
+import { RollingWindows } from '../../src/metrics/windows.js';
 import type { ProbeResult } from '../../src/model/types.js';
 import { promtoolCheckMetrics, promtoolMissing } from '../helpers/prom-binary.js';
 import { metricValue } from './harness.js';
@@ -14,6 +14,15 @@ const ok = (name: string, ms = 3): ProbeResult => ({
   durationMs: ms,
   metrics: { statusCode: 200, phases: { resolve: 0.1, connect: 0.2, tls: 0, processing: ms - 0.5, transfer: 0.2 } },
   details: { sampleDurationsMs: [ms], sampleOk: [true] },
+  data: {
+    kind: 'http',
+    path: '/',
+    method: 'GET',
+    statusCode: 200,
+    bytes: 0,
+    phases: { resolve: 0.1, connect: 0.2, tls: 0, processing: ms - 0.5, transfer: 0.2 },
+    samples: [{ ms, ok: true, timedOut: false, status: 200 }],
+  },
 });
 
 function collect(): { metrics: DaemonMetrics; warnings: string[] } {
@@ -25,7 +34,7 @@ describe('DaemonMetrics', () => {
   test('a mixed set of results renders a text promtool accepts', { skip: promtoolMissing }, async () => {
     const { metrics } = collect();
     metrics.observe(ok('health'));
-    metrics.observe({ name: 'we"ird\\name', kind: 'http', status: 'fail', durationMs: 9, metrics: { statusCode: null, phases: {} }, details: { sampleDurationsMs: [9], sampleOk: [false] }, error: { code: 'RP_ERR_CONN_REFUSED', message: 'refused' } });
+    metrics.observe({ name: 'we"ird\\name', kind: 'http', status: 'fail', durationMs: 9, metrics: { statusCode: null, phases: {} }, details: { sampleDurationsMs: [9], sampleOk: [false] }, data: { kind: 'http', path: '/', method: 'GET', statusCode: null, bytes: 0, phases: null, samples: [{ ms: 9, ok: false, timedOut: false, status: null }] }, error: { code: 'RP_ERR_CONN_REFUSED', message: 'refused' } });
     metrics.observe({ name: 'db-connect', kind: 'postgres', status: 'pass', durationMs: 4, metrics: {}, series: [
       { name: 'probe_db_up', help: 'Database answered', value: 1 },
       { name: 'probe_db_backends', help: 'Backends by state', value: 3, labels: { state: 'active' } },

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { evaluate, type LatestResult } from '../../src/daemon/evaluate.js';
-import { RollingWindows } from '../../src/daemon/windows.js';
+import { RollingWindows } from '../../src/metrics/windows.js';
 import type { ProbeResult } from '../../src/model/types.js';
 import { testConfig } from '../helpers/context.js';
 
@@ -15,6 +15,15 @@ function http(name: string, samples: [ms: number, ok: boolean][], error?: string
     durationMs: samples.reduce((a, [ms]) => a + ms, 0),
     metrics: { path: `/${name}`, statusCode: failures ? 500 : 200, samples: samples.length, failures },
     details: { sampleDurationsMs: samples.map(([ms]) => ms), sampleOk: samples.map(([, ok]) => ok) },
+    data: {
+      kind: 'http',
+      path: `/${name}`,
+      method: 'GET',
+      statusCode: failures ? 500 : 200,
+      bytes: 0,
+      phases: null,
+      samples: samples.map(([ms, ok]) => ({ ms, ok, timedOut: false, status: ok ? 200 : 500 })),
+    },
     ...(failures ? { error: { code: (error ?? 'RP_ERR_UNEXPECTED_STATUS') as 'RP_ERR_UNEXPECTED_STATUS', message: 'status 500' } } : {}),
   };
 }

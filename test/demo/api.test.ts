@@ -163,6 +163,38 @@ describe('simulated API', () => {
     await assert.rejects(hung, { name: 'AbortError' });
   });
 
+  test('reset: every API request has its connection reset, with no status line', async () => {
+    api.setFault({ kind: 'reset' });
+    await assert.rejects(fetch(new URL('/health', api.url)), (err: Error) => {
+      assert.equal((err.cause as { code?: string } | undefined)?.code, 'ECONNRESET');
+      return true;
+    });
+    api.setFault({ kind: 'none' });
+    assert.equal((await get('/health')).status, 200);
+  });
+
+  test('huge-body: 200 application/json with the whole declared body, streamed', async () => {
+    api.setFault({ kind: 'huge-body', bytes: 5 * 1024 * 1024 + 7 });
+    const res = await fetch(new URL('/v1/papers?limit=10', api.url));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    let bytes = 0;
+    for await (const chunk of res.body!) bytes += (chunk as Uint8Array).length;
+    assert.equal(bytes, 5 * 1024 * 1024 + 7);
+    api.setFault({ kind: 'none' });
+  });
+
+  test('invalid-json: 200 application/json whose body is the real reply cut off, so it does not parse', async () => {
+    api.setFault({ kind: 'invalid-json' });
+    const res = await fetch(new URL('/health', api.url));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    const text = await res.text();
+    assert.ok(text.startsWith('{"status":"healthy"'), text);
+    assert.throws(() => JSON.parse(text), SyntaxError);
+    api.setFault({ kind: 'none' });
+  });
+
   test('/metrics exposes per-route series with bounded labels; metrics and control are not counted', async () => {
     const counted = api.requests();
     await get('/metrics');

@@ -3,8 +3,10 @@ import { HttpResources } from '../../src/clients/http-agent.js';
 import type { ProbeContext } from '../../probes/types.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import { findingBuilderFor } from '../../src/runbook/fill.js';
 import { silentLogger } from '../../src/support/log.js';
-import { createRedactor, secretsOf } from '../../src/support/redact.js';
+import { secretsOf } from '../../src/config/secrets.js';
+import { createRedactor } from '../../src/support/redact.js';
 
 export function testConfig(yamlText = '', env: Record<string, string> = {}): Config {
   return parseConfigText(yamlText, 'test.yaml', { env });
@@ -21,6 +23,7 @@ export function testContext(config: Config, options: { timeoutMs?: number; signa
     signal: options.signal ?? AbortSignal.timeout(timeoutMs),
     timeoutMs,
     config,
+    raise: findingBuilderFor(config),
     log: silentLogger(),
     http,
     memory: new Map(),

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ExternalProbeParams } from '../../probes/external/index.js';
-import type { ProbeKind, ProbeMemory, ProbeOutcome } from '../../probes/types.js';
+import { runProbe, type ProbeKind, type ProbeMemory, type ProbeOutcome } from '../../probes/types.js';
 import type { Config } from '../../src/config/schema.js';
 import { testContext } from './context.js';
 
@@ -187,7 +187,7 @@ export async function runExternalProbe(
   const base = testContext(config, { timeoutMs: options.timeoutMs ?? 5_000, ...(options.signal ? { signal: options.signal } : {}) });
   const ctx = { ...base, memory: options.memory ?? base.memory, log: options.log ?? base.log };
   try {
-    return await probe.run({ name: `external-${dependency}`, kind: 'external', params: { dependency } }, ctx);
+    return await runProbe(probe, { dependency }, ctx);
   } finally {
     await base.close();
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { httpProbe, type HttpProbeParams } from '../../probes/http/index.js';
-import type { ProbeOutcome } from '../../probes/types.js';
+import { runProbe, type ProbeOutcome } from '../../probes/types.js';
 import { endpointSchema } from '../../src/config/sections/http.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { blackholeListener, closedPort, httpServer, selfSignedHttpsServer, silentServer, type Running } from '../helpers/servers.js';
@@ -10,7 +10,7 @@ async function probe(target: string, endpoint: Record<string, unknown>, timeoutM
   const ctx = testContext(testConfig(`target: ${target}\n`), { timeoutMs });
   try {
     const params: HttpProbeParams = { target, endpoint: endpointSchema.parse({ name: 'e', path: '/x', ...endpoint }) };
-    return await httpProbe.run({ name: 'e', kind: 'http', params }, ctx);
+    return await runProbe(httpProbe, params, ctx);
   } finally {
     await ctx.close();
   }
@@ -28,6 +28,9 @@ before(async () => {
           return res.end(JSON.stringify({ status: 'healthy', items: [{ id: 7 }] }));
         case '/text':
           return res.end('not json at all');
+        case '/truncated-json':
+          res.writeHead(url.searchParams.get('status') === '204' ? 204 : 200, { 'content-type': url.searchParams.get('type') ?? 'application/json' });
+          return res.end(url.searchParams.get('status') === '204' ? undefined : '{"status":"heal');
         case '/503':
           res.statusCode = 503;
           return res.end('{"detail":"Service Unavailable"}');
@@ -59,6 +62,22 @@ describe('HTTP probe passes', () => {
     const out = await probe(api.url, { path: '/json', samples: 4 });
     assert.equal(out.metrics?.['samples'], 4);
     assert.equal(out.metrics?.['errorRate'], 0);
+  });
+});
+
+describe('HTTP probe: a body that says it is JSON must parse', () => {
+  test('200 application/json with a truncated body fails RP_ERR_INVALID_JSON without any assertion', async () => {
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'application/problem+json']) {
+      const out = await probe(api.url, { path: `/truncated-json?type=${encodeURIComponent(type)}` });
+      assert.equal(out.status, 'fail', type);
+      assert.equal(out.error?.code, 'RP_ERR_INVALID_JSON', type);
+    }
+  });
+
+  test('no JSON is required of a text body, a 204 or a HEAD', async () => {
+    assert.equal((await probe(api.url, { path: '/truncated-json?type=text/plain' })).status, 'pass');
+    assert.equal((await probe(api.url, { path: '/truncated-json?status=204' })).status, 'pass');
+    assert.equal((await probe(api.url, { path: '/truncated-json', method: 'HEAD' })).status, 'pass');
   });
 });
 

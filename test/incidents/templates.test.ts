@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { familyOf, isRootCause } from '../../src/runbook/families.js';
+import { familyOf, isRootCause } from '../../src/runbook/catalogue.js';
 import { cleanReport } from '../../src/incidents/report-input.js';
 import { durationWords, renderTemplate } from '../../src/incidents/templates.js';
 import { verifyFailures } from '../../src/incidents/verify.js';

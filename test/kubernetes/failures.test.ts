@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { kubernetesProbe } from '../../probes/kubernetes/index.js';
-import type { ProbeOutcome } from '../../probes/types.js';
+import { runProbe, type ProbeOutcome } from '../../probes/types.js';
 import { ProbeError } from '../../src/model/errors.js';
 import { testConfig, testContext } from '../helpers/context.js';
 
@@ -38,7 +38,7 @@ async function run(path: string, yaml = '', options: { timeoutMs?: number; signa
   const ctx = testContext(testConfig(`kubernetes:\n  kubeconfig: ${JSON.stringify(path)}\n${yaml}`), options);
   const started = Date.now();
   try {
-    const outcome = await kubernetesProbe.run({ name: 'kubernetes', kind: 'kubernetes', params: {} }, ctx);
+    const outcome = await runProbe(kubernetesProbe, {}, ctx);
     return { outcome, ms: Date.now() - started };
   } finally {
     await ctx.close();

@@ -1,4 +1,5 @@
 /** Finding the cluster: explicit kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster; and skipping when there is none. */
+import { runProbe } from '../../probes/types.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,7 +79,7 @@ describe('kubernetes probe without a cluster', () => {
     delete process.env['KUBERNETES_SERVICE_HOST'];
     const ctx = testContext(testConfig(''));
     try {
-      const outcome = await kubernetesProbe.run({ name: 'kubernetes', kind: 'kubernetes', params: {} }, ctx);
+      const outcome = await runProbe(kubernetesProbe, {}, ctx);
       assert.equal(outcome.status, 'skipped');
       assert.equal(outcome.reason, NO_CLUSTER_REASON);
     } finally {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { kubernetesProbe, type KubernetesProbeParams } from '../../probes/kubernetes/index.js';
-import type { ProbeOutcome } from '../../probes/types.js';
+import { runProbe, type ProbeOutcome } from '../../probes/types.js';
 import type { Finding } from '../../src/model/types.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { startKubeApiServer, type KubeApiServer, type ScenarioName } from '../helpers/kube-apiserver.js';
@@ -23,7 +23,7 @@ async function probe(scenario: ScenarioName, options: { yaml?: string; params?: 
   const config = testConfig(`kubernetes:\n  kubeconfig: ${JSON.stringify(server.kubeconfigPath)}\n  namespace: ${namespace}\n${options.yaml ?? ''}`);
   const ctx = testContext(config, { timeoutMs: 5_000 });
   try {
-    return await kubernetesProbe.run({ name: 'kubernetes', kind: 'kubernetes', params: options.params ?? {} }, ctx);
+    return await runProbe(kubernetesProbe, options.params ?? {}, ctx);
   } finally {
     await ctx.close();
   }
@@ -94,7 +94,7 @@ describe('kubernetes probe against the API stand-in', () => {
     server.setScenario(refused);
     const config = testConfig(`kubernetes: { kubeconfig: ${JSON.stringify(server.kubeconfigPath)} }`);
     const ctx = testContext(config);
-    const outcome = await kubernetesProbe.run({ name: 'kubernetes', kind: 'kubernetes', params: {} }, ctx);
+    const outcome = await runProbe(kubernetesProbe, {}, ctx);
     await ctx.close();
     server.setScenario(state);
     assert.deepEqual(causes(outcome), ['crash_loop']);
@@ -137,7 +137,7 @@ describe('kubernetes probe against the API stand-in', () => {
     server.setScenario({ ...state, pods: [...state.pods, evicted] });
     const config = testConfig(`kubernetes: { kubeconfig: ${JSON.stringify(server.kubeconfigPath)} }`);
     const ctx = testContext(config);
-    const outcome = await kubernetesProbe.run({ name: 'kubernetes', kind: 'kubernetes', params: { checks: ['pods'] } }, ctx);
+    const outcome = await runProbe(kubernetesProbe, { checks: ['pods'] }, ctx);
     await ctx.close();
     const oom = finding(outcome, 'oom_killed');
     assert.equal(oom.severity, 'P3');
@@ -160,7 +160,7 @@ describe('kubernetes probe against the API stand-in', () => {
     server.setScenario({ ...server.state(), events: pullEvents });
     const config = testConfig(`kubernetes: { kubeconfig: ${JSON.stringify(server.kubeconfigPath)} }`);
     const ctx = testContext(config);
-    const outcome = await kubernetesProbe.run({ name: 'kubernetes', kind: 'kubernetes', params: {} }, ctx);
+    const outcome = await runProbe(kubernetesProbe, {}, ctx);
     await ctx.close();
     assert.equal(outcome.status, 'pass', JSON.stringify(outcome.findings));
     assert.equal(outcome.metrics?.['warningEvents'], 2, 'still reported as events');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadProbe, type LoadProbeParams } from '../../probes/load/index.js';
-import type { ProbeOutcome, ProgressEvent } from '../../probes/types.js';
+import { runProbe, type ProbeOutcome, type ProgressEvent } from '../../probes/types.js';
 import type { LatencySummary } from '../../src/model/types.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { httpServer, type Running } from '../helpers/servers.js';
@@ -66,7 +66,7 @@ export async function runLoad(url: string, extra: Partial<LoadProbeParams> = {},
   const ctx = testContext(testConfig(`target: ${url}\n`), { timeoutMs: options.timeoutMs ?? 20_000, ...(options.signal ? { signal: options.signal } : {}) });
   const withProgress = options.progress ? { ...ctx, progress: options.progress } : ctx;
   try {
-    return await loadProbe.run({ name: 'load', kind: 'load', params: params(url, extra) }, withProgress);
+    return await runProbe(loadProbe, params(url, extra), withProgress);
   } finally {
     await ctx.close();
   }

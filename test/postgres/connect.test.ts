@@ -5,7 +5,7 @@ import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, superuserSql, type 
 import { databaseYaml, runCheck } from './sessions.js';
 import { postgresProbe, type PostgresProbeParams } from '../../probes/postgres/index.js';
 import { testConfig, testContext } from '../helpers/context.js';
-import type { ProbeOutcome } from '../../probes/types.js';
+import { runProbe, type ProbeOutcome } from '../../probes/types.js';
 
 const skip = pgAvailable() ? false : PG_UNAVAILABLE_REASON;
 
@@ -93,7 +93,7 @@ describe('postgres connect check', { skip }, () => {
     const config = testConfig(databaseYaml(cluster.url));
     const ctx = testContext(config);
     const params = { check: 'vacuum' } as unknown as PostgresProbeParams;
-    const outcome = await postgresProbe.run({ name: 'db-x', kind: 'postgres', params }, ctx);
+    const outcome = await runProbe(postgresProbe, params, ctx);
     await ctx.close();
     assert.equal(outcome.status, 'error');
     assert.equal(outcome.error?.code, 'RP_ERR_CONFIG_INVALID');

@@ -1,7 +1,7 @@
 /** Other sessions on the test cluster that create the conditions the probe must see: sleepers, held slots, locks. */
 import pg from 'pg';
 import { postgresProbe, type PostgresCheck } from '../../probes/postgres/index.js';
-import type { ProbeOutcome } from '../../probes/types.js';
+import { runProbe, type ProbeOutcome } from '../../probes/types.js';
 import { testConfig, testContext, type TestContext } from '../helpers/context.js';
 
 export async function connect(url: string): Promise<pg.Client> {
@@ -65,7 +65,7 @@ export async function runCheck(check: PostgresCheck, url: string, options: RunOp
   const ctx: TestContext = options.memory ? { ...base, memory: options.memory } : base;
   const started = performance.now();
   try {
-    const outcome = await postgresProbe.run({ name: `db-${check}`, kind: 'postgres', params: { check } }, ctx);
+    const outcome = await runProbe(postgresProbe, { check }, ctx);
     return { outcome, elapsedMs: performance.now() - started, ctx };
   } finally {
     await ctx.close();

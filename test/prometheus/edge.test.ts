@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { prometheusProbe } from '../../probes/prometheus/index.js';
-import type { ProbeOutcome } from '../../probes/types.js';
+import { runProbe, type ProbeOutcome } from '../../probes/types.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { freePort } from '../helpers/prometheus-server.js';
 
@@ -39,7 +39,7 @@ describe('prometheus probe: edge answers', () => {
   async function run(yaml: string): Promise<ProbeOutcome> {
     const ctx = testContext(testConfig(yaml), { timeoutMs: 3_000 });
     try {
-      return await prometheusProbe.run({ name: 'prometheus', kind: 'prometheus', params: {} }, ctx);
+      return await runProbe(prometheusProbe, {}, ctx);
     } finally {
       await ctx.close();
     }

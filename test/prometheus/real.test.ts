@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as pause } from 'node:timers/promises';
 import { prometheusProbe } from '../../probes/prometheus/index.js';
-import type { ProbeOutcome } from '../../probes/types.js';
+import { runProbe as runKind, type ProbeOutcome } from '../../probes/types.js';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
 import { parseFault } from '../../src/demo/faults.js';
 import { testConfig, testContext } from '../helpers/context.js';
@@ -47,7 +47,7 @@ async function drive(url: string, durationMs: number, everyMs: number): Promise<
 async function runProbe(yaml: string): Promise<ProbeOutcome> {
   const ctx = testContext(testConfig(yaml), { timeoutMs: 5_000 });
   try {
-    return await prometheusProbe.run({ name: 'prometheus', kind: 'prometheus', params: {} }, ctx);
+    return await runKind(prometheusProbe, {}, ctx);
   } finally {
     await ctx.close();
   }

@@ -5,6 +5,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage, type ErrorInfo } from '../../model/errors.js';
+import { resolveNamespace } from './namespace.js';
 import { locateCluster, pick, processEnvironment, SERVICE_ACCOUNT_TOKEN, type KubeConfigEnvironment, type KubeConfigSource, type Settings } from './locate.js';
 
 export type KubeConfigResolution =
@@ -49,6 +50,6 @@ export function resolveKubeConfig(settings: Settings, where: KubeConfigEnvironme
     return { kind: 'error', error: { code: 'RP_ERR_K8S_CONFIG', message: `kubeconfig (${choice.source}) has no cluster for current context ${context}` } };
   }
   // As kubectl: an explicit namespace wins, then the context's (in a pod, the service account's), then "default".
-  const namespace = settings.namespace || kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || 'default';
+  const namespace = resolveNamespace(settings, where);
   return { kind: 'loaded', kubeConfig, source: choice.source, server: cluster.server, namespace };
 }

@@ -2,13 +2,10 @@ import { validate as isCronExpression } from 'node-cron';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { originEntry } from './origin.js';
-import { isScenarioName } from '../../scenarios/table.js';
+import { CONTINUOUS, isGroupName, runsLoad, scenarioNames } from '../../scenarios/table.js';
 import { duration } from '../duration.js';
 
-/** The daemon's own probe set: every endpoint, Kubernetes, database, external dependencies, Prometheus — no load. */
-export const CONTINUOUS = 'continuous';
-/** Scenarios whose plan includes the load probe: never on a short timer against production. */
-export const LOAD_SCENARIOS: readonly string[] = ['latency', 'verify', 'smoke', 'full'];
+export { CONTINUOUS } from '../../scenarios/table.js';
 export const MIN_LOAD_INTERVAL_MS = 5 * 60_000;
 export const LOOPBACK = '127.0.0.1';
 
@@ -22,8 +19,8 @@ const positive = duration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'm
 
 const groupSchema = z
   .object({
-    scenario: z.string().refine((name) => name === CONTINUOUS || isScenarioName(name), {
-      message: `expected "${CONTINUOUS}" or a scenario name (assess, outage, errors, latency, endpoint, verify, smoke, full)`,
+    scenario: z.string().refine(isGroupName, {
+      message: `expected "${CONTINUOUS}" or a scenario name (${scenarioNames().join(', ')})`,
     }),
     /** defaults to daemon.interval */
     interval: positive.optional(),
@@ -35,7 +32,7 @@ const groupSchema = z
     if (group.interval !== undefined && group.cron !== undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cron'], message: 'set either interval or cron, not both' });
     }
-    const loads = LOAD_SCENARIOS.includes(group.scenario);
+    const loads = runsLoad(group.scenario);
     if (loads && group.cron === undefined && (group.interval ?? 0) < MIN_LOAD_INTERVAL_MS) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

@@ -6,7 +6,6 @@ import { pagerDutySink } from './pagerduty.js';
 import { slackSink } from './slack.js';
 import type { Sink } from '../types.js';
 import { webhookSink } from './webhook.js';
-import type { Severity } from '../../model/types.js';
 
 function build(id: string, config: Readonly<SinkConfig>): Sink {
   switch (config.type) {
@@ -44,13 +43,3 @@ export function buildSinks(configs: readonly Readonly<SinkConfig>[]): Sink[] {
   return configs.map((config, i) => Object.assign(build(ids[i]!, config), { notices: config.notices }));
 }
 
-const RANK: Record<Severity, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
-
-/** P0 is the most severe: a sink with minSeverity P1 takes P0 and P1. */
-export function atLeast(severity: Severity, min: Severity): boolean {
-  return RANK[severity] <= RANK[min];
-}
-
-export function worse(a: Severity, b: Severity): Severity {
-  return RANK[a] <= RANK[b] ? a : b;
-}

@@ -1,17 +1,34 @@
 /**
- * The runbook's diagnosis table: each cause names its runbook section and the resolution steps, written as the
- * commands an on-call engineer would run, with namespace, deployment and label filled in from config.
+ * The runbook's cause catalogue, one row per cause: its runbook section, the resolution steps written as the
+ * commands an on-call engineer would run (placeholders filled in by the finding builder), the failure family that
+ * decides which incident it joins, whether it is a root cause or only restates the symptom, whether it means the
+ * pods are unhealthy (the verify check "pods healthy, no restarts"), and the severity it usually carries.
+ * Diagnosis and incidents both read this table; nothing else keeps cause metadata.
  */
-import type { Config } from '../config/schema.js';
 import type { Finding, Severity } from '../model/types.js';
+
+/** Failure families: one open incident per service and family, so related causes share an incident. */
+export type Family = 'availability' | 'errors' | 'latency' | 'other';
+export const FAMILIES: readonly Family[] = ['availability', 'errors', 'latency', 'other'];
 
 export interface CauseEntry {
   runbook: string;
   actions: readonly string[];
+  family: Family;
+  /** `symptom`: only restates what was seen ("the API is down"); an incident holding nothing else is INVESTIGATING */
+  role: 'root' | 'symptom';
+  /** restart / readiness causes: while any is present the verify check "pods healthy, no restarts" fails */
+  podHealth: boolean;
+  /** what a finding of this cause carries unless its raiser knows better (most do: the severity table decides) */
+  severity: Severity;
 }
 
 export const CAUSES = {
   api_outage: {
+    family: 'availability',
+    role: 'symptom',
+    podHealth: false,
+    severity: 'P0',
     runbook: 'Scenario 1 › Complete API Outage',
     actions: [
       'kubectl get pods -n {ns} -l {selector}',
@@ -21,6 +38,10 @@ export const CAUSES = {
     ],
   },
   db_connection_failure: {
+    family: 'availability',
+    role: 'root',
+    podHealth: false,
+    severity: 'P0',
     runbook: 'Scenario 1 › Database Connection Failure',
     actions: [
       "kubectl get secret deeptech-secrets -n {ns} -o jsonpath='{.data.database-url}' | base64 -d",
@@ -30,6 +51,10 @@ export const CAUSES = {
     ],
   },
   image_pull_failure: {
+    family: 'availability',
+    role: 'root',
+    podHealth: true,
+    severity: 'P0',
     runbook: 'Scenario 1 › Image Pull Failure',
     actions: [
       'kubectl describe pod {pod} -n {ns} | grep Image',
@@ -38,6 +63,10 @@ export const CAUSES = {
     ],
   },
   oom_killed: {
+    family: 'availability',
+    role: 'root',
+    podHealth: true,
+    severity: 'P0',
     runbook: 'Scenario 1 › Out of Memory / Resource Constraints',
     actions: [
       'kubectl top pods -n {ns} -l {selector}',
@@ -46,6 +75,10 @@ export const CAUSES = {
     ],
   },
   crash_loop: {
+    family: 'availability',
+    role: 'root',
+    podHealth: true,
+    severity: 'P0',
     runbook: 'Scenario 1 › Complete API Outage',
     actions: [
       'kubectl logs -n {ns} -l {selector} --previous --tail=100',
@@ -54,6 +87,10 @@ export const CAUSES = {
     ],
   },
   no_ready_endpoints: {
+    family: 'availability',
+    role: 'root',
+    podHealth: true,
+    severity: 'P0',
     runbook: 'Scenario 1 › Complete API Outage',
     actions: [
       'kubectl get endpoints -n {ns} {deployment}',
@@ -63,30 +100,47 @@ export const CAUSES = {
     ],
   },
   high_error_rate: {
+    family: 'errors',
+    role: 'symptom',
+    podHealth: false,
+    severity: 'P1',
     runbook: 'Scenario 2 › High Error Rate',
-    actions: [
-      'kubectl logs -n {ns} -l {selector} --tail=500 | grep -i error',
-      'kubectl logs -n {ns} -l {selector} --tail=1000 | grep "500"',
-    ],
+    actions: ['kubectl logs -n {ns} -l {selector} --tail=500 | grep -i error', 'kubectl logs -n {ns} -l {selector} --tail=1000 | grep "500"'],
   },
   db_query_timeout: {
+    family: 'errors',
+    role: 'root',
+    podHealth: false,
+    severity: 'P2',
     runbook: 'Scenario 2 › Database Query Timeouts',
     actions: [
-      "psql \"${DATABASE_URL}\" -c \"SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = 'active' AND now() - query_start > interval '5 seconds' ORDER BY duration DESC;\"",
+      'psql "${DATABASE_URL}" -c "SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = \'active\' AND now() - query_start > interval \'5 seconds\' ORDER BY duration DESC;"',
       'psql "${DATABASE_URL}" -c "SELECT pg_terminate_backend(<pid>);"   # only if it is safe to kill',
       'Review query plans with EXPLAIN ANALYZE and add missing indexes',
       'kubectl edit deployment {deployment} -n {ns}   # temporarily add env DATABASE_QUERY_TIMEOUT: "60"',
     ],
   },
   external_openai_failure: {
+    family: 'errors',
+    role: 'root',
+    podHealth: false,
+    severity: 'P3',
     runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
     actions: ['curl -I https://api.openai.com/', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
   },
   external_github_failure: {
+    family: 'errors',
+    role: 'root',
+    podHealth: false,
+    severity: 'P3',
     runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
     actions: ['curl -I https://api.github.com/', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
   },
   github_rate_limited: {
+    family: 'errors',
+    role: 'root',
+    podHealth: false,
+    severity: 'P2',
     runbook: 'GitHub Rate Limit runbook (GITHUB_RATE_LIMIT.md)',
     actions: [
       'curl -s -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/rate_limit',
@@ -94,6 +148,10 @@ export const CAUSES = {
     ],
   },
   high_latency: {
+    family: 'latency',
+    role: 'symptom',
+    podHealth: false,
+    severity: 'P2',
     runbook: 'Scenario 3 › Slow Response Times',
     actions: [
       'ab -n 100 -c 10 {target}/v1/papers?limit=10',
@@ -102,6 +160,10 @@ export const CAUSES = {
     ],
   },
   db_slow_statements: {
+    family: 'latency',
+    role: 'root',
+    podHealth: false,
+    severity: 'P2',
     runbook: 'Scenario 3 › Database Slow Queries',
     actions: [
       'psql "${DATABASE_URL}" -c "SELECT query, mean_exec_time, calls FROM pg_stat_statements ORDER BY mean_exec_time DESC LIMIT 10;"',
@@ -109,6 +171,10 @@ export const CAUSES = {
     ],
   },
   connection_pool_exhaustion: {
+    family: 'latency',
+    role: 'root',
+    podHealth: false,
+    severity: 'P1',
     runbook: 'Scenario 3 › Connection Pool Exhaustion',
     actions: [
       'kubectl edit deployment {deployment} -n {ns}   # env DB_POOL_SIZE: "20", DB_MAX_OVERFLOW: "40"',
@@ -116,6 +182,10 @@ export const CAUSES = {
     ],
   },
   cpu_saturation: {
+    family: 'latency',
+    role: 'root',
+    podHealth: false,
+    severity: 'P2',
     runbook: 'Scenario 3 › Insufficient CPU',
     actions: [
       'kubectl top pods -n {ns} -l {selector}',
@@ -124,6 +194,10 @@ export const CAUSES = {
     ],
   },
   endpoint_failure: {
+    family: 'errors',
+    role: 'symptom',
+    podHealth: false,
+    severity: 'P3',
     runbook: 'Scenario 4 › Specific Endpoint Failure',
     actions: [
       'curl -v "{target}{path}"',
@@ -131,43 +205,47 @@ export const CAUSES = {
       'Deploy a hotfix, or disable the endpoint temporarily if it is critical',
     ],
   },
+  /** a severity reported without any diagnosed cause (incidents API); it restates the symptom by definition */
+  unclassified: {
+    family: 'other',
+    role: 'symptom',
+    podHealth: false,
+    severity: 'P3',
+    runbook: 'Initial Response › Step 1: Assess Severity',
+    actions: [],
+  },
 } as const satisfies Record<string, CauseEntry>;
 
 export type CauseId = keyof typeof CAUSES;
 
-export interface FindingInput {
-  severity: Severity;
-  summary: string;
-  evidence?: string[];
-  /** extra placeholders for the actions, e.g. { path: '/v1/papers/near?…' } */
-  vars?: Record<string, string>;
-  /** actions beyond the catalogue's, placed first (e.g. the exact pid to terminate) */
-  extraActions?: string[];
+export function isCauseId(cause: string): cause is CauseId {
+  return Object.hasOwn(CAUSES, cause);
 }
 
-/** Fills `{ns}`, `{deployment}`, `{selector}`, `{container}`, `{image}`, `{target}` and any extra vars. */
-export function fillPlaceholders(text: string, vars: Record<string, string>): string {
-  return text.replace(/\{([a-zA-Z]+)\}/g, (whole, key: string) => vars[key] ?? whole);
+/** A cause outside the table was named by whoever reported it (the incidents API): a root cause of family `other`. */
+function entryOf(cause: string): CauseEntry | undefined {
+  return isCauseId(cause) ? CAUSES[cause] : undefined;
 }
 
-export function makeFinding(config: Config, cause: CauseId, input: FindingInput): Finding {
-  const entry: CauseEntry = CAUSES[cause];
-  const vars: Record<string, string> = {
-    ns: config.kubernetes.namespace ?? 'default',
-    deployment: config.kubernetes.deployment,
-    selector: config.kubernetes.selector,
-    container: config.kubernetes.container,
-    image: config.kubernetes.image,
-    pod: '<pod-name>',
-    target: config.target.replace(/\/$/, ''),
-    ...input.vars,
-  };
-  return {
-    cause,
-    severity: input.severity,
-    summary: input.summary,
-    evidence: input.evidence ?? [],
-    runbook: entry.runbook,
-    actions: [...(input.extraActions ?? []), ...entry.actions.map((a) => fillPlaceholders(a, vars))],
-  };
+export function familyOf(cause: string): Family {
+  return entryOf(cause)?.family ?? 'other';
+}
+
+export function isRootCause(cause: string): boolean {
+  return (entryOf(cause)?.role ?? 'root') === 'root';
+}
+
+export function isPodHealthCause(cause: string): boolean {
+  return entryOf(cause)?.podHealth ?? false;
+}
+
+export function groupByFamily<F extends Finding>(findings: readonly F[]): Map<Family, F[]> {
+  const groups = new Map<Family, F[]>();
+  for (const finding of findings) {
+    const family = familyOf(finding.cause);
+    const list = groups.get(family) ?? [];
+    list.push(finding);
+    groups.set(family, list);
+  }
+  return groups;
 }

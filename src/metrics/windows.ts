@@ -1,6 +1,7 @@
 /** Rolling windows of endpoint samples: error rate and p95 over the last `daemon.window`, per probe and overall. */
 import { quantileOf } from '../model/latency.js';
 import type { LatencySummary, ProbeResult } from '../model/types.js';
+import { httpDataOf } from '../model/results.js';
 
 /** A probe that samples far faster than its window would otherwise grow without bound. */
 const MAX_SAMPLES_PER_PROBE = 10_000;
@@ -69,9 +70,6 @@ class SampleLog {
   }
 }
 
-function numbers(value: unknown): number[] {
-  return Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number') : [];
-}
 
 export class RollingWindows {
   private readonly logs = new Map<string, SampleLog>();
@@ -93,13 +91,12 @@ export class RollingWindows {
     let log = this.logs.get(result.name);
     if (!log) this.logs.set(result.name, (log = new SampleLog()));
     this.overallCache = null;
-    const durations = numbers(result.details?.['sampleDurationsMs']);
-    const flags = Array.isArray(result.details?.['sampleOk']) ? (result.details['sampleOk'] as unknown[]) : [];
+    const samples = httpDataOf(result)?.samples ?? [];
     // Like the one-shot's sample latency: a timed-out result counts as one timeout, on its last failed sample.
     const timedOut = /TIMEOUT/.test(result.error?.code ?? '');
-    if (durations.length === 0) log.push(at, result.durationMs, false, timedOut);
-    const lastFailed = flags.lastIndexOf(false);
-    durations.forEach((ms, i) => log.push(at, ms, flags[i] === true, timedOut && i === lastFailed));
+    if (samples.length === 0) log.push(at, result.durationMs, false, timedOut);
+    const lastFailed = samples.map((s) => s.ok).lastIndexOf(false);
+    samples.forEach((s, i) => log.push(at, s.ms, s.ok, timedOut && i === lastFailed));
   }
 
   /**

@@ -1,0 +1,70 @@
+/**
+ * One request on an undici dispatcher, timed the way autocannon and `ab` time it: from the moment the request is
+ * written to its connection until the parser has read the end of the response, both taken in the parser's own
+ * callbacks (no stream or promise turns in between, which on a busy event loop add milliseconds that are ours, not
+ * the server's). The body is counted and dropped chunk by chunk, and given up past the cap.
+ */
+import type { Dispatcher } from 'undici';
+import type { ResolvedRequest } from './types.js';
+
+export type ExchangeEnd =
+  | { kind: 'response'; status: number; latencyMs: number }
+  /** the body grew past the cap; the rest was not read */
+  | { kind: 'too-large'; status: number }
+  /** no complete response within the timeout; latencyMs is the time given up (from when the request was queued) */
+  | { kind: 'timeout'; latencyMs: number }
+  /** refused, reset, closed without an answer, dispatcher destroyed, ... */
+  | { kind: 'error'; error: unknown };
+
+export interface ExchangeLimits {
+  timeoutMs: number;
+  maxBodyBytes: number;
+}
+
+export function exchange(dispatcher: Dispatcher, request: ResolvedRequest, limits: ExchangeLimits): Promise<ExchangeEnd> {
+  return new Promise((resolve) => {
+    const queuedAt = performance.now();
+    let writtenAt: number | null = null;
+    let abort: ((reason?: Error) => void) | null = null;
+    let status = 0;
+    let bytes = 0;
+    let settled = false;
+    const settle = (end: ExchangeEnd): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(end);
+    };
+    const giveUp = (end: ExchangeEnd, why: string): void => {
+      settle(end);
+      abort?.(new Error(why));
+    };
+    const timer = setTimeout(() => giveUp({ kind: 'timeout', latencyMs: performance.now() - queuedAt }, 'request timeout'), limits.timeoutMs);
+    dispatcher.dispatch(
+      { path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body ?? null },
+      {
+        onConnect(abortRequest: (reason?: Error) => void): void {
+          abort = abortRequest;
+          writtenAt = performance.now();
+          if (settled) abortRequest(new Error('request timeout'));
+        },
+        onHeaders(statusCode: number): boolean {
+          status = statusCode;
+          return true;
+        },
+        onData(chunk: Buffer): boolean {
+          bytes += chunk.length;
+          if (bytes <= limits.maxBodyBytes) return true;
+          giveUp({ kind: 'too-large', status }, 'response body over the cap');
+          return false;
+        },
+        onComplete(): void {
+          settle({ kind: 'response', status, latencyMs: performance.now() - (writtenAt ?? queuedAt) });
+        },
+        onError(error: Error): void {
+          settle({ kind: 'error', error });
+        },
+      },
+    );
+  });
+}

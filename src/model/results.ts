@@ -1,0 +1,82 @@
+/**
+ * What each probe kind established, typed per kind (a union on `kind`). Layers above the probes (diagnosis, the
+ * rolling windows, the metrics, the blackbox endpoint, the reports) read these; none decodes the public
+ * `metrics`/`details` records, which each probe writes for the JSON contract from the same typed data.
+ * A kind whose results nothing else reads needs no entry here.
+ */
+import type { LatencySummary } from './measures.js';
+
+/** The request phases, in order; also the `phase` label of the duration gauges. */
+export const HTTP_PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
+
+export interface HttpPhases {
+  resolve: number;
+  connect: number;
+  tls: number;
+  processing: number;
+  transfer: number;
+}
+
+export interface HttpSample {
+  ms: number;
+  ok: boolean;
+  /** the sample hit its connect or response deadline */
+  timedOut: boolean;
+  /** null when no response arrived */
+  status: number | null;
+}
+
+export interface HttpData {
+  kind: 'http';
+  path: string;
+  method: string;
+  /** the last sample's */
+  statusCode: number | null;
+  bytes: number;
+  phases: HttpPhases | null;
+  samples: HttpSample[];
+}
+
+export interface LoadData {
+  kind: 'load';
+  latency: LatencySummary;
+}
+
+export interface ExternalData {
+  kind: 'external';
+  dependency: string;
+  up: boolean;
+  /** false when an open circuit answered without a request */
+  probed: boolean;
+  statusCode: number | null;
+  latencyMs: number | null;
+}
+
+export interface PostgresData {
+  kind: 'postgres';
+  check: string;
+  up: boolean;
+  connectMs: number | null;
+}
+
+export interface KubernetesData {
+  kind: 'kubernetes';
+  namespace: string;
+  pods: { active: number; ready: number };
+  /** ready endpoint addresses of the service; null when the endpoints check did not run */
+  readyEndpoints: number | null;
+}
+
+export interface PrometheusData {
+  kind: 'prometheus';
+  errorRate: number | null;
+  p95Ms: number | null;
+  requestRate: number | null;
+  firingAlerts: string[] | null;
+}
+
+export type ProbeData = HttpData | LoadData | ExternalData | PostgresData | KubernetesData | PrometheusData;
+
+export function httpDataOf(result: { data?: ProbeData }): HttpData | undefined {
+  return result.data?.kind === 'http' ? result.data : undefined;
+}
