@@ -12,8 +12,9 @@ export function diagnose(input: DiagnosisInput, ctx: DiagnosisContext): Finding[
   const fromProbes = results.flatMap((r) => r.findings ?? []);
   const http = diagnoseHttp(input.endpoints, ctx);
   const slow = diagnoseLatency(latency.summary, ctx, latency.fromLoad);
-  const all = [...fromProbes, ...http, ...slow];
-  all.push(...correlateDependencies(input, all, ctx));
+  const found = [...fromProbes, ...http, ...slow];
+  // a dependency the evidence singles out is the cause: listed before the symptoms of the same severity (stable sort)
+  const all = [...correlateDependencies(input, found, ctx), ...found];
   const seen = new Set<string>();
   return all
     .filter((f) => {

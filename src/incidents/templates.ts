@@ -21,13 +21,20 @@ export function durationWords(ms: number): string {
 }
 
 
-/** worst first; among equals, root causes before symptoms */
+/**
+ * The order an on-call engineer reads findings in: root causes before symptoms (the cause is what to act on), then
+ * worst first. The first is the incident's leading cause, whichever finding arrived first.
+ */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => compareSeverity(a.severity, b.severity) || Number(isRootCause(b.cause)) - Number(isRootCause(a.cause)));
+  return [...findings].sort((a, b) => Number(isRootCause(b.cause)) - Number(isRootCause(a.cause)) || compareSeverity(a.severity, b.severity));
+}
+
+export function leadingFinding(findings: readonly Finding[]): Finding | undefined {
+  return rankFindings(findings)[0];
 }
 
 export function describeImpact(severity: Severity, findings: readonly Finding[]): string {
-  const top = rankFindings(findings)[0];
+  const top = leadingFinding(findings);
   return top ? `${SEVERITY_DESCRIPTION[severity]}: ${top.summary}` : SEVERITY_DESCRIPTION[severity];
 }
 

@@ -18,6 +18,11 @@ export interface Finding {
   evidence: string[];
   runbook: string;
   actions: string[];
+  /**
+   * Set on a dependency cause when the service's own failing endpoints single that dependency out (diagnosis
+   * correlation). A dependency finding without it comes from the dependency's own check alone: a notice, not a page.
+   */
+  correlated?: boolean;
 }
 
 export interface ProbeResult {

@@ -133,7 +133,7 @@ export const ROWS: Row[] = [
   row('none', 'errors', 1, 'P3', 'external_github_failure', { github: '5xx' }),
   row('none', 'errors', 1, 'P3', 'external_github_failure', { github: 'hang' }),
   row('none', 'errors', 1, 'P3', 'github_rate_limited', { github: 'ratelimited', todo: 'issue 13 (a dependency without API impact)' }),
-  row('none', 'errors', 0, null, null, { openai: '401', openaiKey: false, todo: 'issue 13 (no key: reachability only)' }),
+  row('none', 'errors', 0, null, null, { openai: '401', openaiKey: false }),
   row('near-fail', 'errors', 1, 'P3', 'external_openai_failure', { openai: '5xx' }),
   row('outage', 'errors', 1, 'P0', 'api_outage', { openai: '5xx' }),
   // PostgreSQL: the probe's own connection failing while the API is healthy is at most P3; with the API down it leads
