@@ -11,6 +11,9 @@ import type { Finding, Severity } from '../model/types.js';
 export type Family = 'availability' | 'errors' | 'latency' | 'other';
 export const FAMILIES: readonly Family[] = ['availability', 'errors', 'latency', 'other'];
 
+/** What the API itself shows (the severity table's rows); every other cause is a candidate explanation of these. */
+export type Symptom = 'api_outage' | 'high_error_rate' | 'high_latency' | 'endpoint_failure';
+
 export interface CauseEntry {
   runbook: string;
   actions: readonly string[];
@@ -21,6 +24,13 @@ export interface CauseEntry {
   podHealth: boolean;
   /** what a finding of this cause carries unless its raiser knows better (most do: the severity table decides) */
   severity: Severity;
+  /**
+   * A dependency's cause (database, provider): the API symptoms it can account for. Seen by a dependency probe it
+   * takes the severity of the symptoms it explains; explaining none, it has no impact on the API (≤ P3).
+   */
+  explains?: readonly Symptom[];
+  /** the same cause seen from another side, with its own runbook pointer and actions (chosen by whoever raises it) */
+  variants?: Readonly<Record<string, { runbook: string; actions: readonly string[] }>>;
 }
 
 export const CAUSES = {
@@ -43,6 +53,19 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P0',
     runbook: 'Scenario 1 › Database Connection Failure',
+    // a database refusing the API fails it everywhere; one endpoint failing alone is not that
+    explains: ['api_outage', 'high_error_rate'],
+    variants: {
+      // The API answers, so its own connection works: what failed is the probe's DATABASE_URL or its network path.
+      'probe-side': {
+        runbook: "Scenario 1 › Database Connection Failure (the probe's own connection)",
+        actions: [
+          "kubectl get secret radar-probe-secrets -n {ns} -o jsonpath='{.data.DATABASE_URL}' | base64 -d   # the probe's user, password, host, sslmode",
+          'kubectl run -it --rm db-test --image=postgres:14 --restart=Never -n {ns} -- psql "${PROBE_DATABASE_URL}" -c "SELECT 1;"   # fails here too: credentials; works: the probe\'s network policy',
+          'kubectl get networkpolicy -n {ns} -o wide   # the probe pods need egress to the database port',
+        ],
+      },
+    },
     actions: [
       "kubectl get secret deeptech-secrets -n {ns} -o jsonpath='{.data.database-url}' | base64 -d",
       'kubectl run -it --rm db-test --image=postgres:14 --restart=Never -n {ns} -- psql "${DATABASE_URL}" -c "SELECT 1;"',
@@ -116,9 +139,10 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P2',
     runbook: 'Scenario 2 › Database Query Timeouts',
+    explains: ['high_error_rate', 'high_latency'],
     actions: [
       "psql \"${DATABASE_URL}\" -c \"SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = 'active' AND now() - query_start > interval '5 seconds' ORDER BY duration DESC;\"",
-      'psql "${DATABASE_URL}" -c "SELECT pg_terminate_backend(<pid>);"   # only if it is safe to kill',
+      'psql "${DATABASE_URL}" -c "SELECT pg_terminate_backend(${PID});"   # PID from the list above, only if it is safe to kill',
       'Review query plans with EXPLAIN ANALYZE and add missing indexes',
       'kubectl edit deployment {deployment} -n {ns}   # temporarily add env DATABASE_QUERY_TIMEOUT: "60"',
     ],
@@ -129,7 +153,8 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P3',
     runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
-    actions: ['curl -I https://api.openai.com/', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
+    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
+    actions: ['curl -I {openaiUrl}', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
   },
   external_github_failure: {
     family: 'errors',
@@ -137,7 +162,8 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P3',
     runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
-    actions: ['curl -I https://api.github.com/', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
+    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
+    actions: ['curl -I {githubUrl}', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
   },
   github_rate_limited: {
     family: 'errors',
@@ -145,8 +171,9 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P2',
     runbook: 'GitHub Rate Limit runbook (GITHUB_RATE_LIMIT.md)',
+    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
     actions: [
-      'curl -s -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/rate_limit',
+      'curl -s -H "Authorization: Bearer $GITHUB_TOKEN" {githubUrl}/rate_limit',
       'Pause GitHub-backed jobs until x-ratelimit-reset; use an authenticated token or a GitHub App',
     ],
   },
@@ -168,6 +195,7 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P2',
     runbook: 'Scenario 3 › Database Slow Queries',
+    explains: ['high_latency'],
     actions: [
       'psql "${DATABASE_URL}" -c "SELECT query, mean_exec_time, calls FROM pg_stat_statements ORDER BY mean_exec_time DESC LIMIT 10;"',
       'Review EXPLAIN (ANALYZE, BUFFERS) plans of the top statements; add indexes where needed',
@@ -179,6 +207,7 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P1',
     runbook: 'Scenario 3 › Connection Pool Exhaustion',
+    explains: ['api_outage', 'high_error_rate', 'high_latency'],
     actions: [
       'kubectl edit deployment {deployment} -n {ns}   # env DB_POOL_SIZE: "20", DB_MAX_OVERFLOW: "40"',
       'kubectl scale deployment/{deployment} -n {ns} --replicas=4',
