@@ -13,7 +13,8 @@ export const kubernetesParams = z.object({
     .array(z.string(), { invalid_type_error: `kubernetes checks must be a list of: ${expected}` })
     .superRefine((checks, ctx) => {
       const unknown = checks.filter((c) => !isCheck(c));
-      if (unknown.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown kubernetes check(s) ${unknown.join(', ')} (expected: ${expected})` });
+      if (unknown.length > 0)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown kubernetes check(s) ${unknown.join(', ')} (expected: ${expected})` });
     })
     .transform((checks) => checks.filter(isCheck))
     .optional(),

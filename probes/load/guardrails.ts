@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../../src/config/duration.js';
 import { UsageError } from '../../src/model/errors.js';
+import { LOAD_DEFAULTS } from './params.js';
 import { isLoopbackHost, originAllowed } from '../../src/support/hosts.js';
 
 export interface LoadOptionsToCheck {
@@ -57,6 +58,13 @@ export function checkLoadGuardrails(
     cap('--duration', formatDuration(opts.durationMs), opts.durationMs, caps.duration, formatDuration(caps.duration), 'duration');
   }
   if (opts.amount !== undefined) cap('--amount', String(opts.amount), opts.amount, caps.amount, String(caps.amount), 'amount');
+  if (opts.rate !== undefined && opts.durationMs === undefined) {
+    // an amount at a fixed rate is a duration too: 2 requests at 0.0001/s is a 5.5-hour run
+    const amount = opts.amount ?? LOAD_DEFAULTS.amount;
+    const plannedMs = (amount / opts.rate) * 1000;
+    const shown = `${formatDuration(Math.ceil(plannedMs))} (${amount} requests at --rate ${opts.rate})`;
+    cap('the run', shown, plannedMs, caps.duration, formatDuration(caps.duration), 'duration');
+  }
   if (opts.rate !== undefined && opts.durationMs !== undefined && opts.amount === undefined) {
     const planned = Math.ceil((opts.rate * opts.durationMs) / 1000);
     const shown = `${planned} requests (--rate ${opts.rate} for ${formatDuration(opts.durationMs)})`;

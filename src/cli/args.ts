@@ -1,6 +1,7 @@
 /** Command-line parsing: strict, every problem named by its flag, nothing touches the process here. */
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../config/duration.js';
+import { readDuration, TIMER } from '../config/duration.js';
+import { HTTP_SCHEMES, urlProblem } from '../config/url.js';
 import { UsageError } from '../model/errors.js';
 
 export const COMMANDS = ['run', 'daemon', 'demo', 'check-config', 'help', 'version'] as const;
@@ -62,11 +63,12 @@ function positiveNumber(flag: string, text: string | undefined, integer: boolean
   return value;
 }
 
+/** Flags take the same bounds as config timers: `--timeout 25d` would overflow a Node timer and fire at once. */
 function durationFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const ms = parseDuration(text);
-  if (ms === null || ms <= 0) throw new UsageError('RP_ERR_USAGE', `--${flag}: expected a duration like 5s, got ${JSON.stringify(text)}`);
-  return ms;
+  const read = readDuration(text, TIMER);
+  if ('problem' in read) throw new UsageError('RP_ERR_USAGE', `--${flag}: ${read.problem}`);
+  return read.ms;
 }
 
 export function parseCli(argv: readonly string[]): CliArgs {
@@ -93,15 +95,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (command === 'run' && values.scenario === undefined) {
     throw new UsageError('RP_ERR_USAGE', '--scenario is required (e.g. probe --scenario smoke --target http://localhost:8000); see probe --help');
   }
-  if (values.target !== undefined) {
-    let ok: boolean;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(values.target).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new UsageError('RP_ERR_USAGE', `--target: expected an http(s) URL like http://localhost:8000, got ${JSON.stringify(values.target)}`);
-  }
+  const targetProblem = values.target === undefined ? null : urlProblem(values.target, HTTP_SCHEMES);
+  if (targetProblem) throw new UsageError('RP_ERR_USAGE', `--target: ${targetProblem}`);
   if (values['log-level'] !== undefined && !LOG_LEVELS.includes(values['log-level'])) {
     throw new UsageError('RP_ERR_USAGE', `--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(values['log-level'])}`);
   }

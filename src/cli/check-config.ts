@@ -1,17 +1,30 @@
-import { loadConfig } from '../config/load.js';
 import { formatDuration } from '../config/duration.js';
-import { planScenario, scenarioDescriptions } from '../scenarios/plan.js';
+import { createRedactor } from '../support/redact.js';
+import { secretsOf } from '../config/secrets.js';
 import type { CliArgs } from './args.js';
 import type { Io } from './oneshot.js';
+import { loadSettings } from './settings.js';
 
-/** Validates the config (every problem at once, via the thrown ConfigError) and shows what it resolved to. */
+/** A URL as it may be shown: userinfo (a password, or a token as user name) replaced. */
+export function shownUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (!url.username && !url.password) return text;
+    url.username = 'REDACTED';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return text;
+  }
+}
+
+/** Validates the config through the same path the daemon and the one-shot take, and shows what it resolved to. */
 export async function checkConfig(args: CliArgs, io: Io): Promise<number> {
-  const { config, source } = await loadConfig({ file: args.config, env: io.env, overrides: args.target ? { target: args.target } : {} });
-  // Planning every scenario catches cross-field problems (load.endpoint naming a missing endpoint) now, not at 3 a.m.
-  for (const [name] of scenarioDescriptions()) planScenario(name, config);
+  const { config, source } = await loadSettings(args, io.env);
+  const redact = createRedactor(secretsOf(config, io.env));
   const lines = [
     `config OK (${source})`,
-    `  target     ${config.target}`,
+    `  target     ${shownUrl(config.target)}`,
     `  service    ${config.service}`,
     `  endpoints  ${config.endpoints.map((e) => `${e.name} ${e.path}`).join(', ')}`,
     `  database   ${config.database.url ? 'configured' : 'not set (database probes will be skipped)'}`,
@@ -19,6 +32,6 @@ export async function checkConfig(args: CliArgs, io: Io): Promise<number> {
     `  daemon     port ${config.daemon.port}, every ${formatDuration(config.daemon.interval)}`,
     `  notify     ${config.notify.map((n) => n.type).join(', ') || 'none'}`,
   ];
-  io.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout.write(`${redact(lines.join('\n'))}\n`);
   return 0;
 }

@@ -3,7 +3,8 @@ import { HttpResources } from '../clients/http-agent.js';
 import type { ProgressEvent } from '../../probes/types.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../support/log.js';
-import { createRedactor, secretsOf, type Redactor } from '../support/redact.js';
+import { secretsOf } from '../config/secrets.js';
+import { createRedactor, type Redactor } from '../support/redact.js';
 import type { Runner } from '../runner/runner.js';
 import { runnerFor } from '../runner/from-config.js';
 

@@ -1,19 +1,17 @@
 /** `probe daemon`: load config, run the daemon until SIGTERM/SIGINT, reload on SIGHUP. Exit 0 on a clean stop. */
 import { once } from 'node:events';
-import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { Daemon } from '../daemon/daemon.js';
 import { switchableRedactor } from '../daemon/generation.js';
 import { daemonLogger } from '../daemon/logger.js';
 import type { CliArgs } from './args.js';
 import type { Io } from './oneshot.js';
+import { loadSettings } from './settings.js';
 
 export async function runDaemon(args: CliArgs, io: Io): Promise<number> {
-  const overrides: Record<string, unknown> = {};
-  if (args.target !== undefined) overrides['target'] = args.target;
-  if (args.port !== undefined) overrides['daemon'] = { port: args.port };
-  const load = async (): Promise<Config> => (await loadConfig({ file: args.config, env: io.env, overrides })).config;
-  const { config, source } = await loadConfig({ file: args.config, env: io.env, overrides });
+  // start and reload take the path check-config takes, so a config it accepts starts and one it refuses never loads
+  const load = async (): Promise<Config> => (await loadSettings(args, io.env)).config;
+  const { config, source } = await loadSettings(args, io.env);
   const redact = switchableRedactor(config, io.env);
   const log = daemonLogger({ level: args.logLevel ?? 'info', redact, tty: Boolean(io.stdout.isTTY), color: !io.env['NO_COLOR'] });
   log.info({ config: source }, 'configuration loaded');

@@ -1,5 +1,5 @@
 /** `probe demo`: the built-in simulated API (with fault injection) and the daemon probing it, so you see the tool work. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ async function startApi(port: number | undefined, fault: Fault): Promise<Simulat
   }
 }
 
-async function demoConfig(api: SimulatedApi, daemonPort: number, databaseUrl: string): Promise<Config> {
+async function demoConfig(api: SimulatedApi, daemonPort: number, databaseUrl: string, stateDir: string): Promise<Config> {
   return validateConfig(
     {
       target: api.url,
@@ -34,7 +34,7 @@ async function demoConfig(api: SimulatedApi, daemonPort: number, databaseUrl: st
       // Nothing outside this machine: no cluster, no third-party APIs, state in a throwaway directory.
       kubernetes: { enabled: false },
       external: { openai: { enabled: false }, github: { enabled: false } },
-      incidents: { stateDir: await mkdtemp(join(tmpdir(), 'radar-probe-demo-')), openAfter: 2 },
+      incidents: { stateDir, openAfter: 2 },
       daemon: {
         // a demo is a laptop run: nothing but this machine reaches it
         listen: '127.0.0.1',
@@ -49,9 +49,9 @@ async function demoConfig(api: SimulatedApi, daemonPort: number, databaseUrl: st
   );
 }
 
-async function startDaemon(api: SimulatedApi, io: Io, args: CliArgs, databaseUrl: string): Promise<Daemon> {
+async function startDaemon(api: SimulatedApi, io: Io, args: CliArgs, databaseUrl: string, stateDir: string): Promise<Daemon> {
   const attempt = async (port: number): Promise<Daemon> => {
-    const config = await demoConfig(api, port, databaseUrl);
+    const config = await demoConfig(api, port, databaseUrl, stateDir);
     const redact = switchableRedactor(config, {});
     // stdout carries the demo's own report; the daemon's log goes beside it on stderr
     const log = daemonLogger({ level: args.logLevel ?? 'warn', redact, tty: Boolean(io.stderr.isTTY), color: !io.env['NO_COLOR'], fd: 2 });
@@ -88,9 +88,10 @@ export async function runDemo(args: CliArgs, io: Io): Promise<number> {
   io.stdout.write(`Simulated DeepTech Radar API on ${api.url}  (fault: ${formatFault(api.fault())})\n`);
   let daemon: Daemon | undefined;
   let db: PgCluster | undefined;
+  const stateDir = await mkdtemp(join(tmpdir(), 'radar-probe-demo-'));
   try {
     db = await startDatabase(io);
-    daemon = await startDaemon(api, io, args, db?.url ?? '');
+    daemon = await startDaemon(api, io, args, db?.url ?? '', stateDir);
     if (args.once) {
       const report = await daemon.runOnce();
       io.stdout.write(`${formatHuman(report, style)}\n`);
@@ -123,5 +124,7 @@ export async function runDemo(args: CliArgs, io: Io): Promise<number> {
     await daemon?.stop();
     await db?.stop();
     await api.close();
+    // the demo's incidents are throwaway, like its database
+    await rm(stateDir, { recursive: true, force: true });
   }
 }

@@ -10,9 +10,10 @@ Usage:
   probe --scenario NAME [--target URL] [--config FILE] [--timeout DUR] [--json]
         [--junit FILE] [--summary FILE] [--baseline FILE] [--max-regression PCT]
         [--connections N] [--amount N | --duration DUR] [--rate RPS] [--threshold EXPR]...
-  probe daemon [--config FILE] [--log-level LEVEL]
+  probe daemon [--config FILE] [--target URL] [--port N] [--log-level LEVEL]
   probe demo [--fault FAULT] [--port N] [--once]
-  probe check-config [--config FILE]
+  probe check-config [--config FILE] [--target URL] [--port N] [load flags]
+        (validates exactly what daemon and --scenario would start with)
   probe --help | --version
 
 Scenarios:
@@ -24,8 +25,8 @@ Options:
   -c, --config FILE       config file (default ./config.yaml when present, else built-in defaults)
       --timeout DUR       budget for every probe, e.g. 2s (default: config timeout, 10s)
       --json              print exactly one JSON document on stdout; logs go to stderr
-      --junit FILE        write a JUnit XML report (one testcase per probe and threshold)
-      --summary FILE      write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)
+      --junit FILE        write a JUnit XML report (one testcase per probe and threshold); checked before the run
+      --summary FILE      append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY); checked before the run
       --baseline FILE     an earlier --json result; fail when p95 regresses more than --max-regression % (default 20)
       --connections N     load: concurrent connections (default 10)
       --amount N          load: total requests (default 100, like ab -n 100)
@@ -37,6 +38,7 @@ Options:
       --port N            demo: port of the simulated API (default 8000, or a free one if taken)
       --once              demo: probe once, print the result and exit
 
+Durations: 500ms, 15s, 30m, 1h30m, 2d; timers and timeouts are above 0 and at most 24d.
 Exit codes: 0 passed · 1 the scenario failed its gate · 2 usage or config error · 3 internal error
 Environment: API_URL, DATABASE_URL, OPENAI_BASE_URL, OPENAI_API_KEY, GITHUB_API_URL, GITHUB_TOKEN, PROMETHEUS_URL, KUBECONFIG, NO_COLOR
 `;

@@ -37,11 +37,11 @@ const ARTICLE: Record<string, string> = {
 };
 
 /** Finds the object schema at a path so an unknown-key message can list what is allowed there. */
-function objectShapeAt(schema: z.ZodTypeAny, path: readonly (string | number)[], data: unknown): string[] | null {
+export function objectShapeAt(schema: z.ZodTypeAny, path: readonly (string | number)[], data: unknown): string[] | null {
   let current: z.ZodTypeAny = schema;
   let node: unknown = data;
   for (let i = 0; ; i++) {
-    current = unwrap(current, node);
+    current = unwrapSchema(current, node);
     if (i === path.length) break;
     const part = path[i]!;
     if (current instanceof z.ZodObject) {
@@ -58,7 +58,8 @@ function objectShapeAt(schema: z.ZodTypeAny, path: readonly (string | number)[],
   return current instanceof z.ZodObject ? Object.keys(current.shape as object) : null;
 }
 
-function unwrap(schema: z.ZodTypeAny, data: unknown): z.ZodTypeAny {
+/** The schema a value is checked against once defaults, optionals, effects and the discriminator are looked through. */
+export function unwrapSchema(schema: z.ZodTypeAny, data: unknown): z.ZodTypeAny {
   let current = schema;
   for (;;) {
     if (current instanceof z.ZodDefault) current = current._def.innerType as z.ZodTypeAny;

@@ -1,11 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
-import { LineCounter, parseDocument, isMap } from 'yaml';
-import { UsageError } from '../model/errors.js';
 import { configSchema, ENV_DEFAULTS, type Config } from './schema.js';
+import { collectEnvValues, coerceInterpolated, pathKey, type EnvOrigins } from './coerce.js';
+import { ConfigError, MAX_PROBLEMS } from './errors.js';
 import { interpolateTree, type Env } from './interpolate.js';
-import { describeIssues, formatPath } from './issues.js';
+import { describeIssues, formatPath, type ConfigProblem } from './issues.js';
+import { checkDocumentShape } from './shape-guard.js';
+import { readConfigFile } from './source.js';
+import { parseYaml } from './yaml.js';
+
+export { ConfigError } from './errors.js';
 
 export interface LoadOptions {
   /** explicit --config; when absent ./config.yaml is used if present, else the built-in defaults */
@@ -20,16 +24,6 @@ export interface LoadedConfig {
   config: Config;
   /** the file it came from, or "built-in defaults" */
   source: string;
-}
-
-/** Every problem in a config, each a line `path: message (file:line)`. */
-export class ConfigError extends UsageError {
-  readonly problems: string[];
-  constructor(problems: string[], code: 'RP_ERR_CONFIG_INVALID' | 'RP_ERR_CONFIG_READ' | 'RP_ERR_CONFIG_YAML' = 'RP_ERR_CONFIG_INVALID') {
-    super(code, problems.join('\n'));
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -53,20 +47,40 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A problem about a value the environment supplied names the variable, never the value (it may be a secret). */
+function hideEnvValue(problem: ConfigProblem, origins: EnvOrigins): string {
+  const vars = origins.get(pathKey(problem.path));
+  if (!vars) return problem.message;
+  const names = vars.map((name) => `\${${name}}`).join(', ');
+  return `${problem.message.replace(/,? got [\s\S]*$/, '')} (value from ${names}, not shown)`;
+}
+
+function scrub(text: string, secrets: ReadonlySet<string>): string {
+  let out = text.replace(/(\/\/[^:/?#\s@]*:)[^@/\s]+@/g, '$1[REDACTED]@');
+  for (const secret of secrets) if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+  return out;
+}
+
 /** Validates an in-memory document (already parsed YAML) against the schema; used by files, reload and tests. */
-export function validateConfig(document: unknown, options: { env?: Env; overrides?: Record<string, unknown>; locate?: (path: (string | number)[]) => string | null } = {}): Config {
+export function validateConfig(document: unknown, options: { env?: Env; overrides?: Record<string, unknown>; locate?: (path: readonly (string | number)[]) => string | null } = {}): Config {
   const env = options.env ?? process.env;
   if (document !== undefined && document !== null && !isPlainObject(document)) {
-    throw new ConfigError([`(top level): expected a mapping of settings, got ${Array.isArray(document) ? 'a list' : JSON.stringify(document)}`]);
+    throw new ConfigError([`(top level): expected a mapping of settings, got ${Array.isArray(document) ? 'a list' : typeof document}`]);
   }
+  checkDocumentShape(document, options.locate);
   const layered = deepMerge(deepMerge(ENV_DEFAULTS, document ?? {}), options.overrides ?? {});
-  const data = interpolateTree(layered, env);
+  const interpolated = interpolateTree(layered, env);
+  const origins: EnvOrigins = new Map();
+  const data = coerceInterpolated(configSchema, interpolated, origins);
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
-    const problems = describeIssues(parsed.error, configSchema, data).map((problem) => {
+    const secrets = collectEnvValues(interpolated);
+    const all = describeIssues(parsed.error, configSchema, data);
+    const problems = all.slice(0, MAX_PROBLEMS).map((problem) => {
       const where = options.locate?.(problem.path);
-      return `${formatPath(problem.path)}: ${problem.message}${where ? ` (${where})` : ''}`;
+      return scrub(`${formatPath(problem.path)}: ${hideEnvValue(problem, origins)}${where ? ` (${where})` : ''}`, secrets);
     });
+    if (all.length > MAX_PROBLEMS) problems.push(`… and ${all.length - MAX_PROBLEMS} more problems`);
     throw new ConfigError(problems);
   }
   return deepFreeze(parsed.data) as Config;
@@ -74,47 +88,18 @@ export function validateConfig(document: unknown, options: { env?: Env; override
 
 /** Parses YAML text, keeping positions so each problem can say which line it is on. */
 export function parseConfigText(text: string, sourceName: string, options: Omit<LoadOptions, 'file' | 'cwd'> = {}): Config {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.pos ? lineCounter.linePos(e.pos[0]) : null;
-        return `${sourceName}${pos ? `:${pos.line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`;
-      }),
-      'RP_ERR_CONFIG_YAML',
-    );
-  }
-  const locate = (path: (string | number)[]): string | null => {
-    for (let depth = path.length; depth > 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return `${sourceName}:${lineCounter.linePos(node.range[0]).line}`;
-      // an unknown key has no value node at its own path until we look at the parent map's pair
-      const parent = depth > 1 ? doc.getIn(path.slice(0, depth - 1), true) : doc.contents;
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === path[depth - 1]);
-        const keyRange = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-        if (keyRange) return `${sourceName}:${lineCounter.linePos(keyRange[0]).line}`;
-      }
-    }
-    return null;
-  };
-  return validateConfig(doc.toJS() as unknown, { ...options, locate });
+  const { value, locate } = parseYaml(text, sourceName);
+  return validateConfig(value, { ...options, locate });
 }
 
 export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  let file = options.file ? resolve(cwd, options.file) : undefined;
+  let file = options.file !== undefined ? resolve(cwd, options.file) : undefined;
   if (!file && existsSync(resolve(cwd, 'config.yaml'))) file = resolve(cwd, 'config.yaml');
   const rest = { env: options.env ?? process.env, overrides: options.overrides ?? {} };
   if (!file) return { config: validateConfig({}, rest), source: 'built-in defaults' };
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new ConfigError([`${options.file ?? file}: cannot read config file: ${reason}`], 'RP_ERR_CONFIG_READ');
-  }
-  const shown = relative(cwd, file) || file;
-  return { config: parseConfigText(text, shown.startsWith('..') ? file : shown, rest), source: file };
+  const relativeName = relative(cwd, file) || file;
+  const shown = relativeName.startsWith('..') ? file : relativeName;
+  const text = await readConfigFile(file, options.file !== undefined ? `--config ${options.file}` : shown);
+  return { config: parseConfigText(text, shown, rest), source: file };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
+import { httpUrl } from './url.js';
 import { endpointsDefaults, endpointsSchema } from './sections/http.js';
 import { loadSchema } from './sections/load.js';
 import { databaseSchema } from './sections/database.js';
@@ -13,7 +14,7 @@ import { severitySchema } from './sections/severity.js';
 
 export const configSchema = z
   .object({
-    target: z.string().url('expected an absolute URL like http://localhost:8000'),
+    target: httpUrl,
     service: z.string().min(1).default('DeepTech Radar API'),
     timeout: duration.default('10s'),
     kubernetes: kubernetesSchema.default({}),
@@ -27,7 +28,22 @@ export const configSchema = z
     notify: notifySchema,
     severity: severitySchema.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const name = config.load.endpoint;
+    if (name !== undefined && !config.endpoints.some((e) => e.name === name)) {
+      const known = config.endpoints.map((e) => e.name).join(', ');
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['load', 'endpoint'], message: `no endpoint named "${name}" (known: ${known})` });
+    }
+  })
+  // A config that never names a load endpoint is not wrong for lacking `papers`: it loads its main endpoint instead.
+  .transform((config) => ({ ...config, load: { ...config.load, endpoint: config.load.endpoint ?? defaultLoadEndpoint(config.endpoints) } }));
+
+/** The runbook's `papers` when configured, else the first endpoint that is not a health check, else the first. */
+function defaultLoadEndpoint(endpoints: readonly { name: string; path: string }[]): string {
+  const named = endpoints.find((e) => e.name === 'papers') ?? endpoints.find((e) => !/health/i.test(e.name) && !e.path.startsWith('/health')) ?? endpoints[0];
+  return named?.name ?? 'papers';
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;

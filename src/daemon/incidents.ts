@@ -14,6 +14,11 @@ export function incidentSamples(m: IncidentMetrics): MetricSample[] {
       labels: { sink: n.sink, outcome: n.outcome },
     })),
     { name: 'probe_notify_outbox_depth', help: 'Notifications queued and not yet delivered', value: m.outboxDepth },
+    ...m.notifications
+      .filter((n) => n.outcome === 'dead')
+      .map((n) => ({ name: 'probe_notifications_dead_total', help: 'Notifications moved to the dead-letter list after their retry budget', value: n.count, labels: { sink: n.sink } })),
+    { name: 'probe_state_write_failures_total', help: 'Failed writes of the incident state file (paging continues from memory)', value: m.stateWriteFailures },
+    { name: 'probe_state_durable', help: '1 while the incident state is being written, 0 while it only lives in memory', value: m.stateProblem ? 0 : 1 },
   ];
 }
 
@@ -23,6 +28,8 @@ const incidentPart = (config: Config): string => JSON.stringify([config.service,
 export class IncidentHolder {
   private current: IncidentManager | undefined;
   private openedFor = '';
+  /** write failures of engines closed by a reload: the metric is a counter and must not go back */
+  private earlierWriteFailures = 0;
 
   constructor(
     private readonly log: Logger,
@@ -44,6 +51,7 @@ export class IncidentHolder {
   async reconfigure(config: Config): Promise<void> {
     if (incidentPart(config) === this.openedFor && this.current) return;
     await this.current?.close();
+    this.earlierWriteFailures += this.current?.metrics().stateWriteFailures ?? 0;
     this.current = undefined;
     await this.open(config);
   }
@@ -57,7 +65,16 @@ export class IncidentHolder {
   }
 
   samples(): MetricSample[] {
-    return this.current ? incidentSamples(this.current.metrics()) : [];
+    if (!this.current) return [];
+    const m = this.current.metrics();
+    return incidentSamples({ ...m, stateWriteFailures: m.stateWriteFailures + this.earlierWriteFailures });
+  }
+
+  /** why the daemon is degraded (state not durable), or null */
+  degraded(): string | null {
+    const problem = this.current?.metrics().stateProblem;
+    if (!problem) return null;
+    return `incident state cannot be written (${problem.code}: ${problem.message}) since ${new Date(problem.since).toISOString()}; notifications are delivered from memory`;
   }
 
   async close(): Promise<void> {

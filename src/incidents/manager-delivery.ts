@@ -8,7 +8,7 @@ import type { Notification, OutboxEntry, Sink } from '../notify/types.js';
 import type { IncidentEvents } from './events.js';
 import { buildNotification } from './messages.js';
 import type { PagingContext } from './paging.js';
-import type { IncidentState } from './state.js';
+import { MAX_DEAD_LETTERS, type IncidentState } from './state.js';
 import type { Incident } from './types.js';
 import { addTimeline } from './timeline.js';
 
@@ -39,6 +39,25 @@ function deadlineNote(incident: Incident, now: number, limitMs: number | undefin
   return elapsed <= limitMs ? `${after}, within the ${limit}` : `${after}: MISSED the ${limit}`;
 }
 
+function deadLetter(state: IncidentState, entry: OutboxEntry, error: string, exhausted: boolean, now: number): void {
+  const n = entry.notification;
+  const list = (state.deadLetters ??= []);
+  list.push({
+    id: entry.id,
+    sink: entry.sink,
+    eventId: n.eventId,
+    incidentId: n.incidentId,
+    kind: n.kind,
+    severity: n.severity,
+    title: n.title,
+    attempts: entry.attempts,
+    reason: exhausted ? 'retry budget spent' : 'rejected',
+    lastError: error,
+    deadAt: new Date(now).toISOString(),
+  });
+  if (list.length > MAX_DEAD_LETTERS) list.splice(0, list.length - MAX_DEAD_LETTERS);
+}
+
 export function makeDeliveryHooks(deps: DeliveryDeps): DeliveryHooks {
   const incidentOf = (entry: OutboxEntry) => deps.state().incidents.find((i) => i.id === entry.notification.incidentId);
   return {
@@ -57,7 +76,7 @@ export function makeDeliveryHooks(deps: DeliveryDeps): DeliveryHooks {
       if (incident) await deps.touched(incident);
       deps.events.emit('notified', { sink: entry.sink, eventId: n.eventId, sequence: n.sequence, kind: n.kind, incidentId: n.incidentId, attempts: entry.attempts });
     },
-    async failed(entry, error, willRetry) {
+    async failed(entry, error, willRetry, exhausted = false) {
       const n = entry.notification;
       const incident = incidentOf(entry);
       if (willRetry) {
@@ -66,8 +85,14 @@ export function makeDeliveryHooks(deps: DeliveryDeps): DeliveryHooks {
         if (incident && entry.attempts === 1) addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink}: ${error}; retrying with backoff`, { eventId: n.eventId, sink: entry.sink });
       } else {
         deps.outbox.remove(entry.id);
-        deps.log.error({ code: 'RP_ERR_NOTIFY_FAILED', sink: entry.sink, eventId: n.eventId, error }, 'notification rejected by the sink; not retried');
-        if (incident) addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink} rejected the ${KIND_TEXT[n.kind]}: ${error}; dropped`, { eventId: n.eventId, sink: entry.sink });
+        deadLetter(deps.state(), entry, error, exhausted, deps.now());
+        if (exhausted) {
+          deps.log.error({ code: 'RP_ERR_NOTIFY_DEAD', sink: entry.sink, eventId: n.eventId, attempts: entry.attempts, error }, 'notification still failing after its retry budget; moved to the dead-letter list');
+          if (incident) addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink}: ${error}; gave up after ${entry.attempts} attempts (retry budget spent), see /api/deliveries/dead`, { eventId: n.eventId, sink: entry.sink });
+        } else {
+          deps.log.error({ code: 'RP_ERR_NOTIFY_FAILED', sink: entry.sink, eventId: n.eventId, error }, 'notification rejected by the sink; not retried');
+          if (incident) addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink} rejected the ${KIND_TEXT[n.kind]}: ${error}; dropped`, { eventId: n.eventId, sink: entry.sink });
+        }
         await deps.commit();
       }
       deps.events.emit('delivery-failed', { sink: entry.sink, eventId: n.eventId, incidentId: n.incidentId, error, attempts: entry.attempts, willRetry });

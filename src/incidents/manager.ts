@@ -9,10 +9,13 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config/schema.js';
 import { controlTokens, type ControlToken } from '../config/sections/incidents.js';
 import type { Logger } from '../support/log.js';
+import { createRedactor, redactDeep, type Redactor } from '../support/redact.js';
+import { secretsOf } from '../config/secrets.js';
 import { DeliveryPump } from '../notify/delivery.js';
 import { Outbox } from '../notify/outbox.js';
 import { buildSinks } from '../notify/sinks/from-config.js';
-import type { Sink } from '../notify/types.js';
+import { atLeast } from '../model/severity.js';
+import type { DeadLetter, Sink } from '../notify/types.js';
 import type { RunReport, Severity } from '../model/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { EscalationPolicy } from './escalation.js';
@@ -25,6 +28,8 @@ import { makeDeliveryHooks } from './manager-delivery.js';
 import { earliestDue, planPaging, type PagingContext } from './paging.js';
 import { needsPostmortem, renderPostmortem } from './postmortem.js';
 import { resolveIfVerified } from './recovery.js';
+import { StateDirLock } from './state-lock.js';
+import { persistenceIncident, persistenceNotification } from './self-incident.js';
 import { cleanReport } from './report-input.js';
 import { pruneResolved, type IncidentState } from './state.js';
 import { StateStore, writeFileAtomic } from './store.js';
@@ -32,6 +37,7 @@ import { DueTimer } from './timer.js';
 import type { Family, Incident, IncidentView, MaintenanceListing, MaintenanceWindow } from './types.js';
 import { verifyFailures } from './verify.js';
 import { toView } from './view.js';
+import { WriteHealth, type WriteProblem } from './write-health.js';
 
 export type { Clock } from './clock.js';
 export type { IncidentView } from './types.js';
@@ -49,6 +55,10 @@ export interface IncidentMetrics {
   openBySeverity: Record<Severity, number>;
   notifications: { sink: string; outcome: string; count: number }[];
   outboxDepth: number;
+  /** failed writes of the state file since this engine opened */
+  stateWriteFailures: number;
+  /** set while the state cannot be written (paging continues from memory) */
+  stateProblem: WriteProblem | null;
 }
 
 export class IncidentManager {
@@ -67,6 +77,10 @@ export class IncidentManager {
   private apiWindows: MaintenanceWindow[] = [];
   private wasLeader: boolean;
   private closed = false;
+  /** every configured secret and credential-bearing URL part, scrubbed from whatever is stored or served */
+  readonly redact: Redactor;
+  private selfIncident: Incident | null = null;
+  private lock: StateDirLock | null = null;
 
   private constructor(
     private readonly options: IncidentManagerOptions,
@@ -79,6 +93,7 @@ export class IncidentManager {
     this.wasLeader = this.isLeader();
     this.policy = { levels: config.incidents.escalation.levels, after: config.incidents.escalation.after, route: config.incidents.escalation.route };
     this.sinks = buildSinks(config.notify);
+    this.redact = createRedactor(secretsOf(config));
     this.maintenanceStore = new MaintenanceStore(store.dir, log);
     this.timer = new DueTimer(this.clock, () => void this.tick().catch((err: unknown) => log.error({ err }, 'incident timer failed')));
     this.ownAgent = options.fetchDispatcher ? null : new Agent({ keepAliveTimeout: 10_000, connections: 8 });
@@ -96,19 +111,32 @@ export class IncidentManager {
       touched: (incident) => this.writePostmortems([incident]),
       firstNotifyWithin: config.incidents.firstNotifyWithin,
     });
-    const ctx = { log, dispatcher, now: () => this.clock.now(), signal: this.shutdown.signal };
+    const ctx = { log, dispatcher, now: () => this.clock.now(), signal: this.shutdown.signal, redact: this.redact };
     this.pump = new DeliveryPump(new Map(this.sinks.map((s) => [s.id, s])), this.outbox, ctx, hooks);
   }
 
   static async open(options: IncidentManagerOptions): Promise<IncidentManager> {
-    const store = new StateStore(resolve(options.config.incidents.stateDir), options.log);
+    const dir = resolve(options.config.incidents.stateDir);
+    let manager: IncidentManager | undefined;
+    const health = new WriteHealth(dir, options.log, () => (options.clock ?? systemClock).now(), (problem) => manager?.persistenceChanged(problem));
+    const store = new StateStore(dir, options.log, health);
     const leader = options.isLeader?.() ?? true;
-    const manager = new IncidentManager(options, store, (await store.load({ readOnly: !leader })).state);
+    // with election on, the lease decides who writes; without it, the lock file does
+    const lock = options.config.kubernetes.leaderElection.enabled ? null : await StateDirLock.acquire(dir, options.log);
+    try {
+      manager = new IncidentManager(options, store, (await store.load({ readOnly: !leader })).state);
+    } catch (err) {
+      await lock?.release();
+      throw err;
+    }
+    manager.lock = lock;
     manager.adopt();
     manager.checkRoutes();
     // a restart is a fair moment to try a down sink again; the attempt count keeps the backoff growing
     for (const entry of manager.state.outbox) entry.nextAttemptAt = Math.min(entry.nextAttemptAt, manager.clock.now());
     manager.apiWindows = await manager.maintenanceStore.load();
+    // the directory may have failed before the engine existed to page about it
+    if (health.problem) manager.persistenceChanged(health.problem);
     if (manager.wasLeader) {
       await manager.commit();
       await manager.writePostmortems(manager.state.incidents);
@@ -159,7 +187,30 @@ export class IncidentManager {
   }
 
   private commit(): Promise<void> {
-    return this.store.commit(() => JSON.stringify(this.state));
+    return this.store.commit(() => redactJson(this.state, this.redact));
+  }
+
+  /**
+   * The state directory stopped (or resumed) taking writes: page about it once per episode, past maintenance
+   * windows, and send the all-clear when writes work again. Queued entries go out at once: there is no durable
+   * record to wait for.
+   */
+  private persistenceChanged(problem: WriteProblem | null): void {
+    if (this.closed || !this.isLeader()) return;
+    if (problem && this.selfIncident) return;
+    const incident = problem ? persistenceIncident(this.options.config.service, this.store.dir, problem) : this.selfIncident;
+    if (!incident) return;
+    this.selfIncident = problem ? incident : null;
+    const now = this.clock.now();
+    this.state.sequence += 1;
+    const notification = persistenceNotification(incident, problem ? null : now, this.state.sequence, now);
+    const sinks = this.sinks.filter((s) => atLeast('P1', s.minSeverity)).map((s) => s.id);
+    const ids = this.outbox.enqueue(notification, sinks, now).map((e) => e.id);
+    // the page goes out at once (nothing durable to wait for); the all-clear waits for the write that proves it
+    if (problem) this.outbox.committed(ids);
+    else void this.commit().then(() => (this.outbox.committed(ids), this.pump.kick()));
+    this.options.log.warn({ incident: incident.id, sinks, kind: notification.kind }, problem ? 'self-incident raised: incident state is not durable' : 'self-incident resolved: incident state is durable again');
+    this.pump.kick();
   }
 
   /** Followers re-read the shared files each cycle; a follower that becomes leader continues from them. */
@@ -254,9 +305,10 @@ export class IncidentManager {
 
   private async writePostmortems(incidents: readonly Incident[]): Promise<void> {
     const due = incidents.filter(needsPostmortem);
-    if (due.length > 0) await mkdir(this.postmortemDir, { recursive: true });
+    // a read-only state dir must not stop the announcement and delivery that follow
+    if (due.length > 0 && !(await mkdir(this.postmortemDir, { recursive: true }).then(() => true, () => false))) return;
     for (const incident of due) {
-      const markdown = renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now());
+      const markdown = this.redact(renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now()));
       await writeFileAtomic(this.postmortemDir, `${incident.id}.md`, markdown).catch((err: unknown) =>
         this.options.log.error({ err, incident: incident.id }, 'post-mortem file could not be written'),
       );
@@ -271,17 +323,17 @@ export class IncidentManager {
   list(): IncidentView[] {
     const now = this.clock.now();
     const open = (i: Incident): number => Number(i.status !== 'RESOLVED');
-    return [...this.state.incidents].sort((a, b) => open(b) - open(a) || b.openedAt - a.openedAt).map((i) => toView(i, this.policy.levels, now));
+    return redactDeep([...this.state.incidents].sort((a, b) => open(b) - open(a) || b.openedAt - a.openedAt).map((i) => toView(i, this.policy.levels, now)), this.redact);
   }
 
   get(id: string): IncidentView | undefined {
     const incident = this.state.incidents.find((i) => i.id === id);
-    return incident ? toView(incident, this.policy.levels, this.clock.now()) : undefined;
+    return incident ? redactDeep(toView(incident, this.policy.levels, this.clock.now()), this.redact) : undefined;
   }
 
   postmortem(id: string): string | undefined {
     const incident = this.state.incidents.find((i) => i.id === id);
-    return incident && needsPostmortem(incident) ? renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now()) : undefined;
+    return incident && needsPostmortem(incident) ? this.redact(renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now())) : undefined;
   }
 
   maintenanceWindows(): MaintenanceListing[] {
@@ -325,10 +377,16 @@ export class IncidentManager {
     });
   }
 
+  /** notifications that will not be sent (rejected, or retry budget spent), newest first */
+  deadLetters(): DeadLetter[] {
+    return redactDeep([...(this.state.deadLetters ?? [])].reverse(), this.redact);
+  }
+
   metrics(): IncidentMetrics {
     const openBySeverity: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
     for (const i of this.state.incidents) if (i.status !== 'RESOLVED') openBySeverity[i.severity] += 1;
-    return { openBySeverity, notifications: this.pump.counters(), outboxDepth: this.outbox.depth() };
+    const { failures, problem } = this.store.health;
+    return { openBySeverity, notifications: this.pump.counters(), outboxDepth: this.outbox.depth(), stateWriteFailures: failures, stateProblem: problem };
   }
 
   /** Resolves when the work that can run now has run (tests, orderly shutdown). */
@@ -347,5 +405,23 @@ export class IncidentManager {
     // retry counters and failure notes are otherwise only written with the next change
     if (this.wasLeader) await this.commit().catch((err: unknown) => this.options.log.error({ err }, 'incident state not written at shutdown'));
     if (this.ownAgent) await this.ownAgent.close().catch(() => undefined);
+    await this.lock?.release();
+  }
+}
+
+/**
+ * The state document as written: secrets that reached it (a sink echoing its URL in an error, say) are scrubbed.
+ * Redaction only ever replaces text inside a string, but a secret ending in a backslash could cut an escape in
+ * two; the rare document that changed is re-checked and, if broken, redacted value by value instead.
+ */
+function redactJson(state: IncidentState, redact: Redactor): string {
+  const text = JSON.stringify(state);
+  const clean = redact(text);
+  if (clean === text) return text;
+  try {
+    JSON.parse(clean);
+    return clean;
+  } catch {
+    return JSON.stringify(redactDeep(state, redact));
   }
 }

@@ -1,6 +1,6 @@
 /** The persisted document: everything needed to continue after a restart, validated on load. */
 import { z } from 'zod';
-import type { OutboxEntry } from '../notify/types.js';
+import type { DeadLetter, OutboxEntry } from '../notify/types.js';
 import type { Severity } from '../model/types.js';
 import type { Incident } from './types.js';
 
@@ -22,10 +22,14 @@ export interface IncidentState {
   pending: Record<string, PendingStreak>;
   incidents: Incident[];
   outbox: OutboxEntry[];
+  /** newest last, at most MAX_DEAD_LETTERS; absent in files written before dead-lettering existed */
+  deadLetters?: DeadLetter[];
 }
 
+export const MAX_DEAD_LETTERS = 200;
+
 export function emptyState(): IncidentState {
-  return { version: STATE_VERSION, incidentCounter: 0, sequence: 0, pending: {}, incidents: [], outbox: [] };
+  return { version: STATE_VERSION, incidentCounter: 0, sequence: 0, pending: {}, incidents: [], outbox: [], deadLetters: [] };
 }
 
 const severity = z.enum(['P0', 'P1', 'P2', 'P3']);
@@ -67,7 +71,8 @@ const notification = z
   .object({ eventId: z.string(), sequence: z.number().int(), kind: z.enum(['open', 'update', 'escalate', 'resolve']), incidentId: z.string(), severity, findings: z.array(finding) })
   .passthrough();
 
-const outboxEntry = z.object({ id: z.string(), sink: z.string(), notification, attempts: z.number().int().min(0), nextAttemptAt: num, lastError: z.string().nullable() });
+const outboxEntry = z.object({ id: z.string(), sink: z.string(), notification, attempts: z.number().int().min(0), nextAttemptAt: num, lastError: z.string().nullable(), firstAttemptAt: num.optional() });
+const deadLetter = z.object({ id: z.string(), sink: z.string(), eventId: z.string(), incidentId: z.string(), attempts: z.number().int().min(0), lastError: z.string(), deadAt: z.string() }).passthrough();
 
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
@@ -76,6 +81,7 @@ export const stateSchema = z.object({
   pending: z.record(z.object({ count: z.number().int().min(0), firstAt: num, severity })),
   incidents: z.array(incident),
   outbox: z.array(outboxEntry),
+  deadLetters: z.array(deadLetter).optional(),
 });
 
 /**

@@ -9,28 +9,30 @@ import { join } from 'node:path';
 import { errorMessage } from '../model/errors.js';
 import type { Logger } from '../support/log.js';
 import { emptyState, parseState, type IncidentState } from './state.js';
+import { WriteHealth } from './write-health.js';
 
 export const STATE_FILE = 'incidents.json';
 const STALE_TEMP_MS = 60_000;
 
 let tempCounter = 0;
 
-/** Atomically replaces `dir/name` with `content`. */
+/** Atomically replaces `dir/name` with `content`. A failed write leaves no temp file behind. */
 export async function writeFileAtomic(dir: string, name: string, content: string): Promise<void> {
   const target = join(dir, name);
   // Replicas share the directory on a ReadWriteMany volume, and each is PID 1 in its own pod: the pid alone
   // would give two writers the same temp file.
   const temp = join(dir, `${name}.${process.pid}.${++tempCounter}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, target);
   } catch (err) {
+    // a full disk fails the write after the open: without this, every failed write leaves an empty temp file
     await unlink(temp).catch(() => undefined);
     throw err;
   }
@@ -50,12 +52,13 @@ export interface LoadResult {
 
 export class StateStore {
   private version = 0;
-  private durable = 0;
+  private attempted = 0;
   private writing: Promise<void> | null = null;
 
   constructor(
     readonly dir: string,
     private readonly log: Logger,
+    readonly health: WriteHealth = new WriteHealth(dir, log, Date.now),
   ) {}
 
   get file(): string {
@@ -68,8 +71,9 @@ export class StateStore {
    */
   async load(options: { readOnly?: boolean } = {}): Promise<LoadResult> {
     if (!options.readOnly) {
-      await mkdir(this.dir, { recursive: true });
-      await this.removeStaleTemps();
+      // a read-only or full volume at start-up must not stop the daemon: it serves /metrics and pages from memory
+      await mkdir(this.dir, { recursive: true }).catch((err: unknown) => this.health.failed(err, 'create the state directory'));
+      await this.removeStaleTemps().catch(() => undefined);
     }
     let text: string;
     try {
@@ -111,19 +115,23 @@ export class StateStore {
   }
 
   /**
-   * Group commit: resolves once a write that started after this call is durable. `snapshot` is read at write
-   * time, so one write covers every change made before it began.
+   * Group commit: resolves once a write that started after this call has finished. `snapshot` is read at write
+   * time, so one write covers every change made before it began. A failed write does not reject: the caller
+   * carries on from memory (paging must not stop because the disk did), and `health` records the state as
+   * undurable until a write succeeds again.
    */
   async commit(snapshot: () => string): Promise<void> {
     const target = ++this.version;
-    while (this.durable < target) {
+    while (this.attempted < target) {
       if (!this.writing) {
         const version = this.version;
         this.writing = writeFileAtomic(this.dir, STATE_FILE, snapshot())
-          .then(() => {
-            this.durable = Math.max(this.durable, version);
-          })
+          .then(
+            () => this.health.succeeded(),
+            (err: unknown) => this.health.failed(err, STATE_FILE),
+          )
           .finally(() => {
+            this.attempted = Math.max(this.attempted, version);
             this.writing = null;
           });
       }

@@ -7,7 +7,11 @@ export const ERROR_CODES = {
   RP_ERR_USAGE: 'bad command-line usage',
   RP_ERR_CONFIG_INVALID: 'configuration is invalid',
   RP_ERR_CONFIG_READ: 'configuration file could not be read',
-  RP_ERR_CONFIG_YAML: 'configuration file is not valid YAML',
+  RP_ERR_CONFIG_YAML: 'configuration file is not valid YAML (syntax, duplicate key, unresolved alias, alias bomb)',
+  RP_ERR_CONFIG_NOT_FILE: 'configuration path is not a regular file (a directory, FIFO or device)',
+  RP_ERR_CONFIG_TOO_LARGE: 'configuration file is larger than the size bound',
+  RP_ERR_REPORT_PATH: 'a report file (--junit, --summary) cannot be written: checked before the run',
+  RP_ERR_REPORT_WRITE: 'a report file could not be written after the run; the verdict stands',
   RP_ERR_UNKNOWN_SCENARIO: 'no scenario by that name',
   RP_ERR_LOAD_CAP: 'load options exceed a guardrail cap',
   RP_ERR_LOAD_HOST_NOT_ALLOWED: 'load target host is not allowed',
@@ -59,7 +63,10 @@ export const ERROR_CODES = {
   RP_ERR_K8S_FORBIDDEN: 'Kubernetes API refused the request (RBAC)',
   // incidents and notification
   RP_ERR_STATE_CORRUPT: 'incident state file could not be read',
+  RP_ERR_STATE_WRITE: 'incident state could not be written (read-only or full state directory); paging continues from memory',
+  RP_ERR_STATE_LOCKED: 'another radar-probe daemon holds the state directory lock',
   RP_ERR_NOTIFY_FAILED: 'notification delivery failed',
+  RP_ERR_NOTIFY_DEAD: 'notification gave up after its retry budget; kept in the dead-letter list',
   RP_ERR_API_REQUEST: 'incidents API request is invalid, unauthorized or names no incident',
   // anything else
   RP_ERR_INTERNAL: 'internal error',

@@ -1,21 +1,31 @@
 /**
  * Drives the outbox: per sink, one attempt at a time on the queue's head, so every sink sees its messages in
- * queue order. A success is made durable (via `hooks.delivered`, which persists) before the next attempt: the
+ * queue order. Each attempt has a deadline, and a message still failing when its retry budget is spent leaves
+ * the queue for the dead-letter list, so one stuck message cannot hold back everything behind it for longer. A success is made durable (via `hooks.delivered`, which persists) before the next attempt: the
  * only duplicate a crash can cause is the one message whose "done" mark did not reach the disk, and that one
  * carries the same idempotency key (event id / dedup_key / alert labels) as before.
  */
 import { backoffMs, type Outbox } from './outbox.js';
 import type { DeliveryResult, Notification, OutboxEntry, Sink, SinkContext } from './types.js';
 
-export type Outcome = 'sent' | 'retry' | 'dropped' | 'resent';
+export type Outcome = 'sent' | 'retry' | 'dropped' | 'resent' | 'dead';
+
+/** Kept in logs, timelines and state: long enough to explain, short enough for a timeline line. */
+const MAX_ERROR_TEXT = 300;
+/** a sink's own timeout should fire first; this only catches a sink that ignores it */
+const DEADLINE_GRACE_MS = 1_000;
+const DEFAULT_ATTEMPT_MS = 30_000;
 
 export interface DeliveryHooks {
   /** may the process send at all (leader, not closing) */
   canSend(): boolean;
   /** remove the entry from the outbox and persist; resolves once durable */
   delivered(entry: OutboxEntry, result: DeliveryResult): Promise<void>;
-  /** a failed attempt; when `willRetry` is false the entry must leave the outbox (and that be persisted) */
-  failed(entry: OutboxEntry, error: string, willRetry: boolean): Promise<void>;
+  /**
+   * a failed attempt; when `willRetry` is false the entry must leave the outbox for the dead-letter list (and
+   * that be persisted): `exhausted` tells a spent retry budget from a rejection
+   */
+  failed(entry: OutboxEntry, error: string, willRetry: boolean, exhausted?: boolean): Promise<void>;
   /** snapshots of still-firing incidents this sink re-asserts (Alertmanager) */
   firing(sink: Sink): Notification[];
   /** something became due later: re-arm the timer */
@@ -78,26 +88,53 @@ export class DeliveryPump {
       if (!entry) return this.resend(sink);
       // not durable yet: the commit that records it kicks the pump again
       if (!this.outbox.isDurable(entry) || entry.nextAttemptAt > this.ctx.now()) return;
+      entry.firstAttemptAt ??= this.ctx.now();
       entry.attempts += 1;
-      const result = await sink.deliver(entry.notification, this.ctx);
+      const result = await this.attempt(sink, entry.notification);
       if (result.ok) {
         this.count(sinkId, 'sent');
         this.noteFiring(sink, entry.notification);
         await this.hooks.delivered(entry, result);
         continue;
       }
-      entry.lastError = result.error;
+      const error = this.cleanError(result.error);
+      entry.lastError = error;
       if (!result.retryable) {
         this.count(sinkId, 'dropped');
-        await this.hooks.failed(entry, result.error, false);
+        await this.hooks.failed(entry, error, false);
+        continue;
+      }
+      if (this.ctx.now() - entry.firstAttemptAt >= (sink.retry.budget ?? Infinity)) {
+        this.count(sinkId, 'dead');
+        await this.hooks.failed(entry, error, false, true);
         continue;
       }
       this.count(sinkId, 'retry');
       const wait = Math.max(backoffMs(entry.attempts, sink.retry), result.retryAfterMs ?? 0);
       entry.nextAttemptAt = this.ctx.now() + Math.min(wait, Math.max(sink.retry.max, result.retryAfterMs ?? 0));
-      await this.hooks.failed(entry, result.error, true);
+      await this.hooks.failed(entry, error, true);
       return;
     }
+  }
+
+  /** One delivery with a hard deadline: a sink that never answers is a failed, retryable attempt. */
+  private async attempt(sink: Sink, n: Notification): Promise<DeliveryResult> {
+    const limit = (sink.timeoutMs ?? DEFAULT_ATTEMPT_MS) + DEADLINE_GRACE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<DeliveryResult>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, retryable: true, status: null, error: `no answer within ${limit} ms`, retryAfterMs: null }), limit);
+    });
+    try {
+      return await Promise.race([sink.deliver(n, this.ctx), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** What a sink said can echo its URL, routing key or headers: scrub, then shorten (never the other way round). */
+  private cleanError(error: string): string {
+    const clean = this.ctx.redact ? this.ctx.redact(error) : error;
+    return clean.length <= MAX_ERROR_TEXT ? clean : `${clean.slice(0, MAX_ERROR_TEXT - 1)}…`;
   }
 
   private noteFiring(sink: Sink, n: Notification): void {
@@ -115,7 +152,7 @@ export class DeliveryPump {
       const last = this.lastResent.get(key);
       if (last !== undefined && last + sink.resendEvery > this.ctx.now()) continue;
       if (!this.hooks.canSend() || this.outbox.pendingFor(sink.id, n.incidentId)) continue;
-      const result = await sink.deliver(n, this.ctx);
+      const result = await this.attempt(sink, n);
       this.count(sink.id, result.ok ? 'resent' : 'retry');
       // on failure try again after the initial retry delay rather than a full resend period
       this.lastResent.set(key, result.ok ? this.ctx.now() : this.ctx.now() - sink.resendEvery + sink.retry.initial);

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../support/log.js';
 import type { Family } from '../runbook/catalogue.js';
 import type { Finding, IncidentStatus, Severity } from '../model/types.js';
+import type { Redactor } from '../support/redact.js';
 
 export type NotificationKind = 'open' | 'update' | 'escalate' | 'resolve';
 
@@ -42,6 +43,24 @@ export interface OutboxEntry {
   attempts: number;
   nextAttemptAt: number;
   lastError: string | null;
+  /** when the first attempt was made: the retry budget counts from here */
+  firstAttemptAt?: number;
+}
+
+/** A message that will not be sent: rejected by its sink, or still failing when its retry budget ran out. */
+export interface DeadLetter {
+  id: string;
+  sink: string;
+  eventId: string;
+  incidentId: string;
+  kind: NotificationKind;
+  severity: Severity;
+  title: string;
+  attempts: number;
+  reason: 'rejected' | 'retry budget spent';
+  lastError: string;
+  /** ISO-8601 */
+  deadAt: string;
 }
 
 export type DeliveryResult =
@@ -54,6 +73,8 @@ export interface SinkContext {
   now: () => number;
   /** aborted when the manager closes, so shutdown does not wait out a slow sink */
   signal: AbortSignal;
+  /** scrubs secrets from what a sink answered before it is logged or stored */
+  redact?: Redactor;
 }
 
 export interface Sink {
@@ -61,7 +82,10 @@ export interface Sink {
   readonly id: string;
   readonly type: 'log' | 'webhook' | 'slack' | 'pagerduty' | 'alertmanager';
   readonly minSeverity: Severity;
-  readonly retry: { initial: number; max: number; jitter: number };
+  /** `budget`: how long one message may keep failing at the head of the queue before it is dead-lettered */
+  readonly retry: { initial: number; max: number; jitter: number; budget?: number };
+  /** one attempt's deadline; past it the attempt counts as failed even if the sink never answers */
+  readonly timeoutMs?: number;
   deliver(notification: Notification, ctx: SinkContext): Promise<DeliveryResult>;
   /** re-assert a still-firing incident (Alertmanager forgets alerts after its resolve_timeout) */
   readonly resendEvery?: number;

@@ -2,9 +2,12 @@
  * `--baseline FILE --max-regression PCT`: compare this run's p95 with an earlier `--json` result and fail when it
  * regressed by more than PCT percent. The comparison is reported like a threshold.
  */
-import { readFile } from 'node:fs/promises';
 import { UsageError, errorMessage } from '../model/errors.js';
 import type { RunReport, ThresholdResult } from '../model/types.js';
+import { readBoundedFile } from '../support/bounded-file.js';
+
+/** An earlier `--json` result is kilobytes; a bound keeps a wrong path (a log, a device) from being read whole. */
+const MAX_BASELINE_BYTES = 16 * 1_048_576;
 
 export const DEFAULT_MAX_REGRESSION_PCT = 20;
 
@@ -28,14 +31,14 @@ export function baselineP95(baseline: unknown): number {
 export async function readBaselineFile(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readBoundedFile(path, MAX_BASELINE_BYTES);
   } catch (err) {
-    throw new UsageError('RP_ERR_USAGE', `baseline "${path}" could not be read: ${errorMessage(err)}`);
+    throw new UsageError('RP_ERR_USAGE', `--baseline "${path}" could not be read: ${errorMessage(err)}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new UsageError('RP_ERR_USAGE', `baseline "${path}" is not valid JSON: ${errorMessage(err)}`);
+    throw new UsageError('RP_ERR_USAGE', `--baseline "${path}" is not valid JSON: ${errorMessage(err)}`);
   }
 }
 

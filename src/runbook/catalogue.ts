@@ -128,10 +128,7 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P1',
     runbook: 'Scenario 2 › High Error Rate',
-    actions: [
-      'kubectl logs -n {ns} -l {selector} --tail=500 | grep -i error',
-      'kubectl logs -n {ns} -l {selector} --tail=1000 | grep "500"',
-    ],
+    actions: ['kubectl logs -n {ns} -l {selector} --tail=500 | grep -i error', 'kubectl logs -n {ns} -l {selector} --tail=1000 | grep "500"'],
   },
   db_query_timeout: {
     family: 'errors',

@@ -45,7 +45,8 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
   const health = (): EndpointConfig => all.find((e) => e.name === 'health' || e.path.startsWith('/health')) ?? all[0]!;
   return {
     endpoints: ({ minSamples, skipHealth } = {}) => {
-      const sized = (e: EndpointConfig): ProbeSpec => http(e, minSamples === undefined || options.daemon ? undefined : Math.max(e.samples, minSamples));
+      const sized = (e: EndpointConfig): ProbeSpec =>
+        http(e, minSamples === undefined || options.daemon ? undefined : Math.max(e.samples, minSamples));
       const chosen = skipHealth ? all.filter((e) => e !== health()) : all;
       return (chosen.length > 0 ? chosen : all).map(sized);
     },

@@ -97,21 +97,15 @@ export const SCENARIO_TABLE = {
     description: 'everything that is configured',
     thresholds: [],
     load: true,
-    specs: (p) => [
-      ...p.endpoints({ minSamples: 10 }),
-      p.load(),
-      ...everyDependency(p),
-    ],
+    specs: (p) => [...p.endpoints({ minSamples: 10 }), p.load(), ...everyDependency(p)],
   },
   [CONTINUOUS]: {
-    description: "the daemon's default group: every endpoint at its own sample rate, Kubernetes, database, external dependencies, Prometheus; no load",
+    description:
+      "the daemon's default group: every endpoint at its own sample rate, Kubernetes, database, external dependencies, Prometheus; no load",
     thresholds: [],
     load: false,
     daemonOnly: true,
-    specs: (p) => [
-      ...p.endpoints(),
-      ...everyDependency(p),
-    ],
+    specs: (p) => [...p.endpoints(), ...everyDependency(p)],
   },
 } as const satisfies Record<string, ScenarioRow>;
 

@@ -101,6 +101,11 @@ async function maintenance(manager: IncidentManager, req: IncomingMessage, res: 
 
 export async function handleIncidentApi(manager: IncidentManager, req: IncomingMessage, res: ServerResponse, url: URL, log: Logger = silentLogger()): Promise<boolean> {
   const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/api/deliveries/dead') {
+    if (req.method !== 'GET' && req.method !== 'HEAD') fail(res, 405, `${req.method} not allowed; use GET`, { allow: 'GET' });
+    else send(res, 200, { dead: manager.deadLetters() });
+    return true;
+  }
   const window = /^\/api\/maintenance(?:\/([\w-]{1,64}))?$/.exec(path);
   if (window) {
     await maintenance(manager, req, res, window[1], log);

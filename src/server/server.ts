@@ -39,7 +39,7 @@ const plain = (res: ServerResponse, status: number, body: string): void => send(
 
 async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL, log: Logger): Promise<void> {
   const manager = surface.incidents();
-  if (url.pathname.startsWith('/api/incidents') || url.pathname.startsWith('/api/maintenance')) {
+  if (url.pathname.startsWith('/api/incidents') || url.pathname.startsWith('/api/maintenance') || url.pathname.startsWith('/api/deliveries')) {
     if (manager && (await handleIncidentApi(manager, req, res, url, log))) return;
     return json(res, 404, { error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' } });
   }

@@ -16,7 +16,7 @@ export interface SurfaceSource {
   metrics: DaemonMetrics;
   windows: RollingWindows;
   /** the daemon's incident engine, as the routes read it */
-  incidents: { readonly manager: IncidentManager | undefined; samples(): MetricSample[] };
+  incidents: { readonly manager: IncidentManager | undefined; samples(): MetricSample[]; degraded(): string | null };
   redact: Redactor;
   config(): Config;
   runner(): Runner;
@@ -63,5 +63,12 @@ function notAlive(problem: string | null): HealthVerdict | null {
 
 /** /readyz: the first condition that fails answers */
 function readyConditions(src: SurfaceSource): HealthCondition[] {
-  return [() => (src.report() === null ? { status: 503, text: 'not ready: waiting for the first evaluation cycle' } : null)];
+  return [
+    // 503, not 200: see docs/state-durability.md (readiness only takes the pod out of Service endpoints; liveness is untouched)
+    () => {
+      const degraded = src.incidents.degraded();
+      return degraded === null ? null : { status: 503, text: `degraded: ${degraded}` };
+    },
+    () => (src.report() === null ? { status: 503, text: 'not ready: waiting for the first evaluation cycle' } : null),
+  ];
 }

@@ -1,10 +1,11 @@
 /** `probe demo`: the daemon against the simulated API; --once prints one cycle's report and exits with its verdict. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { pgAvailable } from '../../src/demo/pg-cluster.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { metricValue } from './harness.js';
 
@@ -48,5 +49,49 @@ test('demo: prints the first result and the URLs, serves metrics, takes a fault,
     assert.equal(await exited, 0, stderr);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+/** every process whose command line mentions `text` (the demo's PostgreSQL runs from a folder under its TMPDIR) */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+test('demo: SIGHUP (the terminal closed) stops it like SIGINT: its PostgreSQL and folders are gone', { skip: !pgAvailable() && 'PostgreSQL is not installed' }, async () => {
+  // a private TMPDIR: what the demo leaves behind is exactly what is left in it
+  const temp = mkdtempSync(join(tmpdir(), 'rp-demo-hup-'));
+  chmodSync(temp, 0o755); // PostgreSQL runs as its own user when we are root
+  const child = spawn(process.execPath, [CLI, 'demo', '--port', '0'], { cwd: temp, env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', TMPDIR: temp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (/Ctrl-C stops/.test(stdout)) resolve();
+      });
+      void exited.then((code) => reject(new Error(`demo exited ${code}: ${stdout}${stderr}`)));
+    });
+    assert.match(stdout, /Throwaway PostgreSQL on 127\.0\.0\.1:\d+/, 'this test needs the demo to run its PostgreSQL');
+    assert.ok(processesMentioning(temp).length > 0, 'the throwaway PostgreSQL runs from the demo folder');
+    assert.ok(readdirSync(temp).length > 0, 'the demo made its folders');
+    child.kill('SIGHUP');
+    assert.equal(await exited, 0, stderr);
+    assert.deepEqual(processesMentioning(temp), [], 'no PostgreSQL left running');
+    assert.deepEqual(readdirSync(temp), [], 'no folder left behind');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(temp, { recursive: true, force: true });
   }
 });

@@ -18,6 +18,7 @@ import { signBody } from '../../src/notify/sinks/webhook.js';
 import { seededRandom } from '../../src/support/random.js';
 import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
 import { waitFor } from '../helpers/prometheus-server.js';
+import { fastDaemonYaml } from './fast-daemon.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const KILLS = 21;
@@ -25,17 +26,13 @@ const MAX_KILL_DELAY_MS = 1_500;
 const SECRET = 'crash-test-secret';
 const SEED = Number(process.env['CRASH_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 
-const configFor = (api: SimulatedApi, receiver: Receiver, stateDir: string): string => `
-target: ${api.url}
-service: DeepTech Radar API
-timeout: 1s
-kubernetes: { enabled: false }
-external: { openai: { enabled: false }, github: { enabled: false } }
-daemon: { host: 127.0.0.1, interval: 500ms, jitter: 0, window: 2s }
-incidents: { stateDir: ${JSON.stringify(stateDir)}, openAfter: 2, verifyWindow: 1500ms }
-notify:
-  - { type: webhook, url: ${JSON.stringify(receiver.url)}, secret: ${SECRET}, retry: { initial: 100ms, max: 500ms } }
-`;
+const configFor = (api: SimulatedApi, receiver: Receiver, stateDir: string): string =>
+  fastDaemonYaml({
+    target: api.url,
+    stateDir,
+    incidents: 'verifyWindow: 1500ms',
+    notify: [`{ type: webhook, url: ${JSON.stringify(receiver.url)}, secret: ${SECRET}, retry: { initial: 100ms, max: 500ms } }`],
+  });
 
 describe('crash safety of the daemon process (issue 5 acceptance 5)', { concurrency: false }, () => {
   let api: SimulatedApi;

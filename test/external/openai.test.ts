@@ -113,8 +113,11 @@ describe('external probe: OpenAI', () => {
     assert.equal(unknown.status, 'error');
     assert.equal(unknown.error?.code, 'RP_ERR_CONFIG_INVALID');
     assert.match(unknown.error!.message, /known: openai, github/);
-    const bad = await run(config({ OPENAI_BASE_URL: 'ftp://example.invalid' }));
-    assert.equal(bad.error?.code, 'RP_ERR_CONFIG_INVALID');
+    // a non-http URL no longer reaches the probe: loading the config refuses it, naming the key and not the value
+    assert.throws(() => config({ OPENAI_BASE_URL: 'ftp://example.invalid' }), (err: unknown) => {
+      const { code, message } = err as { code?: string; message?: string };
+      return code === 'RP_ERR_CONFIG_INVALID' && /^external\.openai\.url: .*\$\{OPENAI_BASE_URL\}/.test(message ?? '') && !message?.includes('example.invalid');
+    });
   });
 
   test('a dependency from external.others is probed with its configured headers', async () => {

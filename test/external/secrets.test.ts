@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { externalProbe } from '../../probes/external/index.js';
 import { createLogger } from '../../src/support/log.js';
-import { createRedactor, secretsOf } from '../../src/support/redact.js';
+import { secretsOf } from '../../src/config/secrets.js';
+import { createRedactor } from '../../src/support/redact.js';
 import { testConfig } from '../helpers/context.js';
 import { runExternalProbe, startGitHubStandIn, startOpenAiStandIn, type ProviderMode, type ProviderStandIn } from '../helpers/providers.js';
 

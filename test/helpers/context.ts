@@ -5,7 +5,8 @@ import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { findingBuilderFor } from '../../src/runbook/fill.js';
 import { silentLogger } from '../../src/support/log.js';
-import { createRedactor, secretsOf } from '../../src/support/redact.js';
+import { secretsOf } from '../../src/config/secrets.js';
+import { createRedactor } from '../../src/support/redact.js';
 
 export function testConfig(yamlText = '', env: Record<string, string> = {}): Config {
   return parseConfigText(yamlText, 'test.yaml', { env });

@@ -23,6 +23,13 @@ describe('checkLoadGuardrails', () => {
     refuses(() => checkLoadGuardrails({ connections: 1, rate: 1000, durationMs: 300_000 }, caps, local, []), 'RP_ERR_LOAD_CAP', /300000 requests .* \(load\.caps\.amount\)/);
   });
 
+  test('an amount at a fixed rate is a duration: it cannot bypass the duration cap', () => {
+    checkLoadGuardrails({ connections: 1, rate: 10, amount: 100 }, caps, local, []);
+    refuses(() => checkLoadGuardrails({ connections: 1, rate: 0.0001, amount: 2 }, caps, local, []), 'RP_ERR_LOAD_CAP', /^the run 20000s \(2 requests at --rate 0\.0001\) exceeds the cap of 5m \(load\.caps\.duration\)/);
+    // no amount: the default amount (100) at the rate
+    refuses(() => checkLoadGuardrails({ connections: 1, rate: 0.1 }, caps, local, []), 'RP_ERR_LOAD_CAP', /100 requests at --rate 0\.1.*load\.caps\.duration/);
+  });
+
   test('caps are overridable in config', () => {
     const raised = testConfig('target: http://localhost\nload: { caps: { connections: 2000 } }\n').load.caps;
     checkLoadGuardrails({ connections: 1000 }, raised, local, []);

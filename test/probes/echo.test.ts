@@ -29,28 +29,50 @@ async function scenario(name: string) {
 describe('a test-only probe kind', () => {
   test('through a scenario: its result is in the report, and a failure gates the run with its finding', async () => {
     const ok = await scenario('echo');
-    assert.deepEqual(ok.probes.map((p) => [p.name, p.kind, p.status, p.metrics]), [['echo', 'echo', 'pass', { message: 'hello' }]]);
+    assert.deepEqual(
+      ok.probes.map((p) => [p.name, p.kind, p.status, p.metrics]),
+      [['echo', 'echo', 'pass', { message: 'hello' }]],
+    );
     assert.equal(ok.passed, true);
     const failed = await scenario('echo-fail');
     assert.equal(failed.passed, false);
     assert.equal(failed.severity, 'P2');
     const finding = failed.findings.find((f) => f.cause === 'high_error_rate');
     assert.ok(finding, JSON.stringify(failed.findings));
-    assert.ok(finding.actions.every((a) => !a.includes(' -n ') || a.includes('-n echo-ns')), JSON.stringify(finding.actions));
+    assert.ok(
+      finding.actions.every((a) => !a.includes(' -n ') || a.includes('-n echo-ns')),
+      JSON.stringify(finding.actions),
+    );
   });
 
   test('params its schema rejects fail the plan, before anything runs', () => {
-    assert.throws(() => planScenario('echo-bad-params', testConfig(base)), (err: unknown) => err instanceof UsageError && err.code === 'RP_ERR_CONFIG_INVALID' && /probe echo: echo params\.message/.test(err.message));
+    assert.throws(
+      () => planScenario('echo-bad-params', testConfig(base)),
+      (err: unknown) => err instanceof UsageError && err.code === 'RP_ERR_CONFIG_INVALID' && /probe echo: echo params\.message/.test(err.message),
+    );
   });
 
   test('through the daemon: a group names its scenario; the result and its finding reach the evaluation', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rp-echo-'));
     const config = testConfig(`${base}incidents: { stateDir: ${dir} }\ndaemon: { groups: [{ scenario: echo-fail, interval: 1m }] }\n`);
-    const daemon = await Daemon.start({ config, log: silentLogger(), redact: switchableRedactor(config, {}), env: {}, listen: false, schedule: false });
+    const daemon = await Daemon.start({
+      config,
+      log: silentLogger(),
+      redact: switchableRedactor(config, {}),
+      env: {},
+      listen: false,
+      schedule: false,
+    });
     try {
       const report = await daemon.runOnce();
-      assert.deepEqual(report.probes.map((p) => [p.name, p.kind, p.status]), [['echo', 'echo', 'fail']]);
-      assert.ok(report.findings.some((f) => f.cause === 'high_error_rate' && f.summary === 'echo: broken on purpose'), JSON.stringify(report.findings));
+      assert.deepEqual(
+        report.probes.map((p) => [p.name, p.kind, p.status]),
+        [['echo', 'echo', 'fail']],
+      );
+      assert.ok(
+        report.findings.some((f) => f.cause === 'high_error_rate' && f.summary === 'echo: broken on purpose'),
+        JSON.stringify(report.findings),
+      );
       assert.equal(report.severity, 'P2');
     } finally {
       await daemon.stop();

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { controlTokens } from '../../src/config/sections/incidents.js';
-import { createRedactor, secretsOf } from '../../src/support/redact.js';
+import { secretsOf } from '../../src/config/secrets.js';
+import { createRedactor } from '../../src/support/redact.js';
 import { testConfig } from '../helpers/context.js';
 
 describe('control surface config', () => {

@@ -1,9 +1,9 @@
 import { validate as isCronExpression } from 'node-cron';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { CONTINUOUS, isGroupName, runsLoad, scenarioNames } from '../../scenarios/table.js';
 import { originEntry } from './origin.js';
-import { duration } from '../duration.js';
+import { CONTINUOUS, isGroupName, runsLoad, scenarioNames } from '../../scenarios/table.js';
+import { thresholdDuration } from '../duration.js';
 
 export { CONTINUOUS } from '../../scenarios/table.js';
 export const MIN_LOAD_INTERVAL_MS = 5 * 60_000;
@@ -15,7 +15,7 @@ const listenAddress = z.string().refine((text) => isIP(text) !== 0 || /^[a-z0-9]
 });
 
 // typeof: a value the duration parser already rejected must not collect a second, confusing problem
-const positive = duration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'must be at least 100ms');
+const positive = thresholdDuration.refine((ms) => typeof ms !== 'number' || ms >= 100, 'must be at least 100ms');
 
 const groupSchema = z
   .object({

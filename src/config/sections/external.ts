@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { duration } from '../duration.js';
+import { headerMap, httpUrl, optionalHttpUrl } from '../url.js';
 
 const dependencyBase = {
-  url: z.string().default(''),
+  url: optionalHttpUrl.default(''),
   timeout: duration.default('5s'),
   enabled: z.boolean().default(true),
 };
@@ -20,14 +21,14 @@ export const externalSchema = z
           .object({
             name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i),
             ...dependencyBase,
-            url: z.string().url(),
-            headers: z.record(z.string()).default({}),
+            url: httpUrl,
+            headers: headerMap.default({}),
           })
           .strict(),
       )
       .default([]),
     circuit: z
-      .object({ failuresToOpen: z.number().int().positive().default(3), openFor: duration.default('60s'), maxOpenFor: duration.default('15m') })
+      .object({ failuresToOpen: z.number().int().positive().max(1_000).default(3), openFor: duration.default('60s'), maxOpenFor: duration.default('15m') })
       .strict()
       .default({}),
   })

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { duration } from '../duration.js';
+import { duration, thresholdDuration } from '../duration.js';
+import { headerMap, requestPath } from '../url.js';
+
+/** A response body larger than this is refused before it is buffered (a 1 GiB body once took 2.2 GB of memory). */
+export const MAX_BODY_BYTES_CAP = 64 * 1_048_576;
 
 const statusMatcher = z.union([
   z.number().int().min(100).max(599),
@@ -17,20 +21,20 @@ export const jsonAssertion = z
 export const endpointSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'expected a short name of letters, digits, "-", "_" or "."'),
-    path: z.string().startsWith('/', 'expected a path starting with "/"'),
+    path: requestPath,
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-    headers: z.record(z.string()).default({}),
+    headers: headerMap.default({}),
     body: z.union([z.string(), z.record(z.unknown())]).optional(),
     timeout: duration.optional(),
     samples: z.number().int().min(1).max(1000).default(1),
-    maxBodyBytes: z.number().int().positive().default(1_048_576),
+    maxBodyBytes: z.number().int().positive().max(MAX_BODY_BYTES_CAP, 'must be at most 67108864 (64 MiB)').default(1_048_576),
     dependsOn: z.array(z.string()).default([]),
     expect: z
       .object({
         status: z.union([statusMatcher, z.array(statusMatcher).nonempty()]).default('2xx'),
         json: z.array(jsonAssertion).default([]),
         contains: z.string().optional(),
-        maxLatency: duration.optional(),
+        maxLatency: thresholdDuration.optional(),
       })
       .strict()
       .default({}),

@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { duration } from '../duration.js';
+import { ageDuration, duration, thresholdDuration } from '../duration.js';
+import { optionalHttpUrl } from '../url.js';
 
 const severityLevel = z.enum(['P0', 'P1', 'P2', 'P3']);
 
 export const incidentsSchema = z
   .object({
     stateDir: z.string().default('./data'),
-    openAfter: z.number().int().min(1).default(2),
-    verifyWindow: duration.default('30m'),
+    openAfter: z.number().int().min(1).max(1_000).default(2),
+    verifyWindow: thresholdDuration.default('30m'),
     /** the INCIDENT template's "Updates" link; empty → the daemon's /api/incidents/:id path */
-    updatesUrl: z.string().default(''),
+    updatesUrl: optionalHttpUrl.default(''),
     escalation: z
       .object({
         levels: z.array(z.string().min(1)).min(1).default(['On-call backend engineer', 'Senior backend engineer', 'Engineering manager', 'CTO']),
@@ -24,7 +25,7 @@ export const incidentsSchema = z
       .array(z.object({ start: z.string().datetime({ offset: true }), end: z.string().datetime({ offset: true }), reason: z.string().default('') }).strict())
       .default([]),
     /** resolved incidents older than this leave the state file (their post-mortems stay on disk) */
-    keepResolved: duration.default('30d'),
+    keepResolved: ageDuration.default('30d'),
     /**
      * The control API (POST/DELETE /api/maintenance: it silences paging) is off until a token is set here or in
      * apiTokens; callers send `Authorization: Bearer <token>`. This one is named "default" in the change log.

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { duration } from '../duration.js';
+import { headerMap, httpUrl, optionalHttpUrl } from '../url.js';
 
 const retry = z
-  .object({ initial: duration.default('1s'), max: duration.default('5m'), jitter: z.number().min(0).max(1).default(0.2) })
+  // budget: how long one message may hold the head of its sink's queue before it goes to the dead-letter list
+  .object({ initial: duration.default('1s'), max: duration.default('5m'), jitter: z.number().min(0).max(1).default(0.2), budget: duration.default('30m') })
   .strict()
   .default({});
 
@@ -18,11 +20,11 @@ const common = { name, minSeverity, retry, timeout };
 
 export const sinkSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), ...common }).strict(),
-  z.object({ type: z.literal('webhook'), url: z.string().url(), secret: z.string().optional(), headers: z.record(z.string()).default({}), ...common }).strict(),
-  z.object({ type: z.literal('slack'), url: z.string().url(), ...common }).strict(),
-  z.object({ type: z.literal('pagerduty'), routingKey: z.string().min(1), url: z.string().url().default('https://events.pagerduty.com/v2/enqueue'), ...common }).strict(),
+  z.object({ type: z.literal('webhook'), url: httpUrl, secret: z.string().optional(), headers: headerMap.default({}), ...common }).strict(),
+  z.object({ type: z.literal('slack'), url: httpUrl, ...common }).strict(),
+  z.object({ type: z.literal('pagerduty'), routingKey: z.string().min(1), url: httpUrl.default('https://events.pagerduty.com/v2/enqueue'), ...common }).strict(),
   // resendEvery must stay below Alertmanager's resolve_timeout (5m by default) or firing alerts expire between sends
-  z.object({ type: z.literal('alertmanager'), url: z.string().url(), resendEvery: duration.default('1m'), generatorUrl: z.string().default(''), ...common }).strict(),
+  z.object({ type: z.literal('alertmanager'), url: httpUrl, resendEvery: duration.default('1m'), generatorUrl: optionalHttpUrl.default(''), ...common }).strict(),
 ]);
 
 export type SinkConfig = z.infer<typeof sinkSchema>;

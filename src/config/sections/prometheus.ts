@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { duration } from '../duration.js';
+import { optionalHttpUrl } from '../url.js';
 
 export const prometheusSchema = z
   .object({
-    url: z.string().default(''),
+    url: optionalHttpUrl.default(''),
     timeout: duration.default('5s'),
     window: z.string().regex(/^\d+[smhd]$/, 'expected a PromQL range like 5m').default('5m'),
     queries: z

@@ -10,7 +10,8 @@ export interface PostOptions {
   signal?: AbortSignal;
 }
 
-const MAX_ERROR_BODY = 300;
+/** generous: the caller redacts before it shortens, so a secret cut in half by the limit cannot slip through */
+const MAX_ERROR_BODY = 4096;
 
 export function retryAfterMs(header: string | string[] | undefined, now: number): number | null {
   const value = Array.isArray(header) ? header[0] : header;

@@ -18,6 +18,11 @@ export const echoProbe: ProbeKind<z.infer<typeof echoParams>> = {
   async run(params, ctx) {
     if (!params.fail) return { status: 'pass', metrics: { message: params.message } };
     const finding = ctx.raise('high_error_rate', { severity: 'P2', summary: `echo: ${params.message}`, evidence: [params.message] });
-    return { status: 'fail', metrics: { message: params.message }, findings: [finding], error: { code: 'RP_ERR_UNEXPECTED_STATUS', message: params.message } };
+    return {
+      status: 'fail',
+      metrics: { message: params.message },
+      findings: [finding],
+      error: { code: 'RP_ERR_UNEXPECTED_STATUS', message: params.message },
+    };
   },
 };
