@@ -1,10 +1,10 @@
 /**
- * A dependency probe sees the dependency, not the API: its findings' severity comes from the impact on the API
- * (the runbook's severity table), read off the API's own symptoms. A dependency cause takes the severity of the
- * symptoms its catalogue row says it can explain; explaining none, the API is unaffected: a notice, at most P3.
+ * Severity is impact on the API (the runbook's table), read off the API's own symptoms. A root cause takes the
+ * severity of the symptoms its catalogue row says it can explain. A dependency probe sees the dependency, not the
+ * API: its cause explaining none of them leaves the API unaffected, a notice at most P3.
  */
 import { CAUSES, isCauseId, isRootCause, type CauseEntry } from '../runbook/catalogue.js';
-import { worstSeverity } from '../model/severity.js';
+import { worse, worstSeverity } from '../model/severity.js';
 import type { Finding, Severity } from '../model/types.js';
 import type { DiagnosisContext } from './context.js';
 
@@ -26,6 +26,21 @@ export function apiSymptoms(findings: readonly Finding[]): Finding[] {
 export function explainedSeverity(cause: string, symptoms: readonly Finding[]): Severity | null {
   const explains: readonly string[] = (isCauseId(cause) ? (CAUSES[cause] as CauseEntry).explains : undefined) ?? [];
   return worstSeverity(symptoms.filter((s) => explains.includes(s.cause)).map((s) => s.severity));
+}
+
+/** Provider causes explain a failure only when correlation singles the provider out (correlate.ts), never by kind. */
+const SINGLED_OUT_ONLY: ReadonlySet<string> = new Set(['external_openai_failure', 'external_github_failure', 'github_rate_limited']);
+
+/**
+ * Root causes the API's side found (pods, logs): one that explains a present symptom is at least as severe as it,
+ * so it leads the symptom (CPU at its limit beside a P2 p95). Their own severity (no ready pod → P0) never drops.
+ */
+export function weighRootCauses(findings: readonly Finding[], symptoms: readonly Finding[]): Finding[] {
+  return findings.map((f) => {
+    if (!isRootCause(f.cause) || SINGLED_OUT_ONLY.has(f.cause)) return f;
+    const impact = explainedSeverity(f.cause, symptoms);
+    return impact ? { ...f, severity: worse(f.severity, impact) } : f;
+  });
 }
 
 export const notice = (finding: Finding): Weighed => ({ finding: { ...finding, severity: NO_IMPACT }, explains: false });

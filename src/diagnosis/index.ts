@@ -4,7 +4,7 @@ import type { Finding } from '../model/types.js';
 import type { DiagnosisInput } from './input.js';
 import { correlateDependencies } from './correlate.js';
 import { diagnoseHttp } from './endpoints.js';
-import { apiSymptoms, weighDatabase } from './impact.js';
+import { apiSymptoms, weighDatabase, weighRootCauses } from './impact.js';
 import { diagnoseLatency } from './latency.js';
 import { leadingFirst } from './order.js';
 
@@ -16,8 +16,8 @@ export function diagnose(input: DiagnosisInput, ctx: DiagnosisContext): Finding[
   const fromProbes = results.filter((r) => !DEPENDENCY_KINDS.has(r.kind)).flatMap((r) => r.findings ?? []);
   const http = diagnoseHttp(input.endpoints, ctx);
   const slow = diagnoseLatency(latency.summary, ctx, latency.fromLoad);
-  const api = [...fromProbes, ...http, ...slow];
-  const symptoms = apiSymptoms(api);
+  const symptoms = apiSymptoms([...fromProbes, ...http, ...slow]);
+  const api = [...weighRootCauses(fromProbes, symptoms), ...http, ...slow];
   const dependencies = [
     ...weighDatabase(results.filter((r) => r.kind === 'postgres').flatMap((r) => r.findings ?? []), symptoms, ctx),
     ...correlateDependencies(input, symptoms, ctx),

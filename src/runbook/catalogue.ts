@@ -25,8 +25,9 @@ export interface CauseEntry {
   /** what a finding of this cause carries unless its raiser knows better (most do: the severity table decides) */
   severity: Severity;
   /**
-   * A dependency's cause (database, provider): the API symptoms it can account for. Seen by a dependency probe it
-   * takes the severity of the symptoms it explains; explaining none, it has no impact on the API (≤ P3).
+   * A root cause's reach: the API symptoms it can account for. Present beside one of them it carries that symptom's
+   * severity (and so leads it); a dependency's cause (database, provider) explaining none has no impact on the API
+   * (≤ P3). Providers explain only when correlation singles them out (diagnosis/correlate.ts).
    */
   explains?: readonly Symptom[];
   /** the same cause seen from another side, with its own runbook pointer and actions (chosen by whoever raises it) */
@@ -79,6 +80,7 @@ export const CAUSES = {
     podHealth: true,
     severity: 'P0',
     runbook: 'Scenario 1 › Image Pull Failure',
+    explains: ['api_outage'],
     actions: [
       'kubectl describe pod {pod} -n {ns} | grep Image',
       'kubectl get secret -n {ns}',
@@ -91,6 +93,7 @@ export const CAUSES = {
     podHealth: true,
     severity: 'P0',
     runbook: 'Scenario 1 › Out of Memory / Resource Constraints',
+    explains: ['api_outage', 'high_error_rate', 'high_latency'],
     actions: [
       'kubectl top pods -n {ns} -l {selector}',
       'kubectl edit deployment {deployment} -n {ns}   # raise resources.limits.memory to "1Gi" or higher',
@@ -103,6 +106,7 @@ export const CAUSES = {
     podHealth: true,
     severity: 'P0',
     runbook: 'Scenario 1 › Complete API Outage',
+    explains: ['api_outage', 'high_error_rate'],
     actions: [
       'kubectl logs -n {ns} -l {selector} --previous --tail=100',
       'kubectl describe pods -n {ns} -l {selector}',
@@ -115,6 +119,7 @@ export const CAUSES = {
     podHealth: true,
     severity: 'P0',
     runbook: 'Scenario 1 › Complete API Outage',
+    explains: ['api_outage'],
     actions: [
       'kubectl get endpoints -n {ns} {deployment}',
       'kubectl get pods -n {ns} -l {selector}',
@@ -216,6 +221,7 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P2',
     runbook: 'Scenario 3 › Insufficient CPU',
+    explains: ['high_latency'],
     actions: [
       'kubectl top pods -n {ns} -l {selector}',
       'kubectl edit deployment {deployment} -n {ns}   # raise resources.limits.cpu to "1000m" or higher',

@@ -135,6 +135,28 @@ describe('dependency correlation (item 11)', () => {
   });
 });
 
+describe('the leading cause: root before symptom when it explains it, else by impact', () => {
+  const cpu = (): ProbeResult => ({
+    name: 'kubernetes',
+    kind: 'kubernetes',
+    status: 'fail',
+    durationMs: 1,
+    metrics: {},
+    findings: [raise('cpu_saturation', { severity: 'P3', summary: 'CPU at ≥ 90% of the limit in 2 containers' })],
+  });
+  const p95 = (ms: number) => ({ requests: 100, errors: 0, timeouts: 0, errorRate: 0, rps: 10, p50Ms: ms, p90Ms: ms, p95Ms: ms, p99Ms: ms, maxMs: ms });
+
+  test('CPU at its limit beside a P2 p95: cpu_saturation leads at P2 (Scenario 3 › Insufficient CPU)', () => {
+    const findings = diagnose(diagnosisInput([...endpoints([]), cpu()], { summary: p95(1_500), fromLoad: true }), ctx);
+    assert.deepEqual(findings.map((f) => `${f.severity} ${f.cause}`), ['P2 cpu_saturation', 'P2 high_latency']);
+  });
+
+  test('CPU at its limit does not explain a complete outage: api_outage leads', () => {
+    const findings = run([...endpoints(['health', 'papers', 'papers-near']), cpu()]);
+    assert.deepEqual(findings.map((f) => `${f.severity} ${f.cause}`), ['P0 api_outage', 'P3 cpu_saturation']);
+  });
+});
+
 describe('a failing probe line says why (item 14)', () => {
   test('a probe that fails on its findings, without an error, shows their summaries in the human report', async () => {
     const kind = registered({

@@ -119,6 +119,9 @@ export const ROWS: Row[] = [
   row('outage', 'outage', 1, 'P0', 'db_connection_failure', { kube: 'crashloop-pg-hba' }),
   row('outage', 'assess', 1, 'P0', 'no_ready_endpoints', { kube: 'no-ready-endpoints' }),
   row('outage', 'outage', 1, 'P0', 'no_ready_endpoints', { kube: 'no-ready-endpoints' }),
+  // CPU at its limit explains slow answers (Scenario 3 › Insufficient CPU), not a complete outage
+  row('latency=1500', 'latency', 1, 'P2', 'cpu_saturation', { kube: 'cpu-saturated' }),
+  row('outage', 'latency', 1, 'P0', 'api_outage', { kube: 'cpu-saturated' }),
   // crash-looping pods behind an API that still answers (another replica set serves): pod health whatever the scenario
   row('none', 'errors', 1, 'P0', 'oom_killed', { kube: 'crashloop-oom' }),
   row('none', 'latency', 1, 'P0', 'oom_killed', { kube: 'crashloop-oom' }),
