@@ -2,14 +2,22 @@
 #   docker build -t radar-probe .
 #   docker run --rm -p 9464:9464 radar-probe                                  # daemon with the bundled config.yaml
 #   docker run --rm radar-probe --scenario smoke --target https://staging.example.com
-ARG NODE_IMAGE=node:22-bookworm-slim
+#
+# Base image: the exact Node.js release the test suite runs on (scripts/node-runtime/package.json), on Debian 13 slim.
+# Pinned as tag@digest so that a rebuild gets the same bytes; the tag says what it is, the digest is what is pulled.
+# scripts/pin-base-image.sh writes this line (docs/node-runtime.md says when and how). Until it has been run for the
+# current version the line holds the tag alone, which docker resolves to whatever the tag points at that day.
+ARG NODE_IMAGE=node:24.22.3-trixie-slim
 
 # --- build: all dependencies, compile TypeScript -------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci resolves every entry of the lockfile, including the dev-only link to the test runtime's manifest.
+COPY scripts/node-runtime/package.json ./scripts/node-runtime/
 # --ignore-scripts: `prepare` would run tsc before the sources are here; no dependency needs an install script.
-RUN npm ci --ignore-scripts --no-audit --no-fund
+# --omit=optional: the optional packages are the test runtime's Node binary and extras the compiler does not use.
+RUN npm ci --ignore-scripts --omit=optional --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY probes ./probes

@@ -14,7 +14,12 @@ import { registered, type ProbeKind, type RegisteredKind } from './types.js';
 
 function lazy<P>(name: string, params: ZodType<P, ZodTypeDef, unknown>, load: () => Promise<ProbeKind<P>>): ProbeKind<P> {
   let loading: Promise<ProbeKind<P>> | undefined;
-  return { name, params, run: async (checked, ctx) => (await (loading ??= load())).run(checked, ctx) };
+  return {
+    name,
+    params,
+    run: async (checked, ctx) => (await (loading ??= load())).run(checked, ctx),
+    load: async () => void (await (loading ??= load()).catch(() => undefined)),
+  };
 }
 
 export class ProbeRegistry {

@@ -54,6 +54,8 @@ export interface ProbeKind<P = unknown> {
   readonly name: string;
   readonly params: ZodType<P, ZodTypeDef, unknown>;
   run(params: P, ctx: ProbeContext): Promise<ProbeOutcome>;
+  /** Loads the kind's code ahead of its first run; resolves also when loading failed (the run then reports it). */
+  load?(): Promise<void>;
 }
 
 /** A kind with its params type sealed in: what the registry holds and the runner calls. */
@@ -62,6 +64,7 @@ export interface RegisteredKind {
   /** null when the params are valid, else a message saying what is wrong */
   check(params: unknown): string | null;
   run(params: unknown, ctx: ProbeContext): Promise<ProbeOutcome>;
+  load?(): Promise<void>;
 }
 
 function issuesOf(name: string, error: { issues: readonly { path: readonly (string | number)[]; message: string }[] }): string {
@@ -83,6 +86,7 @@ export function registered<P>(kind: ProbeKind<P>): RegisteredKind {
       return parsed.success ? null : issuesOf(kind.name, parsed.error);
     },
     run: (params, ctx) => runProbe(kind, params, ctx),
+    ...(kind.load ? { load: () => kind.load!() } : {}),
   };
 }
 

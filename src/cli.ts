@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The process edge: the only place that reads argv, handles signals and sets the exit code. */
+import './cli/runtime-guard.js';
 import { EXIT, main } from './cli/main.js';
 import type { Io } from './cli/oneshot.js';
 

@@ -43,25 +43,26 @@ export function exchange(dispatcher: Dispatcher, request: ResolvedRequest, limit
     dispatcher.dispatch(
       { path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body ?? null },
       {
-        onConnect(abortRequest: (reason?: Error) => void): void {
-          abort = abortRequest;
+        // undici 8 calls only these controller-style hooks; onRequestStart is where the old onConnect was.
+        onRequestStart(controller: Dispatcher.DispatchController): void {
+          abort = (reason) => controller.abort(reason ?? new Error('aborted'));
           writtenAt = performance.now();
-          if (settled) abortRequest(new Error('request timeout'));
+          if (settled) controller.abort(new Error('request timeout'));
         },
-        onHeaders(statusCode: number): boolean {
+        onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
           status = statusCode;
-          return true;
         },
-        onData(chunk: Buffer): boolean {
+        onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
           bytes += chunk.length;
-          if (bytes <= limits.maxBodyBytes) return true;
+          if (bytes <= limits.maxBodyBytes) return;
+          // Stop the parser first (what returning false did before), so no more of the body is read into memory.
+          controller.pause();
           giveUp({ kind: 'too-large', status }, 'response body over the cap');
-          return false;
         },
-        onComplete(): void {
+        onResponseEnd(): void {
           settle({ kind: 'response', status, latencyMs: performance.now() - (writtenAt ?? queuedAt) });
         },
-        onError(error: Error): void {
+        onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
           settle({ kind: 'error', error });
         },
       },

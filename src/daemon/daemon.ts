@@ -86,6 +86,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       await daemon.server?.close();
       throw err;
     }
+    await daemon.gen.runner.load(daemon.gen.plan.map((p) => p.spec));
     if (options.schedule !== false) daemon.arm();
     const { listen } = options.config.daemon;
     options.log.info({ url: daemon.url, listen, reachable: reachability(listen), probes: daemon.gen.plan.length, interval: options.config.daemon.interval }, 'daemon started');
@@ -188,6 +189,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       let next: Generation;
       try {
         next = this.generation(await load());
+        await next.runner.load(next.plan.map((p) => p.spec));
         await this.incidents.reconfigure(next.config);
       } catch (err) {
         const problems = (err as { problems?: string[] }).problems ?? [err instanceof Error ? err.message : String(err)];

@@ -1,38 +1,13 @@
 /** The image recipe, read as text (no Docker engine here): stages, user, entry point, build context. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { parseConfigText } from '../../src/config/load.js';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const read = (file: string): string => readFileSync(join(root, file), 'utf8');
-
-interface Instruction {
-  op: string;
-  args: string;
-}
-interface Stage {
-  name: string;
-  instructions: Instruction[];
-}
-
-function parseDockerfile(text: string): Stage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  const stages: Stage[] = [];
-  for (const line of lines) {
-    const [op = '', ...rest] = line.split(/\s+/);
-    const instruction = { op: op.toUpperCase(), args: rest.join(' ') };
-    if (instruction.op === 'FROM') stages.push({ name: /\bAS\s+(\S+)/i.exec(instruction.args)?.[1] ?? '', instructions: [] });
-    else stages.at(-1)?.instructions.push(instruction);
-  }
-  return stages;
-}
+import { ops, parseDockerfile, read, root } from './dockerfile.js';
 
 const stages = parseDockerfile(read('Dockerfile'));
-const ops = (stage: Stage | undefined, op: string): string[] => (stage?.instructions ?? []).filter((i) => i.op === op).map((i) => i.args);
 const build = stages.find((s) => s.name === 'build');
 const runtime = stages.at(-1);
 const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string>; dependencies: Record<string, string> };

@@ -88,10 +88,21 @@ export function k8sErrorInfo(err: unknown, what: string, signal: AbortSignal): E
     const code = err.code === 403 ? 'RP_ERR_K8S_FORBIDDEN' : 'RP_ERR_K8S_API';
     return { code, message: `${what}: HTTP ${err.code} ${detail}` };
   }
-  const errno = (err as { code?: unknown } | null)?.code;
   const name = err instanceof Error ? err.name : '';
   if (name === 'AbortError') return { code: 'RP_ERR_K8S_API', message: `${what}: request timed out` };
-  return { code: 'RP_ERR_K8S_API', message: `${what}: ${errorMessage(err)}${typeof errno === 'string' ? ` [${errno}]` : ''}` };
+  const socketError = innermostCause(err);
+  const errno = (socketError as { code?: unknown } | null)?.code;
+  return { code: 'RP_ERR_K8S_API', message: `${what}: ${errorMessage(socketError)}${typeof errno === 'string' ? ` [${errno}]` : ''}` };
+}
+
+/**
+ * The client's fetch reports every network failure as a bare "fetch failed" whose `cause` is the socket or TLS
+ * error (ECONNREFUSED, certificate errors): that is what an operator needs to see, not the wrapper.
+ */
+function innermostCause(err: unknown): unknown {
+  let current = err;
+  for (let depth = 0; depth < 4 && current instanceof Error && current.cause !== undefined; depth++) current = current.cause;
+  return current;
 }
 
 /** Resolves with the call's value or rejects as soon as `signal` aborts, whichever comes first. */
