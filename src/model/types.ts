@@ -32,7 +32,7 @@ export interface ProbeResult {
   durationMs: number;
   metrics: MetricRecord;
   error?: ErrorInfo;
-  /** why a probe was skipped (also mirrored into error-less JSON as `reason`) */
+  /** why a probe was skipped, or failed without an error (its findings' summaries) */
   reason?: string;
   /** findings the probe itself could establish (cause-level evidence); diagnosis merges them */
   findings?: Finding[];

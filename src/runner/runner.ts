@@ -144,6 +144,11 @@ export class Runner extends EventEmitter<RunnerEvents> {
   }
 }
 
+function whyFailed(outcome: ProbeOutcome): string {
+  const summaries = (outcome.findings ?? []).map((f) => `${f.cause}: ${f.summary}`);
+  return summaries.length > 0 ? summaries.join('; ') : `${outcome.status} without a stated reason`;
+}
+
 function toResult(spec: ProbeSpec, outcome: ProbeOutcome, elapsedMs: number): ProbeResult {
   const result: ProbeResult = {
     name: spec.name,
@@ -154,6 +159,8 @@ function toResult(spec: ProbeSpec, outcome: ProbeOutcome, elapsedMs: number): Pr
   };
   if (outcome.error) result.error = outcome.error;
   if (outcome.reason) result.reason = outcome.reason;
+  // A probe that failed on what it found (pods crash-looping) has no error to quote: its findings say why.
+  else if (!outcome.error && (outcome.status === 'fail' || outcome.status === 'error')) result.reason = whyFailed(outcome);
   if (outcome.findings?.length) result.findings = outcome.findings;
   if (outcome.details) result.details = outcome.details;
   if (outcome.latency) result.latency = outcome.latency;

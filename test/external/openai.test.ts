@@ -67,7 +67,9 @@ describe('external probe: OpenAI', () => {
     assert.equal(finding.severity, 'P3');
     assert.match(finding.evidence.join('\n'), /GET http:\/\/127\.0\.0\.1:\d+\/v1\/models → 503 in \d+\.\d ms/);
     assert.match(finding.evidence.join('\n'), /class: RP_ERR_EXT_UNAVAILABLE/);
-    assert.ok(finding.actions.some((a) => a.includes('curl -I https://api.openai.com/')));
+    // the configured OpenAI (a proxy, a mirror, this stand-in), not the public host (issue 12 item 11)
+    assert.ok(finding.actions.includes(`curl -I ${openai.baseUrl.replace(/\/+$/, '')}`), finding.actions.join('\n'));
+    assert.ok(!finding.actions.some((a) => a.includes('api.openai.com')), finding.actions.join('\n'));
     assert.equal(seriesValue(out, 'probe_external_up', { dependency: 'openai' }), 0);
   });
 

@@ -97,14 +97,21 @@ describe('flapping, upgrades and maintenance windows', () => {
   test('one incident per service episode whatever the families; the headline is the leading root cause', async () => {
     await cycle(report([finding('high_error_rate', 'P2', '30 % of sampled requests failed')]));
     await cycle(report([finding('high_latency', 'P2', 'p95 1.2 s')]));
-    await cycle(report([finding('api_outage', 'P0', 'every endpoint failing'), finding('db_slow_statements', 'P3', 'statement 900 ms')]));
+    await cycle(
+      report([
+        finding('api_outage', 'P0', 'every endpoint failing'),
+        finding('db_connection_failure', 'P0', 'database refusing connections'),
+        finding('db_slow_statements', 'P3', 'statement 900 ms'),
+      ]),
+    );
     await manager.idle();
     const [incident, ...more] = manager.list();
     assert.equal(more.length, 0, 'errors, latency and availability findings share the one incident');
     assert.equal(incident!.severity, 'P0');
-    assert.deepEqual(incident!.causes, ['high_latency', 'api_outage', 'db_slow_statements']);
-    assert.equal(incident!.leadingCause, 'db_slow_statements', 'a root cause leads over symptoms, whichever came first');
-    assert.match(incident!.impact, /^Complete outage: statement 900 ms$/);
+    assert.deepEqual(incident!.causes, ['high_latency', 'api_outage', 'db_connection_failure', 'db_slow_statements']);
+    // the root cause that carries the outage's severity leads, whichever came first; an unrelated P3 never heads an outage
+    assert.equal(incident!.leadingCause, 'db_connection_failure');
+    assert.match(incident!.impact, /^Complete outage: database refusing connections$/);
     assert.deepEqual(bodies().map((b) => `${b.kind}:${b.severity}`), ['open:P2', 'update:P0'], 'one update for the upgrade and the cause it identified');
   });
 
