@@ -46,8 +46,14 @@ export function publicFields(data: HttpData): { metrics: MetricRecord; details: 
     errorRate: answered.length ? failures / answered.length : 1,
     phases: data.phases ? { ...data.phases } : {},
     latencyMs: { p50: quantileOf(durations, 0.5), p95: quantileOf(durations, 0.95), max: durations.at(-1) ?? null },
+    // our own connection pool's wait, kept apart from the latency above
+    queueMs: Math.max(0, ...answered.map((s) => s.queueMs ?? 0)),
   };
-  const details: MetricRecord = { sampleDurationsMs: answered.map((s) => s.ms), sampleOk: answered.map((s) => s.ok) };
+  const details: MetricRecord = {
+    sampleDurationsMs: answered.map((s) => s.ms),
+    sampleOk: answered.map((s) => s.ok),
+    sampleQueueMs: answered.map((s) => s.queueMs ?? 0),
+  };
   return { metrics, details };
 }
 
@@ -69,7 +75,7 @@ function cutByUs(sample: SampleResult, grantedMs: number, timeoutMs: number): bo
 }
 
 function typedSample(s: Taken): HttpSample {
-  return { ms: s.durationMs, ok: s.ok, timedOut: !s.abandoned && /TIMEOUT/.test(s.error?.code ?? ''), status: s.status, ...(s.abandoned ? { abandoned: true } : {}) };
+  return { ms: s.durationMs, queueMs: s.queueMs, ok: s.ok, timedOut: !s.abandoned && /TIMEOUT/.test(s.error?.code ?? ''), status: s.status, ...(s.abandoned ? { abandoned: true } : {}) };
 }
 
 export const httpProbe: ProbeKind<HttpProbeParams> = {

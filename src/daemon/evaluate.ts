@@ -35,7 +35,8 @@ function windowedEndpoint(result: ProbeResult, windows: RollingWindows, flakyRat
   const streak = stats.failingStreak;
   const before = stats.samples - streak;
   const flaky = before > 0 && (stats.errors - streak) / before >= flakyRate;
-  const down = streak >= Math.min(flaky ? FLAKY_DOWN_AFTER_SAMPLES : DOWN_AFTER_SAMPLES, stats.samples);
+  // never from a single sample (a window a restart just emptied holds one): one failed sample is not an outage
+  const down = streak >= (flaky ? FLAKY_DOWN_AFTER_SAMPLES : DOWN_AFTER_SAMPLES);
   const samples = down ? streak : stats.samples;
   const failures = down ? streak : stats.errors;
   const status = down ? (result.status === 'pass' ? 'fail' : result.status) : stats.errors > 0 ? 'fail' : 'pass';

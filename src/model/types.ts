@@ -22,6 +22,11 @@ export interface Finding {
   actions: string[];
   /** how sure the verdict is, and the counts it rests on; absent where a probe established a fact directly */
   confidence?: FindingConfidence;
+  /**
+   * Set on a dependency cause when the service's own failing endpoints single that dependency out (diagnosis
+   * correlation). A dependency finding without it comes from the dependency's own check alone: a notice, not a page.
+   */
+  correlated?: boolean;
 }
 
 export interface ProbeResult {
@@ -31,7 +36,7 @@ export interface ProbeResult {
   durationMs: number;
   metrics: MetricRecord;
   error?: ErrorInfo;
-  /** why a probe was skipped (also mirrored into error-less JSON as `reason`) */
+  /** why a probe was skipped, or failed without an error (its findings' summaries) */
   reason?: string;
   /** findings the probe itself could establish (cause-level evidence); diagnosis merges them */
   findings?: Finding[];

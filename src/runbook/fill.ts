@@ -14,6 +14,9 @@ export function findingFillOf(config: Config, where?: KubeConfigEnvironment): Fi
     image: k8s.image,
     service: k8s.service ?? k8s.deployment,
     target: config.target,
+    // the defaults the API itself would use when a provider is not probed (an empty url)
+    openaiUrl: config.external.openai.url.trim() || 'https://api.openai.com/v1',
+    githubUrl: config.external.github.url.trim() || 'https://api.github.com',
   };
 }
 
