@@ -54,6 +54,13 @@ function everyDependency<S>(p: Planner<S>): S[] {
   ];
 }
 
+/**
+ * Samples per endpoint where a scenario must tell one endpoint failing from a service-wide error rate: one failed
+ * sample is no pattern, and a handful reads a 15 % rate anywhere between 0 and 40 %. Twenty take well under a second
+ * against a healthy API and stop early when the budget would not fit another.
+ */
+const PATTERN_SAMPLES = 20;
+
 /** The daemon's default group: the `errors` scenario's questions asked cheaply and often, no load. */
 export const CONTINUOUS = 'continuous';
 
@@ -68,8 +75,7 @@ export const SCENARIO_TABLE = {
     description: 'Scenario 1: health and endpoints, pods/events/logs, database connectivity, image pulls, OOM',
     thresholds: [],
     load: false,
-    // several samples each: one failed sample cannot tell a failing endpoint from a service-wide error rate
-    specs: (p) => [...p.endpoints({ minSamples: 5 }), p.kubernetes('pods', 'endpoints', 'events', 'logs'), p.database('connect')],
+    specs: (p) => [...p.endpoints({ minSamples: PATTERN_SAMPLES }), p.kubernetes('pods', 'endpoints', 'events', 'logs'), p.database('connect')],
   },
   errors: {
     description: 'Scenario 2: sampled endpoint error rates, log signatures, long-running queries, OpenAI/GitHub',
@@ -89,7 +95,7 @@ export const SCENARIO_TABLE = {
     description: 'Scenario 4: each endpoint alone, and the health check that tells one endpoint from the whole API',
     thresholds: [],
     load: false,
-    specs: (p) => [...p.endpoints({ minSamples: 5, skipHealth: true }), p.health()],
+    specs: (p) => [...p.endpoints({ minSamples: PATTERN_SAMPLES, skipHealth: true }), p.health()],
   },
   verify: {
     description: 'Post-Incident Step 1: error rate < 1 %, p95 < 300 ms, pods ready, no restarts',
