@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { endpointSchema } from '../../src/config/sections/http.js';
+import { endpointSchema, endpointsDefaults, endpointsSchema } from '../../src/model/settings/endpoint.js';
 import type { MetricRecord } from '../../src/model/types.js';
 import type { HttpData } from '../../src/model/results.js';
 import { quantileOf } from '../../src/model/latency.js';
 import { sampleOnce, type SampleResult } from './request.js';
-import type { ProbeKind, ProbeOutcome } from '../types.js';
+import { settingsSection, type KindWithSettings, type ProbeOutcome } from '../types.js';
 
 export const httpParams = z.object({
   target: z.string(),
@@ -46,9 +46,16 @@ export function publicFields(data: HttpData): { metrics: MetricRecord; details: 
   return { metrics, details };
 }
 
-export const httpProbe: ProbeKind<HttpProbeParams> = {
+/**
+ * The HTTP kind's settings are the `endpoints` list it probes. Its shape lives in src/model/settings because the load
+ * kind, diagnosis and the blackbox endpoint read the same endpoints.
+ */
+export const endpointsSettings = settingsSection('endpoints', endpointsSchema, endpointsDefaults);
+
+export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof endpointsSchema> = {
   name: 'http',
   params: httpParams,
+  settings: endpointsSettings,
   async run(params, ctx): Promise<ProbeOutcome> {
     const { endpoint } = params;
     const url = new URL(endpoint.path, params.target);

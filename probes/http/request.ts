@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { EndpointConfig } from '../../src/config/sections/http.js';
+import type { EndpointConfig } from '../../src/model/settings/endpoint.js';
 import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
 import { checkResponse } from './assert.js';
 import { classifyHttpError } from './classify.js';

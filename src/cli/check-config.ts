@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../model/settings/duration.js';
 import { createRedactor } from '../support/redact.js';
 import { secretsOf } from '../config/secrets.js';
 import type { CliArgs } from './args.js';

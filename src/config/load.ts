@@ -71,11 +71,12 @@ export function validateConfig(document: unknown, options: { env?: Env; override
   const layered = deepMerge(deepMerge(ENV_DEFAULTS, document ?? {}), options.overrides ?? {});
   const interpolated = interpolateTree(layered, env);
   const origins: EnvOrigins = new Map();
-  const data = coerceInterpolated(configSchema, interpolated, origins);
-  const parsed = configSchema.safeParse(data);
+  const schema = configSchema();
+  const data = coerceInterpolated(schema, interpolated, origins);
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const secrets = collectEnvValues(interpolated);
-    const all = describeIssues(parsed.error, configSchema, data);
+    const all = describeIssues(parsed.error, schema, data);
     const problems = all.slice(0, MAX_PROBLEMS).map((problem) => {
       const where = options.locate?.(problem.path);
       return scrub(`${formatPath(problem.path)}: ${hideEnvValue(problem, origins)}${where ? ` (${where})` : ''}`, secrets);

@@ -1,6 +1,9 @@
+/** The external-dependency kind's config section, `external`: OpenAI, GitHub, any other provider, the circuit. */
 import { z } from 'zod';
-import { duration } from '../duration.js';
-import { headerMap, httpUrl, optionalHttpUrl } from '../url.js';
+import type { DeepReadonly } from '../../src/model/settings/readonly.js';
+import { settingsSection } from '../types.js';
+import { duration } from '../../src/model/settings/duration.js';
+import { headerMap, httpUrl, optionalHttpUrl } from '../../src/model/settings/url.js';
 
 const dependencyBase = {
   url: optionalHttpUrl.default(''),
@@ -35,3 +38,7 @@ export const externalSchema = z
   .strict();
 
 export type ExternalConfig = z.infer<typeof externalSchema>;
+
+export type ExternalSettings = DeepReadonly<ExternalConfig>;
+
+export const externalSettings = settingsSection('external', externalSchema, {});
