@@ -18,12 +18,12 @@ import {
   type FailureRecord,
 } from './outcome.js';
 import { resolveDependency } from './presets.js';
-import { exchange } from './request.js';
+import { exchange } from '../../src/clients/exchange.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
 
 import { externalParams, type ExternalProbeParams } from './params.js';
-import type { ExternalSettings } from './settings.js';
+import { externalSettings, type ExternalSettings } from './settings.js';
 
 export { externalParams, type ExternalProbeParams } from './params.js';
 
@@ -37,6 +37,7 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
   return {
     name: 'external',
     params: externalParams,
+    settings: externalSettings,
     async run(params, ctx): Promise<ProbeOutcome> {
       const { dependency } = params;
       const resolved = resolveDependency({ external: ctx.settings }, dependency);

@@ -13,7 +13,7 @@ import { runLoadOffThread } from './offthread.js';
 import { loadParams, resolvePlan } from './params.js';
 import type { EngineResult, LoadPlan, LoadProbeParams } from './types.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from '../types.js';
-import type { LoadSettings } from './settings.js';
+import { loadSettings, type LoadSettings } from './settings.js';
 
 export type { LoadProbeParams, LoadRequest } from './types.js';
 export { LOAD_DEFAULTS, loadParams, loadParamsFromConfig, suggestedLoadTimeoutMs } from './params.js';
@@ -79,6 +79,7 @@ function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext<LoadS
 export const loadProbe: ProbeKind<LoadProbeParams, LoadSettings> = {
   name: 'load',
   params: loadParams,
+  settings: loadSettings,
   async run(params, ctx): Promise<ProbeOutcome> {
     let plan: LoadPlan;
     try {

@@ -13,7 +13,7 @@ import { round, sessionSeries } from './series.js';
 import { DbFailure, withSession } from './session.js';
 import { statementsCheck } from './statements.js';
 import { skipped, type ProbeKind, type ProbeOutcome } from '../types.js';
-import type { DatabaseSettings } from './settings.js';
+import { databaseSettings, type DatabaseSettings } from './settings.js';
 
 import { postgresParams, type PostgresCheck, type PostgresProbeParams } from './params.js';
 
@@ -29,6 +29,7 @@ const CHECKS: Record<PostgresCheck, DbCheck> = {
 export const postgresProbe: ProbeKind<PostgresProbeParams, DatabaseSettings> = {
   name: 'postgres',
   params: postgresParams,
+  settings: databaseSettings,
   async run(params, ctx): Promise<ProbeOutcome> {
     const db = ctx.settings;
     const checkName = params.check;

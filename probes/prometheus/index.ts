@@ -8,7 +8,7 @@ import { promGet, promServer, type PromAnswer } from './client.js';
 import { instantValue, watchedAlerts, type Combine } from './values.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
-import type { PrometheusSettings } from './settings.js';
+import { prometheusSettings, type PrometheusSettings } from './settings.js';
 
 import { prometheusParams, type PrometheusProbeParams } from './params.js';
 
@@ -26,6 +26,7 @@ const round = (n: number, digits: number): number => Math.round(n * 10 ** digits
 export const prometheusProbe: ProbeKind<PrometheusProbeParams, PrometheusSettings> = {
   name: 'prometheus',
   params: prometheusParams,
+  settings: prometheusSettings,
   async run(_params, ctx): Promise<ProbeOutcome> {
     const cfg = ctx.settings;
     if (!cfg.url.trim()) return skipped('prometheus.url is empty; real-traffic figures are not read (set PROMETHEUS_URL)');
