@@ -19,6 +19,11 @@ export interface ProbeSpec<P = unknown> {
   params: P;
   /** overrides the run's default timeout for this probe */
   timeoutMs?: number;
+  /**
+   * 'run': the probe judges what changed while the other probes of the run worked. It runs once before they start
+   * (a baseline the kind keeps in its memory; that result is dropped) and once after they have all ended.
+   */
+  window?: 'run';
 }
 
 /** What a probe returns: a result without the parts the runner owns (name, kind, timing). */

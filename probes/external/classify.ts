@@ -99,6 +99,8 @@ export function judge(target: DependencyTarget, ex: Exchange, now: number, redac
     providerMessage: message,
   });
   if (isRateLimit(ex, message)) return fail('RP_ERR_EXT_RATE_LIMITED', ` (rate limited)${said}`, true);
+  // Without a credential we only ask whether the provider is reachable: its 401/403 proves it is (see presets).
+  if ((status === 401 || status === 403) && !target.authenticated && target.kind !== 'other') return { ok: true, rateLimited: false, retryAt: null, providerMessage: message };
   if (status === 401 || status === 403) return fail('RP_ERR_EXT_AUTH', ` (credentials rejected${target.authenticated ? '' : '; no credential configured'})${said}`);
   if (status >= 500) return fail('RP_ERR_EXT_UNAVAILABLE', ` (provider outage)${said}`);
   if (status < 200 || status >= 300) return fail('RP_ERR_UNEXPECTED_STATUS', ` (expected 2xx; check external.${target.name}.url)${said}`);

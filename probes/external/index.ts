@@ -48,7 +48,7 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
       const { circuit: settings } = ctx.settings;
       const circuit = new Circuit<FailureRecord>(ctx.memory, `circuit:${target.name}`, { failuresToOpen: settings.failuresToOpen, openForMs: settings.openFor, maxOpenForMs: settings.maxOpenFor }, now);
       const baseDetails: MetricRecord = { dependency: target.name, label: target.label, endpoint: ctx.redact(shownUrl(target.url)), authenticated: target.authenticated };
-      if (!target.authenticated && target.kind !== 'other') baseDetails.note = `no ${target.kind === 'openai' ? 'OPENAI_API_KEY' : 'GITHUB_TOKEN'} configured: probed unauthenticated`;
+      if (!target.authenticated && target.kind !== 'other') baseDetails.note = `no ${target.kind === 'openai' ? 'OPENAI_API_KEY' : 'GITHUB_TOKEN'} configured: reachability check only (a 401/403 answer counts as reachable)`;
 
       const admission = circuit.admit();
       if (!admission.admitted) {

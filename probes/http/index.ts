@@ -41,8 +41,14 @@ export function publicFields(data: HttpData): { metrics: MetricRecord; details: 
     errorRate: data.samples.length ? failures / data.samples.length : 1,
     phases: data.phases ? { ...data.phases } : {},
     latencyMs: { p50: quantileOf(durations, 0.5), p95: quantileOf(durations, 0.95), max: durations.at(-1) ?? null },
+    // our own connection pool's wait, kept apart from the latency above
+    queueMs: Math.max(0, ...data.samples.map((s) => s.queueMs ?? 0)),
   };
-  const details: MetricRecord = { sampleDurationsMs: data.samples.map((s) => s.ms), sampleOk: data.samples.map((s) => s.ok) };
+  const details: MetricRecord = {
+    sampleDurationsMs: data.samples.map((s) => s.ms),
+    sampleOk: data.samples.map((s) => s.ok),
+    sampleQueueMs: data.samples.map((s) => s.queueMs ?? 0),
+  };
   return { metrics, details };
 }
 
@@ -74,7 +80,7 @@ export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof en
       statusCode: last?.status ?? null,
       bytes: last?.bytes ?? 0,
       phases: last ? { ...last.phases } : null,
-      samples: samples.map((s) => ({ ms: s.durationMs, ok: s.ok, timedOut: /TIMEOUT/.test(s.error?.code ?? ''), status: s.status })),
+      samples: samples.map((s) => ({ ms: s.durationMs, queueMs: s.queueMs, ok: s.ok, timedOut: /TIMEOUT/.test(s.error?.code ?? ''), status: s.status })),
     };
     const { metrics, details } = publicFields(data);
     const error = mostCommonError(samples);

@@ -3,11 +3,13 @@ import type { EndpointConfig } from '../../src/model/settings/endpoint.js';
 import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
 import { checkResponse } from './assert.js';
 import { classifyHttpError } from '../../src/clients/http-errors.js';
-import { newPhases, withPhases, type HttpResources } from '../../src/clients/http-agent.js';
+import { newPhases, queuedMs, withPhases, type HttpResources } from '../../src/clients/http-agent.js';
 
 export interface SampleResult {
   ok: boolean;
+  /** the request's own time, from when a connection took it; the wait for our pool is `queueMs` */
   durationMs: number;
+  queueMs: number;
   status: number | null;
   bytes: number;
   phases: { resolve: number; connect: number; tls: number; processing: number; transfer: number };
@@ -46,16 +48,20 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
   const finish = (error?: ErrorInfo): SampleResult => {
     const end = performance.now();
     const connection = phases.resolve + phases.connect + phases.tls;
+    // Waiting for a connection of our own pool is not the API's latency.
+    const queued = queuedMs(phases, end);
+    const begun = started + queued;
     const result: SampleResult = {
       ok: !error,
-      durationMs: round(end - started),
+      durationMs: round(end - begun),
+      queueMs: round(queued),
       status,
       bytes,
       phases: {
         resolve: round(phases.resolve),
         connect: round(phases.connect),
         tls: round(phases.tls),
-        processing: round(Math.max(0, (status === null ? end : headersAt) - started - connection)),
+        processing: round(Math.max(0, (status === null ? end : headersAt) - begun - connection)),
         transfer: round(status === null ? 0 : end - headersAt),
       },
     };
@@ -93,7 +99,8 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
       if (!response.body.destroyed) response.body.destroy();
     }
     checkResponse(endpoint.expect, { status: response.statusCode, body: text, contentType, method: endpoint.method });
-    const elapsed = performance.now() - started;
+    const now = performance.now();
+    const elapsed = now - started - queuedMs(phases, now);
     if (endpoint.expect.maxLatency !== undefined && elapsed > endpoint.expect.maxLatency) {
       throw new ProbeError('RP_ERR_LATENCY_BUDGET', `took ${elapsed.toFixed(1)} ms, budget ${endpoint.expect.maxLatency} ms`);
     }

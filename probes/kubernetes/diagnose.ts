@@ -39,7 +39,9 @@ function severityOf(o: Observations): Severity {
 }
 
 export function diagnoseCluster(raise: FindingBuilder, o: Observations, cluster: { selector: string; cpuSaturation: number }): Finding[] {
-  const pods = o.checks.has('pods') ? o.pods.pods : [];
+  // Pod health is judged whatever checks were asked for: every scenario that runs this probe reports crash-looping
+  // or unready pods (the pods are listed anyway; `checks` only adds questions).
+  const pods = o.pods.pods;
   const warnings = o.warnings ?? [];
   const specific = [
     detectOom(pods, warnings, o.since),
@@ -49,7 +51,7 @@ export function diagnoseCluster(raise: FindingBuilder, o: Observations, cluster:
   const explained = new Set(specific.flatMap((d) => d.explains));
   const detections = [...specific, detectCrashLoop(pods, explained, warnings)].filter((d): d is Detection => d !== null);
 
-  if (isOutage(o) && (o.checks.has('pods') || o.checks.has('endpoints'))) {
+  if (isOutage(o)) {
     // With no ready pod or address every cause is the outage's: say so on each, or name the outage itself.
     const outage = [readinessLine(o.pods, cluster.selector), ...(o.endpoints ? [endpointsLine(o.endpoints)] : [])];
     if (detections.length > 0) {

@@ -1,4 +1,4 @@
-/** The Kubernetes kind's params: which of the runbook's cluster questions to ask (pods are always listed). */
+/** The Kubernetes kind's params: which of the runbook's cluster questions to ask (pods are always listed and judged). */
 import { z } from 'zod';
 
 export const KUBERNETES_CHECKS = ['pods', 'endpoints', 'events', 'logs', 'metrics'] as const;

@@ -1,14 +1,15 @@
 /**
  * Runbook Scenario 3 › Database Slow Queries: the top statements by mean execution time from pg_stat_statements.
- * In the daemon the previous snapshot is kept, so the ranking covers only what ran since the last run and a fresh
- * regression shows instead of being averaged into months of history. A one-shot run ranks the all-time figures.
+ * Only what ran during the observation is judged: the daemon compares with its previous run, a one-shot scenario with
+ * the baseline it took before its load (`window: 'run'`). A slow statement from months ago is not today's incident,
+ * so without an earlier snapshot the all-time ranking is shown as context and nothing is flagged.
  */
 import type { MetricRecord } from '../../src/model/types.js';
 import { skipped, type ProbeOutcome } from '../types.js';
 import type { DbCheck } from './check.js';
 import { gauge, round, truncateQuery } from './series.js';
-import { DbFailure } from './session.js';
-import { rankStatements, readSnapshot, writeSnapshot, type StatementCounters } from './statements-delta.js';
+import { DbFailure, type PgSession } from './session.js';
+import { rankStatements, readSnapshot, writeSnapshot, type RankedStatement, type StatementCounters } from './statements-delta.js';
 
 const HOW_TO_ENABLE =
   "set shared_preload_libraries = 'pg_stat_statements' in postgresql.conf, restart the server, then run CREATE EXTENSION pg_stat_statements; in this database";
@@ -56,34 +57,27 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, raise }) => {
   const ranked = rankStatements(counters, previous, db.statementsTop);
   writeSnapshot(ctx.memory, { server: session.server, takenAt: Date.now(), counters });
 
-  const texts = new Map<string, string>();
-  if (ranked.length > 0) {
-    const textRows = await session.query<{ key: string; query: string }>(
-      `SELECT DISTINCT ON (key) key, left(query, $2::int + 1) AS query
-       FROM (SELECT concat_ws('/', userid, dbid, queryid) AS key, query FROM ${view} WHERE queryid IS NOT NULL) s
-       WHERE key = ANY($1::text[])`,
-      [ranked.map((r) => r.key), db.queryTextMax],
-    );
-    for (const row of textRows) texts.set(row.key, ctx.redact(truncateQuery(row.query, db.queryTextMax)));
+  const allTime = previous ? rankStatements(counters, undefined, db.statementsTop) : ranked;
+  const texts = await statementTexts(session, view, [...new Set([...ranked, ...allTime].map((r) => r.key))], db.queryTextMax, ctx.redact);
+  const shown = (list: readonly RankedStatement[]): ShownStatement[] =>
+    list.map((r) => ({ query: texts.get(r.key) ?? '(no longer in pg_stat_statements)', calls: r.calls, meanMs: round(r.meanMs), totalMs: round(r.totalMs) }));
+  const allTimeTop = shown(allTime);
+  if (!previous) {
+    // Nothing to compare with: history is context for the reader, not a verdict on this minute.
+    const metrics: MetricRecord = { mode: 'all-time', statements: allTimeTop.length, hiddenStatements: hidden };
+    return { status: 'pass', metrics, details: { mode: 'all-time', allTimeTop } };
   }
-  const topStatements = ranked.map((r) => ({
-    query: texts.get(r.key) ?? '(no longer in pg_stat_statements)',
-    calls: r.calls,
-    meanMs: round(r.meanMs),
-    totalMs: round(r.totalMs),
-  }));
-  const mode = previous ? 'since-previous-run' : 'all-time';
+  const topStatements = shown(ranked);
+  const windowSeconds = round((Date.now() - previous.takenAt) / 1000, 1);
   const topMeanMs = topStatements[0]?.meanMs ?? 0;
-  const metrics: MetricRecord = { mode, statements: topStatements.length, topMeanMs, hiddenStatements: hidden };
-  const details: MetricRecord = { mode, topStatements };
-  const windowSeconds = previous ? round((Date.now() - previous.takenAt) / 1000, 1) : undefined;
-  if (windowSeconds !== undefined) details.windowSeconds = windowSeconds;
+  const metrics: MetricRecord = { mode: 'window', statements: topStatements.length, topMeanMs, hiddenStatements: hidden };
+  const details: MetricRecord = { mode: 'window', windowSeconds, topStatements, allTimeTop };
   const series = topStatements.map((s, i) => gauge('probe_db_statement_mean_seconds', round(s.meanMs / 1000, 6), { rank: String(i + 1) }));
-  // Historical figures describe the past, not this minute: the check passes and the finding carries the signal.
+  // The check passes: the database answered. A slow statement is a finding, so the runbook table sets its weight.
   const outcome: ProbeOutcome = { status: 'pass', metrics, details, series };
   const slow = topStatements.filter((s) => s.meanMs > db.slowStatementThreshold);
   if (slow.length === 0) return outcome;
-  const window = previous ? `since the previous run ${windowSeconds} s ago` : 'since statistics were last reset';
+  const window = `in the ${windowSeconds} s observed`;
   outcome.findings = [
     raise('db_slow_statements', {
       severity: 'P3',
@@ -93,3 +87,29 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, raise }) => {
   ];
   return outcome;
 };
+
+interface ShownStatement extends MetricRecord {
+  query: string;
+  calls: number;
+  meanMs: number;
+  totalMs: number;
+}
+
+async function statementTexts(
+  session: PgSession,
+  view: string,
+  keys: readonly string[],
+  queryTextMax: number,
+  redact: (text: string) => string,
+): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  if (keys.length === 0) return texts;
+  const rows = await session.query<{ key: string; query: string }>(
+    `SELECT DISTINCT ON (key) key, left(query, $2::int + 1) AS query
+     FROM (SELECT concat_ws('/', userid, dbid, queryid) AS key, query FROM ${view} WHERE queryid IS NOT NULL) s
+     WHERE key = ANY($1::text[])`,
+    [keys, queryTextMax],
+  );
+  for (const row of rows) texts.set(row.key, redact(truncateQuery(row.query, queryTextMax)));
+  return texts;
+}

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorInfo } from '../model/errors.js';
 import { classifyHttpError } from './http-errors.js';
-import { newPhases, withPhases, type HttpResources } from './http-agent.js';
+import { newPhases, queuedMs, withPhases, type HttpResources } from './http-agent.js';
 
 /** Enough for any status or error document; a provider's full model list is not needed to judge health. */
 const BODY_CAP = 1_048_576;
@@ -33,7 +33,11 @@ export async function exchange(req: ExchangeRequest): Promise<Exchange> {
   const started = performance.now();
   const own = deadline(req.signal, req.timeoutMs);
   const signal = own.signal;
-  const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000;
+  // the exchange's own time: waiting for a connection of our pool is left out
+  const elapsed = (): number => {
+    const now = performance.now();
+    return Math.round((now - started - queuedMs(phases, now)) * 1000) / 1000;
+  };
   try {
     const agent = req.http.agent({ connectTimeoutMs: req.timeoutMs });
     const response = await withPhases(phases, () =>

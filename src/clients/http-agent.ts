@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { Agent, buildConnector } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 
 /** Connection-phase timings of one request, in milliseconds; zero when a kept-alive connection was reused. */
 export interface ConnectionPhases {
@@ -14,6 +16,23 @@ export interface ConnectionPhases {
   fresh: boolean;
   /** how far the connection got, so a timeout can say whether it was the connect or the response */
   stage: 'idle' | 'resolving' | 'connecting' | 'connected';
+  /** when the request was handed to the pool, and when a connection took it (its headers are written next) */
+  dispatchedAt?: number;
+  assignedAt?: number;
+}
+
+/** Connections per origin in the shared pool; requests beyond this wait in our own queue. */
+export const POOL_CONNECTIONS = 64;
+
+/**
+ * How long the request waited for a connection of our own pool, in ms: the time between handing it over and a
+ * connection taking it, less the connection it opened itself. A request that never got a connection waited all along.
+ * This is our queue, not the API's latency, so callers take it out of the request's duration.
+ */
+export function queuedMs(phases: ConnectionPhases, endMs: number): number {
+  if (phases.dispatchedAt === undefined) return 0;
+  if (phases.assignedAt === undefined) return phases.stage === 'idle' ? endMs - phases.dispatchedAt : 0;
+  return Math.max(0, phases.assignedAt - phases.dispatchedAt - phases.resolve - phases.connect - phases.tls);
 }
 
 const phaseStore = new AsyncLocalStorage<ConnectionPhases>();
@@ -72,27 +91,78 @@ function timedConnector(connectTimeoutMs: number, rejectUnauthorized: boolean): 
   };
 }
 
+/** Passes every callback through, noting when a connection takes the request (undici calls onRequestStart then). */
+class AssignmentHandler implements Dispatcher.DispatchHandler {
+  constructor(
+    private readonly inner: Dispatcher.DispatchHandler,
+    private readonly phases: ConnectionPhases,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    // undici settles an aborted request only once a connection takes it: it was never sent, it waited all along
+    if (!this.signal?.aborted) this.phases.assignedAt = performance.now();
+    this.inner.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, socket: Duplex): void {
+    this.inner.onRequestUpgrade?.(controller, statusCode, headers, socket);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.inner.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.inner.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.inner.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.inner.onResponseError?.(controller, error);
+  }
+}
+
+/** Dispatch runs synchronously inside the caller's request, so the async context names the phases to fill. */
+const timeAssignment: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+  const phases = phaseStore.getStore();
+  if (!phases) return dispatch(opts, handler);
+  phases.dispatchedAt = performance.now();
+  phases.assignedAt = undefined;
+  // request options reach the dispatch whole, the signal with them
+  const requested: unknown = (opts as { signal?: unknown }).signal;
+  const signal = requested instanceof AbortSignal ? requested : undefined;
+  return dispatch(opts, new AssignmentHandler(handler, phases, signal));
+};
+
 /** Shared HTTP clients: one Agent, hence one keep-alive pool per origin, closed when the owner is done. */
 export class HttpResources {
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string, { agent: Agent; timed: Dispatcher }>();
 
-  agent(options: { connectTimeoutMs: number; insecure?: boolean }): Agent {
+  /** @param connections per origin; a smaller pool makes requests queue sooner (tests use that) */
+  constructor(private readonly connections = POOL_CONNECTIONS) {}
+
+  agent(options: { connectTimeoutMs: number; insecure?: boolean }): Dispatcher {
     const key = `${options.connectTimeoutMs}:${options.insecure ? 1 : 0}`;
-    let agent = this.agents.get(key);
-    if (!agent) {
-      agent = new Agent({
+    let entry = this.agents.get(key);
+    if (!entry) {
+      const agent = new Agent({
         connect: timedConnector(options.connectTimeoutMs, !options.insecure),
         keepAliveTimeout: 10_000,
-        connections: 64,
+        connections: this.connections,
       });
-      this.agents.set(key, agent);
+      entry = { agent, timed: agent.compose(timeAssignment) };
+      this.agents.set(key, entry);
     }
-    return agent;
+    return entry.timed;
   }
 
   async close(): Promise<void> {
     const agents = [...this.agents.values()];
     this.agents.clear();
-    await Promise.all(agents.map((agent) => agent.destroy().catch(() => undefined)));
+    await Promise.all(agents.map(({ agent }) => agent.destroy().catch(() => undefined)));
   }
 }

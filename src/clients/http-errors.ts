@@ -27,6 +27,10 @@ export function classifyHttpError(err: unknown, phases: ConnectionPhases, signal
   if (reason instanceof ProbeError && reason.code === 'RP_ERR_PROBE_ABORTED') return reason.toInfo();
   if (signal.aborted) {
     const connecting = phases.stage === 'resolving' || phases.stage === 'connecting';
+    if (phases.dispatchedAt !== undefined && phases.assignedAt === undefined && phases.stage === 'idle') {
+      // never sent: every connection of our own pool stayed busy (with this API's earlier requests) until the deadline
+      return { code: 'RP_ERR_RESPONSE_TIMEOUT', message: "never sent: no connection of the probe's own pool came free before the probe timeout" };
+    }
     return connecting
       ? { code: 'RP_ERR_CONNECT_TIMEOUT', message: 'connection was not established before the probe timeout' }
       : { code: 'RP_ERR_RESPONSE_TIMEOUT', message: 'no complete response before the probe timeout' };

@@ -27,7 +27,8 @@ function windowedEndpoint(result: ProbeResult, windows: RollingWindows): Endpoin
   const latest = endpointReading(result);
   const stats = windows.stats(result.name);
   if (!stats || stats.samples === 0) return latest;
-  const down = stats.failingStreak >= Math.min(DOWN_AFTER_SAMPLES, stats.samples);
+  // never from a single sample (a window a restart just emptied holds one): one failed sample is not an outage
+  const down = stats.failingStreak >= DOWN_AFTER_SAMPLES;
   const samples = down ? stats.failingStreak : stats.samples;
   const failures = down ? stats.failingStreak : stats.errors;
   const status = down ? (result.status === 'pass' ? 'fail' : result.status) : stats.errors > 0 ? 'fail' : 'pass';

@@ -31,7 +31,13 @@ export class Evaluator {
       if (report.severity) log.warn({ severity: report.severity, was, findings }, `severity ${report.severity}`);
       else log.info({ severity: null, was }, 'all checks healthy');
     }
-    await incidents.evaluate(report);
+    // the incident engine judges recovery on the samples since a moment it picks, with the same diagnosis
+    const viewSince = (since: number): RunReport => {
+      const view = evaluate(latest, windows.since(since), config);
+      view.findings = redactDeep(view.findings, this.deps.redact);
+      return view;
+    };
+    await incidents.evaluate(report, viewSince);
     metrics.series.update('incidents', incidents.samples());
     this.report = report;
     metrics.evaluated((performance.now() - started) / 1000);

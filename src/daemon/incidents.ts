@@ -13,6 +13,7 @@ export function incidentSamples(m: IncidentMetrics): MetricSample[] {
       value: n.count,
       labels: { sink: n.sink, outcome: n.outcome },
     })),
+    { name: 'probe_dependency_notices_open', help: 'Open dependency notices: an external dependency failing on its own check (not paged)', value: m.noticesOpen },
     { name: 'probe_notify_outbox_depth', help: 'Notifications queued and not yet delivered', value: m.outboxDepth },
     ...m.notifications
       .filter((n) => n.outcome === 'dead')
@@ -56,9 +57,9 @@ export class IncidentHolder {
     await this.open(config);
   }
 
-  async evaluate(report: RunReport): Promise<void> {
+  async evaluate(report: RunReport, viewSince?: (since: number) => RunReport): Promise<void> {
     try {
-      await this.current?.evaluate(report);
+      await this.current?.evaluate(report, viewSince);
     } catch (err) {
       this.log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'incident evaluation failed');
     }

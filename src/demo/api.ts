@@ -91,7 +91,12 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
   const host = options.host ?? '127.0.0.1';
   const startedAt = Date.now();
   let current: Fault = options.fault ?? { kind: 'none' };
-  let faultIndex = 0; // requests seen under the current fault: drives the errors=R spread
+  // requests seen under the current fault, per route: drives the errors=R spread. Per route, so that errors=0.3
+  // means every endpoint fails 30 % of its requests, evenly; one shared count hands runs of consecutive failures
+  // to one endpoint (probes in a fixed order) that read as that endpoint being down. Each route starts at its own
+  // offset so the endpoints do not all fail in the same round either (that reads as an outage).
+  let faultIndex = new Map<string, number>();
+  const ROUTE_OFFSET = new Map([...ROUTES.keys(), 'unmatched'].map((path, i) => [path, i]));
   let received = 0;
   const pendingDelays = new Set<() => void>();
 
@@ -133,7 +138,8 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
       requestsTotal.inc({ method, endpoint, status: String(res.statusCode) });
     });
     const fault = current;
-    const n = faultIndex++;
+    const n = faultIndex.get(endpoint) ?? ROUTE_OFFSET.get(endpoint) ?? 0;
+    faultIndex.set(endpoint, n + 1);
     if (fault.kind === 'hang') return; // accepted, never answered: close() tears the socket down
     if (fault.kind === 'reset') {
       req.socket.resetAndDestroy();
@@ -201,7 +207,7 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
     fault: () => current,
     setFault(f) {
       current = f;
-      faultIndex = 0;
+      faultIndex = new Map();
     },
     requests: () => received,
     close() {

@@ -17,6 +17,4 @@ export interface LifecycleEnv {
   verifyWindowMs: number;
   policy: EscalationPolicy;
   newId(family: Family): string;
-  /** the rolling window the report's numbers cover (daemon reports); 0 or absent: no window, no echo */
-  echoWindowMs?: number;
 }

@@ -20,8 +20,8 @@ import type { RunReport, Severity } from '../model/types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { EscalationPolicy } from './escalation.js';
 import { IncidentEvents } from './events.js';
-import { groupByFamily } from '../runbook/catalogue.js';
-import { applyEvaluation, type Effect } from './lifecycle.js';
+import { splitByScope } from '../runbook/dependencies.js';
+import { applyEvaluation, judgedFrom, type Effect } from './lifecycle.js';
 import { fromConfig } from './maintenance.js';
 import { MaintenanceStore, type MaintenanceChange } from './maintenance-store.js';
 import { makeDeliveryHooks } from './manager-delivery.js';
@@ -32,15 +32,16 @@ import { StateDirLock } from './state-lock.js';
 import { persistenceIncident, persistenceNotification } from './self-incident.js';
 import { cleanReport } from './report-input.js';
 import { pruneResolved, type IncidentState } from './state.js';
+import { applyNotices, openNotices, pruneNotices, queueNoticeMessage, toNoticeView, type NoticeChange } from './notices.js';
+import { readService } from './reading.js';
 import { StateStore, writeFileAtomic } from './store.js';
 import { DueTimer } from './timer.js';
-import type { Family, Incident, IncidentView, MaintenanceListing, MaintenanceWindow } from './types.js';
-import { verifyFailures } from './verify.js';
+import type { DependencyNotice, Family, Incident, IncidentView, MaintenanceListing, MaintenanceWindow, NoticeView } from './types.js';
 import { toView } from './view.js';
 import { WriteHealth, type WriteProblem } from './write-health.js';
 
 export type { Clock } from './clock.js';
-export type { IncidentView } from './types.js';
+export type { IncidentView, NoticeView } from './types.js';
 
 export interface IncidentManagerOptions {
   config: Config;
@@ -52,7 +53,9 @@ export interface IncidentManagerOptions {
 }
 
 export interface IncidentMetrics {
+  /** open incidents (one per service episode) by severity */
   openBySeverity: Record<Severity, number>;
+  noticesOpen: number;
   notifications: { sink: string; outcome: string; count: number }[];
   outboxDepth: number;
   /** failed writes of the state file since this engine opened */
@@ -238,26 +241,23 @@ export class IncidentManager {
     return { ...base, now: this.clock.now(), updatesUrl: incidents.updatesUrl, verifyWindowMs: incidents.verifyWindow };
   }
 
-  evaluate(report: RunReport): Promise<void> {
+  /**
+   * One evaluation. `viewSince(t)`, when the caller can give it, evaluates the same probes over only the samples
+   * taken after t: recovery and opening are judged on those (see `judgedFrom`), severity and causes on the report.
+   */
+  evaluate(report: RunReport, viewSince?: (since: number) => RunReport): Promise<void> {
     return this.serial(async () => {
       if (!(await this.leading())) return;
       const clean = cleanReport(report);
       if (clean.dropped.length > 0) this.options.log.warn({ problems: clean.dropped }, 'report findings ignored: malformed');
       const now = this.clock.now();
       const { config } = this.options;
-      const windowMs = clean.report.latency?.['windowMs'];
-      const env = {
-        now,
-        service: config.service,
-        openAfter: config.incidents.openAfter,
-        verifyWindowMs: config.incidents.verifyWindow,
-        policy: this.policy,
-        echoWindowMs: typeof windowMs === 'number' ? windowMs : 0,
-      };
-      const newId = (family: Family): string => this.newId(family, now);
+      const env = { now, service: config.service, openAfter: config.incidents.openAfter, verifyWindowMs: config.incidents.verifyWindow, policy: this.policy };
       const before = this.lifecycleFingerprint();
-      const effects = applyEvaluation(this.state, groupByFamily(clean.findings), verifyFailures(clean.report), { ...env, newId });
-      await this.apply(effects, this.lifecycleFingerprint() !== before);
+      const reading = readService(clean, judgedFrom(this.state, config.service), viewSince, now);
+      const effects = applyEvaluation(this.state, reading, { ...env, newId: (family: Family): string => this.newId(family, now) });
+      const notices = applyNotices(this.state, splitByScope(clean.findings).dependency, env);
+      await this.apply(effects, this.lifecycleFingerprint() !== before, notices);
     });
   }
 
@@ -276,7 +276,7 @@ export class IncidentManager {
    * would be lost while an earlier start of verification sits on disk (resolving too early).
    */
   private lifecycleFingerprint(): string {
-    return JSON.stringify([this.state.pending, this.state.incidents.filter((i) => i.status !== 'RESOLVED')]);
+    return JSON.stringify([this.state.pending, this.state.incidents.filter((i) => i.status !== 'RESOLVED'), openNotices(this.state).map((n) => [n.id, n.severity, n.summary])]);
   }
 
   private newId(family: Family, now: number): string {
@@ -286,19 +286,22 @@ export class IncidentManager {
   }
 
   /** Queue → commit → post-mortems → announce → deliver. Nothing leaves the process before the commit. */
-  private async apply(effects: Effect[], changed = false): Promise<void> {
+  private async apply(effects: Effect[], changed = false, notices: readonly NoticeChange[] = []): Promise<void> {
     const ctx = this.pagingContext();
     const plan = planPaging(ctx, effects);
+    for (const change of notices) queueNoticeMessage(ctx, change);
+    if (pruneNotices(this.state, ctx.now, this.options.config.incidents.keepResolved)) changed = true;
     const pruned = pruneResolved(this.state, ctx.now, this.options.config.incidents.keepResolved);
     for (const id of pruned) this.pump.forget(id);
     const queued = this.outbox.pendingCommit();
-    if (changed || plan.touched.size > 0 || pruned.length > 0 || queued.length > 0) await this.commit();
+    if (changed || notices.length > 0 || plan.touched.size > 0 || pruned.length > 0 || queued.length > 0) await this.commit();
     this.outbox.committed(queued);
     await this.writePostmortems([...plan.touched]);
     const now = this.clock.now();
     const levels = this.policy.levels;
     for (const effect of effects) if (effect.type === 'event') this.events.emit(effect.name, toView(effect.incident, levels, now));
     for (const e of plan.escalations) this.events.emit('escalated', toView(e.incident, levels, now), { level: e.level, to: e.to });
+    for (const n of notices) this.options.log.info({ notice: n.notice.id, dependency: n.notice.dependency, summary: n.notice.summary }, `dependency notice ${n.change} (not paged)`);
     this.pump.kick();
     this.schedule();
   }
@@ -324,6 +327,12 @@ export class IncidentManager {
     const now = this.clock.now();
     const open = (i: Incident): number => Number(i.status !== 'RESOLVED');
     return redactDeep([...this.state.incidents].sort((a, b) => open(b) - open(a) || b.openedAt - a.openedAt).map((i) => toView(i, this.policy.levels, now)), this.redact);
+  }
+
+  /** Dependency notices, open first, newest first. */
+  notices(): NoticeView[] {
+    const open = (n: DependencyNotice): number => Number(n.status === 'OPEN');
+    return [...this.state.notices].sort((a, b) => open(b) - open(a) || b.openedAt - a.openedAt).map(toNoticeView);
   }
 
   get(id: string): IncidentView | undefined {
@@ -386,7 +395,14 @@ export class IncidentManager {
     const openBySeverity: Record<Severity, number> = { P0: 0, P1: 0, P2: 0, P3: 0 };
     for (const i of this.state.incidents) if (i.status !== 'RESOLVED') openBySeverity[i.severity] += 1;
     const { failures, problem } = this.store.health;
-    return { openBySeverity, notifications: this.pump.counters(), outboxDepth: this.outbox.depth(), stateWriteFailures: failures, stateProblem: problem };
+    return {
+      openBySeverity,
+      noticesOpen: openNotices(this.state).length,
+      notifications: this.pump.counters(),
+      outboxDepth: this.outbox.depth(),
+      stateWriteFailures: failures,
+      stateProblem: problem,
+    };
   }
 
   /** Resolves when the work that can run now has run (tests, orderly shutdown). */

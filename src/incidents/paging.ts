@@ -40,6 +40,11 @@ export function queueNotification(ctx: PagingContext, incident: Incident, reques
     addTimeline(incident, ctx.now, 'maintenance', `${LABEL[requested]} not paged: ${describeWindow(window)}`);
     return;
   }
+  const inhibitor = requested === 'resolve' ? undefined : inhibitedBy(ctx.state, incident);
+  if (inhibitor) {
+    addTimeline(incident, ctx.now, 'queued', `${LABEL[requested]} not sent: ${inhibitor.id} (${inhibitor.severity}) is open for ${incident.service}`);
+    return;
+  }
   if (requested === 'resolve' && !incident.paged) {
     addTimeline(incident, ctx.now, 'maintenance', 'Resolution message not sent: the incident was never paged (maintenance)');
     return;
@@ -69,6 +74,15 @@ export function queueNotification(ctx: PagingContext, incident: Incident, reques
   addTimeline(incident, ctx.now, 'queued', `${LABEL[kind]} (${notification.status}, ${notification.severity}) queued for ${targets.join(', ')}`, {
     eventId: notification.eventId,
   });
+}
+
+/**
+ * Inhibition, as Alertmanager's inhibit rules: while a P0/P1 incident is open for a service, no P2/P3 message goes
+ * out for that service. With one incident per episode this only bites on a state holding several (older versions).
+ */
+export function inhibitedBy(state: IncidentState, incident: Incident): Incident | undefined {
+  if (atLeast(incident.severity, 'P1')) return undefined;
+  return state.incidents.find((i) => i !== incident && i.service === incident.service && i.status !== 'RESOLVED' && atLeast(i.severity, 'P1'));
 }
 
 /** Escalation steps now due; paused while monitoring, unpaged, or inside a maintenance window. */

@@ -30,6 +30,7 @@ export function cleanReport(input: RunReport): CleanReport {
       evidence: strings(f.evidence),
       runbook: typeof f.runbook === 'string' ? f.runbook : '',
       actions: strings(f.actions),
+      ...(f.correlated === true ? { correlated: true } : {}),
     });
   }
   // a severity without any diagnosed cause still deserves an incident (family "other")

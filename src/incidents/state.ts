@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { DeadLetter, OutboxEntry } from '../notify/types.js';
 import type { Severity } from '../model/types.js';
-import type { Incident } from './types.js';
+import type { DependencyNotice, Incident } from './types.js';
 
 export const STATE_VERSION = 1;
 
@@ -18,9 +18,12 @@ export interface IncidentState {
   incidentCounter: number;
   /** last notification sequence handed out */
   sequence: number;
-  /** consecutive bad evaluations per `service|family` that have not opened an incident yet */
+  /** consecutive bad evaluations per service (and `notice:service:dependency`) that have not opened anything yet */
   pending: Record<string, PendingStreak>;
   incidents: Incident[];
+  /** dependency notices (added after version 1 files were first written: absent there, read as none) */
+  notices: DependencyNotice[];
+  noticeCounter: number;
   outbox: OutboxEntry[];
   /** newest last, at most MAX_DEAD_LETTERS; absent in files written before dead-lettering existed */
   deadLetters?: DeadLetter[];
@@ -29,7 +32,7 @@ export interface IncidentState {
 export const MAX_DEAD_LETTERS = 200;
 
 export function emptyState(): IncidentState {
-  return { version: STATE_VERSION, incidentCounter: 0, sequence: 0, pending: {}, incidents: [], outbox: [], deadLetters: [] };
+  return { version: STATE_VERSION, incidentCounter: 0, sequence: 0, pending: {}, incidents: [], notices: [], noticeCounter: 0, outbox: [], deadLetters: [] };
 }
 
 const severity = z.enum(['P0', 'P1', 'P2', 'P3']);
@@ -55,6 +58,8 @@ const incident = z
     monitoringAt: num.nullable(),
     resolvedAt: num.nullable(),
     healthySince: num.nullable(),
+    verifyFrom: num.nullable().optional(),
+    leadingCause: z.string().nullable().optional(),
     lastBadAt: num,
     findings: z.array(finding),
     impact: z.string(),
@@ -71,6 +76,23 @@ const notification = z
   .object({ eventId: z.string(), sequence: z.number().int(), kind: z.enum(['open', 'update', 'escalate', 'resolve']), incidentId: z.string(), severity, findings: z.array(finding) })
   .passthrough();
 
+const notice = z
+  .object({
+    id: z.string().min(1),
+    kind: z.literal('notice'),
+    service: z.string(),
+    dependency: z.string(),
+    status: z.enum(['OPEN', 'CLEARED']),
+    severity,
+    summary: z.string(),
+    findings: z.array(finding),
+    openedAt: num,
+    lastSeenAt: num,
+    clearedAt: num.nullable(),
+    notifySeq: z.number().int().min(0),
+  })
+  .passthrough();
+
 const outboxEntry = z.object({ id: z.string(), sink: z.string(), notification, attempts: z.number().int().min(0), nextAttemptAt: num, lastError: z.string().nullable(), firstAttemptAt: num.optional() });
 const deadLetter = z.object({ id: z.string(), sink: z.string(), eventId: z.string(), incidentId: z.string(), attempts: z.number().int().min(0), lastError: z.string(), deadAt: z.string() }).passthrough();
 
@@ -80,6 +102,8 @@ export const stateSchema = z.object({
   sequence: z.number().int().min(0),
   pending: z.record(z.object({ count: z.number().int().min(0), firstAt: num, severity })),
   incidents: z.array(incident),
+  notices: z.array(notice).optional(),
+  noticeCounter: z.number().int().min(0).optional(),
   outbox: z.array(outboxEntry),
   deadLetters: z.array(deadLetter).optional(),
 });
@@ -94,7 +118,10 @@ export function parseState(document: unknown): { ok: true; state: IncidentState 
     const issue = parsed.error.issues[0];
     return { ok: false, problem: `${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}` };
   }
-  return { ok: true, state: document as IncidentState };
+  const state = document as IncidentState;
+  state.notices ??= [];
+  state.noticeCounter ??= 0;
+  return { ok: true, state };
 }
 
 /** Drops resolved incidents older than `keepMs` whose messages are all delivered; returns their ids. */

@@ -1,6 +1,6 @@
 /** The runbook's INCIDENT and INCIDENT RESOLVED templates, filled from an incident. Field names are verbatim. */
 import type { Finding, Severity } from '../model/types.js';
-import { compareSeverity } from '../model/severity.js';
+import { leadingFirst } from '../diagnosis/order.js';
 import { isRootCause } from '../runbook/catalogue.js';
 import type { Incident } from './types.js';
 
@@ -21,13 +21,22 @@ export function durationWords(ms: number): string {
 }
 
 
-/** worst first; among equals, root causes before symptoms */
+/**
+ * The order an on-call engineer reads findings in: worst impact first, and at equal severity a root cause before the
+ * symptom it explains. The first is the incident's leading cause, whichever finding arrived first.
+ */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => compareSeverity(a.severity, b.severity) || Number(isRootCause(b.cause)) - Number(isRootCause(a.cause)));
+  // the same order as a report's findings[0]: a root cause leads the symptoms it explains (diagnosis gave it their
+  // severity), while an unrelated lower finding never heads an outage
+  return leadingFirst(findings);
+}
+
+export function leadingFinding(findings: readonly Finding[]): Finding | undefined {
+  return rankFindings(findings)[0];
 }
 
 export function describeImpact(severity: Severity, findings: readonly Finding[]): string {
-  const top = rankFindings(findings)[0];
+  const top = leadingFinding(findings);
   return top ? `${SEVERITY_DESCRIPTION[severity]}: ${top.summary}` : SEVERITY_DESCRIPTION[severity];
 }
 

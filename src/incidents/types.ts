@@ -48,7 +48,11 @@ export interface Incident {
   resolvedAt: number | null;
   /** start of the current run of evaluations that passed every verify check */
   healthySince: number | null;
+  /** after an interrupted verification: where the samples of the next one begin (absent in older state files) */
+  verifyFrom?: number | null;
   lastBadAt: number;
+  /** the cause the incident is led by: root causes over symptoms, then severity (absent in older state files) */
+  leadingCause?: string | null;
   /** every cause seen, worst finding per cause, latest evidence */
   findings: Finding[];
   impact: string;
@@ -74,6 +78,8 @@ export interface IncidentView {
   resolvedAt: string | null;
   durationMs: number;
   impact: string;
+  /** the cause the headline names: root causes over symptoms, then severity */
+  leadingCause: string | null;
   causes: string[];
   findings: Finding[];
   escalationLevel: number;
@@ -100,4 +106,41 @@ export interface MaintenanceListing {
   end: string;
   reason: string;
   by: string | null;
+}
+
+/**
+ * An external dependency failing on its own check: shown (API, metrics, status page) and sent only to sinks with
+ * `notices: true`, never paged as an incident. Stable: add fields, never rename.
+ */
+export interface DependencyNotice {
+  id: string;
+  kind: 'notice';
+  service: string;
+  /** `openai`, `github` or an `external.others` name */
+  dependency: string;
+  status: 'OPEN' | 'CLEARED';
+  /** what the dependency's check rated it, for reading only: a notice pages nobody */
+  severity: Severity;
+  summary: string;
+  findings: Finding[];
+  openedAt: number;
+  lastSeenAt: number;
+  clearedAt: number | null;
+  notifySeq: number;
+}
+
+export interface NoticeView {
+  id: string;
+  kind: 'notice';
+  service: string;
+  dependency: string;
+  status: 'OPEN' | 'CLEARED';
+  open: boolean;
+  severity: Severity;
+  summary: string;
+  causes: string[];
+  findings: Finding[];
+  openedAt: string;
+  lastSeenAt: string;
+  clearedAt: string | null;
 }

@@ -1,5 +1,6 @@
 /** Incident → the JSON shape of /api/incidents (times as ISO-8601, derived fields spelled out). */
 import { needsPostmortem } from './postmortem.js';
+import { leadingFinding } from './templates.js';
 import type { Incident, IncidentView } from './types.js';
 
 export function toView(incident: Incident, levels: readonly string[], now: number): IncidentView {
@@ -16,6 +17,7 @@ export function toView(incident: Incident, levels: readonly string[], now: numbe
     resolvedAt: incident.resolvedAt === null ? null : iso(incident.resolvedAt),
     durationMs: (incident.resolvedAt ?? now) - incident.startedAt,
     impact: incident.impact,
+    leadingCause: leadingFinding(incident.findings)?.cause ?? null,
     causes: incident.findings.map((f) => f.cause),
     findings: incident.findings.map((f) => ({ ...f, evidence: [...f.evidence], actions: [...f.actions] })),
     escalationLevel: incident.escalation.level,

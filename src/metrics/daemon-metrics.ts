@@ -41,6 +41,13 @@ export class DaemonMetrics {
   private readonly requests = new LabelledHistogram('probe_request_duration_seconds', 'Duration of every HTTP request the endpoint probes sent', ['probe'], [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
   ]);
+  /** one family for the whole daemon: the queue belongs to our connection pool, not to an endpoint */
+  private readonly queueSeconds = new Histogram({
+    name: 'probe_http_queue_seconds',
+    help: 'How long each endpoint request waited for a connection of the probe\'s own pool (not counted in its latency)',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
   private readonly severity = this.gauge('probe_severity', 'Current severity from the latest evaluation (1 for the active level)', ['severity']);
   private readonly windowErrors = this.perProbe('probe_window_error_ratio', 'Failed share of the endpoint\'s samples in the rolling window', 'gauge', ['probe']);
   private readonly windowP95 = this.perProbe('probe_window_p95_seconds', 'p95 of the endpoint\'s successful samples in the rolling window', 'gauge', ['probe']);
@@ -92,7 +99,10 @@ export class DaemonMetrics {
     const data = httpDataOf(result);
     this.statusCode.set({ probe }, data?.statusCode ?? 0);
     for (const phase of HTTP_PHASES) this.phase.set({ probe, phase }, (data?.phases?.[phase] ?? 0) / 1000);
-    for (const sample of data?.samples ?? []) this.requests.observe({ probe }, sample.ms / 1000);
+    for (const sample of data?.samples ?? []) {
+      this.requests.observe({ probe }, sample.ms / 1000);
+      if (sample.queueMs !== undefined) this.queueSeconds.observe(sample.queueMs / 1000);
+    }
   }
 
   /** Removes every series of a probe that no longer exists. */

@@ -99,6 +99,20 @@ export class RollingWindows {
     samples.forEach((s, i) => log.push(at, s.ms, s.ok, timedOut && i === lastFailed));
   }
 
+  /**
+   * The same windows holding only the samples taken after `from`: what the incident engine judges a recovery (or
+   * a new episode) on, so an outage that ended is not read again from the window's memory.
+   */
+  since(from: number): RollingWindows {
+    const view = new RollingWindows(this.windowMs, this.now);
+    for (const [name, log] of this.logs) {
+      const kept = new SampleLog();
+      for (let i = 0; i < log.at.length; i++) if (log.at[i]! > from) kept.push(log.at[i]!, log.ms[i]!, log.ok[i]!, log.timedOut[i]!);
+      view.logs.set(name, kept);
+    }
+    return view;
+  }
+
   /** Forget probes that no longer exist (after a reload). */
   retain(names: ReadonlySet<string>): void {
     this.overallCache = null;

@@ -18,7 +18,10 @@ export interface HttpPhases {
 }
 
 export interface HttpSample {
+  /** the request's own time, from when a connection of our pool took it */
   ms: number;
+  /** how long it waited for that connection: our capacity, never the API's latency (absent: not measured) */
+  queueMs?: number;
   ok: boolean;
   /** the sample hit its connect or response deadline */
   timedOut: boolean;

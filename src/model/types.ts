@@ -18,6 +18,11 @@ export interface Finding {
   evidence: string[];
   runbook: string;
   actions: string[];
+  /**
+   * Set on a dependency cause when the service's own failing endpoints single that dependency out (diagnosis
+   * correlation). A dependency finding without it comes from the dependency's own check alone: a notice, not a page.
+   */
+  correlated?: boolean;
 }
 
 export interface ProbeResult {
@@ -27,7 +32,7 @@ export interface ProbeResult {
   durationMs: number;
   metrics: MetricRecord;
   error?: ErrorInfo;
-  /** why a probe was skipped (also mirrored into error-less JSON as `reason`) */
+  /** why a probe was skipped, or failed without an error (its findings' summaries) */
   reason?: string;
   /** findings the probe itself could establish (cause-level evidence); diagnosis merges them */
   findings?: Finding[];

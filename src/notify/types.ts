@@ -13,7 +13,8 @@ export interface Notification {
   /** strictly increasing over everything queued; a sink that takes every message sees no gaps, so it can spot a loss */
   sequence: number;
   kind: NotificationKind;
-  template: 'INCIDENT' | 'INCIDENT RESOLVED';
+  /** DEPENDENCY NOTICE[ CLEARED]: a dependency failing on its own check, sent only to sinks with `notices: true` */
+  template: 'INCIDENT' | 'INCIDENT RESOLVED' | 'DEPENDENCY NOTICE' | 'DEPENDENCY NOTICE CLEARED';
   incidentId: string;
   service: string;
   family: Family;
@@ -82,6 +83,8 @@ export interface Sink {
   readonly id: string;
   readonly type: 'log' | 'webhook' | 'slack' | 'pagerduty' | 'alertmanager';
   readonly minSeverity: Severity;
+  /** takes dependency notices too (config `notices: true`); incidents go to every sink by severity either way */
+  readonly notices?: boolean;
   /** `budget`: how long one message may keep failing at the head of the queue before it is dead-lettered */
   readonly retry: { initial: number; max: number; jitter: number; budget?: number };
   /** one attempt's deadline; past it the attempt counts as failed even if the sink never answers */

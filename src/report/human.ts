@@ -30,7 +30,7 @@ function probeLine(result: ProbeResult, s: Style): string {
     if (typeof m['samples'] === 'number' && m['samples'] > 1) bits.push(`${String(m['failures'])}/${m['samples']} failed`);
   }
   if (result.error) bits.push(s.red(`${result.error.code}: ${result.error.message}`));
-  if (result.reason) bits.push(s.dim(result.reason));
+  if (result.reason) bits.push(result.status === 'skipped' || result.status === 'pass' ? s.dim(result.reason) : s.red(result.reason));
   return `  ${statusWord(result, s)} ${result.name.padEnd(16)} ${ms(result.durationMs).padStart(10)}  ${bits.filter(Boolean).join('  ')}`;
 }
 

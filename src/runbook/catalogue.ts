@@ -11,6 +11,9 @@ import type { Finding, Severity } from '../model/types.js';
 export type Family = 'availability' | 'errors' | 'latency' | 'other';
 export const FAMILIES: readonly Family[] = ['availability', 'errors', 'latency', 'other'];
 
+/** What the API itself shows (the severity table's rows); every other cause is a candidate explanation of these. */
+export type Symptom = 'api_outage' | 'high_error_rate' | 'high_latency' | 'endpoint_failure';
+
 export interface CauseEntry {
   runbook: string;
   actions: readonly string[];
@@ -21,6 +24,14 @@ export interface CauseEntry {
   podHealth: boolean;
   /** what a finding of this cause carries unless its raiser knows better (most do: the severity table decides) */
   severity: Severity;
+  /**
+   * A root cause's reach: the API symptoms it can account for. Present beside one of them it carries that symptom's
+   * severity (and so leads it); a dependency's cause (database, provider) explaining none has no impact on the API
+   * (≤ P3). Providers explain only when correlation singles them out (diagnosis/correlate.ts).
+   */
+  explains?: readonly Symptom[];
+  /** the same cause seen from another side, with its own runbook pointer and actions (chosen by whoever raises it) */
+  variants?: Readonly<Record<string, { runbook: string; actions: readonly string[] }>>;
 }
 
 export const CAUSES = {
@@ -43,6 +54,19 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P0',
     runbook: 'Scenario 1 › Database Connection Failure',
+    // a database refusing the API fails it everywhere; one endpoint failing alone is not that
+    explains: ['api_outage', 'high_error_rate'],
+    variants: {
+      // The API answers, so its own connection works: what failed is the probe's DATABASE_URL or its network path.
+      'probe-side': {
+        runbook: "Scenario 1 › Database Connection Failure (the probe's own connection)",
+        actions: [
+          "kubectl get secret radar-probe-secrets -n {ns} -o jsonpath='{.data.DATABASE_URL}' | base64 -d   # the probe's user, password, host, sslmode",
+          'kubectl run -it --rm db-test --image=postgres:14 --restart=Never -n {ns} -- psql "${PROBE_DATABASE_URL}" -c "SELECT 1;"   # fails here too: credentials; works: the probe\'s network policy',
+          'kubectl get networkpolicy -n {ns} -o wide   # the probe pods need egress to the database port',
+        ],
+      },
+    },
     actions: [
       "kubectl get secret deeptech-secrets -n {ns} -o jsonpath='{.data.database-url}' | base64 -d",
       'kubectl run -it --rm db-test --image=postgres:14 --restart=Never -n {ns} -- psql "${DATABASE_URL}" -c "SELECT 1;"',
@@ -56,6 +80,7 @@ export const CAUSES = {
     podHealth: true,
     severity: 'P0',
     runbook: 'Scenario 1 › Image Pull Failure',
+    explains: ['api_outage'],
     actions: [
       'kubectl describe pod {pod} -n {ns} | grep Image',
       'kubectl get secret -n {ns}',
@@ -68,6 +93,7 @@ export const CAUSES = {
     podHealth: true,
     severity: 'P0',
     runbook: 'Scenario 1 › Out of Memory / Resource Constraints',
+    explains: ['api_outage', 'high_error_rate', 'high_latency'],
     actions: [
       'kubectl top pods -n {ns} -l {selector}',
       'kubectl edit deployment {deployment} -n {ns}   # raise resources.limits.memory to "1Gi" or higher',
@@ -80,6 +106,7 @@ export const CAUSES = {
     podHealth: true,
     severity: 'P0',
     runbook: 'Scenario 1 › Complete API Outage',
+    explains: ['api_outage', 'high_error_rate'],
     actions: [
       'kubectl logs -n {ns} -l {selector} --previous --tail=100',
       'kubectl describe pods -n {ns} -l {selector}',
@@ -92,6 +119,7 @@ export const CAUSES = {
     podHealth: true,
     severity: 'P0',
     runbook: 'Scenario 1 › Complete API Outage',
+    explains: ['api_outage'],
     actions: [
       'kubectl get endpoints -n {ns} {deployment}',
       'kubectl get pods -n {ns} -l {selector}',
@@ -113,9 +141,10 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P2',
     runbook: 'Scenario 2 › Database Query Timeouts',
+    explains: ['high_error_rate', 'high_latency'],
     actions: [
-      'psql "${DATABASE_URL}" -c "SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = \'active\' AND now() - query_start > interval \'5 seconds\' ORDER BY duration DESC;"',
-      'psql "${DATABASE_URL}" -c "SELECT pg_terminate_backend(<pid>);"   # only if it is safe to kill',
+      "psql \"${DATABASE_URL}\" -c \"SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = 'active' AND now() - query_start > interval '5 seconds' ORDER BY duration DESC;\"",
+      'psql "${DATABASE_URL}" -c "SELECT pg_terminate_backend(${PID});"   # PID from the list above, only if it is safe to kill',
       'Review query plans with EXPLAIN ANALYZE and add missing indexes',
       'kubectl edit deployment {deployment} -n {ns}   # temporarily add env DATABASE_QUERY_TIMEOUT: "60"',
     ],
@@ -126,7 +155,8 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P3',
     runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
-    actions: ['curl -I https://api.openai.com/', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
+    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
+    actions: ['curl -I {openaiUrl}', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
   },
   external_github_failure: {
     family: 'errors',
@@ -134,7 +164,8 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P3',
     runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
-    actions: ['curl -I https://api.github.com/', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
+    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
+    actions: ['curl -I {githubUrl}', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
   },
   github_rate_limited: {
     family: 'errors',
@@ -142,8 +173,9 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P2',
     runbook: 'GitHub Rate Limit runbook (GITHUB_RATE_LIMIT.md)',
+    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
     actions: [
-      'curl -s -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/rate_limit',
+      'curl -s -H "Authorization: Bearer $GITHUB_TOKEN" {githubUrl}/rate_limit',
       'Pause GitHub-backed jobs until x-ratelimit-reset; use an authenticated token or a GitHub App',
     ],
   },
@@ -165,6 +197,7 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P2',
     runbook: 'Scenario 3 › Database Slow Queries',
+    explains: ['high_latency'],
     actions: [
       'psql "${DATABASE_URL}" -c "SELECT query, mean_exec_time, calls FROM pg_stat_statements ORDER BY mean_exec_time DESC LIMIT 10;"',
       'Review EXPLAIN (ANALYZE, BUFFERS) plans of the top statements; add indexes where needed',
@@ -176,6 +209,7 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P1',
     runbook: 'Scenario 3 › Connection Pool Exhaustion',
+    explains: ['api_outage', 'high_error_rate', 'high_latency'],
     actions: [
       'kubectl edit deployment {deployment} -n {ns}   # env DB_POOL_SIZE: "20", DB_MAX_OVERFLOW: "40"',
       'kubectl scale deployment/{deployment} -n {ns} --replicas=4',
@@ -187,6 +221,7 @@ export const CAUSES = {
     podHealth: false,
     severity: 'P2',
     runbook: 'Scenario 3 › Insufficient CPU',
+    explains: ['high_latency'],
     actions: [
       'kubectl top pods -n {ns} -l {selector}',
       'kubectl edit deployment {deployment} -n {ns}   # raise resources.limits.cpu to "1000m" or higher',

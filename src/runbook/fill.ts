@@ -7,6 +7,7 @@ import { findingBuilder, type FindingBuilder, type FindingFill } from './finding
 export interface FillSource {
   readonly target: string;
   readonly kubernetes: Settings & { readonly deployment: string; readonly selector: string; readonly container: string; readonly image: string; readonly service?: string | undefined };
+  readonly external: { readonly openai: { readonly url: string }; readonly github: { readonly url: string } };
 }
 
 export function findingFillOf(config: FillSource, where?: KubeConfigEnvironment): FindingFill {
@@ -19,6 +20,9 @@ export function findingFillOf(config: FillSource, where?: KubeConfigEnvironment)
     image: k8s.image,
     service: k8s.service ?? k8s.deployment,
     target: config.target,
+    // the defaults the API itself would use when a provider is not probed (an empty url)
+    openaiUrl: config.external.openai.url.trim() || 'https://api.openai.com/v1',
+    githubUrl: config.external.github.url.trim() || 'https://api.github.com',
   };
 }
 

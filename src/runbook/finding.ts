@@ -15,7 +15,13 @@ export interface FindingFill {
   service: string;
   /** the API base URL, without a trailing slash */
   target: string;
+  /** the providers' base URLs as configured (external.*.url): the API's own OpenAI may be a proxy or a mirror */
+  openaiUrl: string;
+  githubUrl: string;
 }
+
+/** The named action sets a cause offers besides its own, e.g. db_connection_failure's `probe-side`. */
+export type VariantOf<C extends CauseId> = (typeof CAUSES)[C] extends { variants: infer V } ? keyof V & string : never;
 
 export interface FindingInput {
   /** default: the catalogue's severity for the cause */
@@ -29,7 +35,7 @@ export interface FindingInput {
 }
 
 export interface FindingBuilder {
-  (cause: CauseId, input: FindingInput): Finding;
+  <C extends CauseId>(cause: C, input: FindingInput & { variant?: VariantOf<C> }): Finding;
   readonly fill: Readonly<FindingFill>;
 }
 
@@ -39,7 +45,8 @@ export function fillPlaceholders(text: string, vars: Readonly<Record<string, str
 }
 
 export function findingBuilder(fill: FindingFill): FindingBuilder {
-  const bound: Readonly<FindingFill> = Object.freeze({ ...fill, target: fill.target.replace(/\/$/, '') });
+  const trim = (url: string): string => url.replace(/\/+$/, '');
+  const bound: Readonly<FindingFill> = Object.freeze({ ...fill, target: trim(fill.target), openaiUrl: trim(fill.openaiUrl), githubUrl: trim(fill.githubUrl) });
   const base: Record<string, string> = {
     ns: bound.namespace,
     deployment: bound.deployment,
@@ -49,17 +56,20 @@ export function findingBuilder(fill: FindingFill): FindingBuilder {
     service: bound.service,
     pod: '<pod-name>',
     target: bound.target,
+    openaiUrl: bound.openaiUrl,
+    githubUrl: bound.githubUrl,
   };
-  const raise = (cause: CauseId, input: FindingInput): Finding => {
+  const raise = (cause: CauseId, input: FindingInput & { variant?: string }): Finding => {
     const entry: CauseEntry = CAUSES[cause];
+    const chosen = (input.variant !== undefined ? entry.variants?.[input.variant] : undefined) ?? entry;
     const vars = { ...base, ...input.vars };
     return {
       cause,
       severity: input.severity ?? entry.severity,
       summary: input.summary,
       evidence: input.evidence ?? [],
-      runbook: entry.runbook,
-      actions: [...(input.extraActions ?? []), ...entry.actions.map((a) => fillPlaceholders(a, vars))],
+      runbook: chosen.runbook,
+      actions: [...(input.extraActions ?? []), ...chosen.actions.map((a) => fillPlaceholders(a, vars))],
     };
   };
   return Object.assign(raise, { fill: bound });

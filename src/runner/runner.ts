@@ -51,13 +51,23 @@ export class Runner extends EventEmitter<RunnerEvents> {
     await Promise.all([...new Set(specs.map((spec) => spec.kind))].map((kind) => this.options.kinds.get(kind)?.load?.() ?? Promise.resolve()));
   }
 
-  /** All probes at once, once their code is loaded; resolves with one result per spec, in spec order. Never rejects. */
+  /**
+   * All probes at once, once their code is loaded; resolves with one result per spec, in spec order. Never rejects.
+   * A spec with `window: 'run'` takes its baseline before the others start and gives its result after they have all
+   * ended.
+   */
   async runAll(specs: readonly ProbeSpec[], deadlineMs?: number): Promise<ProbeResult[]> {
     await this.load(specs);
-    return Promise.all(specs.map((spec) => this.run(spec, deadlineMs)));
+    const spanning = new Map(specs.filter((s) => s.window === 'run').map((s) => [s, this.memoryOf(s)]));
+    await Promise.all([...spanning].map(([spec, memory]) => this.baseline(spec, memory, deadlineMs)));
+    const results = new Map<ProbeSpec, ProbeResult>();
+    const runInto = (spec: ProbeSpec): Promise<void> => this.run(spec, deadlineMs, spanning.get(spec)).then((r) => void results.set(spec, r));
+    await Promise.all(specs.filter((s) => !spanning.has(s)).map(runInto));
+    await Promise.all([...spanning.keys()].map(runInto));
+    return specs.map((spec) => results.get(spec)!);
   }
 
-  async run(spec: ProbeSpec, deadlineMs?: number): Promise<ProbeResult> {
+  async run(spec: ProbeSpec, deadlineMs?: number, memory?: ProbeMemory): Promise<ProbeResult> {
     const kind = this.options.kinds.get(spec.kind);
     await kind?.load?.();
     const started = performance.now();
@@ -66,16 +76,29 @@ export class Runner extends EventEmitter<RunnerEvents> {
     if (!kind) {
       outcome = { status: 'skipped', reason: `probe kind "${spec.kind}" is not available in this build` };
     } else {
-      const budget = spec.timeoutMs ?? this.options.defaultTimeoutMs;
-      const timeoutMs = Math.max(1, deadlineMs === undefined ? budget : Math.min(budget, deadlineMs - Date.now()));
-      outcome = await this.guarded(kind, spec, timeoutMs);
+      outcome = await this.guarded(kind, spec, this.budget(spec, deadlineMs), memory ?? this.memoryOf(spec));
     }
     const result = toResult(spec, outcome, performance.now() - started);
     this.emit('probe:end', result);
     return result;
   }
 
-  private async guarded(kind: RegisteredKind, spec: ProbeSpec, timeoutMs: number): Promise<ProbeOutcome> {
+  /** The first pass of a run-long probe: only what it leaves in its memory counts, so no events and no result. */
+  private async baseline(spec: ProbeSpec, memory: ProbeMemory, deadlineMs?: number): Promise<void> {
+    const kind = this.options.kinds.get(spec.kind);
+    if (kind) await this.guarded(kind, spec, this.budget(spec, deadlineMs), memory);
+  }
+
+  private budget(spec: ProbeSpec, deadlineMs?: number): number {
+    const budget = spec.timeoutMs ?? this.options.defaultTimeoutMs;
+    return Math.max(1, deadlineMs === undefined ? budget : Math.min(budget, deadlineMs - Date.now()));
+  }
+
+  private memoryOf(spec: ProbeSpec): ProbeMemory {
+    return this.options.memoryFor?.(spec) ?? new Map<string, unknown>();
+  }
+
+  private async guarded(kind: RegisteredKind, spec: ProbeSpec, timeoutMs: number, memory: ProbeMemory): Promise<ProbeOutcome> {
     const controller = new AbortController();
     const parent = this.options.signal;
     const onParentAbort = (): void => controller.abort(new ProbeError('RP_ERR_PROBE_ABORTED', 'run cancelled'));
@@ -89,7 +112,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
       ...this.options.base,
       signal: controller.signal,
       timeoutMs,
-      memory: this.options.memoryFor?.(spec) ?? new Map<string, unknown>(),
+      memory,
     };
     let graceTimer: NodeJS.Timeout | undefined;
     const forced = new Promise<ProbeOutcome>((resolve) => {
@@ -121,6 +144,11 @@ export class Runner extends EventEmitter<RunnerEvents> {
   }
 }
 
+function whyFailed(outcome: ProbeOutcome): string {
+  const summaries = (outcome.findings ?? []).map((f) => `${f.cause}: ${f.summary}`);
+  return summaries.length > 0 ? summaries.join('; ') : `${outcome.status} without a stated reason`;
+}
+
 function toResult(spec: ProbeSpec, outcome: ProbeOutcome, elapsedMs: number): ProbeResult {
   const result: ProbeResult = {
     name: spec.name,
@@ -131,6 +159,8 @@ function toResult(spec: ProbeSpec, outcome: ProbeOutcome, elapsedMs: number): Pr
   };
   if (outcome.error) result.error = outcome.error;
   if (outcome.reason) result.reason = outcome.reason;
+  // A probe that failed on what it found (pods crash-looping) has no error to quote: its findings say why.
+  else if (!outcome.error && (outcome.status === 'fail' || outcome.status === 'error')) result.reason = whyFailed(outcome);
   if (outcome.findings?.length) result.findings = outcome.findings;
   if (outcome.details) result.details = outcome.details;
   if (outcome.latency) result.latency = outcome.latency;

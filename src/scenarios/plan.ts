@@ -53,6 +53,7 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
     health: () => http(health()),
     kubernetes: (...checks) => ({ name: 'kubernetes', kind: 'kubernetes', params: { checks } }),
     database: (check) => ({ name: `db-${check}`, kind: 'postgres', params: { check } }),
+    overRun: (spec) => (options.daemon ? spec : { ...spec, window: 'run' }),
     external: () => [
       { name: 'openai', kind: 'external', params: { dependency: 'openai' } },
       { name: 'github', kind: 'external', params: { dependency: 'github' } },

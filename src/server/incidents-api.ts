@@ -127,7 +127,9 @@ export async function handleIncidentApi(manager: IncidentManager, req: IncomingM
     const all = manager.list();
     // the list stays small: timelines are served per incident
     const incidents = all.filter((i) => status === 'all' || (status === 'open') === i.open).map(({ timeline, ...rest }) => ({ ...rest, timelineEvents: timeline.length }));
-    send(res, 200, { open: all.filter((i) => i.open).length, incidents });
+    // dependency notices are not incidents (they page nobody); they are listed beside them, never counted in `open`
+    const notices = manager.notices().filter((n) => status === 'all' || (status === 'open') === n.open);
+    send(res, 200, { open: all.filter((i) => i.open).length, incidents, noticesOpen: notices.filter((n) => n.open).length, notices });
     return true;
   }
   let id: string;

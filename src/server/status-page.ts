@@ -10,11 +10,20 @@ export interface StatusPageIncident {
   startedAt: string;
 }
 
+export interface StatusPageNotice {
+  id: string;
+  dependency: string;
+  summary: string;
+  openedAt: string;
+}
+
 export interface StatusPageInput {
   service: string;
   report: RunReport | null;
   windows: (name: string) => WindowStats | undefined;
   incidents: StatusPageIncident[] | null;
+  /** open dependency notices: a dependency failing on its own check, not paged */
+  notices?: StatusPageNotice[];
   refreshSeconds: number;
 }
 
@@ -46,6 +55,12 @@ function incidentList(incidents: StatusPageIncident[] | null): string {
   return `<ul>${items.join('')}</ul>`;
 }
 
+function noticeList(notices: readonly StatusPageNotice[]): string {
+  if (notices.length === 0) return '';
+  const items = notices.map((n) => `<li><b>${esc(n.dependency)}</b> ${esc(n.summary)} <small>(since ${esc(n.openedAt)}, ${esc(n.id)}, not paged)</small></li>`);
+  return `<h2>Dependency notices</h2><ul>${items.join('')}</ul>`;
+}
+
 export function statusPage(input: StatusPageInput): string {
   const report = input.report;
   const level = report === null ? 'starting' : (report.severity ?? 'ok');
@@ -58,6 +73,7 @@ export function statusPage(input: StatusPageInput): string {
 <body><h1>${esc(input.service)} <span class="level-${COLORS[level] ? level : 'other'}">${esc(headline)}</span></h1>
 <p>Last evaluation: ${esc(report?.startedAt ?? 'none yet')} · <a href="/metrics">metrics</a> · <a href="/api/results">results</a> · <a href="/api/incidents">incidents</a></p>
 <h2>Open incidents</h2>${incidentList(input.incidents)}
+${noticeList(input.notices ?? [])}
 <h2>Findings</h2>${findings ? `<ul>${findings}</ul>` : '<p>None.</p>'}
 <h2>Probes</h2><table><tr><th>probe</th><th>kind</th><th>status</th><th>last run</th><th>rolling window</th><th>detail</th></tr>
 ${probeRows(input)}</table></body></html>

@@ -43,11 +43,13 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
     report: () => src.report(),
     statusPage: () => {
       const incidents = src.incidents.manager?.list().filter((i) => i.open) ?? null;
+      const notices = src.incidents.manager?.notices().filter((n) => n.open) ?? [];
       const page = statusPage({
         service: src.config().service,
         report: src.report(),
         windows: (name) => src.windows.stats(name),
         incidents: incidents && redactDeep(incidents, src.redact),
+        notices: redactDeep(notices, src.redact),
         refreshSeconds: Math.max(5, Math.round(src.config().daemon.interval / 1000)),
       });
       return src.redact(page);

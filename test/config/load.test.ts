@@ -32,10 +32,21 @@ describe('invalid config fixtures', () => {
 });
 
 describe('config loading', () => {
-  test('the shipped config.yaml equals the built-in defaults', () => {
+  test('the shipped config.yaml equals the built-in defaults, except that it names OpenAI and GitHub', () => {
     const shipped = parseConfigText(readFileSync(join(FIXTURES, '..', '..', '..', 'config.yaml'), 'utf8'), 'config.yaml', { env: {} });
-    const builtIn = parseConfigText('', 'empty.yaml', { env: {} });
+    const builtIn = parseConfigText('external: { openai: {}, github: {} }\n', 'named.yaml', { env: {} });
     assert.deepEqual(shipped, builtIn);
+  });
+
+  test('OpenAI and GitHub are probed only when named in the config or given in the environment', () => {
+    const enabled = (yaml: string, env: Record<string, string> = {}): string => {
+      const { openai, github } = parseConfigText(yaml, 'c.yaml', { env }).external;
+      return `${openai.enabled} ${github.enabled}`;
+    };
+    assert.equal(enabled('target: http://api.test\n'), 'false false');
+    assert.equal(enabled('external: { openai: {} }\n'), 'true false');
+    assert.equal(enabled('', { GITHUB_TOKEN: 'ghp_x', OPENAI_BASE_URL: 'http://llm.test/v1' }), 'true true');
+    assert.equal(enabled('external: { openai: { enabled: false } }\n', { OPENAI_API_KEY: 'sk-x' }), 'false false');
   });
 
   test('a file holding just target is valid, and the rest defaults to the runbook', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/config/load.js';
 import { planDaemon } from '../../src/daemon/plan.js';
+import { planScenario } from '../../src/scenarios/plan.js';
 import { testConfig } from '../helpers/context.js';
 
 const problems = (yaml: string): string[] => {
@@ -51,4 +52,14 @@ test('bad groups are config errors naming the field', () => {
   assert.match(problems('daemon: { groups: [{ scenario: errors, cron: "* * * * *", interval: 1m }] }').join('\n'), /set either interval or cron/);
   assert.match(problems('daemon: { interval: 0s }').join('\n'), /^daemon\.interval: must be at least 100ms/m);
   assert.match(problems('daemon: { groups: [] }').join('\n'), /daemon\.groups: expected at least one group/);
+});
+
+test('pg_stat_statements: a one-shot latency or full run judges it over its own load; a daemon compares with its previous run', () => {
+  const config = testConfig('');
+  for (const scenario of ['latency', 'full']) {
+    const statements = planScenario(scenario, config).specs.find((s) => s.name === 'db-statements');
+    assert.equal(statements?.window, 'run', scenario);
+  }
+  const daemon = planDaemon(testConfig('daemon: { groups: [{ scenario: continuous }, { scenario: latency, cron: "*/5 * * * *" }] }'));
+  assert.ok(daemon.filter((p) => p.spec.kind === 'postgres').every((p) => p.spec.window === undefined));
 });

@@ -139,7 +139,7 @@ describe('classification by headers alone', () => {
 });
 
 function resolveGitHub(): DependencyTarget {
-  const resolved = resolveDependency(testConfig('', { GITHUB_API_URL: 'http://127.0.0.1:9' }), 'github');
+  const resolved = resolveDependency(testConfig('', { GITHUB_API_URL: 'http://127.0.0.1:9', GITHUB_TOKEN: TOKEN }), 'github');
   assert.ok(resolved.ok);
   return resolved.target;
 }

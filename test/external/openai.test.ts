@@ -41,7 +41,18 @@ describe('external probe: OpenAI', () => {
     assert.equal(out.status, 'pass');
     assert.equal(openai.requests[0]!.headers.authorization, undefined);
     assert.equal(out.details?.authenticated, false);
-    assert.match(String(out.details?.note), /no OPENAI_API_KEY configured: probed unauthenticated/);
+    assert.match(String(out.details?.note), /no OPENAI_API_KEY configured: reachability check only \(a 401\/403 answer counts as reachable\)/);
+  });
+
+  test('no key: a 401 proves OpenAI reachable (pass, no finding); with a key the same 401 is a credentials failure', async () => {
+    openai.mode = '401';
+    const keyless = await run(config({ OPENAI_API_KEY: '' }));
+    assert.equal(keyless.status, 'pass');
+    assert.equal(keyless.findings, undefined);
+    assert.match(String(keyless.details?.note), /reachability check only/);
+    const keyed = await run(config());
+    assert.equal(keyed.status, 'fail');
+    assert.equal(keyed.error?.code, 'RP_ERR_EXT_AUTH');
   });
 
   test('503 → RP_ERR_EXT_UNAVAILABLE and finding external_openai_failure (P3) with status, class, latency', async () => {
@@ -56,7 +67,9 @@ describe('external probe: OpenAI', () => {
     assert.equal(finding.severity, 'P3');
     assert.match(finding.evidence.join('\n'), /GET http:\/\/127\.0\.0\.1:\d+\/v1\/models → 503 in \d+\.\d ms/);
     assert.match(finding.evidence.join('\n'), /class: RP_ERR_EXT_UNAVAILABLE/);
-    assert.ok(finding.actions.some((a) => a.includes('curl -I https://api.openai.com/')));
+    // the configured OpenAI (a proxy, a mirror, this stand-in), not the public host (issue 12 item 11)
+    assert.ok(finding.actions.includes(`curl -I ${openai.baseUrl.replace(/\/+$/, '')}`), finding.actions.join('\n'));
+    assert.ok(!finding.actions.some((a) => a.includes('api.openai.com')), finding.actions.join('\n'));
     assert.equal(seriesValue(out, 'probe_external_up', { dependency: 'openai' }), 0);
   });
 

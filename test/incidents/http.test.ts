@@ -7,7 +7,7 @@ import { handleIncidentApi } from '../../src/server/incidents-api.js';
 import { IncidentManager } from '../../src/incidents/manager.js';
 import { silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
-import { FakeClock, finding, HOUR, outage, report, tempDir } from './helpers.js';
+import { FakeClock, finding, healthy, HOUR, outage, report, tempDir } from './helpers.js';
 
 describe('incidents HTTP API', () => {
   let server: Server;
@@ -20,8 +20,12 @@ describe('incidents HTTP API', () => {
     state = await tempDir();
     const config = testConfig(`incidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 1, apiToken: t0ken-for-maintenance, apiTokens: [{ name: alice, token: alice-token-0123456789 }], maintenanceLimits: { windows: 3, maxDuration: 1d } }\nnotify: []\n`);
     manager = await IncidentManager.open({ config, log: silentLogger(), clock });
+    // one resolved P0 episode, then an open P2 one beside an OpenAI notice
     await manager.evaluate(outage());
-    await manager.evaluate(report([finding('api_outage', 'P0'), finding('high_latency', 'P2')]));
+    await manager.evaluate(healthy());
+    clock.advance(HOUR);
+    await manager.idle();
+    await manager.evaluate(report([finding('high_latency', 'P2'), finding('external_openai_failure', 'P3', 'OpenAI answering 503')]));
     server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       handleIncidentApi(manager, req, res, url)
@@ -48,12 +52,16 @@ describe('incidents HTTP API', () => {
   test('GET /api/incidents lists incidents with status and the open count', async () => {
     const res = await call('/api/incidents');
     assert.equal(res.status, 200);
-    const body = res.json() as { open: number; incidents: { id: string; status: string; open: boolean; family: string }[] };
-    assert.equal(body.open, 2);
-    assert.deepEqual(body.incidents.map((i) => i.family).sort(), ['availability', 'latency']);
-    assert.ok(body.incidents.every((i) => i.status && i.open));
-    const resolved = (await call('/api/incidents?status=resolved')).json() as { incidents: unknown[] };
-    assert.equal(resolved.incidents.length, 0);
+    type Body = { open: number; incidents: { id: string; status: string; open: boolean; family: string; causes: string[] }[]; noticesOpen: number; notices: { kind: string; dependency: string; open: boolean }[] };
+    const body = res.json() as Body;
+    assert.equal(body.open, 1);
+    assert.deepEqual(body.incidents.map((i) => `${i.family}:${i.open}`).sort(), ['availability:false', 'latency:true']);
+    assert.ok(body.incidents.every((i) => i.status && !i.causes.includes('external_openai_failure')), 'a dependency failing on its own check is no cause of an incident');
+    assert.equal(body.noticesOpen, 1);
+    assert.deepEqual(body.notices.map((n) => `${n.kind} ${n.dependency} ${n.open}`), ['notice openai true']);
+    const resolved = (await call('/api/incidents?status=resolved')).json() as Body;
+    assert.equal(resolved.incidents.length, 1);
+    assert.equal(resolved.notices.length, 0);
     assert.equal((await call('/api/incidents?status=nope')).status, 400);
   });
 
@@ -107,7 +115,7 @@ describe('incidents HTTP API', () => {
     }
     const tooLong = await call('/api/maintenance', { method: 'POST', body: JSON.stringify({ duration: '25h', reason: 'r' }), headers: auth });
     assert.equal(tooLong.status, 400);
-    assert.match(errorOf(tooLong).message, /at most 24h \(incidents\.maintenanceLimits\.maxDuration\)/);
+    assert.match(errorOf(tooLong).message, /at most 1d \(incidents\.maintenanceLimits\.maxDuration\)/);
     const ok = await call('/api/maintenance', { method: 'POST', body: JSON.stringify({ duration: '2h', reason: 'db upgrade' }), headers: { ...auth, authorization: 'Bearer alice-token-0123456789' } });
     assert.equal(ok.status, 201);
     const window = ok.json().window as { id: string; by: string; source: string; start: string; end: string; reason: string };

@@ -77,12 +77,10 @@ describe('incident lifecycle against a real webhook receiver', () => {
     assert.match(notified?.message ?? '', /initial notification delivered to webhook \(15 s after start, within the P0 limit of 5 min\)/);
   });
 
-  test('3. recovery → MONITORING, then RESOLVED once verification held for the window', async () => {
+  test('3. recovery → MONITORING (paging nobody), then RESOLVED once verification held for the window', async () => {
     const monitoring = manager.events.next('monitoring');
-    const update = hook.next((r) => (r.json as Body).status === 'MONITORING');
     await manager.evaluate(healthy());
     assert.equal((await monitoring)[0].status, 'MONITORING');
-    await update;
     // a slow evaluation inside the window restarts verification
     clock.advance(10 * MINUTE);
     await manager.evaluate(report([], { latency: latency(450, 0) }));
@@ -102,6 +100,7 @@ describe('incident lifecycle against a real webhook receiver', () => {
     assert.match(body.text, /^INCIDENT RESOLVED\n-{17}\nStatus: RESOLVED\n/);
     assert.equal(manager.list().filter((i) => i.open).length, 0);
     await manager.idle();
+    assert.ok(!hook.requests.some((r) => (r.json as Body).status === 'MONITORING'), 'entering MONITORING sends nothing: the next message is the resolution');
     const file = join(state.dir, 'postmortems', `${incidentId}.md`);
     assert.ok(existsSync(file));
     const markdown = await readFile(file, 'utf8');

@@ -5,8 +5,8 @@ import { silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, finding, healthy, latency, MINUTE, outage, report, tempDir } from './helpers.js';
 
-/** A daemon report whose error rate still carries an outage's failed samples inside its rolling window. */
-const echo = () => report([finding('high_error_rate', 'P2', '40 % of sampled requests failed')], { latency: { ...latency(120, 0.4), windowMs: 5 * MINUTE } });
+/** A daemon report whose error rate still carries an outage's failed samples inside its rolling window (an hour long here, so the whole story happens inside it). */
+const echo = () => report([finding('high_error_rate', 'P2', '40 % of sampled requests failed')], { latency: { ...latency(120, 0.4), windowMs: 60 * MINUTE } });
 
 let state: { dir: string; remove: () => Promise<void> };
 let manager: IncidentManager;
@@ -21,25 +21,39 @@ after(async () => {
   await state.remove();
 });
 
-test('the rolling-window echo of a recovering outage is not a new incident; a lasting error rate after the window is', async () => {
+test('recovery is judged on the samples since it began: the window\'s echo neither holds the incident open nor opens a new one', async () => {
   for (let i = 0; i < 2; i++) {
     await manager.evaluate(outage());
     clock.advance(15_000);
   }
-  await manager.evaluate(healthy());
-  const outageIncident = manager.list().find((i) => i.open);
-  assert.equal(outageIncident?.status, 'MONITORING');
+  const lastBad = clock.now() - 15_000;
+  // the rolling window still says 40 % errors; the samples since the last bad evaluation are clean
+  const marks: number[] = [];
+  const cleanSince = (since: number) => (marks.push(since), healthy());
+  await manager.evaluate(echo(), cleanSince);
+  const incident = manager.list().find((i) => i.open);
+  assert.equal(incident?.status, 'MONITORING');
+  assert.deepEqual(marks, [lastBad], 'judged from the last bad evaluation');
+  const resolved = manager.events.next('resolved');
+  clock.advance(20 * MINUTE);
+  await manager.evaluate(echo(), cleanSince);
+  // its own timer resolves it exactly when the window since the recovery's first clean sample is over
+  clock.advance(10 * MINUTE - 15_000);
+  await resolved;
+  assert.equal(manager.get(incident.id)?.resolvedAt, new Date(lastBad + 30 * MINUTE).toISOString(), 'resolved at recovery + verifyWindow');
+  // the window still holds the outage: judged from the verified recovery on, it is no new episode
   for (let i = 0; i < 3; i++) {
     clock.advance(15_000);
-    await manager.evaluate(echo());
+    await manager.evaluate(echo(), cleanSince);
   }
-  assert.deepEqual(manager.list().filter((i) => i.open).map((i) => i.family), [outageIncident.family], 'no second incident inside the window');
-  clock.advance(6 * MINUTE);
+  assert.equal(manager.list().filter((i) => i.open).length, 0, 'no second incident from the echo');
+  assert.ok(marks.slice(-3).every((m) => m === lastBad), 'a new episode is judged on samples after the verified recovery began');
+  // errors in the samples after the recovery are real
   for (let i = 0; i < 2; i++) {
-    await manager.evaluate(echo());
     clock.advance(15_000);
+    await manager.evaluate(echo(), () => echo());
   }
-  assert.ok(manager.list().some((i) => i.open && i.family !== outageIncident.family), 'after the window the error rate is real');
+  assert.equal(manager.list().filter((i) => i.open).length, 1, 'a lasting error rate after the recovery opens a new incident');
 });
 
 test('a verification interruption survives a restart: the window restarts from the interruption, not from before it', async () => {

@@ -44,10 +44,10 @@ describe('flapping, upgrades and maintenance windows', () => {
     assert.equal(incidents.length, 1);
     assert.equal(incidents[0]!.status, 'IDENTIFIED', 'a relapse while monitoring goes back to IDENTIFIED');
     assert.equal(incidents[0]!.timeline.filter((e) => e.kind === 'relapsed').length, 10);
-    // open, first MONITORING, first relapse — later flaps are on the timeline only
+    // flapping during verification pages nobody again: the relapses are on the timeline only
     assert.deepEqual(
       bodies().map((b) => `${b.kind}:${b.status}`),
-      ['open:IDENTIFIED', 'update:MONITORING', 'update:IDENTIFIED'],
+      ['open:IDENTIFIED'],
     );
   });
 
@@ -94,11 +94,25 @@ describe('flapping, upgrades and maintenance windows', () => {
     assert.equal(manager.list().length, 1);
   });
 
-  test('separate families get separate incidents', async () => {
-    const both = report([finding('api_outage', 'P0'), finding('high_latency', 'P2')]);
-    await cycle(both);
-    await cycle(both);
-    assert.deepEqual(manager.list().map((i) => i.family).sort(), ['availability', 'latency']);
+  test('one incident per service episode whatever the families; the headline is the leading root cause', async () => {
+    await cycle(report([finding('high_error_rate', 'P2', '30 % of sampled requests failed')]));
+    await cycle(report([finding('high_latency', 'P2', 'p95 1.2 s')]));
+    await cycle(
+      report([
+        finding('api_outage', 'P0', 'every endpoint failing'),
+        finding('db_connection_failure', 'P0', 'database refusing connections'),
+        finding('db_slow_statements', 'P3', 'statement 900 ms'),
+      ]),
+    );
+    await manager.idle();
+    const [incident, ...more] = manager.list();
+    assert.equal(more.length, 0, 'errors, latency and availability findings share the one incident');
+    assert.equal(incident!.severity, 'P0');
+    assert.deepEqual(incident!.causes, ['high_latency', 'api_outage', 'db_connection_failure', 'db_slow_statements']);
+    // the root cause that carries the outage's severity leads, whichever came first; an unrelated P3 never heads an outage
+    assert.equal(incident!.leadingCause, 'db_connection_failure');
+    assert.match(incident!.impact, /^Complete outage: database refusing connections$/);
+    assert.deepEqual(bodies().map((b) => `${b.kind}:${b.severity}`), ['open:P2', 'update:P0'], 'one update for the upgrade and the cause it identified');
   });
 
   test('inside a maintenance window incidents are recorded, not paged, and say so; paging starts when it ends', async () => {

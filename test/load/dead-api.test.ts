@@ -80,7 +80,8 @@ describe('load probe against a dead API', () => {
     assert.deepEqual(second.latency!.rejectedCodes, { RP_ERR_BODY_TOO_LARGE: 60 });
     // keeping whole bodies costs at least 64 MiB per connection (4 here); reading capped at 1 MiB costs socket buffers
     assert.ok(afterFirst - atStart < 128, `RSS grew ${(afterFirst - atStart).toFixed(1)} MiB over 20 responses`);
-    // and three times the responses cost nothing more
-    assert.ok(afterSecond - afterFirst < 16, `RSS grew another ${(afterSecond - afterFirst).toFixed(1)} MiB over 60 responses`);
+    // and three times the responses add less than one body: nothing is kept per response (Node 24's allocator holds
+    // on to some 20-40 MiB of freed socket buffers between runs, so "flat" is measured against one body, not zero)
+    assert.ok(afterSecond - afterFirst < 64, `RSS grew another ${(afterSecond - afterFirst).toFixed(1)} MiB over 60 responses`);
   });
 });

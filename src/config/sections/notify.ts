@@ -16,7 +16,9 @@ const name = z
   .optional();
 /** how long one delivery attempt may take before it counts as failed and is retried */
 const timeout = duration.default('10s');
-const common = { name, minSeverity, retry, timeout };
+/** dependency notices (an external dependency failing while the service is fine) never page; a sink takes them only when asked */
+const notices = z.boolean().default(false);
+const common = { name, minSeverity, retry, timeout, notices };
 
 export const sinkSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), ...common }).strict(),
