@@ -47,10 +47,20 @@ export interface SettingsSection<K extends string = string, T extends ZodTypeAny
   readonly key: K;
   readonly schema: T;
   readonly defaults: z.input<T>;
+  /**
+   * Defaults that come from the environment, layered under the config file: `${VAR:-fallback}` texts (interpolated
+   * like the file's), computed from the section as the file wrote it (not yet validated) and the environment.
+   */
+  readonly environment?: (written: unknown, env: Readonly<Record<string, string | undefined>>) => Record<string, unknown>;
 }
 
-export function settingsSection<K extends string, T extends ZodTypeAny>(key: K, schema: T, defaults: z.input<T>): SettingsSection<K, T> {
-  return { key, schema, defaults };
+export function settingsSection<K extends string, T extends ZodTypeAny>(
+  key: K,
+  schema: T,
+  defaults: z.input<T>,
+  environment?: SettingsSection['environment'],
+): SettingsSection<K, T> {
+  return { key, schema, defaults, ...(environment ? { environment } : {}) };
 }
 
 interface ContextBase {

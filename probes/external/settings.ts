@@ -41,4 +41,20 @@ export type ExternalConfig = z.infer<typeof externalSchema>;
 
 export type ExternalSettings = DeepReadonly<ExternalConfig>;
 
-export const externalSettings = settingsSection('external', externalSchema, {});
+/**
+ * The one rule for external dependencies: OpenAI and GitHub are probed only when the user pointed radar-probe at
+ * them — an `external.openai:` / `external.github:` section in the config (even an empty one), or their URL or
+ * credential in the environment (OPENAI_BASE_URL, OPENAI_API_KEY; GITHUB_API_URL, GITHUB_TOKEN). `enabled: false`
+ * turns one off either way. A config holding only `target:` probes no third party: on a machine without egress
+ * that would be our failure, not the service's.
+ */
+function fromEnvironment(written: unknown, env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const section = typeof written === 'object' && written !== null && !Array.isArray(written) ? written : {};
+  const given = (...names: string[]): boolean => names.some((n) => (env[n] ?? '') !== '');
+  return {
+    openai: { url: '${OPENAI_BASE_URL:-https://api.openai.com/v1}', apiKey: '${OPENAI_API_KEY:-}', enabled: 'openai' in section || given('OPENAI_BASE_URL', 'OPENAI_API_KEY') },
+    github: { url: '${GITHUB_API_URL:-https://api.github.com}', token: '${GITHUB_TOKEN:-}', enabled: 'github' in section || given('GITHUB_API_URL', 'GITHUB_TOKEN') },
+  };
+}
+
+export const externalSettings = settingsSection('external', externalSchema, {}, fromEnvironment);

@@ -22,4 +22,4 @@ export type DatabaseConfig = z.infer<typeof databaseSchema>;
 
 export type DatabaseSettings = DeepReadonly<DatabaseConfig>;
 
-export const databaseSettings = settingsSection('database', databaseSchema, {});
+export const databaseSettings = settingsSection('database', databaseSchema, {}, () => ({ url: '${DATABASE_URL:-}' }));

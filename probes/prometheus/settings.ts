@@ -26,4 +26,4 @@ export type PrometheusConfig = z.infer<typeof prometheusSchema>;
 
 export type PrometheusSettings = DeepReadonly<PrometheusConfig>;
 
-export const prometheusSettings = settingsSection('prometheus', prometheusSchema, {});
+export const prometheusSettings = settingsSection('prometheus', prometheusSchema, {}, () => ({ url: '${PROMETHEUS_URL:-}' }));

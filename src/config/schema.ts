@@ -62,15 +62,13 @@ export type DeepReadonlyConfig<T> = DeepReadonly<T>;
 export type Config = DeepReadonly<Parsed>;
 
 /**
- * Built-in defaults that need the environment. Everything else defaults inside the schema, so a config file
- * names only what differs (a file holding just `target:` is valid).
+ * Built-in defaults that need the environment: the target's, and each registered kind's (its section says which).
+ * Everything else defaults inside the schema, so a config file names only what differs (a file holding just
+ * `target:` is valid).
  */
-export const ENV_DEFAULTS = {
-  target: '${API_URL:-http://localhost:8000}',
-  database: { url: '${DATABASE_URL:-}' },
-  external: {
-    openai: { url: '${OPENAI_BASE_URL:-https://api.openai.com/v1}', apiKey: '${OPENAI_API_KEY:-}' },
-    github: { url: '${GITHUB_API_URL:-https://api.github.com}', token: '${GITHUB_TOKEN:-}' },
-  },
-  prometheus: { url: '${PROMETHEUS_URL:-}' },
-} as const;
+export function environmentDefaults(document: unknown, env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const written = (key: string): unknown => (typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>)[key] : undefined);
+  const defaults: Record<string, unknown> = { target: '${API_URL:-http://localhost:8000}' };
+  for (const section of PROBE_KINDS.sections()) if (section.environment) defaults[section.key] = section.environment(written(section.key), env);
+  return defaults;
+}
