@@ -99,7 +99,7 @@ notify:
   test('then /v1/papers/near fails too: one incident, led by the OpenAI failure', async () => {
     api.setFault(parseFault('near-fail'));
     const page = await pager.waitFor((m) => m.body.kind === 'open', 10_000, 'the incident trigger');
-    assert.match(page.body.fields['Impact'] ?? '', /papers-near failing; OpenAI answering 503/, 'the headline names the dependency');
+    assert.match(page.body.fields['Impact'] ?? '', /papers-near failing.*OpenAI answering 503/, 'the headline names the dependency');
     const list = await listing(daemon!);
     assert.equal(list.incidents.length, 1, JSON.stringify(list.incidents));
     const [incident] = list.incidents;
