@@ -4,8 +4,8 @@
  * failed probe is a result, not an exception.
  */
 import type { Logger } from 'pino';
-import type { ZodType, ZodTypeDef } from 'zod';
-import type { Config } from '../src/config/schema.js';
+import type { z, ZodType, ZodTypeAny, ZodTypeDef } from 'zod';
+import type { DeepReadonly } from '../src/model/settings/readonly.js';
 import type { MetricRecord, MetricSample, ProbeResult } from '../src/model/types.js';
 import type { HttpResources } from '../src/clients/http-agent.js';
 import type { FindingBuilder } from '../src/runbook/finding.js';
@@ -39,11 +39,36 @@ export interface ProgressEvent {
 /** State a probe keeps between runs of the same spec in the daemon (e.g. pg_stat_statements deltas). */
 export type ProbeMemory = Map<string, unknown>;
 
-export interface ProbeContext {
+/**
+ * A config section a kind brings: its key in the config file, its schema, and what a file that omits it means. The
+ * config schema is assembled from the registered kinds' sections, so the schema must live in a light module.
+ */
+export interface SettingsSection<K extends string = string, T extends ZodTypeAny = ZodTypeAny> {
+  readonly key: K;
+  readonly schema: T;
+  readonly defaults: z.input<T>;
+  /**
+   * Defaults that come from the environment, layered under the config file: `${VAR:-fallback}` texts (interpolated
+   * like the file's), computed from the section as the file wrote it (not yet validated) and the environment.
+   */
+  readonly environment?: (written: unknown, env: Readonly<Record<string, string | undefined>>) => Record<string, unknown>;
+}
+
+export function settingsSection<K extends string, T extends ZodTypeAny>(
+  key: K,
+  schema: T,
+  defaults: z.input<T>,
+  environment?: SettingsSection['environment'],
+): SettingsSection<K, T> {
+  return { key, schema, defaults, ...(environment ? { environment } : {}) };
+}
+
+interface ContextBase {
   /** aborted on timeout or shutdown; every await inside a probe must honour it */
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
-  readonly config: Config;
+  /** the API under test (the config's `target`): several kinds aim at it */
+  readonly target: string;
   /** raises a runbook finding, its commands filled in with the run's namespace, deployment, selector… */
   readonly raise: FindingBuilder;
   readonly log: Logger;
@@ -55,10 +80,27 @@ export interface ProbeContext {
   readonly progress?: (event: ProgressEvent) => void;
 }
 
-export interface ProbeKind<P = unknown> {
+/** A kind that brings a config section, its key and schema kept in the type so the config schema stays typed. */
+export type KindWithSettings<P, K extends string, T extends ZodTypeAny> = Omit<ProbeKind<P, DeepReadonly<z.output<T>>>, 'settings'> & {
+  readonly settings: SettingsSection<K, T>;
+};
+
+/** What a kind's `run` sees: the shared context and its own config section, validated (`undefined` without one). */
+export interface ProbeContext<S = unknown> extends ContextBase {
+  readonly settings: S;
+}
+
+/** What the runner hands every kind: the validated configuration by section key; each kind is given its own. */
+export interface RunContext extends ContextBase {
+  readonly sections: Readonly<Record<string, unknown>>;
+}
+
+export interface ProbeKind<P = unknown, S = unknown> {
   readonly name: string;
   readonly params: ZodType<P, ZodTypeDef, unknown>;
-  run(params: P, ctx: ProbeContext): Promise<ProbeOutcome>;
+  /** the kind's config section, when it has settings */
+  readonly settings?: SettingsSection;
+  run(params: P, ctx: ProbeContext<S>): Promise<ProbeOutcome>;
   /** Loads the kind's code ahead of its first run; resolves also when loading failed (the run then reports it). */
   load?(): Promise<void>;
 }
@@ -66,9 +108,10 @@ export interface ProbeKind<P = unknown> {
 /** A kind with its params type sealed in: what the registry holds and the runner calls. */
 export interface RegisteredKind {
   readonly name: string;
+  readonly settings?: SettingsSection;
   /** null when the params are valid, else a message saying what is wrong */
   check(params: unknown): string | null;
-  run(params: unknown, ctx: ProbeContext): Promise<ProbeOutcome>;
+  run(params: unknown, ctx: RunContext): Promise<ProbeOutcome>;
   load?(): Promise<void>;
 }
 
@@ -77,15 +120,27 @@ function issuesOf(name: string, error: { issues: readonly { path: readonly (stri
 }
 
 /** Validates `params` against the kind's schema and runs it; invalid params are a config error outcome. */
-export async function runProbe<P>(kind: ProbeKind<P>, params: unknown, ctx: ProbeContext): Promise<ProbeOutcome> {
+export async function runProbe<P, S>(kind: ProbeKind<P, S>, params: unknown, ctx: RunContext): Promise<ProbeOutcome> {
   const parsed = kind.params.safeParse(params);
   if (!parsed.success) return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message: issuesOf(kind.name, parsed.error) } };
-  return kind.run(parsed.data, ctx);
+  const { sections, ...shared } = ctx;
+  return kind.run(parsed.data, { ...shared, settings: settingsOf(kind, sections) });
 }
 
-export function registered<P>(kind: ProbeKind<P>): RegisteredKind {
+/**
+ * The kind's section of a configuration that was validated by a schema holding that very section (see
+ * src/config/schema.ts), hence the one cast; a configuration built before the kind registered gets its defaults.
+ */
+function settingsOf<P, S>(kind: ProbeKind<P, S>, sections: Readonly<Record<string, unknown>>): S {
+  const section = kind.settings;
+  if (!section) return undefined as S;
+  return Object.hasOwn(sections, section.key) ? (sections[section.key] as S) : (section.schema.parse(section.defaults) as S);
+}
+
+export function registered<P, S>(kind: ProbeKind<P, S>): RegisteredKind {
   return {
     name: kind.name,
+    ...(kind.settings ? { settings: kind.settings } : {}),
     check: (params) => {
       const parsed = kind.params.safeParse(params);
       return parsed.success ? null : issuesOf(kind.name, parsed.error);

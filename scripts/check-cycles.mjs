@@ -1,5 +1,5 @@
-// Fails when an import cycle exists between files or between folders (rules in .dependency-cruiser.cjs), except the
-// cycles closed by an import listed in known-cycles.mjs. Usage: node scripts/check-cycles.mjs [dir...]
+// Fails when an import cycle exists between files or between folders, or an import points up the layers (rules in
+// .dependency-cruiser.cjs), except the cycles closed by an import listed in known-cycles.mjs. Usage: node scripts/check-cycles.mjs [dir...]
 // Options: --config FILE (default .dependency-cruiser.cjs), --known FILE (default scripts/known-cycles.mjs, "none" for
 // no allow-list).
 import { spawnSync } from 'node:child_process';
@@ -40,19 +40,20 @@ const known = new Map(knownCycleEdges.map((e) => [`${e.rule} ${e.from} → ${e.t
 const fresh = [];
 for (const violation of result.summary.violations) {
   if (violation.type !== 'cycle') {
-    fresh.push(`${violation.rule.name}: ${violation.from} → ${violation.to}`);
+    fresh.push(`import against the layers (${violation.rule.name}): ${violation.from} → ${violation.to}`);
     continue;
   }
   const hits = edgesOf(violation).filter((edge) => known.has(edge));
   for (const edge of hits) known.set(edge, known.get(edge) + 1);
-  if (hits.length === 0) fresh.push(`${violation.rule.name}: ${[violation.from, ...walk(violation)].join(' → ')}`);
+  if (hits.length === 0) fresh.push(`import cycle: ${violation.rule.name}: ${[violation.from, ...walk(violation)].join(' → ')}`);
 }
 const stale = [...known].filter(([, uses]) => uses === 0).map(([edge]) => edge);
 const knownCount = result.summary.violations.length - fresh.length;
+const upward = result.summary.violations.filter((v) => v.type !== 'cycle').length;
 
-for (const line of fresh) process.stderr.write(`import cycle: ${line}\n`);
+for (const line of fresh) process.stderr.write(`${line}\n`);
 for (const edge of stale) process.stderr.write(`known-cycles.mjs lists an import that no longer closes a cycle, delete it: ${edge}\n`);
 process.stdout.write(
-  `${result.summary.totalCruised} modules: ${fresh.length} new cycle(s), ${knownCount} known (closed by ${known.size - stale.length} listed import(s)), ${stale.length} stale allow-list entr${stale.length === 1 ? 'y' : 'ies'}\n`,
+  `${result.summary.totalCruised} modules: ${fresh.length - upward} new cycle(s), ${knownCount} known (closed by ${known.size - stale.length} listed import(s)), ${stale.length} stale allow-list entr${stale.length === 1 ? 'y' : 'ies'}, ${upward} upward import(s)\n`,
 );
 process.exit(fresh.length > 0 || stale.length > 0 ? 1 : 0);

@@ -1,7 +1,7 @@
 /** Reads a provider's answer the way its documentation says to: status, rate-limit headers, error document. */
 import type { ErrorInfo } from '../../src/model/errors.js';
-import { parseDuration } from '../../src/config/duration.js';
-import { header, type Exchange } from './request.js';
+import { parseDuration } from '../../src/model/settings/duration.js';
+import { header, type Exchange } from '../../src/clients/exchange.js';
 import type { DependencyTarget } from './presets.js';
 
 export interface Verdict {

@@ -1,7 +1,7 @@
 /** GitHub's rate-limit figures: from the /rate_limit document when we have it, else from any response's headers. */
 import type { FindingBuilder } from '../../src/runbook/finding.js';
 import type { Finding, MetricSample } from '../../src/model/types.js';
-import { header, type Exchange } from './request.js';
+import { header, type Exchange } from '../../src/clients/exchange.js';
 
 export interface RateLimit {
   resource: string;

@@ -18,11 +18,12 @@ import {
   type FailureRecord,
 } from './outcome.js';
 import { resolveDependency } from './presets.js';
-import { exchange } from './request.js';
+import { exchange } from '../../src/clients/exchange.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
 
 import { externalParams, type ExternalProbeParams } from './params.js';
+import { externalSettings, type ExternalSettings } from './settings.js';
 
 export { externalParams, type ExternalProbeParams } from './params.js';
 
@@ -31,19 +32,20 @@ export interface ExternalProbeOptions {
   now?: () => number;
 }
 
-export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKind<ExternalProbeParams> {
+export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKind<ExternalProbeParams, ExternalSettings> {
   const now = options.now ?? Date.now;
   return {
     name: 'external',
     params: externalParams,
+    settings: externalSettings,
     async run(params, ctx): Promise<ProbeOutcome> {
       const { dependency } = params;
-      const resolved = resolveDependency(ctx.config, dependency);
+      const resolved = resolveDependency({ external: ctx.settings }, dependency);
       if (!resolved.ok) {
         return 'skip' in resolved ? skipped(resolved.skip, { dependency }) : { status: 'error', metrics: { dependency }, error: { code: 'RP_ERR_CONFIG_INVALID', message: resolved.invalid } };
       }
       const target = resolved.target;
-      const { circuit: settings } = ctx.config.external;
+      const { circuit: settings } = ctx.settings;
       const circuit = new Circuit<FailureRecord>(ctx.memory, `circuit:${target.name}`, { failuresToOpen: settings.failuresToOpen, openForMs: settings.openFor, maxOpenForMs: settings.maxOpenFor }, now);
       const baseDetails: MetricRecord = { dependency: target.name, label: target.label, endpoint: ctx.redact(shownUrl(target.url)), authenticated: target.authenticated };
       if (!target.authenticated && target.kind !== 'other') baseDetails.note = `no ${target.kind === 'openai' ? 'OPENAI_API_KEY' : 'GITHUB_TOKEN'} configured: reachability check only (a 401/403 answer counts as reachable)`;
@@ -71,17 +73,17 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
       }
       const verdict = judge(target, ex, now(), ctx.redact);
       const rl = target.kind === 'github' ? readRateLimit(ex) : null;
-      const level = rl ? rateLimitLevel(rl, ctx.config.external.github.rateLimitThreshold) : 'ok';
+      const level = rl ? rateLimitLevel(rl, ctx.settings.github.rateLimitThreshold) : 'ok';
       if (verdict.ok && rl && level === 'exhausted') {
         // /rate_limit itself answers 200 when the core quota is spent: GitHub is up, but unusable for us until reset.
         Object.assign(verdict, { ok: false, rateLimited: true, retryAt: rl.reset === null ? null : rl.reset * 1000, error: { code: 'RP_ERR_EXT_RATE_LIMITED', message: `GitHub core rate limit exhausted (0 of ${rl.limit} left)` } });
       }
       const error = verdict.ok ? undefined : verdict.error ? { code: verdict.error.code, message: scrub(verdict.error.message, ctx.redact, target.secrets) } : undefined;
       const summary = summarize(target, ex.status, error);
-      let findings = rl && level === 'low' ? [rateLimitFinding(ctx.raise, ctx.config.external.github.rateLimitThreshold, rl, 'low', target.authenticated)] : [];
+      let findings = rl && level === 'low' ? [rateLimitFinding(ctx.raise, ctx.settings.github.rateLimitThreshold, rl, 'low', target.authenticated)] : [];
       if (error) {
         const failure = { error, statusCode: ex.status, latencyMs: ex.durationMs, summary, rateLimit: rl };
-        findings = failureFinding(ctx.raise, ctx.config.external.github.rateLimitThreshold, target, failure, verdict.providerMessage);
+        findings = failureFinding(ctx.raise, ctx.settings.github.rateLimitThreshold, target, failure, verdict.providerMessage);
         circuit.failed({ ...failure, at: now(), findings }, { rateLimited: verdict.rateLimited, retryAt: verdict.retryAt });
       } else {
         circuit.succeeded();
@@ -102,4 +104,4 @@ export function createExternalProbe(options: ExternalProbeOptions = {}): ProbeKi
   };
 }
 
-export const externalProbe: ProbeKind<ExternalProbeParams> = createExternalProbe();
+export const externalProbe: ProbeKind<ExternalProbeParams, ExternalSettings> = createExternalProbe();

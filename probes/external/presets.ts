@@ -1,5 +1,8 @@
 /** Turns `dependency: openai | github | <name>` into the one request that tells whether that provider is usable. */
-import type { Config } from '../../src/config/schema.js';
+import type { ExternalSettings } from './settings.js';
+
+/** the part of the configuration a dependency is resolved from */
+type ExternalInput = { readonly external: ExternalSettings };
 
 export type DependencyKind = 'openai' | 'github' | 'other';
 
@@ -45,11 +48,11 @@ function credentialsIn(headers: Record<string, string>): string[] {
   return found.sort((a, b) => b.length - a.length);
 }
 
-export function knownDependencies(config: Config): string[] {
+export function knownDependencies(config: ExternalInput): string[] {
   return ['openai', 'github', ...config.external.others.map((o) => o.name)];
 }
 
-export function resolveDependency(config: Config, dependency: string): Resolved {
+export function resolveDependency(config: ExternalInput, dependency: string): Resolved {
   const ext = config.external;
   let base: { url: string; enabled: boolean; timeout: number };
   let draft: Omit<DependencyTarget, 'url' | 'timeoutMs' | 'secrets'> & { path: string };

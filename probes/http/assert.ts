@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EndpointConfig } from '../../src/config/sections/http.js';
+import type { EndpointConfig } from '../../src/model/settings/endpoint.js';
 import { ProbeError } from '../../src/model/errors.js';
 
 type Expect = EndpointConfig['expect'];

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { endpointSchema } from '../../src/config/sections/http.js';
+import { endpointSchema, endpointsDefaults, endpointsSchema } from '../../src/model/settings/endpoint.js';
 import type { MetricRecord } from '../../src/model/types.js';
 import { answeredSamples, type HttpData, type HttpSample } from '../../src/model/results.js';
 import { quantileOf } from '../../src/model/latency.js';
 import { sampleOnce, type SampleResult } from './request.js';
-import type { ProbeKind, ProbeOutcome } from '../types.js';
+import { settingsSection, type KindWithSettings, type ProbeOutcome } from '../types.js';
 
 export const httpParams = z.object({
   target: z.string(),
@@ -14,6 +14,8 @@ export const httpParams = z.object({
   samples: z.number().int().min(1).optional(),
   /** samples in flight at once (default 1): the errors scenario takes hundreds to resolve the 1 % band */
   concurrency: z.number().int().min(1).max(32).optional(),
+  /** an error rate below this (the table's P3 band) is not this endpoint failing, when many samples estimate it */
+  passBelowErrorRate: z.number().min(0).max(1).optional(),
 });
 
 export type HttpProbeParams = z.infer<typeof httpParams>;
@@ -78,9 +80,16 @@ function typedSample(s: Taken): HttpSample {
   return { ms: s.durationMs, queueMs: s.queueMs, ok: s.ok, timedOut: !s.abandoned && /TIMEOUT/.test(s.error?.code ?? ''), status: s.status, ...(s.abandoned ? { abandoned: true } : {}) };
 }
 
-export const httpProbe: ProbeKind<HttpProbeParams> = {
+/**
+ * The HTTP kind's settings are the `endpoints` list it probes. Its shape lives in src/model/settings because the load
+ * kind, diagnosis and the blackbox endpoint read the same endpoints.
+ */
+export const endpointsSettings = settingsSection('endpoints', endpointsSchema, endpointsDefaults);
+
+export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof endpointsSchema> = {
   name: 'http',
   params: httpParams,
+  settings: endpointsSettings,
   async run(params, ctx): Promise<ProbeOutcome> {
     const { endpoint } = params;
     const url = new URL(endpoint.path, params.target);
@@ -126,7 +135,7 @@ export const httpProbe: ProbeKind<HttpProbeParams> = {
     // Many samples estimate a rate: a few failures below the runbook's 1 % are not this endpoint failing.
     const answered = taken.length - taken.filter((s) => s.abandoned).length;
     const failed = taken.filter((s) => !s.ok && !s.abandoned).length;
-    if (!error || failed / answered < ctx.config.severity.errorRate.P3) return { status: 'pass', metrics, details, data };
+    if (!error || failed / answered < (params.passBelowErrorRate ?? 0.01)) return { status: 'pass', metrics, details, data };
     return { status: 'fail', metrics, details, data, error: { code: error.code, message: ctx.redact(`${url.pathname}: ${error.message}`) } };
   },
 };

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { EndpointConfig } from '../../src/config/sections/http.js';
+import type { EndpointConfig } from '../../src/model/settings/endpoint.js';
 import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
 import { checkResponse } from './assert.js';
-import { classifyHttpError } from './classify.js';
+import { classifyHttpError } from '../../src/clients/http-errors.js';
 import { newPhases, queuedMs, withPhases, type HttpResources } from '../../src/clients/http-agent.js';
 
 export interface SampleResult {

@@ -14,6 +14,7 @@ import { summarizePods, type PodSummary } from './pods.js';
 import { detailsOf, metricsOf, seriesOf } from './report.js';
 import { readUsage, type UsageFacts } from './usage.js';
 import type { ProbeContext, ProbeOutcome } from '../types.js';
+import type { KubernetesSettings } from './settings.js';
 import { skipped } from '../types.js';
 import { KUBERNETES_CHECKS, type KubernetesProbeParams } from './params.js';
 /** containers whose logs are read per run: failing ones first; bounds API load when many pods are broken */
@@ -28,8 +29,8 @@ interface Gathered {
   errors: MetricRecord[];
 }
 
-async function gather(apis: KubeApis, namespace: string, pods: PodSummary, checks: ReadonlySet<KubernetesCheck>, ctx: ProbeContext, timeoutMs: number, since: number): Promise<Gathered> {
-  const k8s = ctx.config.kubernetes;
+async function gather(apis: KubeApis, namespace: string, pods: PodSummary, checks: ReadonlySet<KubernetesCheck>, ctx: ProbeContext<KubernetesSettings>, timeoutMs: number, since: number): Promise<Gathered> {
+  const k8s = ctx.settings;
   const errors: MetricRecord[] = [];
   const endpointsTask = checks.has('endpoints') ? readEndpoints(apis, namespace, k8s.service ?? k8s.deployment, ctx.signal, timeoutMs) : Promise.resolve(null);
   const eventsTask = checks.has('events')
@@ -52,8 +53,8 @@ async function gather(apis: KubeApis, namespace: string, pods: PodSummary, check
 }
 
 /** The probe's body, once a cluster is known to be configured. */
-export async function clusterProbe(params: KubernetesProbeParams, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const k8s = ctx.config.kubernetes;
+export async function clusterProbe(params: KubernetesProbeParams, ctx: ProbeContext<KubernetesSettings>): Promise<ProbeOutcome> {
+  const k8s = ctx.settings;
   const checks = new Set<KubernetesCheck>(params.checks ?? KUBERNETES_CHECKS);
   const resolved = resolveKubeConfig(k8s);
   if (resolved.kind === 'skipped') return skipped(resolved.reason);

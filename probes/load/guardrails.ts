@@ -2,7 +2,7 @@
  * This tool can point load at production, so load options have ceilings (config `load.caps`) and load may only go
  * to the configured target's origin, loopback, or what `load.allowedHosts` lists (src/support/hosts.ts rules).
  */
-import { formatDuration } from '../../src/config/duration.js';
+import { formatDuration } from '../../src/model/settings/duration.js';
 import { UsageError } from '../../src/model/errors.js';
 import { LOAD_DEFAULTS } from './params.js';
 import { isLoopbackHost, originAllowed } from '../../src/support/hosts.js';

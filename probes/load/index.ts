@@ -13,6 +13,7 @@ import { runLoadOffThread } from './offthread.js';
 import { loadParams, resolvePlan } from './params.js';
 import type { EngineResult, LoadPlan, LoadProbeParams } from './types.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from '../types.js';
+import { loadSettings, type LoadSettings } from './settings.js';
 
 export type { LoadProbeParams, LoadRequest } from './types.js';
 export { LOAD_DEFAULTS, loadParams, loadParamsFromConfig, suggestedLoadTimeoutMs } from './params.js';
@@ -46,7 +47,7 @@ function flatMetrics(latency: LatencySummary): MetricRecord {
   return { requests, errors, timeouts, errorRate, rps, p50Ms, p90Ms, p95Ms, p99Ms, maxMs, aborted: latency.aborted ?? false, mode: latency.mode ?? null };
 }
 
-function planDetails(plan: LoadPlan, ctx: ProbeContext): MetricRecord {
+function planDetails(plan: LoadPlan, ctx: ProbeContext<LoadSettings>): MetricRecord {
   return {
     connections: plan.connections,
     amount: plan.amount,
@@ -57,7 +58,7 @@ function planDetails(plan: LoadPlan, ctx: ProbeContext): MetricRecord {
   };
 }
 
-function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext): ProbeOutcome {
+function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext<LoadSettings>): ProbeOutcome {
   const { latency, stopped, failure } = result;
   if (typeof latency.abortReason === 'string') latency.abortReason = ctx.redact(latency.abortReason);
   const base: ProbeOutcome = { status: 'pass', latency, data: { kind: 'load', latency }, metrics: flatMetrics(latency), details: planDetails(plan, ctx), series: loadSeries(latency) };
@@ -75,21 +76,22 @@ function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext): Pro
   return base;
 }
 
-export const loadProbe: ProbeKind<LoadProbeParams> = {
+export const loadProbe: ProbeKind<LoadProbeParams, LoadSettings> = {
   name: 'load',
   params: loadParams,
+  settings: loadSettings,
   async run(params, ctx): Promise<ProbeOutcome> {
     let plan: LoadPlan;
     try {
       plan = resolvePlan(params, ctx.timeoutMs);
       // the CLI checks these before running; checking here too covers the daemon and any other caller
-      const load = ctx.config.load;
+      const load = ctx.settings;
       checkLoadGuardrails(
         { connections: plan.connections, rate: params.rate, durationMs: params.durationMs, amount: params.amount },
         load.caps,
         new URL(plan.origin),
         load.allowedHosts,
-        ctx.config.target,
+        ctx.target,
       );
     } catch (err) {
       const code = isProbeError(err) ? err.code : 'RP_ERR_LOAD_FAILED';

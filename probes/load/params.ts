@@ -1,6 +1,6 @@
 /** Load probe parameters: the runbook's defaults, building them from config, and resolving them into a plan. */
 import { z } from 'zod';
-import type { Config } from '../../src/config/schema.js';
+import type { LoadPlanInput } from './settings.js';
 import { UsageError } from '../../src/model/errors.js';
 import { parseThreshold, percentilesNeeded } from '../../src/model/thresholds.js';
 import type { LoadPlan, LoadProbeParams, ResolvedRequest } from './types.js';
@@ -47,7 +47,7 @@ export interface LoadOverrides {
 }
 
 /** Params from config.load, its named endpoint and command-line overrides (an --amount or --duration replaces both). */
-export function loadParamsFromConfig(config: Config, overrides: LoadOverrides = {}): LoadProbeParams {
+export function loadParamsFromConfig(config: LoadPlanInput, overrides: LoadOverrides = {}): LoadProbeParams {
   const load = config.load;
   const name = overrides.endpoint ?? load.endpoint;
   const endpoint = config.endpoints.find((e) => e.name === name);

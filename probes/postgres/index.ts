@@ -13,6 +13,7 @@ import { round, sessionSeries } from './series.js';
 import { DbFailure, withSession } from './session.js';
 import { statementsCheck } from './statements.js';
 import { skipped, type ProbeKind, type ProbeOutcome } from '../types.js';
+import { databaseSettings, type DatabaseSettings } from './settings.js';
 
 import { postgresParams, type PostgresCheck, type PostgresProbeParams } from './params.js';
 
@@ -25,11 +26,12 @@ const CHECKS: Record<PostgresCheck, DbCheck> = {
   pool: poolCheck,
 };
 
-export const postgresProbe: ProbeKind<PostgresProbeParams> = {
+export const postgresProbe: ProbeKind<PostgresProbeParams, DatabaseSettings> = {
   name: 'postgres',
   params: postgresParams,
+  settings: databaseSettings,
   async run(params, ctx): Promise<ProbeOutcome> {
-    const db = ctx.config.database;
+    const db = ctx.settings;
     const checkName = params.check;
     const check = CHECKS[checkName];
     if (!db.url.trim()) return skipped('DATABASE_URL is not set (database.url); database checks skipped');

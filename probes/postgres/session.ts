@@ -6,7 +6,7 @@ import { deadline } from '../../src/support/abort.js';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { QueryResultRow } from 'pg';
-import type { DatabaseConfig } from '../../src/config/sections/database.js';
+import type { DatabaseConfig } from './settings.js';
 import type { ProbeContext } from '../types.js';
 import { classifyAbort, classifyDbError, type DbFailureInfo, type SessionPhase } from './classify.js';
 

@@ -1,7 +1,7 @@
 /** Prometheus HTTP API GETs: `{status:"success",data}` or a coded error; never throws. */
 import { ERROR_CODES, type ErrorInfo } from '../../src/model/errors.js';
 import type { HttpResources } from '../../src/clients/http-agent.js';
-import { exchange } from '../external/request.js';
+import { exchange } from '../../src/clients/exchange.js';
 
 export type PromAnswer = { ok: true; data: unknown } | { ok: false; error: ErrorInfo };
 

@@ -8,6 +8,7 @@ import { promGet, promServer, type PromAnswer } from './client.js';
 import { instantValue, watchedAlerts, type Combine } from './values.js';
 import type { ProbeKind, ProbeOutcome } from '../types.js';
 import { skipped } from '../types.js';
+import { prometheusSettings, type PrometheusSettings } from './settings.js';
 
 import { prometheusParams, type PrometheusProbeParams } from './params.js';
 
@@ -22,11 +23,12 @@ const QUERIES: readonly { key: 'errorRate' | 'p95' | 'requestRate'; combine: Com
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export const prometheusProbe: ProbeKind<PrometheusProbeParams> = {
+export const prometheusProbe: ProbeKind<PrometheusProbeParams, PrometheusSettings> = {
   name: 'prometheus',
   params: prometheusParams,
+  settings: prometheusSettings,
   async run(_params, ctx): Promise<ProbeOutcome> {
-    const cfg = ctx.config.prometheus;
+    const cfg = ctx.settings;
     if (!cfg.url.trim()) return skipped('prometheus.url is empty; real-traffic figures are not read (set PROMETHEUS_URL)');
     const server = promServer(cfg.url);
     if (!server) return { status: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message: 'prometheus.url is not an http(s) URL' } };

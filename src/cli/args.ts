@@ -1,7 +1,7 @@
 /** Command-line parsing: strict, every problem named by its flag, nothing touches the process here. */
 import { parseArgs } from 'node:util';
-import { readDuration, TIMER } from '../config/duration.js';
-import { HTTP_SCHEMES, urlProblem } from '../config/url.js';
+import { readDuration, TIMER } from '../model/settings/duration.js';
+import { HTTP_SCHEMES, urlProblem } from '../model/settings/url.js';
 import { UsageError } from '../model/errors.js';
 
 export const COMMANDS = ['run', 'daemon', 'demo', 'check-config', 'help', 'version'] as const;

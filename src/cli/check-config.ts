@@ -1,12 +1,12 @@
 import type { Config } from '../config/schema.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../model/settings/duration.js';
 import { createRedactor } from '../support/redact.js';
 import { secretsOf } from '../config/secrets.js';
 import type { CliArgs } from './args.js';
 import type { Io } from './oneshot.js';
 import { loadSettings } from './settings.js';
 
-/** Which dependency checks run, and how: the rule is in config/load.ts (dependencyDefaults). */
+/** Which dependency checks run, and how: the rule is in probes/external/settings.ts (fromEnvironment). */
 function dependencyChecks(config: Config): string[] {
   const { openai, github, others } = config.external;
   const state = (d: { enabled: boolean; url: string }, credential: string, name: string): string =>

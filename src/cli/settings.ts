@@ -9,7 +9,7 @@ import type { Env } from '../config/interpolate.js';
 import type { Config } from '../config/schema.js';
 import { planDaemon } from '../daemon/plan.js';
 import { planScenario, type ScenarioOptions, type ScenarioPlan } from '../scenarios/plan.js';
-import { scenarioNames } from '../scenarios/table.js';
+import { scenarioNames } from '../runbook/scenarios.js';
 import type { CliArgs } from './args.js';
 import { checkReportFiles } from './report-files.js';
 

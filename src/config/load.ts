@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
-import { configSchema, ENV_DEFAULTS, type Config } from './schema.js';
+import { configSchema, environmentDefaults, type Config } from './schema.js';
 import { collectEnvValues, coerceInterpolated, pathKey, type EnvOrigins } from './coerce.js';
 import { ConfigError, MAX_PROBLEMS } from './errors.js';
 import { interpolateTree, type Env } from './interpolate.js';
@@ -47,24 +47,6 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/**
- * The one rule for external dependencies: OpenAI and GitHub are probed only when the user pointed radar-probe at
- * them — an `external.openai:` / `external.github:` section in the config (even an empty one), or their URL or
- * credential in the environment (OPENAI_BASE_URL, OPENAI_API_KEY; GITHUB_API_URL, GITHUB_TOKEN). `enabled: false`
- * turns one off either way. A config holding only `target:` probes no third party: on a machine without egress
- * that would be our failure, not the service's.
- */
-export function dependencyDefaults(document: unknown, env: Env): { external: { openai: { enabled: boolean }; github: { enabled: boolean } } } {
-  const external = isPlainObject(document) && isPlainObject(document['external']) ? document['external'] : {};
-  const given = (...names: string[]): boolean => names.some((n) => (env[n] ?? '') !== '');
-  return {
-    external: {
-      openai: { enabled: 'openai' in external || given('OPENAI_BASE_URL', 'OPENAI_API_KEY') },
-      github: { enabled: 'github' in external || given('GITHUB_API_URL', 'GITHUB_TOKEN') },
-    },
-  };
-}
-
 /** A problem about a value the environment supplied names the variable, never the value (it may be a secret). */
 function hideEnvValue(problem: ConfigProblem, origins: EnvOrigins): string {
   const vars = origins.get(pathKey(problem.path));
@@ -86,14 +68,15 @@ export function validateConfig(document: unknown, options: { env?: Env; override
     throw new ConfigError([`(top level): expected a mapping of settings, got ${Array.isArray(document) ? 'a list' : typeof document}`]);
   }
   checkDocumentShape(document, options.locate);
-  const layered = deepMerge(deepMerge(deepMerge(ENV_DEFAULTS, dependencyDefaults(document, env)), document ?? {}), options.overrides ?? {});
+  const layered = deepMerge(deepMerge(environmentDefaults(document, env), document ?? {}), options.overrides ?? {});
   const interpolated = interpolateTree(layered, env);
   const origins: EnvOrigins = new Map();
-  const data = coerceInterpolated(configSchema, interpolated, origins);
-  const parsed = configSchema.safeParse(data);
+  const schema = configSchema();
+  const data = coerceInterpolated(schema, interpolated, origins);
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const secrets = collectEnvValues(interpolated);
-    const all = describeIssues(parsed.error, configSchema, data);
+    const all = describeIssues(parsed.error, schema, data);
     const problems = all.slice(0, MAX_PROBLEMS).map((problem) => {
       const where = options.locate?.(problem.path);
       return scrub(`${formatPath(problem.path)}: ${hideEnvValue(problem, origins)}${where ? ` (${where})` : ''}`, secrets);

@@ -19,7 +19,7 @@ function at(path: readonly (string | number)[], message: string, locate?: Locate
 }
 
 function tooMany(document: unknown, path: (string | number)[], keys: string[], locate?: Locate): ConfigError {
-  const allowed = objectShapeAt(configSchema, path, document);
+  const allowed = objectShapeAt(configSchema(), path, document);
   const unknown = allowed ? keys.filter((key) => !allowed.includes(key)) : [];
   const problems = unknown.slice(0, MAX_PROBLEMS).map((key) => at([...path, key], `unknown key (allowed here: ${allowed?.join(', ')})`, locate));
   problems.push(

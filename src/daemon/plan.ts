@@ -1,7 +1,7 @@
 /** Config → the probes the daemon schedules, each with its own interval or cron; the groups name scenario-table rows. */
 import type { Config } from '../config/schema.js';
 import { planScenario, planSpecs } from '../scenarios/plan.js';
-import { isScenarioName } from '../scenarios/table.js';
+import { isScenarioName } from '../runbook/scenarios.js';
 import type { ProbeSpec } from '../../probes/types.js';
 
 export type Schedule = { everyMs: number } | { cron: string };

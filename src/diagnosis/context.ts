@@ -1,6 +1,6 @@
 /** What diagnosis needs from a run: the bound finding builder and the few settings its readings depend on. */
 import type { Config } from '../config/schema.js';
-import { healthEndpointOf } from '../config/sections/http.js';
+import { healthEndpointOf } from '../model/settings/endpoint.js';
 import type { Bands } from '../model/severity.js';
 import type { FindingBuilder } from '../runbook/finding.js';
 

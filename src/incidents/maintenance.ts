@@ -1,5 +1,5 @@
 /** Maintenance windows: incidents are still recorded, but nothing pages while one is active. */
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../model/settings/duration.js';
 import type { MaintenanceWindow } from './types.js';
 
 export function activeWindow(windows: readonly MaintenanceWindow[], now: number): MaintenanceWindow | null {

@@ -1,10 +1,16 @@
 /** The fill-in values of one run, resolved once from the configuration (the namespace as kubectl would pick it). */
-import type { Config } from '../config/schema.js';
 import { resolveNamespace } from '../clients/kubernetes/namespace.js';
-import type { KubeConfigEnvironment } from '../clients/kubernetes/locate.js';
+import type { KubeConfigEnvironment, Settings } from '../clients/kubernetes/locate.js';
 import { findingBuilder, type FindingBuilder, type FindingFill } from './finding.js';
 
-export function findingFillOf(config: Config, where?: KubeConfigEnvironment): FindingFill {
+/** the parts of the configuration the fill-in values come from (a validated config has them) */
+export interface FillSource {
+  readonly target: string;
+  readonly kubernetes: Settings & { readonly deployment: string; readonly selector: string; readonly container: string; readonly image: string; readonly service?: string | undefined };
+  readonly external: { readonly openai: { readonly url: string }; readonly github: { readonly url: string } };
+}
+
+export function findingFillOf(config: FillSource, where?: KubeConfigEnvironment): FindingFill {
   const k8s = config.kubernetes;
   return {
     namespace: resolveNamespace(k8s, where),
@@ -20,6 +26,6 @@ export function findingFillOf(config: Config, where?: KubeConfigEnvironment): Fi
   };
 }
 
-export function findingBuilderFor(config: Config, where?: KubeConfigEnvironment): FindingBuilder {
+export function findingBuilderFor(config: FillSource, where?: KubeConfigEnvironment): FindingBuilder {
   return findingBuilder(findingFillOf(config, where));
 }

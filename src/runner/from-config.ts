@@ -21,7 +21,7 @@ export function runnerFor(config: Config, deps: RunnerDeps): Runner {
   const { log, http, redact, signal, progress, memoryFor } = deps;
   return new Runner({
     kinds: PROBE_KINDS,
-    base: { config, log, http, redact, raise: findingBuilderFor(config), ...(progress ? { progress } : {}) },
+    base: { sections: config, target: config.target, log, http, redact, raise: findingBuilderFor(config), ...(progress ? { progress } : {}) },
     defaultTimeoutMs: config.timeout,
     ...(signal ? { signal } : {}),
     ...(memoryFor ? { memoryFor } : {}),

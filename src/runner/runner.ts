@@ -7,7 +7,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { ProbeError, errorMessage } from '../model/errors.js';
 import type { ProbeResult } from '../model/types.js';
 import type { FindingBuilder } from '../runbook/finding.js';
-import type { ProbeContext, ProbeMemory, ProbeOutcome, ProbeSpec, RegisteredKind } from '../../probes/types.js';
+import type { RunContext, ProbeMemory, ProbeOutcome, ProbeSpec, RegisteredKind } from '../../probes/types.js';
 
 /** After a deadline the probe gets this long to return its own, better-classified result before the runner answers for it. */
 const GRACE_MS = 150;
@@ -18,7 +18,7 @@ const RESULT_RETURNED = new ProbeError('RP_ERR_PROBE_ABORTED', 'result already r
 export interface RunnerOptions {
   kinds: { get(name: string): RegisteredKind | undefined };
   /** context shared by all probes; signal/timeout/memory are set per probe */
-  base: Omit<ProbeContext, 'signal' | 'timeoutMs' | 'memory'>;
+  base: Omit<RunContext, 'signal' | 'timeoutMs' | 'memory'>;
   defaultTimeoutMs: number;
   signal?: AbortSignal;
   /** memory per probe name, kept across runs by the daemon */
@@ -108,7 +108,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
       () => controller.abort(new ProbeError('RP_ERR_PROBE_TIMEOUT', `no result within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    const ctx: ProbeContext = {
+    const ctx: RunContext = {
       ...this.options.base,
       signal: controller.signal,
       timeoutMs,

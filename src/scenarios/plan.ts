@@ -1,13 +1,13 @@
 /** A scenario row → the probe specs for one configuration, each checked against its kind's params schema. */
 import type { Config } from '../config/schema.js';
-import { healthEndpointOf, type EndpointConfig } from '../config/sections/http.js';
+import { healthEndpointOf, type EndpointConfig } from '../model/settings/endpoint.js';
 import { UsageError } from '../model/errors.js';
 import { parseThreshold } from '../model/thresholds.js';
 import { planLoad, PROBE_KINDS } from '../../probes/registry.js';
 import type { ProbeSpec } from '../../probes/types.js';
-import { isScenarioName, scenarioNames, scenarioRow, type Planner } from './table.js';
+import { isScenarioName, scenarioNames, scenarioRow, type Planner } from '../runbook/scenarios.js';
 
-export { isScenarioName, scenarioDescriptions } from './table.js';
+export { isScenarioName, scenarioDescriptions } from '../runbook/scenarios.js';
 
 export interface LoadOverrides {
   connections?: number;
@@ -50,7 +50,7 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
   const http = (endpoint: EndpointConfig, samples?: number, concurrency?: number): ProbeSpec => ({
     name: endpoint.name,
     kind: 'http',
-    params: { target: config.target, endpoint, ...(samples ? { samples } : {}), ...(concurrency && concurrency > 1 ? { concurrency } : {}) },
+    params: { target: config.target, endpoint, passBelowErrorRate: config.severity.errorRate.P3, ...(samples ? { samples } : {}), ...(concurrency && concurrency > 1 ? { concurrency } : {}) },
   });
   const health = (): EndpointConfig => healthEndpointOf(all)!;
   return {

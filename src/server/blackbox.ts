@@ -5,7 +5,7 @@
  * `daemon.probePostTargets`: the daemon must be neither an open proxy nor a port scanner.
  */
 import { Gauge, Registry } from 'prom-client';
-import { endpointSchema } from '../config/sections/http.js';
+import { endpointSchema } from '../model/settings/endpoint.js';
 import type { Config } from '../config/schema.js';
 import type { Runner } from '../runner/runner.js';
 import { HTTP_PHASES, httpDataOf } from '../model/results.js';

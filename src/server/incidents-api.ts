@@ -4,7 +4,7 @@
  * Errors are JSON with a code. What changes state passes the control gate (./control.ts) and names a reason.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formatDuration, parseDuration } from '../config/duration.js';
+import { formatDuration, parseDuration } from '../model/settings/duration.js';
 import { parseMaintenance, reasonOf } from '../incidents/maintenance.js';
 import type { IncidentManager } from '../incidents/manager.js';
 import { silentLogger, type Logger } from '../support/log.js';

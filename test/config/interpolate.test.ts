@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError, parseConfigText } from '../../src/config/load.js';
-import { MAX_TIMER_MS, parseDuration } from '../../src/config/duration.js';
+import { MAX_TIMER_MS, parseDuration } from '../../src/model/settings/duration.js';
 
 const problemsOf = (yaml: string, env: Record<string, string> = {}): string[] => {
   try {

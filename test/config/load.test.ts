@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig, parseConfigText } from '../../src/config/load.js';
-import { parseDuration } from '../../src/config/duration.js';
+import { parseDuration } from '../../src/model/settings/duration.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'config');
 

@@ -166,7 +166,7 @@ describe('a failing probe line says why (item 14)', () => {
     });
     const http = new HttpResources();
     try {
-      const runner = new Runner({ kinds: { get: () => kind }, base: { config, log: silentLogger(), http, redact: (t) => t, raise }, defaultTimeoutMs: 1_000 });
+      const runner = new Runner({ kinds: { get: () => kind }, base: { sections: config, target: config.target, log: silentLogger(), http, redact: (t) => t, raise }, defaultTimeoutMs: 1_000 });
       const [result] = await runner.runAll([{ name: 'kubernetes', kind: 'cluster-like', params: {} }]);
       assert.match(result!.reason ?? '', /crash_loop: 2 pods crash-looping/);
       const text = formatHuman({ scenario: 'errors', target: config.target, startedAt: '', durationMs: 1, passed: false, severity: 'P0', probes: [result!], findings: [], thresholds: [] }, PLAIN);

@@ -40,7 +40,7 @@ function sourceFiles(dir: string): string[] {
 describe('reference pages', () => {
   test('docs/configuration.md names every configuration key', () => {
     const page = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
-    const paths = keyPaths(configSchema);
+    const paths = keyPaths(configSchema());
     assert.ok(paths.includes('incidents.apiToken') && paths.includes('daemon.probeTargets'), 'the key walk reaches the sections');
     const missing = paths.filter((path) => !page.includes(`\`${path}\``));
     assert.deepEqual(missing, [], 'keys missing from docs/configuration.md');

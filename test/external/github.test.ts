@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { externalProbe } from '../../probes/external/index.js';
 import { judge } from '../../probes/external/classify.js';
 import { resolveDependency, type DependencyTarget } from '../../probes/external/presets.js';
-import type { Exchange } from '../../probes/external/request.js';
+import type { Exchange } from '../../src/clients/exchange.js';
 import { testConfig } from '../helpers/context.js';
 import { runExternalProbe, seriesValue, startGitHubStandIn, type ProviderStandIn } from '../helpers/providers.js';
 

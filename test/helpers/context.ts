@@ -1,6 +1,6 @@
 /** Builds what a probe needs to run in a unit test, with real HTTP clients and a config from YAML text. */
 import { HttpResources } from '../../src/clients/http-agent.js';
-import type { ProbeContext } from '../../probes/types.js';
+import type { RunContext } from '../../probes/types.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { findingBuilderFor } from '../../src/runbook/fill.js';
@@ -12,7 +12,7 @@ export function testConfig(yamlText = '', env: Record<string, string> = {}): Con
   return parseConfigText(yamlText, 'test.yaml', { env });
 }
 
-export interface TestContext extends ProbeContext {
+export interface TestContext extends RunContext {
   close(): Promise<void>;
 }
 
@@ -22,7 +22,8 @@ export function testContext(config: Config, options: { timeoutMs?: number; signa
   return {
     signal: options.signal ?? AbortSignal.timeout(timeoutMs),
     timeoutMs,
-    config,
+    sections: config,
+    target: config.target,
     raise: findingBuilderFor(config),
     log: silentLogger(),
     http,

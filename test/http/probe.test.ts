@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { httpProbe, type HttpProbeParams } from '../../probes/http/index.js';
 import { runProbe, type ProbeOutcome } from '../../probes/types.js';
-import { endpointSchema } from '../../src/config/sections/http.js';
+import { endpointSchema } from '../../src/model/settings/endpoint.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { blackholeListener, closedPort, httpServer, selfSignedHttpsServer, silentServer, type Running } from '../helpers/servers.js';
 

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { httpProbe, type HttpProbeParams } from '../../probes/http/index.js';
 import { runProbe } from '../../probes/types.js';
 import { HttpResources } from '../../src/clients/http-agent.js';
-import { endpointSchema } from '../../src/config/sections/http.js';
+import { endpointSchema } from '../../src/model/settings/endpoint.js';
 import { testConfig, testContext } from '../helpers/context.js';
 import { httpServer, type Running } from '../helpers/servers.js';
 

@@ -8,6 +8,7 @@ import './echo/register.js';
 import { probeEnvironment } from '../../src/cli/context.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { switchableRedactor } from '../../src/daemon/generation.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { UsageError } from '../../src/model/errors.js';
 import { planScenario } from '../../src/scenarios/plan.js';
 import { runScenario } from '../../src/scenarios/run-scenario.js';
@@ -16,8 +17,8 @@ import { testConfig } from '../helpers/context.js';
 
 const base = `target: http://127.0.0.1:9\nkubernetes: { enabled: false, namespace: echo-ns }\n`;
 
-async function scenario(name: string) {
-  const config = testConfig(base);
+async function scenario(name: string, extra = '') {
+  const config = testConfig(base + extra);
   const env = probeEnvironment(config, { log: silentLogger() });
   try {
     return (await runScenario({ plan: planScenario(name, config), config, runner: env.runner })).report;
@@ -42,6 +43,23 @@ describe('a test-only probe kind', () => {
     assert.ok(
       finding.actions.every((a) => !a.includes(' -n ') || a.includes('-n echo-ns')),
       JSON.stringify(finding.actions),
+    );
+  });
+
+  test('its config section: checked and defaulted by the config schema, handed to the kind as its settings', async () => {
+    assert.deepEqual((testConfig(base) as unknown as Record<string, unknown>)['echo'], { prefix: '' });
+    const ok = await scenario('echo', 'echo: { prefix: "echo says " }\n');
+    assert.deepEqual(
+      ok.probes.map((p) => p.metrics),
+      [{ message: 'echo says hello' }],
+    );
+    assert.throws(
+      () => testConfig(`${base}echo: { prefix: hi, volume: 11 }\n`),
+      (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.includes('echo.volume: unknown key (allowed here: prefix)')),
+    );
+    assert.throws(
+      () => testConfig(`${base}echo: { prefix: ${'x'.repeat(21)} }\n`),
+      (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.startsWith('echo.prefix:')),
     );
   });
 

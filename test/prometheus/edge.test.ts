@@ -97,7 +97,10 @@ describe('prometheus probe: edge answers', () => {
     const empty = await run('');
     assert.equal(empty.status, 'skipped');
     assert.match(empty.reason!, /prometheus\.url is empty/);
-    const bad = await run('prometheus: { url: "ftp://prom" }\n');
-    assert.equal(bad.error?.code, 'RP_ERR_CONFIG_INVALID');
+    // a non-http URL no longer reaches the probe: loading the config refuses it, naming the key
+    assert.throws(() => testConfig('prometheus: { url: "ftp://prom" }\n'), (err: unknown) => {
+      const { code, message } = err as { code?: string; message?: string };
+      return code === 'RP_ERR_CONFIG_INVALID' && /^prometheus\.url: expected an http\(s\) URL/.test(message ?? '');
+    });
   });
 });

@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { KubernetesConfig } from '../../config/sections/kubernetes.js';
 import type { ErrorInfo } from '../../model/errors.js';
 
 export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -23,7 +22,12 @@ export function processEnvironment(): KubeConfigEnvironment {
   return { env: process.env, homeDir: homedir(), fileExists: existsSync };
 }
 
-export type Settings = Pick<KubernetesConfig, 'enabled'> & Partial<Pick<KubernetesConfig, 'kubeconfig' | 'namespace'>>;
+/** the cluster settings this module reads (the `kubernetes` config section has them) */
+export interface Settings {
+  readonly enabled: 'auto' | 'true' | 'false' | boolean;
+  readonly kubeconfig?: string | undefined;
+  readonly namespace?: string | undefined;
+}
 
 export function isEnabled(enabled: Settings['enabled']): boolean | 'auto' {
   if (enabled === 'auto') return 'auto';

@@ -1,11 +1,11 @@
 import { validate as isCronExpression } from 'node-cron';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { originEntry } from './origin.js';
-import { CONTINUOUS, isGroupName, runsLoad, scenarioNames } from '../../scenarios/table.js';
-import { thresholdDuration } from '../duration.js';
+import { originEntry } from '../../model/settings/origin.js';
+import { CONTINUOUS, isGroupName, runsLoad, scenarioNames } from '../../runbook/scenarios.js';
+import { thresholdDuration } from '../../model/settings/duration.js';
 
-export { CONTINUOUS } from '../../scenarios/table.js';
+export { CONTINUOUS } from '../../runbook/scenarios.js';
 export const MIN_LOAD_INTERVAL_MS = 5 * 60_000;
 export const LOOPBACK = '127.0.0.1';
 

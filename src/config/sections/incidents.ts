@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ageDuration, duration, thresholdDuration } from '../duration.js';
-import { optionalHttpUrl } from '../url.js';
+import { ageDuration, duration, thresholdDuration } from '../../model/settings/duration.js';
+import { optionalHttpUrl } from '../../model/settings/url.js';
 
 const severityLevel = z.enum(['P0', 'P1', 'P2', 'P3']);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { duration } from '../duration.js';
-import { headerMap, httpUrl, optionalHttpUrl } from '../url.js';
+import { duration } from '../../model/settings/duration.js';
+import { headerMap, httpUrl, optionalHttpUrl } from '../../model/settings/url.js';
 
 const retry = z
   // budget: how long one message may hold the head of its sink's queue before it goes to the dead-letter list

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { thresholdDuration } from '../duration.js';
+import { thresholdDuration } from '../../model/settings/duration.js';
 
 interface Bands {
   P1: number;

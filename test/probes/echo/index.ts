@@ -1,10 +1,11 @@
 /**
  * A tiny probe kind that lives only in the test suite, added the way a real kind is: this folder, one line in the
  * kind registry, one row in the scenario table (see ./register.ts). It answers with what it was told to, so a test
- * can follow a result through a scenario run and through the daemon.
+ * can follow a result through a scenario run and through the daemon. Its `echo:` config section proves a kind
+ * brings its settings with it: the config schema is assembled from the registered kinds' sections.
  */
 import { z } from 'zod';
-import type { ProbeKind } from '../../../probes/types.js';
+import { settingsSection, type KindWithSettings } from '../../../probes/types.js';
 
 export const echoParams = z.object({
   message: z.string().min(1),
@@ -12,17 +13,22 @@ export const echoParams = z.object({
   fail: z.boolean().default(false),
 });
 
-export const echoProbe: ProbeKind<z.infer<typeof echoParams>> = {
+/** The kind's config section, `echo:` in a config file: what every answer starts with. */
+export const echoSchema = z.object({ prefix: z.string().max(20).default('') }).strict();
+
+export const echoProbe: KindWithSettings<z.infer<typeof echoParams>, 'echo', typeof echoSchema> = {
   name: 'echo',
   params: echoParams,
+  settings: settingsSection('echo', echoSchema, {}),
   async run(params, ctx) {
-    if (!params.fail) return { status: 'pass', metrics: { message: params.message } };
-    const finding = ctx.raise('high_error_rate', { severity: 'P2', summary: `echo: ${params.message}`, evidence: [params.message] });
+    const message = `${ctx.settings.prefix}${params.message}`;
+    if (!params.fail) return { status: 'pass', metrics: { message } };
+    const finding = ctx.raise('high_error_rate', { severity: 'P2', summary: `echo: ${message}`, evidence: [message] });
     return {
       status: 'fail',
-      metrics: { message: params.message },
+      metrics: { message },
       findings: [finding],
-      error: { code: 'RP_ERR_UNEXPECTED_STATUS', message: params.message },
+      error: { code: 'RP_ERR_UNEXPECTED_STATUS', message },
     };
   },
 };

@@ -1,6 +1,6 @@
 /** The test kind's registration: one registry line and its scenario-table rows, exactly what a real kind adds. */
 import { PROBE_KINDS } from '../../../probes/registry.js';
-import { registerScenario } from '../../../src/scenarios/table.js';
+import { registerScenario } from '../../../src/runbook/scenarios.js';
 import { echoProbe } from './index.js';
 
 PROBE_KINDS.register(echoProbe);

@@ -1,5 +1,6 @@
-import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
-import type { ConnectionPhases } from '../../src/clients/http-agent.js';
+/** Turns a failed HTTP exchange into a stable error code, named by the connection phase it failed in (DNS, connect, TLS…). */
+import { ProbeError, type ErrorInfo } from '../model/errors.js';
+import type { ConnectionPhases } from './http-agent.js';
 
 const TLS_CODES = new Set([
   'EPROTO',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { duration, thresholdDuration } from '../duration.js';
-import { headerMap, requestPath } from '../url.js';
+import { duration, thresholdDuration } from './duration.js';
+import { headerMap, requestPath } from './url.js';
 
 /** A response body larger than this is refused before it is buffered (a 1 GiB body once took 2.2 GB of memory). */
 export const MAX_BODY_BYTES_CAP = 64 * 1_048_576;

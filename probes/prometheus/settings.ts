@@ -1,6 +1,9 @@
+/** The Prometheus kind's config section, `prometheus`: where to ask and what. */
 import { z } from 'zod';
-import { duration } from '../duration.js';
-import { optionalHttpUrl } from '../url.js';
+import type { DeepReadonly } from '../../src/model/settings/readonly.js';
+import { settingsSection } from '../types.js';
+import { duration } from '../../src/model/settings/duration.js';
+import { optionalHttpUrl } from '../../src/model/settings/url.js';
 
 export const prometheusSchema = z
   .object({
@@ -20,3 +23,7 @@ export const prometheusSchema = z
   .strict();
 
 export type PrometheusConfig = z.infer<typeof prometheusSchema>;
+
+export type PrometheusSettings = DeepReadonly<PrometheusConfig>;
+
+export const prometheusSettings = settingsSection('prometheus', prometheusSchema, {}, () => ({ url: '${PROMETHEUS_URL:-}' }));

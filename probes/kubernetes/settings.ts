@@ -1,5 +1,11 @@
+/**
+ * The Kubernetes kind's config section, `kubernetes`. Leader election and every finding's commands read the cluster
+ * settings too (through the assembled config), so they stay one section.
+ */
 import { z } from 'zod';
-import { duration } from '../duration.js';
+import type { DeepReadonly } from '../../src/model/settings/readonly.js';
+import { settingsSection } from '../types.js';
+import { duration } from '../../src/model/settings/duration.js';
 
 export const kubernetesSchema = z
   .object({
@@ -29,3 +35,7 @@ export const kubernetesSchema = z
   .strict();
 
 export type KubernetesConfig = z.infer<typeof kubernetesSchema>;
+
+export type KubernetesSettings = DeepReadonly<KubernetesConfig>;
+
+export const kubernetesSettings = settingsSection('kubernetes', kubernetesSchema, {});

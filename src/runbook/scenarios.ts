@@ -1,8 +1,9 @@
 /**
  * The scenario table: each scenario's name (part of the contract), what it answers, the probes it plans, the gates it
  * carries, and whether it runs load. The one-shot CLI, `--check-config`, the daemon's plan and the config's checks
- * all read this table. It imports nothing, so the config schema can check names against it without a cycle; the
- * probe specs are written against a small planner interface that scenarios/plan.ts implements.
+ * all read this table. The scenario names are the runbook's sections, so the table sits in the runbook layer and
+ * imports nothing: the config schema checks group names against it from below the planner. The probe specs are
+ * written against a small planner interface that src/scenarios/plan.ts implements.
  */
 
 /** What a row may ask for; `S` is a probe spec. */

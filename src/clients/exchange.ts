@@ -1,10 +1,10 @@
-/** One GET to a provider with phase-aware transport classification; never throws. */
-import { deadline } from '../../src/support/abort.js';
+/** One bounded GET with phase-aware transport classification, shared by the external and Prometheus kinds; never throws. */
+import { deadline } from '../support/abort.js';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ErrorInfo } from '../../src/model/errors.js';
-import { classifyHttpError } from '../http/classify.js';
-import { newPhases, queuedMs, withPhases, type HttpResources } from '../../src/clients/http-agent.js';
+import type { ErrorInfo } from '../model/errors.js';
+import { classifyHttpError } from './http-errors.js';
+import { newPhases, queuedMs, withPhases, type HttpResources } from './http-agent.js';
 
 /** Enough for any status or error document; a provider's full model list is not needed to judge health. */
 const BODY_CAP = 1_048_576;

@@ -1,6 +1,9 @@
+/** The PostgreSQL kind's config section, `database`. */
 import { z } from 'zod';
-import { duration, thresholdDuration } from '../duration.js';
-import { optionalPostgresUrl } from '../url.js';
+import type { DeepReadonly } from '../../src/model/settings/readonly.js';
+import { settingsSection } from '../types.js';
+import { duration, thresholdDuration } from '../../src/model/settings/duration.js';
+import { optionalPostgresUrl } from '../../src/model/settings/url.js';
 
 export const databaseSchema = z
   .object({
@@ -16,3 +19,7 @@ export const databaseSchema = z
   .strict();
 
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
+
+export type DatabaseSettings = DeepReadonly<DatabaseConfig>;
+
+export const databaseSettings = settingsSection('database', databaseSchema, {}, () => ({ url: '${DATABASE_URL:-}' }));
