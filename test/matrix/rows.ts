@@ -148,9 +148,9 @@ export const ROWS: Row[] = [
   row('none', 'latency', 1, 'P0', 'image_pull_failure', { kube: 'imagepull-notfound' }),
   row('none', 'errors', 1, 'P0', 'db_connection_failure', { kube: 'crashloop-pg-hba' }),
   // the namespace comes from the kubeconfig context: every action uses it (issue 12 item 1)
-  row('outage', 'outage', 1, 'P0', 'api_outage', { namespaceFrom: 'kubeconfig', todo: 'issue 12 item 1' }),
-  row('errors=0.3', 'errors', 1, 'P2', 'high_error_rate', { namespaceFrom: 'kubeconfig', todo: 'issue 12 item 1' }),
-  row('outage', 'assess', 1, 'P0', 'oom_killed', { kube: 'crashloop-oom', namespaceFrom: 'kubeconfig', todo: 'issue 12 item 1' }),
+  row('outage', 'outage', 1, 'P0', 'api_outage', { namespaceFrom: 'kubeconfig' }),
+  row('errors=0.3', 'errors', 1, 'P2', 'high_error_rate', { namespaceFrom: 'kubeconfig' }),
+  row('outage', 'assess', 1, 'P0', 'oom_killed', { kube: 'crashloop-oom', namespaceFrom: 'kubeconfig' }),
   // OpenAI / GitHub: with the API healthy a dependency has no impact (at most P3); it leads only when it explains a failure
   row('none', 'errors', 1, 'P3', 'external_openai_failure', { openai: '5xx' }),
   row('none', 'errors', 1, 'P3', 'external_openai_failure', { openai: 'hang' }),
