@@ -11,7 +11,7 @@ import { runCli } from '../helpers/cli.js';
 import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { startGitHubStandIn, startOpenAiStandIn, type ProviderStandIn } from '../helpers/providers.js';
 import { startKubeApiServer } from '../helpers/kube-apiserver.js';
-import { startSleeper, waitUntil } from '../postgres/sessions.js';
+import { startSleeper, waitUntil } from '../probes/postgres/sessions.js';
 import { closedPort } from '../helpers/servers.js';
 
 let api: SimulatedApi;

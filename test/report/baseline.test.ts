@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { compareBaseline, readBaselineFile } from '../../src/report/baseline.js';
 import { isProbeError } from '../../src/model/errors.js';
 import type { RunReport } from '../../src/model/types.js';
-import { runLoad, target } from '../load/targets.js';
+import { runLoad, target } from '../probes/load/targets.js';
 import { sampleReport } from './fixtures.js';
 
 function withP95(p95Ms: number | null): RunReport {
