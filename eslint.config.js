@@ -38,9 +38,6 @@ export default tseslint.config(
       ],
       // `async` without `await` is how several interface methods turn a throw into a rejected promise on purpose.
       '@typescript-eslint/require-await': 'off',
-      // A redundant `as`/`!` is harmless; removing the ~235 existing ones is an autofix (`eslint --fix`) best run
-      // with the one formatting pass, after which this can become 'error'.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
       // Every hit today is a String() of a value read back from a probe's untyped `details`/`metrics` bag; turn this
       // back on when probe results are typed per kind and nothing decodes the bag any more.
       '@typescript-eslint/no-base-to-string': 'off',

@@ -48,7 +48,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 async function startTarget(): Promise<Proc> {
   const script = `import { startSimulatedApi } from ${JSON.stringify(API)}; const api = await startSimulatedApi({ port: 0 }); console.log(api.url);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, url: chunk.toString().trim(), stop: stopper(child) };
 }
 
@@ -62,12 +62,19 @@ async function startDaemon(target: string, options: { endpoints: number; interva
   const dir = mkdtempSync(join(tmpdir(), 'rp-bench-daemon-'));
   const daemon = options.interval ? `daemon: { host: 127.0.0.1, port: 0, interval: ${options.interval} }` : 'daemon: { host: 127.0.0.1, port: 0 }';
   // the default config, except that nothing may leave this machine: no cluster, no third-party APIs
-  writeFileSync(join(dir, 'config.yaml'), `target: ${target}\n${endpointsYaml(options.endpoints)}kubernetes: { enabled: false }\nexternal: { openai: { enabled: false }, github: { enabled: false } }\nincidents: { stateDir: ./data }\n${daemon}\n`);
-  const child = spawn(process.execPath, [CLI, 'daemon', '--config', join(dir, 'config.yaml')], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  writeFileSync(
+    join(dir, 'config.yaml'),
+    `target: ${target}\n${endpointsYaml(options.endpoints)}kubernetes: { enabled: false }\nexternal: { openai: { enabled: false }, github: { enabled: false } }\nincidents: { stateDir: ./data }\n${daemon}\n`,
+  );
+  const child = spawn(process.execPath, [CLI, 'daemon', '--config', join(dir, 'config.yaml')], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let url = '';
   let buffered = '';
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       buffered += d.toString();
       url ||= /"url":"(http:[^"]+)","probes"/.exec(buffered)?.[1] ?? '';
       if (buffered.includes('first evaluation done: ready')) resolve();
@@ -75,7 +82,7 @@ async function startDaemon(target: string, options: { endpoints: number; interva
     });
     child.once('exit', (code) => reject(new Error(`daemon exited ${code}`)));
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   return { child, url, stop: stopper(child) };
 }
 
@@ -95,7 +102,7 @@ function buckets(text: string, name: string): { le: number; count: number }[] {
   return text
     .split('\n')
     .filter((l) => l.startsWith(`${name}_bucket{`))
-    .map((l) => ({ le: Number(/le="([^"]+)"/.exec(l)![1]!.replace('+Inf', 'Infinity')), count: Number(l.split(' ').at(-1)) }));
+    .map((l) => ({ le: Number(/le="([^"]+)"/.exec(l)![1].replace('+Inf', 'Infinity')), count: Number(l.split(' ').at(-1)) }));
 }
 
 /** histogram_quantile over the increase of cumulative buckets between two scrapes, as Prometheus computes it */
@@ -185,7 +192,14 @@ async function main(): Promise<void> {
     note('steady state: 50 endpoints every second');
     const busy = await startDaemon(target.url, { endpoints: 50, interval: '1s' });
     const steady = await measure(busy, 15_000, () => httpRuns(busy.url));
-    rows.push({ what: '50 endpoints every 1 s, 15 s', process: 'radar-probe daemon', probes: steady.probes, cpuPerProbe: steady.cpu / steady.probes, rss: rssMb(busy.child.pid!), extra: '' });
+    rows.push({
+      what: '50 endpoints every 1 s, 15 s',
+      process: 'radar-probe daemon',
+      probes: steady.probes,
+      cpuPerProbe: steady.cpu / steady.probes,
+      rss: rssMb(busy.child.pid!),
+      extra: '',
+    });
     await busy.stop();
     // /probe driven from outside at 50/s: ours and blackbox_exporter, same target, at the same time.
     note('/probe: radar-probe and blackbox_exporter');
@@ -194,14 +208,29 @@ async function main(): Promise<void> {
     const drive = async (proc: Proc, label: string): Promise<void> => {
       const cpu0 = cpuMs(proc.child.pid!);
       const { ok, failed } = await driveProbes(proc.url, target.url, 750, 15_000);
-      rows.push({ what: '/probe?module=http_2xx at 50/s, 15 s', process: label, probes: ok + failed, cpuPerProbe: (cpuMs(proc.child.pid!) - cpu0) / (ok + failed), rss: rssMb(proc.child.pid!), extra: `${failed} failed` });
+      rows.push({
+        what: '/probe?module=http_2xx at 50/s, 15 s',
+        process: label,
+        probes: ok + failed,
+        cpuPerProbe: (cpuMs(proc.child.pid!) - cpu0) / (ok + failed),
+        rss: rssMb(proc.child.pid!),
+        extra: `${failed} failed`,
+      });
     };
     await Promise.all([drive(proxy, 'radar-probe daemon'), blackbox ? drive(blackbox, 'blackbox_exporter 0.23') : Promise.resolve()]);
-    if (!blackbox) rows.push({ what: '/probe (blackbox_exporter not installed)', process: '—', probes: 0, cpuPerProbe: NaN, rss: { now: 0, peak: 0 }, extra: '' });
+    if (!blackbox)
+      rows.push({ what: '/probe (blackbox_exporter not installed)', process: '—', probes: 0, cpuPerProbe: NaN, rss: { now: 0, peak: 0 }, extra: '' });
     await Promise.all([proxy.stop(), blackbox?.stop()]);
     note('waiting for the default-config window to end');
     const fp = await footprint;
-    rows.unshift({ what: 'default config (3 endpoints / 15 s), 45 s', process: 'radar-probe daemon', probes: fp.probes, cpuPerProbe: fp.cpu / fp.probes, rss: rssMb(idle.child.pid!), extra: `${f(fp.cpu / 45, 2)} ms CPU per second in all` });
+    rows.unshift({
+      what: 'default config (3 endpoints / 15 s), 45 s',
+      process: 'radar-probe daemon',
+      probes: fp.probes,
+      cpuPerProbe: fp.cpu / fp.probes,
+      rss: rssMb(idle.child.pid!),
+      extra: `${f(fp.cpu / 45, 2)} ms CPU per second in all`,
+    });
     await idle.stop();
 
     // Scale: 1,000 endpoints every 10 s, nothing else running; measured after one warm-up cycle (start burst, JIT).
@@ -230,7 +259,7 @@ async function main(): Promise<void> {
       probes,
       cpuPerProbe: cpu / probes,
       rss: rssMb(scale.child.pid!),
-      extra: `lag p50 ${f(lag50)} ms, p99 ${f(lag99)} ms (target < 100); /metrics ${(last.text.length / 1e6).toFixed(1)} MB in p50 ${f(scrapes[4]!, 1)} ms, max ${f(scrapes.at(-1)!, 1)} ms (target < 50); ${overlaps} overlaps`,
+      extra: `lag p50 ${f(lag50)} ms, p99 ${f(lag99)} ms (target < 100); /metrics ${(last.text.length / 1e6).toFixed(1)} MB in p50 ${f(scrapes[4], 1)} ms, max ${f(scrapes.at(-1)!, 1)} ms (target < 50); ${overlaps} overlaps`,
     });
     await scale.stop();
   } finally {
@@ -239,7 +268,10 @@ async function main(): Promise<void> {
   const lines = [
     '| run | process | probes | CPU ms / probe | RSS MB (now / peak) | notes |',
     '| --- | --- | ---: | ---: | ---: | --- |',
-    ...rows.map((r) => `| ${r.what} | ${r.process} | ${r.probes} | ${Number.isNaN(r.cpuPerProbe) ? '—' : f(r.cpuPerProbe, 3)} | ${f(r.rss.now, 1)} / ${f(r.rss.peak, 1)} | ${r.extra} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.what} | ${r.process} | ${r.probes} | ${Number.isNaN(r.cpuPerProbe) ? '—' : f(r.cpuPerProbe, 3)} | ${f(r.rss.now, 1)} / ${f(r.rss.peak, 1)} | ${r.extra} |`,
+    ),
     '',
     `CPU from /proc (10 ms ticks), user + system, all threads of the measured process only (${process.platform}, node ${process.version}).`,
     'At the default config the process is idle most of the time, so its CPU per probe is mostly idle cost (process metrics) spread over few probes.',

@@ -81,7 +81,7 @@ interface Entry {
 function entries(origin: string): Entry[][] {
   return [0, 20, 200].map((delay) => {
     const closed: RunSpec = { origin, path: `/delay/${delay}`, connections: CONNECTIONS, durationMs: CLOSED_MS };
-    const rated: RunSpec = { ...closed, durationMs: RATE_MS, rate: RATE_FOR_DELAY[delay]! };
+    const rated: RunSpec = { ...closed, durationMs: RATE_MS, rate: RATE_FOR_DELAY[delay] };
     const rate = `rate ${rated.rate}/s`;
     return [
       { delay, load: 'closed', generator: 'autocannon', go: rawAutocannon, spec: closed },
@@ -97,7 +97,7 @@ function entries(origin: string): Entry[][] {
 export async function main(): Promise<void> {
   const { child, origin } = await startTarget();
   const best = new Map<Entry, Row>();
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = loadavg()[0];
   try {
     // warm up the target and both JS generators so the first measured run is not the JIT's
     await ours({ origin, path: '/delay/0', connections: CONNECTIONS, durationMs: 500 });
@@ -112,7 +112,9 @@ export async function main(): Promise<void> {
           const row: Row = { ...figures, delay: entry.delay, load: entry.load, generator: entry.generator, server };
           const kept = best.get(entry);
           best.set(entry, kept ? better(kept, row) : row);
-          process.stderr.write(`  ${entry.delay} ms ${entry.load} ${entry.generator}: ${figures.rps.toFixed(0)} req/s p50 ${f(figures.p50Ms)} p95 ${f(figures.p95Ms)}\n`);
+          process.stderr.write(
+            `  ${entry.delay} ms ${entry.load} ${entry.generator}: ${figures.rps.toFixed(0)} req/s p50 ${f(figures.p50Ms)} p95 ${f(figures.p95Ms)}\n`,
+          );
         }
       }
     }
@@ -124,7 +126,7 @@ export async function main(): Promise<void> {
   // median of the light fixed-rate run at 0 ms
   const light = rows.find((r) => r.delay === 0 && r.load.startsWith('rate') && r.generator === 'radar-probe');
   const baseline = (light?.p50Ms ?? 0) - (light?.server.p50Ms ?? 0);
-  const load = `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`;
+  const load = `${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`;
   process.stdout.write(
     `${table(rows, baseline)}\n\nno-delay baseline (client + loopback): ${baseline.toFixed(3)} ms; ✓ = within 2 % of the injected delay; ` +
       `best of ${ROUNDS} interleaved rounds; ${CONNECTIONS} connections; closed runs ${CLOSED_MS / 1000} s, rate runs ${RATE_MS / 1000} s; ` +

@@ -32,9 +32,22 @@ export type Admission = { admitted: true; trial: boolean } | { admitted: false; 
 export class Circuit<F> {
   private readonly record: CircuitRecord<F>;
 
-  constructor(memory: ProbeMemory, key: string, private readonly settings: CircuitSettings, private readonly now: () => number) {
+  constructor(
+    memory: ProbeMemory,
+    key: string,
+    private readonly settings: CircuitSettings,
+    private readonly now: () => number,
+  ) {
     const existing = memory.get(key) as CircuitRecord<F> | undefined;
-    this.record = existing ?? { state: 'closed', consecutiveFailures: 0, opens: 0, openedAt: null, openUntil: null, trialInFlight: false, lastFailure: null };
+    this.record = existing ?? {
+      state: 'closed',
+      consecutiveFailures: 0,
+      opens: 0,
+      openedAt: null,
+      openUntil: null,
+      trialInFlight: false,
+      lastFailure: null,
+    };
     memory.set(key, this.record);
   }
 
@@ -56,7 +69,15 @@ export class Circuit<F> {
   }
 
   succeeded(): void {
-    Object.assign(this.record, { state: 'closed', consecutiveFailures: 0, opens: 0, openedAt: null, openUntil: null, trialInFlight: false, lastFailure: null });
+    Object.assign(this.record, {
+      state: 'closed',
+      consecutiveFailures: 0,
+      opens: 0,
+      openedAt: null,
+      openUntil: null,
+      trialInFlight: false,
+      lastFailure: null,
+    });
   }
 
   /** The run ended without a verdict (shutdown): a half-open trial goes back to waiting, nothing is counted. */

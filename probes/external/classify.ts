@@ -20,7 +20,9 @@ const TOKEN_LIKE = /\b(?:sk-[A-Za-z0-9_*.-]{6,}|gh[pousr]_[A-Za-z0-9]{8,}|github
 export function scrub(text: string, redact: (t: string) => string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join('[REDACTED]');
-  return redact(out).replace(TOKEN_LIKE, '[REDACTED]').replace(/\bBearer\s+(?!\[REDACTED\])\S+/gi, 'Bearer [REDACTED]');
+  return redact(out)
+    .replace(TOKEN_LIKE, '[REDACTED]')
+    .replace(/\bBearer\s+(?!\[REDACTED\])\S+/gi, 'Bearer [REDACTED]');
 }
 
 function parseJson(text: string): unknown {
@@ -100,11 +102,20 @@ export function judge(target: DependencyTarget, ex: Exchange, now: number, redac
   });
   if (isRateLimit(ex, message)) return fail('RP_ERR_EXT_RATE_LIMITED', ` (rate limited)${said}`, true);
   // Without a credential we only ask whether the provider is reachable: its 401/403 proves it is (see presets).
-  if ((status === 401 || status === 403) && !target.authenticated && target.kind !== 'other') return { ok: true, rateLimited: false, retryAt: null, providerMessage: message };
-  if (status === 401 || status === 403) return fail('RP_ERR_EXT_AUTH', ` (credentials rejected${target.authenticated ? '' : '; no credential configured'})${said}`);
+  if ((status === 401 || status === 403) && !target.authenticated && target.kind !== 'other')
+    return { ok: true, rateLimited: false, retryAt: null, providerMessage: message };
+  if (status === 401 || status === 403)
+    return fail('RP_ERR_EXT_AUTH', ` (credentials rejected${target.authenticated ? '' : '; no credential configured'})${said}`);
   if (status >= 500) return fail('RP_ERR_EXT_UNAVAILABLE', ` (provider outage)${said}`);
   if (status < 200 || status >= 300) return fail('RP_ERR_UNEXPECTED_STATUS', ` (expected 2xx; check external.${target.name}.url)${said}`);
   const problem = shapeProblem(target, ex);
-  if (problem) return { ok: false, error: { code: 'RP_ERR_INVALID_JSON', message: `${target.label} ${problem}` }, rateLimited: false, retryAt: null, providerMessage: null };
+  if (problem)
+    return {
+      ok: false,
+      error: { code: 'RP_ERR_INVALID_JSON', message: `${target.label} ${problem}` },
+      rateLimited: false,
+      retryAt: null,
+      providerMessage: null,
+    };
   return { ok: true, rateLimited: false, retryAt: null, providerMessage: null };
 }

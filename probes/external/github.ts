@@ -63,7 +63,12 @@ export function rateLimitSeries(rl: RateLimit): MetricSample[] {
     { name: 'probe_github_ratelimit_limit', help: 'GitHub API requests allowed per rate-limit window', value: rl.limit, labels },
   ];
   if (rl.reset !== null) {
-    series.push({ name: 'probe_github_ratelimit_reset_timestamp_seconds', help: 'When the GitHub rate-limit window resets (Unix time)', value: rl.reset, labels });
+    series.push({
+      name: 'probe_github_ratelimit_reset_timestamp_seconds',
+      help: 'When the GitHub rate-limit window resets (Unix time)',
+      value: rl.reset,
+      labels,
+    });
   }
   return series;
 }
@@ -72,7 +77,13 @@ export function rateLimitSeries(rl: RateLimit): MetricSample[] {
  * Exhausted is P2: every GitHub-backed feature fails until the reset (partial degradation in the runbook's table).
  * Merely low is P3: nothing fails yet, but the next burst will.
  */
-export function rateLimitFinding(raise: FindingBuilder, threshold: number, rl: RateLimit, level: Exclude<RateLimitLevel, 'ok'>, authenticated: boolean): Finding {
+export function rateLimitFinding(
+  raise: FindingBuilder,
+  threshold: number,
+  rl: RateLimit,
+  level: Exclude<RateLimitLevel, 'ok'>,
+  authenticated: boolean,
+): Finding {
   const resetAt = rl.reset !== null ? new Date(rl.reset * 1000).toISOString() : 'unknown';
   const percent = rl.limit > 0 ? ((rl.remaining / rl.limit) * 100).toFixed(1) : '0';
   const evidence = [

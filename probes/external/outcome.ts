@@ -31,7 +31,13 @@ export function shownUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
-export function failureFinding(raise: FindingBuilder, rateLimitThreshold: number, target: DependencyTarget, f: Omit<FailureRecord, 'findings' | 'at'>, providerMessage: string | null): Finding[] {
+export function failureFinding(
+  raise: FindingBuilder,
+  rateLimitThreshold: number,
+  target: DependencyTarget,
+  f: Omit<FailureRecord, 'findings' | 'at'>,
+  providerMessage: string | null,
+): Finding[] {
   const evidence = [
     `GET ${shownUrl(target.url)} → ${f.statusCode ?? 'no response'} in ${f.latencyMs.toFixed(1)} ms`,
     `class: ${f.error.code} (${ERROR_CODES[f.error.code]})`,
@@ -52,23 +58,36 @@ export function circuitDetails(c: Readonly<CircuitRecord<FailureRecord>>, trial:
 }
 
 export function rateLimitRecord(rl: RateLimit | null): MetricRecord | null {
-  return rl ? { resource: rl.resource, limit: rl.limit, remaining: rl.remaining, used: rl.used, reset: iso(rl.reset === null ? null : rl.reset * 1000) } : null;
+  return rl
+    ? { resource: rl.resource, limit: rl.limit, remaining: rl.remaining, used: rl.used, reset: iso(rl.reset === null ? null : rl.reset * 1000) }
+    : null;
 }
 
 export function buildSeries(dependency: string, up: boolean, durationMs: number | null, state: CircuitState, rl: RateLimit | null): MetricSample[] {
   const labels = { dependency };
-  const series: MetricSample[] = [{ name: 'probe_external_up', help: 'Whether the external dependency answered usably (1) or not (0)', value: up ? 1 : 0, labels }];
+  const series: MetricSample[] = [
+    { name: 'probe_external_up', help: 'Whether the external dependency answered usably (1) or not (0)', value: up ? 1 : 0, labels },
+  ];
   if (durationMs !== null) {
     series.push({ name: 'probe_external_duration_seconds', help: 'Duration of the external dependency check', value: durationMs / 1000, labels });
   }
   for (const s of CIRCUIT_STATES) {
-    series.push({ name: 'probe_circuit_state', help: 'Circuit breaker state of the dependency (1 for the current state)', value: s === state ? 1 : 0, labels: { dependency, state: s } });
+    series.push({
+      name: 'probe_circuit_state',
+      help: 'Circuit breaker state of the dependency (1 for the current state)',
+      value: s === state ? 1 : 0,
+      labels: { dependency, state: s },
+    });
   }
   return rl ? [...series, ...rateLimitSeries(rl)] : series;
 }
 
 /** While open the provider is not called; the last failure keeps standing so severity and incidents hold. */
-export function openCircuitReplay(target: DependencyTarget, c: Readonly<CircuitRecord<FailureRecord>>, openUntil: number): {
+export function openCircuitReplay(
+  target: DependencyTarget,
+  c: Readonly<CircuitRecord<FailureRecord>>,
+  openUntil: number,
+): {
   error: ErrorInfo;
   findings: Finding[];
 } {

@@ -58,7 +58,14 @@ export function resolveDependency(config: ExternalInput, dependency: string): Re
   let draft: Omit<DependencyTarget, 'url' | 'timeoutMs' | 'secrets'> & { path: string };
   if (dependency === 'openai') {
     base = ext.openai;
-    draft = { name: 'openai', kind: 'openai', label: 'OpenAI', path: '/models', headers: { 'user-agent': USER_AGENT, ...bearer(ext.openai.apiKey) }, authenticated: !!ext.openai.apiKey };
+    draft = {
+      name: 'openai',
+      kind: 'openai',
+      label: 'OpenAI',
+      path: '/models',
+      headers: { 'user-agent': USER_AGENT, ...bearer(ext.openai.apiKey) },
+      authenticated: !!ext.openai.apiKey,
+    };
   } else if (dependency === 'github') {
     base = ext.github;
     draft = {

@@ -13,7 +13,10 @@ const dependencyBase = {
 
 export const externalSchema = z
   .object({
-    openai: z.object({ ...dependencyBase, apiKey: z.string().default('') }).strict().default({}),
+    openai: z
+      .object({ ...dependencyBase, apiKey: z.string().default('') })
+      .strict()
+      .default({}),
     github: z
       .object({ ...dependencyBase, token: z.string().default(''), rateLimitThreshold: z.number().min(0).max(1).default(0.1) })
       .strict()
@@ -31,7 +34,11 @@ export const externalSchema = z
       )
       .default([]),
     circuit: z
-      .object({ failuresToOpen: z.number().int().positive().max(1_000).default(3), openFor: duration.default('60s'), maxOpenFor: duration.default('15m') })
+      .object({
+        failuresToOpen: z.number().int().positive().max(1_000).default(3),
+        openFor: duration.default('60s'),
+        maxOpenFor: duration.default('15m'),
+      })
       .strict()
       .default({}),
   })
@@ -52,8 +59,16 @@ function fromEnvironment(written: unknown, env: Readonly<Record<string, string |
   const section = typeof written === 'object' && written !== null && !Array.isArray(written) ? written : {};
   const given = (...names: string[]): boolean => names.some((n) => (env[n] ?? '') !== '');
   return {
-    openai: { url: '${OPENAI_BASE_URL:-https://api.openai.com/v1}', apiKey: '${OPENAI_API_KEY:-}', enabled: 'openai' in section || given('OPENAI_BASE_URL', 'OPENAI_API_KEY') },
-    github: { url: '${GITHUB_API_URL:-https://api.github.com}', token: '${GITHUB_TOKEN:-}', enabled: 'github' in section || given('GITHUB_API_URL', 'GITHUB_TOKEN') },
+    openai: {
+      url: '${OPENAI_BASE_URL:-https://api.openai.com/v1}',
+      apiKey: '${OPENAI_API_KEY:-}',
+      enabled: 'openai' in section || given('OPENAI_BASE_URL', 'OPENAI_API_KEY'),
+    },
+    github: {
+      url: '${GITHUB_API_URL:-https://api.github.com}',
+      token: '${GITHUB_TOKEN:-}',
+      enabled: 'github' in section || given('GITHUB_API_URL', 'GITHUB_TOKEN'),
+    },
   };
 }
 

@@ -22,7 +22,7 @@ export function splitJsonPath(path: string): string[] {
 export function lookupJsonPath(doc: unknown, path: string): { found: boolean; value: unknown } {
   let node: unknown = doc;
   for (const part of splitJsonPath(path)) {
-    if (node === null || typeof node !== 'object' || !(part in (node as object))) return { found: false, value: undefined };
+    if (node === null || typeof node !== 'object' || !(part in node)) return { found: false, value: undefined };
     node = (node as Record<string, unknown>)[part];
   }
   return { found: true, value: node };
@@ -30,7 +30,7 @@ export function lookupJsonPath(doc: unknown, path: string): { found: boolean; va
 
 /** `application/json`, `application/problem+json`, ... (parameters such as `; charset=utf-8` ignored) */
 export function isJsonContentType(contentType: string): boolean {
-  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  const mediaType = contentType.split(';')[0].trim().toLowerCase();
   return mediaType === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType);
 }
 
@@ -63,10 +63,16 @@ export function checkResponse(expect: Expect, response: { status: number; body: 
     const { found, value } = lookupJsonPath(doc, assertion.path);
     const wantExists = assertion.exists ?? true;
     if (found !== wantExists) {
-      throw new ProbeError('RP_ERR_ASSERTION_FAILED', `${assertion.path} ${found ? 'exists' : 'is missing'}, expected it ${wantExists ? 'to exist' : 'to be absent'}`);
+      throw new ProbeError(
+        'RP_ERR_ASSERTION_FAILED',
+        `${assertion.path} ${found ? 'exists' : 'is missing'}, expected it ${wantExists ? 'to exist' : 'to be absent'}`,
+      );
     }
     if (assertion.equals !== undefined && !isDeepStrictEqual(value, assertion.equals)) {
-      throw new ProbeError('RP_ERR_ASSERTION_FAILED', `${assertion.path} is ${JSON.stringify(value)?.slice(0, 80)}, expected ${JSON.stringify(assertion.equals)}`);
+      throw new ProbeError(
+        'RP_ERR_ASSERTION_FAILED',
+        `${assertion.path} is ${JSON.stringify(value)?.slice(0, 80)}, expected ${JSON.stringify(assertion.equals)}`,
+      );
     }
   }
 }

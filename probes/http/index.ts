@@ -20,7 +20,6 @@ export const httpParams = z.object({
 
 export type HttpProbeParams = z.infer<typeof httpParams>;
 
-
 function mostCommonError(samples: readonly Taken[]): SampleResult['error'] {
   const counts = new Map<string, { n: number; error: NonNullable<SampleResult['error']> }>();
   for (const s of samples) {
@@ -36,7 +35,10 @@ function mostCommonError(samples: readonly Taken[]): SampleResult['error'] {
 export function publicFields(data: HttpData): { metrics: MetricRecord; details: MetricRecord } {
   const answered = answeredSamples(data);
   const failures = answered.filter((s) => !s.ok).length;
-  const durations = answered.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);
+  const durations = answered
+    .filter((s) => s.ok)
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
   const metrics: MetricRecord = {
     path: data.path,
     method: data.method,
@@ -77,7 +79,14 @@ function cutByUs(sample: SampleResult, grantedMs: number, timeoutMs: number): bo
 }
 
 function typedSample(s: Taken): HttpSample {
-  return { ms: s.durationMs, queueMs: s.queueMs, ok: s.ok, timedOut: !s.abandoned && /TIMEOUT/.test(s.error?.code ?? ''), status: s.status, ...(s.abandoned ? { abandoned: true } : {}) };
+  return {
+    ms: s.durationMs,
+    queueMs: s.queueMs,
+    ok: s.ok,
+    timedOut: !s.abandoned && /TIMEOUT/.test(s.error?.code ?? ''),
+    status: s.status,
+    ...(s.abandoned ? { abandoned: true } : {}),
+  };
 }
 
 /**

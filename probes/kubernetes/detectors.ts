@@ -21,13 +21,20 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export function detectOom(pods: readonly PodFacts[], warnings: readonly WarningEvent[], since: number): Detection | null {
   const killed = pods.flatMap((p) =>
     p.containers
-      .filter((c) => [c.lastTermination, c.currentTermination].some((t) => t?.reason === 'OOMKilled' && (t.finishedAt === null || t.finishedAt >= since || !c.ready)))
-      .map((c) => ({ pod: p, line: `${containerLine(p, c)}${p.limits[c.name]?.memory ? `, memory limit ${p.limits[c.name]!.memory}` : ''}` })),
+      .filter((c) =>
+        [c.lastTermination, c.currentTermination].some(
+          (t) => t?.reason === 'OOMKilled' && (t.finishedAt === null || t.finishedAt >= since || !c.ready),
+        ),
+      )
+      .map((c) => ({ pod: p, line: `${containerLine(p, c)}${p.limits[c.name]?.memory ? `, memory limit ${p.limits[c.name].memory}` : ''}` })),
   );
   const evicted = pods.filter((p) => p.evicted);
   if (killed.length + evicted.length === 0) return null;
   const killedPods = [...new Set(killed.map((k) => k.pod.name))];
-  const parts = [killedPods.length ? `containers OOMKilled in ${plural(killedPods.length, 'pod')}` : '', evicted.length ? `${plural(evicted.length, 'pod')} evicted` : ''];
+  const parts = [
+    killedPods.length ? `containers OOMKilled in ${plural(killedPods.length, 'pod')}` : '',
+    evicted.length ? `${plural(evicted.length, 'pod')} evicted` : '',
+  ];
   const events = warnings.filter((e) => /OOMKill|Evicted/i.test(`${e.reason} ${e.message}`)).slice(0, 2);
   return {
     cause: 'oom_killed',
@@ -41,8 +48,15 @@ export function detectOom(pods: readonly PodFacts[], warnings: readonly WarningE
  * The waiting reason names the symptom, the event text the cause (tag, credentials, network). A pull that failed
  * before a pod came up is history: only events about pods still not ready, or recent ones about gone pods, count.
  */
-export function detectImagePull(pods: readonly PodFacts[], warnings: readonly WarningEvent[], allPods: readonly PodFacts[], since: number): Detection | null {
-  const pulling = pods.flatMap((p) => p.containers.filter((c) => c.waitingReason && IMAGE_PULL_REASONS.has(c.waitingReason)).map((c) => ({ pod: p, c })));
+export function detectImagePull(
+  pods: readonly PodFacts[],
+  warnings: readonly WarningEvent[],
+  allPods: readonly PodFacts[],
+  since: number,
+): Detection | null {
+  const pulling = pods.flatMap((p) =>
+    p.containers.filter((c) => c.waitingReason && IMAGE_PULL_REASONS.has(c.waitingReason)).map((c) => ({ pod: p, c })),
+  );
   const notReady = new Set(allPods.filter((p) => !p.ready).map((p) => `pod/${p.name}`));
   const live = new Set(allPods.map((p) => `pod/${p.name}`));
   const events = warnings.filter((e) => isImagePullEvent(e) && (notReady.has(e.object) || (!live.has(e.object) && (e.lastSeen ?? 0) >= since)));
@@ -77,7 +91,13 @@ export function detectFromLogs(matches: readonly LogMatch[], pods: readonly PodF
     return {
       cause,
       summary: `${LOG_CAUSE_PHRASE[cause] ?? cause} in ${plural(podNames.length, 'pod')}: logs show ${labels}`,
-      evidence: [...found.slice(0, 4).map(logLine), ...pods.filter((p) => podNames.includes(p.name) && p.failing).slice(0, 3).map(podLine)],
+      evidence: [
+        ...found.slice(0, 4).map(logLine),
+        ...pods
+          .filter((p) => podNames.includes(p.name) && p.failing)
+          .slice(0, 3)
+          .map(podLine),
+      ],
       explains: podNames,
     };
   });
@@ -86,14 +106,20 @@ export function detectFromLogs(matches: readonly LogMatch[], pods: readonly PodF
 /** Pods restarting over and over (or unable to start a container) that no specific cause explains. */
 export function detectCrashLoop(pods: readonly PodFacts[], explained: ReadonlySet<string>, warnings: readonly WarningEvent[]): Detection | null {
   const crashing = pods.filter(
-    (p) => !explained.has(p.name) && (p.restartsRecent >= 3 || p.containers.some((c) => c.waitingReason && /CrashLoopBackOff|CreateContainer|RunContainerError/.test(c.waitingReason))),
+    (p) =>
+      !explained.has(p.name) &&
+      (p.restartsRecent >= 3 ||
+        p.containers.some((c) => c.waitingReason && /CrashLoopBackOff|CreateContainer|RunContainerError/.test(c.waitingReason))),
   );
   if (crashing.length === 0) return null;
   const names = crashing.map((p) => p.name);
   return {
     cause: 'crash_loop',
     summary: `${plural(crashing.length, 'pod')} crash-looping with no more specific cause found`,
-    evidence: [...crashing.flatMap((p) => p.containers.filter((c) => c.waitingReason || c.restartsRecent > 0).map((c) => containerLine(p, c))), ...eventsFor(warnings, new Set(names))],
+    evidence: [
+      ...crashing.flatMap((p) => p.containers.filter((c) => c.waitingReason || c.restartsRecent > 0).map((c) => containerLine(p, c))),
+      ...eventsFor(warnings, new Set(names)),
+    ],
     explains: names,
   };
 }
@@ -104,7 +130,9 @@ export function detectCpu(containers: readonly ContainerUsage[], threshold: numb
   return {
     cause: 'cpu_saturation',
     summary: `CPU at ≥ ${Math.round(threshold * 100)}% of the limit in ${plural(hot.length, 'container')}`,
-    evidence: hot.map((c) => `pod/${c.pod} container ${c.container}: CPU ${(c.cpuCores ?? 0).toFixed(3)} cores = ${Math.round((c.cpuRatio ?? 0) * 100)}% of limit`),
+    evidence: hot.map(
+      (c) => `pod/${c.pod} container ${c.container}: CPU ${(c.cpuCores ?? 0).toFixed(3)} cores = ${Math.round((c.cpuRatio ?? 0) * 100)}% of limit`,
+    ),
     explains: [],
   };
 }

@@ -43,7 +43,13 @@ export function countEndpoints(endpoints: V1Endpoints): { ready: number; notRead
   return { ready, notReady };
 }
 
-export async function readEndpoints(apis: KubeApis, namespace: string, service: string, signal: AbortSignal, timeoutMs: number): Promise<EndpointFacts> {
+export async function readEndpoints(
+  apis: KubeApis,
+  namespace: string,
+  service: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<EndpointFacts> {
   const [slices, legacy] = await Promise.all([
     call(`list endpointslices for service ${service}`, signal, timeoutMs, (o) =>
       apis.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${service}` }, o),
@@ -57,8 +63,9 @@ export async function readEndpoints(apis: KubeApis, namespace: string, service: 
     return { service, ...countSlices(slices.value.items), source: 'EndpointSlice', note: null, errors };
   }
   if (legacy.ok) return { service, ...countEndpoints(legacy.value), source: 'Endpoints', note: null, errors };
-  const note = errors.length > 0
-    ? `endpoints of service ${service} could not be read`
-    : `service ${service} has no Endpoints or EndpointSlices (set kubernetes.service if the Service has another name)`;
+  const note =
+    errors.length > 0
+      ? `endpoints of service ${service} could not be read`
+      : `service ${service} has no Endpoints or EndpointSlices (set kubernetes.service if the Service has another name)`;
   return { service, ready: null, notReady: null, source: null, note, errors };
 }

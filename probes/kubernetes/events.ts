@@ -15,7 +15,12 @@ export type ImagePullProblem = 'not found' | 'unauthorized' | 'timeout' | 'other
 /** Registry answers differ; these are the phrasings containerd, CRI-O and the registries actually use. */
 export function classifyImagePull(message: string): ImagePullProblem {
   if (/\bnot found\b|manifest unknown|name unknown|no such image|does not exist(?! or may require)/i.test(message)) return 'not found';
-  if (/unauthori[sz]ed|authentication required|pull access denied|access denied|\bdenied\b|forbidden|\b40[13]\b|no basic auth credentials/i.test(message)) return 'unauthorized';
+  if (
+    /unauthori[sz]ed|authentication required|pull access denied|access denied|\bdenied\b|forbidden|\b40[13]\b|no basic auth credentials/i.test(
+      message,
+    )
+  )
+    return 'unauthorized';
   if (/time(d)? ?out|deadline exceeded|i\/o timeout|TLS handshake timeout/i.test(message)) return 'timeout';
   return 'other';
 }

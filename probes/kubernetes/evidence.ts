@@ -45,5 +45,8 @@ export function endpointsLine(endpoints: EndpointFacts): string {
 }
 
 export function eventsFor(events: readonly WarningEvent[] | null, podNames: ReadonlySet<string>, limit = 2): string[] {
-  return (events ?? []).filter((e) => podNames.has(e.object.replace(/^pod\//, ''))).slice(0, limit).map(eventLine);
+  return (events ?? [])
+    .filter((e) => podNames.has(e.object.replace(/^pod\//, '')))
+    .slice(0, limit)
+    .map(eventLine);
 }

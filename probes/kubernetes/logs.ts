@@ -67,7 +67,13 @@ export function logTargets(pods: readonly PodFacts[], preferredContainer: string
   for (const pod of ordered) {
     const app = pod.containers.filter((c) => !c.init);
     const broken = pod.failing ? pod.containers.filter((c) => !c.ready || c.restartsRecent > 0) : [];
-    const chosen = broken.length > 0 ? broken : app.filter((c) => c.name === preferredContainer).concat(app).slice(0, 1);
+    const chosen =
+      broken.length > 0
+        ? broken
+        : app
+            .filter((c) => c.name === preferredContainer)
+            .concat(app)
+            .slice(0, 1);
     for (const c of chosen) {
       // Image-pull failures have no log at all: asking would only produce a 400.
       if (c.waitingReason && /Image|ContainerConfig/.test(c.waitingReason) && c.restartCount === 0) continue;

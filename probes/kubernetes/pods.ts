@@ -2,7 +2,13 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 
 export const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
-export const FAILING_WAITING_REASONS = new Set(['CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', ...IMAGE_PULL_REASONS]);
+export const FAILING_WAITING_REASONS = new Set([
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  ...IMAGE_PULL_REASONS,
+]);
 
 export interface Termination {
   reason: string;
@@ -141,7 +147,7 @@ export const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] a
 export function summarizePods(items: readonly V1Pod[], now: number, windowMs: number): PodSummary {
   const pods = items.map((p) => podFacts(p, now, windowMs));
   const byPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
-  for (const p of pods) byPhase[PHASES.includes(p.phase as (typeof PHASES)[number]) ? p.phase : 'Unknown']! += 1;
+  for (const p of pods) byPhase[PHASES.includes(p.phase as (typeof PHASES)[number]) ? p.phase : 'Unknown'] += 1;
   const active = pods.filter((p) => !p.terminal);
   return {
     pods,

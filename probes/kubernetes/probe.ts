@@ -29,15 +29,31 @@ interface Gathered {
   errors: MetricRecord[];
 }
 
-async function gather(apis: KubeApis, namespace: string, pods: PodSummary, checks: ReadonlySet<KubernetesCheck>, ctx: ProbeContext<KubernetesSettings>, timeoutMs: number, since: number): Promise<Gathered> {
+async function gather(
+  apis: KubeApis,
+  namespace: string,
+  pods: PodSummary,
+  checks: ReadonlySet<KubernetesCheck>,
+  ctx: ProbeContext<KubernetesSettings>,
+  timeoutMs: number,
+  since: number,
+): Promise<Gathered> {
   const k8s = ctx.settings;
   const errors: MetricRecord[] = [];
-  const endpointsTask = checks.has('endpoints') ? readEndpoints(apis, namespace, k8s.service ?? k8s.deployment, ctx.signal, timeoutMs) : Promise.resolve(null);
+  const endpointsTask = checks.has('endpoints')
+    ? readEndpoints(apis, namespace, k8s.service ?? k8s.deployment, ctx.signal, timeoutMs)
+    : Promise.resolve(null);
   const eventsTask = checks.has('events')
-    ? call(`list Warning events in ${namespace}`, ctx.signal, timeoutMs, (o) => apis.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning', limit: MAX_EVENTS }, o))
+    ? call(`list Warning events in ${namespace}`, ctx.signal, timeoutMs, (o) =>
+        apis.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning', limit: MAX_EVENTS }, o),
+      )
     : Promise.resolve(null);
   const logsTask = checks.has('logs')
-    ? readLogs(apis, namespace, logTargets(pods.pods, k8s.container, MAX_LOG_CONTAINERS), k8s.logTailLines, { signal: ctx.signal, timeoutMs, redact: ctx.redact })
+    ? readLogs(apis, namespace, logTargets(pods.pods, k8s.container, MAX_LOG_CONTAINERS), k8s.logTailLines, {
+        signal: ctx.signal,
+        timeoutMs,
+        redact: ctx.redact,
+      })
     : Promise.resolve(null);
   const usageTask = checks.has('metrics') ? readUsage(apis, namespace, k8s.selector, pods.pods, ctx.signal, timeoutMs) : Promise.resolve(null);
   const [endpoints, events, logs, usage] = await Promise.all([endpointsTask, eventsTask, logsTask, usageTask]);
@@ -45,7 +61,11 @@ async function gather(apis: KubeApis, namespace: string, pods: PodSummary, check
   for (const e of endpoints?.errors ?? []) errors.push({ check: 'endpoints', ...e });
   let warnings: WarningEvent[] | null = null;
   if (events?.ok) {
-    warnings = relevantWarnings(events.value.items, { podNames: new Set(pods.pods.map((p) => p.name)), deployment: k8s.deployment, since }, ctx.redact);
+    warnings = relevantWarnings(
+      events.value.items,
+      { podNames: new Set(pods.pods.map((p) => p.name)), deployment: k8s.deployment, since },
+      ctx.redact,
+    );
   } else if (events) errors.push({ check: 'events', ...events.error });
   for (const t of logs?.targets ?? []) if (t.error) errors.push({ check: 'logs', ...t.error });
   if (usage?.error) errors.push({ check: 'metrics', ...usage.error });
@@ -86,7 +106,8 @@ export async function clusterProbe(params: KubernetesProbeParams, ctx: ProbeCont
   };
   if (ctx.signal.aborted) {
     const reason: unknown = ctx.signal.reason;
-    const error = reason instanceof ProbeError ? reason.toInfo() : { code: 'RP_ERR_PROBE_ABORTED' as const, message: 'aborted while reading the cluster' };
+    const error =
+      reason instanceof ProbeError ? reason.toInfo() : { code: 'RP_ERR_PROBE_ABORTED' as const, message: 'aborted while reading the cluster' };
     return { ...outcome, status: 'error', error };
   }
   return outcome;

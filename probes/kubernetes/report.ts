@@ -34,11 +34,16 @@ export function seriesOf(o: Observations): MetricSample[] {
     labels: { phase },
   }));
   out.push({ name: 'probe_k8s_pods_ready', help: 'Pods matching the selector whose Ready condition is True', value: o.pods.ready });
-  out.push({ name: 'probe_k8s_pod_restarts_recent', help: 'Container restarts inside the restart window (lower bound)', value: o.pods.restartsRecent });
+  out.push({
+    name: 'probe_k8s_pod_restarts_recent',
+    help: 'Container restarts inside the restart window (lower bound)',
+    value: o.pods.restartsRecent,
+  });
   if (o.endpoints?.ready !== null && o.endpoints?.ready !== undefined) {
     out.push({ name: 'probe_k8s_ready_endpoints', help: 'Ready endpoint addresses of the Service', value: o.endpoints.ready });
   }
-  if (o.warnings) out.push({ name: 'probe_k8s_warning_events', help: 'Recent Warning events about the deployment and its pods', value: o.warnings.length });
+  if (o.warnings)
+    out.push({ name: 'probe_k8s_warning_events', help: 'Recent Warning events about the deployment and its pods', value: o.warnings.length });
   if (o.usage?.cpuRatioMax !== null && o.usage?.cpuRatioMax !== undefined) {
     out.push({ name: 'probe_k8s_cpu_ratio', help: 'Highest container CPU usage as a fraction of its limit', value: o.usage.cpuRatioMax });
   }
@@ -60,15 +65,34 @@ export function detailsOf(o: Observations, errors: MetricRecord[]): MetricRecord
     })),
   };
   if (o.endpoints) {
-    details['endpoints'] = { service: o.endpoints.service, ready: o.endpoints.ready, notReady: o.endpoints.notReady, source: o.endpoints.source, note: o.endpoints.note };
+    details['endpoints'] = {
+      service: o.endpoints.service,
+      ready: o.endpoints.ready,
+      notReady: o.endpoints.notReady,
+      source: o.endpoints.source,
+      note: o.endpoints.note,
+    };
   }
   if (o.warnings) {
-    details['events'] = o.warnings.slice(0, MAX_DETAIL_EVENTS).map((e) => ({ reason: e.reason, object: e.object, count: e.count, lastSeen: e.lastSeen === null ? null : iso(e.lastSeen), message: e.message.slice(0, 200) }));
+    details['events'] = o.warnings.slice(0, MAX_DETAIL_EVENTS).map((e) => ({
+      reason: e.reason,
+      object: e.object,
+      count: e.count,
+      lastSeen: e.lastSeen === null ? null : iso(e.lastSeen),
+      message: e.message.slice(0, 200),
+    }));
   }
   if (o.logs) {
-    details['logs'] = o.logs.targets.map((t) => ({ pod: t.pod, container: t.container, previous: t.previous, lines: t.lines, error: t.error ? t.error.message : null }));
+    details['logs'] = o.logs.targets.map((t) => ({
+      pod: t.pod,
+      container: t.container,
+      previous: t.previous,
+      lines: t.lines,
+      error: t.error ? t.error.message : null,
+    }));
   }
-  if (o.usage) details['usage'] = { available: o.usage.available, note: o.usage.note, cpuRatioMax: o.usage.cpuRatioMax, memoryRatioMax: o.usage.memoryRatioMax };
+  if (o.usage)
+    details['usage'] = { available: o.usage.available, note: o.usage.note, cpuRatioMax: o.usage.cpuRatioMax, memoryRatioMax: o.usage.memoryRatioMax };
   if (errors.length > 0) details['errors'] = errors;
   return details;
 }

@@ -50,9 +50,23 @@ function maxOf(values: (number | null)[]): number | null {
   return present.length > 0 ? Math.max(...present) : null;
 }
 
-export async function readUsage(apis: KubeApis, namespace: string, selector: string, pods: readonly PodFacts[], signal: AbortSignal, timeoutMs: number): Promise<UsageFacts> {
-  const result = await call('list pod metrics (metrics.k8s.io)', signal, timeoutMs, (o) =>
-    apis.custom.listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace, plural: 'pods', labelSelector: selector }, o) as Promise<unknown>,
+export async function readUsage(
+  apis: KubeApis,
+  namespace: string,
+  selector: string,
+  pods: readonly PodFacts[],
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<UsageFacts> {
+  const result = await call(
+    'list pod metrics (metrics.k8s.io)',
+    signal,
+    timeoutMs,
+    (o) =>
+      apis.custom.listNamespacedCustomObject(
+        { group: 'metrics.k8s.io', version: 'v1beta1', namespace, plural: 'pods', labelSelector: selector },
+        o,
+      ) as Promise<unknown>,
   );
   if (!result.ok) {
     const missing = result.status === 404 || result.status === 503;
@@ -81,7 +95,12 @@ export async function readUsage(apis: KubeApis, namespace: string, selector: str
   }
   return {
     available: true,
-    note: containers.length === 0 ? 'no pod metrics yet' : containers.some((c) => c.cpuRatio !== null) ? null : 'no CPU limits set: saturation cannot be judged',
+    note:
+      containers.length === 0
+        ? 'no pod metrics yet'
+        : containers.some((c) => c.cpuRatio !== null)
+          ? null
+          : 'no CPU limits set: saturation cannot be judged',
     containers,
     cpuRatioMax: maxOf(containers.map((c) => c.cpuRatio)),
     memoryRatioMax: maxOf(containers.map((c) => c.memoryRatio)),

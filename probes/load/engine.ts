@@ -52,7 +52,10 @@ export async function runLoadEngine(plan: LoadPlan, hooks: EngineHooks): Promise
     for (const threshold of abortThresholds) {
       const result = evaluateThreshold(threshold, interim);
       if (!result.ok && result.actual !== null) {
-        stop({ kind: 'threshold', message: `aborted after ${recorder.requests} requests: threshold "${threshold.expr}" failed (actual ${result.actual})` });
+        stop({
+          kind: 'threshold',
+          message: `aborted after ${recorder.requests} requests: threshold "${threshold.expr}" failed (actual ${result.actual})`,
+        });
         return;
       }
     }
@@ -92,7 +95,8 @@ export async function runLoadEngine(plan: LoadPlan, hooks: EngineHooks): Promise
   const finalStop = stopped as StopReason | null;
   const latency = recorder.summary(plan.percentiles, {
     mode: plan.rate !== null ? 'fixed-rate' : 'closed-loop',
-    latencyFrom: plan.rate !== null ? 'response time plus any wait past the intended send time for a busy connection (coordinated omission)' : 'request write',
+    latencyFrom:
+      plan.rate !== null ? 'response time plus any wait past the intended send time for a busy connection (coordinated omission)' : 'request write',
     targetRate: plan.rate,
     plannedRequests: total,
     timeoutMs: plan.timeoutMs,

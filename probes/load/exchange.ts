@@ -41,7 +41,7 @@ export function exchange(dispatcher: Dispatcher, request: ResolvedRequest, limit
     };
     const timer = setTimeout(() => giveUp({ kind: 'timeout', latencyMs: performance.now() - queuedAt }, 'request timeout'), limits.timeoutMs);
     dispatcher.dispatch(
-      { path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body ?? null },
+      { path: request.path, method: request.method, headers: request.headers, body: request.body ?? null },
       {
         // undici 8 calls only these controller-style hooks; onRequestStart is where the old onConnect was.
         onRequestStart(controller: Dispatcher.DispatchController): void {

@@ -31,7 +31,10 @@ function positive(flag: string, value: number | undefined, integer: boolean): vo
 
 function cap(flag: string, shown: string, value: number, limit: number, shownLimit: string, key: string): void {
   if (value > limit) {
-    throw new UsageError('RP_ERR_LOAD_CAP', `${flag} ${shown} exceeds the cap of ${shownLimit} (load.caps.${key}); raise load.caps.${key} in the config to allow it`);
+    throw new UsageError(
+      'RP_ERR_LOAD_CAP',
+      `${flag} ${shown} exceeds the cap of ${shownLimit} (load.caps.${key}); raise load.caps.${key} in the config to allow it`,
+    );
   }
 }
 

@@ -19,7 +19,12 @@ export type { LoadProbeParams, LoadRequest } from './types.js';
 export { LOAD_DEFAULTS, loadParams, loadParamsFromConfig, suggestedLoadTimeoutMs } from './params.js';
 export { checkLoadGuardrails, isLoopbackHost } from './guardrails.js';
 
-const QUANTILES: [string, keyof LatencySummary][] = [['0.5', 'p50Ms'], ['0.9', 'p90Ms'], ['0.95', 'p95Ms'], ['0.99', 'p99Ms']];
+const QUANTILES: [string, keyof LatencySummary][] = [
+  ['0.5', 'p50Ms'],
+  ['0.9', 'p90Ms'],
+  ['0.95', 'p95Ms'],
+  ['0.99', 'p99Ms'],
+];
 
 function loadSeries(latency: LatencySummary): MetricSample[] {
   const series: MetricSample[] = [];
@@ -44,7 +49,20 @@ function loadSeries(latency: LatencySummary): MetricSample[] {
 
 function flatMetrics(latency: LatencySummary): MetricRecord {
   const { requests, errors, timeouts, errorRate, rps, p50Ms, p90Ms, p95Ms, p99Ms, maxMs } = latency;
-  return { requests, errors, timeouts, errorRate, rps, p50Ms, p90Ms, p95Ms, p99Ms, maxMs, aborted: latency.aborted ?? false, mode: latency.mode ?? null };
+  return {
+    requests,
+    errors,
+    timeouts,
+    errorRate,
+    rps,
+    p50Ms,
+    p90Ms,
+    p95Ms,
+    p99Ms,
+    maxMs,
+    aborted: latency.aborted ?? false,
+    mode: latency.mode ?? null,
+  };
 }
 
 function planDetails(plan: LoadPlan, ctx: ProbeContext<LoadSettings>): MetricRecord {
@@ -61,7 +79,14 @@ function planDetails(plan: LoadPlan, ctx: ProbeContext<LoadSettings>): MetricRec
 function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext<LoadSettings>): ProbeOutcome {
   const { latency, stopped, failure } = result;
   if (typeof latency.abortReason === 'string') latency.abortReason = ctx.redact(latency.abortReason);
-  const base: ProbeOutcome = { status: 'pass', latency, data: { kind: 'load', latency }, metrics: flatMetrics(latency), details: planDetails(plan, ctx), series: loadSeries(latency) };
+  const base: ProbeOutcome = {
+    status: 'pass',
+    latency,
+    data: { kind: 'load', latency },
+    metrics: flatMetrics(latency),
+    details: planDetails(plan, ctx),
+    series: loadSeries(latency),
+  };
   if (failure) return { ...base, status: 'error', error: { code: 'RP_ERR_LOAD_FAILED', message: ctx.redact(failure) } };
   if (stopped?.kind === 'signal') {
     // The runner aborts for a deadline or for a shutdown; say which.
@@ -71,7 +96,11 @@ function toOutcome(result: EngineResult, plan: LoadPlan, ctx: ProbeContext<LoadS
   }
   if (stopped) return { ...base, status: 'fail', error: { code: 'RP_ERR_LOAD_ABORTED', message: stopped.message } };
   if (latency.requests === 0) {
-    return { ...base, status: 'fail', error: { code: 'RP_ERR_LOAD_FAILED', message: `no request completed during the load run (per-request timeout ${plan.timeoutMs} ms)` } };
+    return {
+      ...base,
+      status: 'fail',
+      error: { code: 'RP_ERR_LOAD_FAILED', message: `no request completed during the load run (per-request timeout ${plan.timeoutMs} ms)` },
+    };
   }
   return base;
 }

@@ -17,7 +17,12 @@ export const LOAD_DEFAULTS = {
   abortMinSamples: 50,
 } as const;
 
-const loadRequest = z.object({ path: z.string(), method: z.string().optional(), headers: z.record(z.string()).optional(), body: z.string().optional() });
+const loadRequest = z.object({
+  path: z.string(),
+  method: z.string().optional(),
+  headers: z.record(z.string()).optional(),
+  body: z.string().optional(),
+});
 
 /** The shape only: ranges, caps and thresholds are checked by resolvePlan and the guardrails, with their own codes. */
 export const loadParams: z.ZodType<LoadProbeParams, z.ZodTypeDef, unknown> = z.object({

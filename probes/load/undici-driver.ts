@@ -48,10 +48,17 @@ export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
    * first response (counted, left out of the percentiles).
    */
   async function send(slot: number, backlogMs: number, measured: boolean | 'counted' = true): Promise<void> {
-    const request = plan.requests[slot % plan.requests.length]!;
+    const request = plan.requests[slot % plan.requests.length];
     const end = await exchange(pool, request, plan);
     if (!measured) {
-      warmup = end.kind === 'response' ? `HTTP ${end.status}` : end.kind === 'too-large' ? BODY_TOO_LARGE : end.kind === 'timeout' ? 'timeout' : errorCodeOf(end.error);
+      warmup =
+        end.kind === 'response'
+          ? `HTTP ${end.status}`
+          : end.kind === 'too-large'
+            ? BODY_TOO_LARGE
+            : end.kind === 'timeout'
+              ? 'timeout'
+              : errorCodeOf(end.error);
       return;
     }
     if (stopped) return;

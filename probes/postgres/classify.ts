@@ -86,7 +86,10 @@ export function classifyDbError(err: unknown, phase: SessionPhase, url: string, 
   const message = err instanceof Error ? err.message : String(err);
   const code = codeFor(sqlstate, errno, message, phase);
   const tag = sqlstate ? ` (SQLSTATE ${sqlstate})` : errno ? ` [${errno}]` : '';
-  const hint = code === 'RP_ERR_DB_HBA' && /no encryption|SSL off/i.test(message) ? '; the connection did not use SSL: if the server only accepts SSL, add sslmode=require to the URL' : '';
+  const hint =
+    code === 'RP_ERR_DB_HBA' && /no encryption|SSL off/i.test(message)
+      ? '; the connection did not use SSL: if the server only accepts SSL, add sslmode=require to the URL'
+      : '';
   const info: DbFailureInfo = { code, phase, message: scrubSecrets(`${message}${tag}${hint}`, url, redact) };
   if (sqlstate) info.sqlstate = sqlstate;
   if (errno) info.errno = errno;

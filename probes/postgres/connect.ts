@@ -12,9 +12,7 @@ interface ConnectRow {
 
 export const connectCheck: DbCheck = async (session) => {
   const started = performance.now();
-  const [row] = await session.query<ConnectRow>(
-    "SELECT 1 AS ok, current_setting('server_version') AS version, pg_is_in_recovery() AS in_recovery",
-  );
+  const [row] = await session.query<ConnectRow>("SELECT 1 AS ok, current_setting('server_version') AS version, pg_is_in_recovery() AS in_recovery");
   const queryMs = performance.now() - started;
   const outcome: ProbeOutcome = {
     status: 'pass',

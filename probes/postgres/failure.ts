@@ -23,7 +23,7 @@ function findingFor(raise: FindingBuilder, info: DbFailureInfo, server: string):
       summary: 'the database refused a new connection because every slot is taken (SQLSTATE 53300): new API connections fail too',
       evidence,
       extraActions: [
-        "psql as a superuser (reserved slots): SELECT usename, application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2, 3 ORDER BY 4 DESC;",
+        'psql as a superuser (reserved slots): SELECT usename, application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2, 3 ORDER BY 4 DESC;',
       ],
     });
   }

@@ -81,7 +81,7 @@ export const longQueriesCheck: DbCheck = async (session, { ctx, db, raise }) => 
   outcome.findings = [
     raise('db_query_timeout', {
       severity: 'P2',
-      summary: `${total} ${total === 1 ? 'query has' : 'queries have'} been active for more than ${thresholdS} s on ${session.server} (longest ${longest} s, pid ${queries[0]!.pid})`,
+      summary: `${total} ${total === 1 ? 'query has' : 'queries have'} been active for more than ${thresholdS} s on ${session.server} (longest ${longest} s, pid ${queries[0].pid})`,
       evidence,
       extraActions: queries
         .slice(0, TERMINATE_SUGGESTIONS)

@@ -37,18 +37,28 @@ export const poolCheck: DbCheck = async (session, { db, raise }) => {
   const max = row?.max_connections ?? 0;
   const usable = Math.max(1, max - (row?.reserved ?? 0));
   const byLabel: Record<string, number> = Object.fromEntries([...Object.values(STATE_LABELS), OTHER].map((l) => [l, 0]));
-  for (const [state, n] of Object.entries(row?.states ?? {})) byLabel[STATE_LABELS[state] ?? OTHER]! += n;
+  for (const [state, n] of Object.entries(row?.states ?? {})) byLabel[STATE_LABELS[state] ?? OTHER] += n;
   const used = Object.values(byLabel).reduce((a, b) => a + b, 0);
-  const idleInTx = byLabel.idle_in_transaction! + byLabel.idle_in_transaction_aborted!;
+  const idleInTx = byLabel.idle_in_transaction + byLabel.idle_in_transaction_aborted;
   const saturation = round(used / usable, 4);
-  const metrics: MetricRecord = { connections: used, usableConnections: usable, maxConnections: max, saturation, idleInTransaction: idleInTx, byState: { ...byLabel } };
+  const metrics: MetricRecord = {
+    connections: used,
+    usableConnections: usable,
+    maxConnections: max,
+    saturation,
+    idleInTransaction: idleInTx,
+    byState: { ...byLabel },
+  };
   const series = [
     gauge('probe_db_max_connections', max),
     ...Object.entries(byLabel).map(([state, n]) => gauge('probe_db_connections', n, { state })),
   ];
   const outcome: ProbeOutcome = { status: 'pass', metrics, series };
   if (saturation < db.poolSaturation) return outcome;
-  const breakdown = Object.entries(byLabel).filter(([, n]) => n > 0).map(([state, n]) => `${state} ${n}`).join(', ');
+  const breakdown = Object.entries(byLabel)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${state} ${n}`)
+    .join(', ');
   const evidence = [
     `${used} of ${usable} usable connections in use on ${session.server} (${Math.round(saturation * 100)} %; max_connections ${max}, ${max - usable} reserved for superusers)`,
     `client backends by state: ${breakdown}`,

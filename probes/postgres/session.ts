@@ -93,7 +93,9 @@ export async function withSession<T>(ctx: ProbeContext, db: DatabaseConfig, use:
       connectMs = performance.now() - begun;
       const statementTimeout = Math.max(1, db.statementTimeout > 0 ? Math.min(db.statementTimeout, ctx.timeoutMs) : ctx.timeoutMs);
       await settle(
-        client.query(`${OWN_QUERY_TAG} SET statement_timeout = ${Math.round(statementTimeout)}; SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`),
+        client.query(
+          `${OWN_QUERY_TAG} SET statement_timeout = ${Math.round(statementTimeout)}; SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`,
+        ),
         signal,
         'connect',
         begun,

@@ -28,7 +28,11 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, raise }) => {
     `SELECT quote_ident(n.nspname) AS schema, current_setting('server_version_num')::int AS version, current_database() AS db
      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'`,
   );
-  if (!ext) return skipped(`pg_stat_statements is not installed in this database: ${HOW_TO_ENABLE}`, { extension: 'missing', code: 'RP_ERR_DB_EXTENSION_MISSING' });
+  if (!ext)
+    return skipped(`pg_stat_statements is not installed in this database: ${HOW_TO_ENABLE}`, {
+      extension: 'missing',
+      code: 'RP_ERR_DB_EXTENSION_MISSING',
+    });
   const view = `${ext.schema}.pg_stat_statements`;
   const totalColumn = ext.version >= 130_000 ? 'total_exec_time' : 'total_time';
   let rows: CounterRow[];
@@ -43,7 +47,10 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, raise }) => {
     );
   } catch (err) {
     if (err instanceof DbFailure && err.info.sqlstate === '55000') {
-      return skipped(`pg_stat_statements is created but not loaded: ${HOW_TO_ENABLE}`, { extension: 'not-loaded', code: 'RP_ERR_DB_EXTENSION_MISSING' });
+      return skipped(`pg_stat_statements is created but not loaded: ${HOW_TO_ENABLE}`, {
+        extension: 'not-loaded',
+        code: 'RP_ERR_DB_EXTENSION_MISSING',
+      });
     }
     throw err;
   }
@@ -60,7 +67,12 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, raise }) => {
   const allTime = previous ? rankStatements(counters, undefined, db.statementsTop) : ranked;
   const texts = await statementTexts(session, view, [...new Set([...ranked, ...allTime].map((r) => r.key))], db.queryTextMax, ctx.redact);
   const shown = (list: readonly RankedStatement[]): ShownStatement[] =>
-    list.map((r) => ({ query: texts.get(r.key) ?? '(no longer in pg_stat_statements)', calls: r.calls, meanMs: round(r.meanMs), totalMs: round(r.totalMs) }));
+    list.map((r) => ({
+      query: texts.get(r.key) ?? '(no longer in pg_stat_statements)',
+      calls: r.calls,
+      meanMs: round(r.meanMs),
+      totalMs: round(r.totalMs),
+    }));
   const allTimeTop = shown(allTime);
   if (!previous) {
     // Nothing to compare with: history is context for the reader, not a verdict on this minute.
@@ -82,7 +94,9 @@ export const statementsCheck: DbCheck = async (session, { ctx, db, raise }) => {
     raise('db_slow_statements', {
       severity: 'P3',
       summary: `${slow.length} ${slow.length === 1 ? 'statement averages' : 'statements average'} more than ${db.slowStatementThreshold} ms per call on ${session.server} ${window} (slowest ${topMeanMs} ms)`,
-      evidence: slow.map((s, i) => `#${i + 1} mean ${s.meanMs} ms over ${s.calls} call${s.calls === 1 ? '' : 's'} (total ${s.totalMs} ms): ${s.query}`),
+      evidence: slow.map(
+        (s, i) => `#${i + 1} mean ${s.meanMs} ms over ${s.calls} call${s.calls === 1 ? '' : 's'} (total ${s.totalMs} ms): ${s.query}`,
+      ),
     }),
   ];
   return outcome;

@@ -46,7 +46,13 @@ export async function promGet(req: PromRequest): Promise<PromAnswer> {
   const where = `Prometheus at ${url.origin}`;
   if (ex.transportError) {
     if (ex.transportError.code === 'RP_ERR_PROBE_ABORTED') return { ok: false, error: ex.transportError };
-    return { ok: false, error: { code: 'RP_ERR_PROM_UNREACHABLE', message: `${where}: ${ERROR_CODES[ex.transportError.code]} (${ex.transportError.code}: ${ex.transportError.message})` } };
+    return {
+      ok: false,
+      error: {
+        code: 'RP_ERR_PROM_UNREACHABLE',
+        message: `${where}: ${ERROR_CODES[ex.transportError.code]} (${ex.transportError.code}: ${ex.transportError.message})`,
+      },
+    };
   }
   let doc: { status?: unknown; data?: unknown; errorType?: unknown; error?: unknown } | undefined;
   try {
@@ -57,10 +63,16 @@ export async function promGet(req: PromRequest): Promise<PromAnswer> {
   if (doc?.status === 'success') return { ok: true, data: doc.data };
   if (doc?.status === 'error') {
     // bad_data (400), execution (422), timeout (503), ...: the expression or its evaluation is the problem
-    return { ok: false, error: { code: 'RP_ERR_PROM_QUERY', message: `${String(doc.errorType ?? 'error')}: ${String(doc.error ?? 'no error text')}`.slice(0, 500) } };
+    return {
+      ok: false,
+      error: { code: 'RP_ERR_PROM_QUERY', message: `${String(doc.errorType ?? 'error')}: ${String(doc.error ?? 'no error text')}`.slice(0, 500) },
+    };
   }
   return {
     ok: false,
-    error: { code: 'RP_ERR_PROM_UNREACHABLE', message: `${where} answered ${ex.status} without a Prometheus API document on ${url.pathname} (is prometheus.url the server's base URL, and is it ready?)` },
+    error: {
+      code: 'RP_ERR_PROM_UNREACHABLE',
+      message: `${where} answered ${ex.status} without a Prometheus API document on ${url.pathname} (is prometheus.url the server's base URL, and is it ready?)`,
+    },
   };
 }

@@ -35,7 +35,7 @@ export const prometheusProbe: ProbeKind<PrometheusProbeParams, PrometheusSetting
     const common = { server, timeoutMs: Math.min(ctx.timeoutMs, cfg.timeout), signal: ctx.signal, http: ctx.http };
     const expressions = Object.fromEntries(QUERIES.map((q) => [q.key, cfg.queries[q.key].replaceAll('$window', cfg.window)]));
     const [answers, alertsAnswer] = await Promise.all([
-      Promise.all(QUERIES.map((q) => promGet({ ...common, path: '/api/v1/query', params: { query: expressions[q.key]! } }))),
+      Promise.all(QUERIES.map((q) => promGet({ ...common, path: '/api/v1/query', params: { query: expressions[q.key] } }))),
       cfg.alerts.length ? promGet({ ...common, path: '/api/v1/alerts' }) : Promise.resolve<PromAnswer | null>(null),
     ]);
 
@@ -44,7 +44,7 @@ export const prometheusProbe: ProbeKind<PrometheusProbeParams, PrometheusSetting
     const notes: MetricRecord = {};
     const seriesCounts: MetricRecord = {};
     QUERIES.forEach((q, i) => {
-      const answer = answers[i]!;
+      const answer = answers[i];
       values[q.key] = null;
       if (!answer.ok) return void problems.push({ what: q.key, error: answer.error });
       const parsed = instantValue(answer.data, q.combine);
@@ -62,16 +62,24 @@ export const prometheusProbe: ProbeKind<PrometheusProbeParams, PrometheusSetting
       alertStates = watched.map((a) => ({ ...a }));
     }
 
-    const errorRate = values.errorRate === null ? null : round(values.errorRate!, 6);
-    const p95Ms = values.p95 === null ? null : round(values.p95! * 1000, 3);
-    const requestRate = values.requestRate === null ? null : round(values.requestRate!, 6);
+    const errorRate = values.errorRate === null ? null : round(values.errorRate, 6);
+    const p95Ms = values.p95 === null ? null : round(values.p95 * 1000, 3);
+    const requestRate = values.requestRate === null ? null : round(values.requestRate, 6);
     const series: MetricSample[] = [];
-    if (errorRate !== null) series.push({ name: 'probe_prometheus_error_ratio', help: 'Real-traffic error ratio read from Prometheus', value: errorRate });
-    if (values.p95 !== null) series.push({ name: 'probe_prometheus_p95_seconds', help: 'Real-traffic p95 latency read from Prometheus', value: values.p95! });
-    if (requestRate !== null) series.push({ name: 'probe_prometheus_request_rate', help: 'Real-traffic request rate read from Prometheus (requests/s)', value: requestRate });
+    if (errorRate !== null)
+      series.push({ name: 'probe_prometheus_error_ratio', help: 'Real-traffic error ratio read from Prometheus', value: errorRate });
+    if (values.p95 !== null)
+      series.push({ name: 'probe_prometheus_p95_seconds', help: 'Real-traffic p95 latency read from Prometheus', value: values.p95 });
+    if (requestRate !== null)
+      series.push({ name: 'probe_prometheus_request_rate', help: 'Real-traffic request rate read from Prometheus (requests/s)', value: requestRate });
     if (firingAlerts) {
       for (const alert of cfg.alerts) {
-        series.push({ name: 'probe_prometheus_alert_firing', help: 'Whether the watched Prometheus alert is firing', value: firingAlerts.includes(alert) ? 1 : 0, labels: { alert } });
+        series.push({
+          name: 'probe_prometheus_alert_firing',
+          help: 'Whether the watched Prometheus alert is firing',
+          value: firingAlerts.includes(alert) ? 1 : 0,
+          labels: { alert },
+        });
       }
     }
     const outcome: ProbeOutcome = {

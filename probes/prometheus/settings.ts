@@ -9,7 +9,10 @@ export const prometheusSchema = z
   .object({
     url: optionalHttpUrl.default(''),
     timeout: duration.default('5s'),
-    window: z.string().regex(/^\d+[smhd]$/, 'expected a PromQL range like 5m').default('5m'),
+    window: z
+      .string()
+      .regex(/^\d+[smhd]$/, 'expected a PromQL range like 5m')
+      .default('5m'),
     queries: z
       .object({
         errorRate: z.string().default('sum(rate(api_requests_total{status=~"5.."}[$window])) / sum(rate(api_requests_total[$window]))'),

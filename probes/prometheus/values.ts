@@ -30,7 +30,8 @@ export function instantValue(data: unknown, combine: Combine): InstantValue {
   const finite = samples.filter((v) => Number.isFinite(v));
   let note: string | undefined;
   if (samples.length === 0) note = 'no series (no traffic in the window, or the metric is not scraped)';
-  else if (finite.length === 0) note = samples.some((v) => v === Infinity) ? 'value is +Inf (above the highest histogram bucket)' : 'value is NaN (no requests in the window)';
+  else if (finite.length === 0)
+    note = samples.some((v) => v === Infinity) ? 'value is +Inf (above the highest histogram bucket)' : 'value is NaN (no requests in the window)';
   if (finite.length === 0) return { ok: true, value: null, series: samples.length, ...(note ? { note } : {}) };
   const value = combine === 'sum' ? finite.reduce((a, b) => a + b, 0) : Math.max(...finite);
   return { ok: true, value, series: samples.length };

@@ -79,7 +79,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     const message = (err as Error).message;
     const flag = /'(-{1,2}[^']+)'/.exec(message)?.[1];
     const code = (err as { code?: string }).code;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError('RP_ERR_USAGE', `unknown option ${flag ?? ''} (see probe --help)`.replace('  ', ' '));
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new UsageError('RP_ERR_USAGE', `unknown option ${flag ?? ''} (see probe --help)`.replace('  ', ' '));
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError('RP_ERR_USAGE', `${flag ?? 'option'}: ${message.split('.')[0]}`);
     throw new UsageError('RP_ERR_USAGE', message.split('\n')[0] ?? message);
   }
@@ -129,7 +130,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
   set('fault', values.fault);
   set('port', port);
   if (args.amount !== undefined && args.durationMs !== undefined) {
-    throw new UsageError('RP_ERR_USAGE', '--amount and --duration are exclusive: a load run stops after a number of requests or after a time, not both');
+    throw new UsageError(
+      'RP_ERR_USAGE',
+      '--amount and --duration are exclusive: a load run stops after a number of requests or after a time, not both',
+    );
   }
   return args;
 }

@@ -10,7 +10,13 @@ import { loadSettings } from './settings.js';
 function dependencyChecks(config: Config): string[] {
   const { openai, github, others } = config.external;
   const state = (d: { enabled: boolean; url: string }, credential: string, name: string): string =>
-    !d.enabled ? "off (not named under external: nor given in the environment, or enabled: false)" : !d.url.trim() ? 'off (url empty)' : credential ? `on, ${shownUrl(d.url)} (authenticated)` : `on, ${shownUrl(d.url)} (no ${name}: reachability only, 401/403 counts as reachable)`;
+    !d.enabled
+      ? 'off (not named under external: nor given in the environment, or enabled: false)'
+      : !d.url.trim()
+        ? 'off (url empty)'
+        : credential
+          ? `on, ${shownUrl(d.url)} (authenticated)`
+          : `on, ${shownUrl(d.url)} (no ${name}: reachability only, 401/403 counts as reachable)`;
   return [
     `  openai     ${state(openai, openai.apiKey, 'OPENAI_API_KEY')}`,
     `  github     ${state(github, github.token, 'GITHUB_TOKEN')}`,

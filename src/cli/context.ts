@@ -17,7 +17,10 @@ export interface ProbeEnvironment {
   close(): Promise<void>;
 }
 
-export function probeEnvironment(config: Config, options: { logLevel?: string; signal?: AbortSignal; progress?: (e: ProgressEvent) => void; log?: Logger }): ProbeEnvironment {
+export function probeEnvironment(
+  config: Config,
+  options: { logLevel?: string; signal?: AbortSignal; progress?: (e: ProgressEvent) => void; log?: Logger },
+): ProbeEnvironment {
   const redact = createRedactor(secretsOf(config, process.env));
   const log = options.log ?? createLogger({ level: options.logLevel ?? 'warn', redact });
   const http = new HttpResources();

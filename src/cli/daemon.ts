@@ -19,7 +19,9 @@ export async function runDaemon(args: CliArgs, io: Io): Promise<number> {
   const daemon = await Daemon.start({ config, log, redact, env: io.env });
   const stopListening = io.onReload?.(() => {
     log.info({ config: source }, 'SIGHUP: reloading configuration');
-    daemon.reload(load).catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'reload failed'));
+    daemon
+      .reload(load)
+      .catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'reload failed'));
   });
   try {
     if (!io.signal.aborted) await once(io.signal, 'abort');

@@ -97,7 +97,9 @@ export async function runDemo(args: CliArgs, io: Io): Promise<number> {
       io.stdout.write(`${formatHuman(report, style)}\n`);
       return report.passed ? 0 : 1;
     }
-    const [first] = (await Promise.race([once(daemon, 'cycle'), once(io.signal, 'abort').then(() => [null])])) as [Parameters<typeof formatHuman>[0] | null];
+    const [first] = (await Promise.race([once(daemon, 'cycle'), once(io.signal, 'abort').then(() => [null])])) as [
+      Parameters<typeof formatHuman>[0] | null,
+    ];
     if (first) io.stdout.write(`${new Date().toISOString()}  fault=${formatFault(api.fault())}\n${formatHuman(first, style)}\n`);
     io.stdout.write(
       [

@@ -28,7 +28,8 @@ export async function runOnce(args: CliArgs, io: Io): Promise<number> {
   const env = probeEnvironment(config, { ...(args.logLevel ? { logLevel: args.logLevel } : {}), signal: io.signal, progress: bar.update });
   let report: RunReport;
   try {
-    const extraChecks = baseline === undefined ? undefined : (r: RunReport): ThresholdResult[] => [compareBaseline(r, baseline, args.maxRegressionPct)];
+    const extraChecks =
+      baseline === undefined ? undefined : (r: RunReport): ThresholdResult[] => [compareBaseline(r, baseline, args.maxRegressionPct)];
     ({ report } = await runScenario({ plan, config, runner: env.runner, ...(extraChecks ? { extraChecks } : {}) }));
   } finally {
     bar.done();

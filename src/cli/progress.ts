@@ -7,7 +7,9 @@ export function progressBar(stream: NodeJS.WriteStream, enabled: boolean): { upd
     if (!enabled || !stream.isTTY || e.elapsedMs < 2_000) return;
     const width = 30;
     const ratio = e.total ? Math.min(1, e.done / e.total) : 0;
-    const bar = e.total ? `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, '.')}] ${Math.round(ratio * 100)}%` : `${(e.elapsedMs / 1000).toFixed(0)} s`;
+    const bar = e.total
+      ? `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, '.')}] ${Math.round(ratio * 100)}%`
+      : `${(e.elapsedMs / 1000).toFixed(0)} s`;
     stream.write(`\r${bar}  ${e.done}${e.total ? `/${e.total}` : ''} requests  ${e.errors} errors `);
     drawn = true;
   };

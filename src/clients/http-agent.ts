@@ -74,7 +74,8 @@ function timedConnector(connectTimeoutMs: number, rejectUnauthorized: boolean): 
           else phases.connect = now - resolved;
           phases.stage = 'connected';
         }
-        callback(err, sock as never);
+        // undici types the callback as two overloads (error, or socket); ours forwards whichever arrived
+        (callback as (error: Error | null, socket: unknown) => void)(err, sock);
       }) as unknown as Socket | undefined;
       if (options.protocol === 'https:' && socket && typeof socket.once === 'function') {
         socket.once('connect', () => {

@@ -43,7 +43,7 @@ export function objectShapeAt(schema: z.ZodTypeAny, path: readonly (string | num
   for (let i = 0; ; i++) {
     current = unwrapSchema(current, node);
     if (i === path.length) break;
-    const part = path[i]!;
+    const part = path[i];
     if (current instanceof z.ZodObject) {
       const next = (current.shape as Record<string, z.ZodTypeAny>)[String(part)];
       if (!next) return null;
@@ -112,7 +112,12 @@ export function describeIssues(error: z.ZodError, schema: z.ZodTypeAny, data: un
       case z.ZodIssueCode.invalid_union: {
         // Prefer the branch that got furthest; a duration given as true reads better as "expected a duration".
         const custom = issue.unionErrors.flatMap((e) => e.issues).find((i) => i.code === z.ZodIssueCode.custom);
-        const message = custom?.message ?? `expected ${issue.unionErrors.flatMap((e) => e.issues).map((i) => (i.code === 'invalid_type' ? ARTICLE[i.expected] ?? i.expected : i.message)).join(' or ')}, got ${describeValue(found)}`;
+        const message =
+          custom?.message ??
+          `expected ${issue.unionErrors
+            .flatMap((e) => e.issues)
+            .map((i) => (i.code === 'invalid_type' ? (ARTICLE[i.expected] ?? i.expected) : i.message))
+            .join(' or ')}, got ${describeValue(found)}`;
         problems.push({ path: issue.path, message: custom ? message : message });
         break;
       }

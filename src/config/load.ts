@@ -62,7 +62,10 @@ function scrub(text: string, secrets: ReadonlySet<string>): string {
 }
 
 /** Validates an in-memory document (already parsed YAML) against the schema; used by files, reload and tests. */
-export function validateConfig(document: unknown, options: { env?: Env; overrides?: Record<string, unknown>; locate?: (path: readonly (string | number)[]) => string | null } = {}): Config {
+export function validateConfig(
+  document: unknown,
+  options: { env?: Env; overrides?: Record<string, unknown>; locate?: (path: readonly (string | number)[]) => string | null } = {},
+): Config {
   const env = options.env ?? process.env;
   if (document !== undefined && document !== null && !isPlainObject(document)) {
     throw new ConfigError([`(top level): expected a mapping of settings, got ${Array.isArray(document) ? 'a list' : typeof document}`]);
@@ -84,7 +87,7 @@ export function validateConfig(document: unknown, options: { env?: Env; override
     if (all.length > MAX_PROBLEMS) problems.push(`… and ${all.length - MAX_PROBLEMS} more problems`);
     throw new ConfigError(problems);
   }
-  return deepFreeze(parsed.data) as Config;
+  return deepFreeze(parsed.data);
 }
 
 /** Parses YAML text, keeping positions so each problem can say which line it is on. */

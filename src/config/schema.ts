@@ -14,27 +14,29 @@ import { severitySchema } from './sections/severity.js';
  * and paging sections. Rules that span sections live here, the one place that sees them all.
  */
 function schemaFor(kinds: typeof PROBE_KINDS) {
-  return z
-    .object({
-      target: httpUrl,
-      service: z.string().min(1).default('DeepTech Radar API'),
-      timeout: duration.default('10s'),
-      ...kinds.configShape(),
-      daemon: daemonSchema.default({}),
-      incidents: incidentsSchema.default({}),
-      notify: notifySchema,
-      severity: severitySchema.default({}),
-    })
-    .strict()
-    .superRefine((config, ctx) => {
-      const name = config.load.endpoint;
-      if (name !== undefined && !config.endpoints.some((e) => e.name === name)) {
-        const known = config.endpoints.map((e) => e.name).join(', ');
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['load', 'endpoint'], message: `no endpoint named "${name}" (known: ${known})` });
-      }
-    })
-    // A config that never names a load endpoint is not wrong for lacking `papers`: it loads its main endpoint instead.
-    .transform((config) => ({ ...config, load: { ...config.load, endpoint: config.load.endpoint ?? defaultLoadEndpoint(config.endpoints) } }));
+  return (
+    z
+      .object({
+        target: httpUrl,
+        service: z.string().min(1).default('DeepTech Radar API'),
+        timeout: duration.default('10s'),
+        ...kinds.configShape(),
+        daemon: daemonSchema.default({}),
+        incidents: incidentsSchema.default({}),
+        notify: notifySchema,
+        severity: severitySchema.default({}),
+      })
+      .strict()
+      .superRefine((config, ctx) => {
+        const name = config.load.endpoint;
+        if (name !== undefined && !config.endpoints.some((e) => e.name === name)) {
+          const known = config.endpoints.map((e) => e.name).join(', ');
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['load', 'endpoint'], message: `no endpoint named "${name}" (known: ${known})` });
+        }
+      })
+      // A config that never names a load endpoint is not wrong for lacking `papers`: it loads its main endpoint instead.
+      .transform((config) => ({ ...config, load: { ...config.load, endpoint: config.load.endpoint ?? defaultLoadEndpoint(config.endpoints) } }))
+  );
 }
 
 type ConfigSchema = ReturnType<typeof schemaFor>;
@@ -49,7 +51,8 @@ export function configSchema(): ConfigSchema {
 
 /** The runbook's `papers` when configured, else the first endpoint that is not a health check, else the first. */
 function defaultLoadEndpoint(endpoints: readonly { name: string; path: string }[]): string {
-  const named = endpoints.find((e) => e.name === 'papers') ?? endpoints.find((e) => !/health/i.test(e.name) && !e.path.startsWith('/health')) ?? endpoints[0];
+  const named =
+    endpoints.find((e) => e.name === 'papers') ?? endpoints.find((e) => !/health/i.test(e.name) && !e.path.startsWith('/health')) ?? endpoints[0];
   return named?.name ?? 'papers';
 }
 
@@ -67,7 +70,8 @@ export type Config = DeepReadonly<Parsed>;
  * `target:` is valid).
  */
 export function environmentDefaults(document: unknown, env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
-  const written = (key: string): unknown => (typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>)[key] : undefined);
+  const written = (key: string): unknown =>
+    typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>)[key] : undefined;
   const defaults: Record<string, unknown> = { target: '${API_URL:-http://localhost:8000}' };
   for (const section of PROBE_KINDS.sections()) if (section.environment) defaults[section.key] = section.environment(written(section.key), env);
   return defaults;

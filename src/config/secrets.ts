@@ -65,4 +65,3 @@ function passwordOf(url: string): string | undefined {
     return undefined;
   }
 }
-

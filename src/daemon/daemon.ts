@@ -89,7 +89,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     await daemon.gen.runner.load(daemon.gen.plan.map((p) => p.spec));
     if (options.schedule !== false) daemon.arm();
     const { listen } = options.config.daemon;
-    options.log.info({ url: daemon.url, listen, reachable: reachability(listen), probes: daemon.gen.plan.length, interval: options.config.daemon.interval }, 'daemon started');
+    options.log.info(
+      { url: daemon.url, listen, reachable: reachability(listen), probes: daemon.gen.plan.length, interval: options.config.daemon.interval },
+      'daemon started',
+    );
     return daemon;
   }
 
@@ -129,7 +132,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         schedule: p.schedule,
         run: async () => {
           const result = await this.gen.runner.run(p.spec);
-          if (!this.stopping.signal.aborted && this.gen.names.has(p.spec.name)) this.record(result, 'everyMs' in p.schedule ? p.schedule.everyMs : undefined);
+          if (!this.stopping.signal.aborted && this.gen.names.has(p.spec.name))
+            this.record(result, 'everyMs' in p.schedule ? p.schedule.everyMs : undefined);
         },
       })),
     );
@@ -164,7 +168,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private cycleSafely(): void {
     this.cycle()
       .finally(() => this.heartbeat.beat())
-      .catch((err: unknown) => this.options.log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'evaluation failed'));
+      .catch((err: unknown) =>
+        this.options.log.error({ err: err instanceof Error ? err.message : String(err), code: 'RP_ERR_INTERNAL' }, 'evaluation failed'),
+      );
   }
 
   /** One evaluation: windows → diagnosis → severity → incidents. Serialized with reloads. */
@@ -194,14 +200,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       } catch (err) {
         const problems = (err as { problems?: string[] }).problems ?? [err instanceof Error ? err.message : String(err)];
         await this.incidents.reconfigure(old.config).catch(() => undefined);
-        log.error({ problems, code: (err as { code?: string }).code ?? 'RP_ERR_CONFIG_INVALID' }, 'configuration reload failed; still running on the previous configuration');
+        log.error(
+          { problems, code: (err as { code?: string }).code ?? 'RP_ERR_CONFIG_INVALID' },
+          'configuration reload failed; still running on the previous configuration',
+        );
         this.metrics.reloaded(false);
         this.emit('reload-failed', problems);
         return false;
       }
       const { listen, port } = next.config.daemon;
-      if (listen !== old.config.daemon.listen || port !== old.config.daemon.port) log.warn({ listen, port }, 'daemon.listen/port changes take effect on restart; still listening on the old address');
-      if (JSON.stringify(next.config.kubernetes.leaderElection) !== JSON.stringify(old.config.kubernetes.leaderElection)) log.warn('kubernetes.leaderElection changes take effect on restart');
+      if (listen !== old.config.daemon.listen || port !== old.config.daemon.port)
+        log.warn({ listen, port }, 'daemon.listen/port changes take effect on restart; still listening on the old address');
+      if (JSON.stringify(next.config.kubernetes.leaderElection) !== JSON.stringify(old.config.kubernetes.leaderElection))
+        log.warn('kubernetes.leaderElection changes take effect on restart');
       this.gen = next;
       this.results.retain(next.names);
       this.windows.setWindow(next.config.daemon.window);

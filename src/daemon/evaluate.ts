@@ -43,7 +43,13 @@ function windowedEndpoint(result: ProbeResult, windows: RollingWindows, flakyRat
   return { ...latest, status, samples, failures };
 }
 
-export function evaluate(latest: readonly LatestResult[], windows: RollingWindows, config: Config, now = Date.now(), raise: FindingBuilder = findingBuilderFor(config)): RunReport {
+export function evaluate(
+  latest: readonly LatestResult[],
+  windows: RollingWindows,
+  config: Config,
+  now = Date.now(),
+  raise: FindingBuilder = findingBuilderFor(config),
+): RunReport {
   const started = performance.now();
   // A result older than both the window and two of its own intervals says nothing about now (e.g. a nightly load run).
   const fresh = latest.filter((l) => now - l.finishedAt <= Math.max(config.daemon.window, 2 * (l.everyMs ?? 0)));

@@ -13,9 +13,7 @@ export class Evaluator {
   /** the latest report; null until the first evaluation (readiness) */
   report: RunReport | null = null;
 
-  constructor(
-    private readonly deps: { windows: RollingWindows; metrics: DaemonMetrics; incidents: IncidentHolder; log: Logger; redact: Redactor },
-  ) {}
+  constructor(private readonly deps: { windows: RollingWindows; metrics: DaemonMetrics; incidents: IncidentHolder; log: Logger; redact: Redactor }) {}
 
   async run(latest: readonly LatestResult[], config: Config, raise: FindingBuilder): Promise<RunReport> {
     const { windows, metrics, incidents, log } = this.deps;

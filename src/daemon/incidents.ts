@@ -6,25 +6,48 @@ import { SEVERITIES, type MetricSample, type RunReport } from '../model/types.js
 
 export function incidentSamples(m: IncidentMetrics): MetricSample[] {
   return [
-    ...SEVERITIES.map((severity) => ({ name: 'probe_incidents_open', help: 'Open incidents by severity', value: m.openBySeverity[severity], labels: { severity } })),
+    ...SEVERITIES.map((severity) => ({
+      name: 'probe_incidents_open',
+      help: 'Open incidents by severity',
+      value: m.openBySeverity[severity],
+      labels: { severity },
+    })),
     ...m.notifications.map((n) => ({
       name: 'probe_notifications_total',
       help: 'Notification deliveries by sink and outcome',
       value: n.count,
       labels: { sink: n.sink, outcome: n.outcome },
     })),
-    { name: 'probe_dependency_notices_open', help: 'Open dependency notices: an external dependency failing on its own check (not paged)', value: m.noticesOpen },
+    {
+      name: 'probe_dependency_notices_open',
+      help: 'Open dependency notices: an external dependency failing on its own check (not paged)',
+      value: m.noticesOpen,
+    },
     { name: 'probe_notify_outbox_depth', help: 'Notifications queued and not yet delivered', value: m.outboxDepth },
     ...m.notifications
       .filter((n) => n.outcome === 'dead')
-      .map((n) => ({ name: 'probe_notifications_dead_total', help: 'Notifications moved to the dead-letter list after their retry budget', value: n.count, labels: { sink: n.sink } })),
-    { name: 'probe_state_write_failures_total', help: 'Failed writes of the incident state file (paging continues from memory)', value: m.stateWriteFailures },
-    { name: 'probe_state_durable', help: '1 while the incident state is being written, 0 while it only lives in memory', value: m.stateProblem ? 0 : 1 },
+      .map((n) => ({
+        name: 'probe_notifications_dead_total',
+        help: 'Notifications moved to the dead-letter list after their retry budget',
+        value: n.count,
+        labels: { sink: n.sink },
+      })),
+    {
+      name: 'probe_state_write_failures_total',
+      help: 'Failed writes of the incident state file (paging continues from memory)',
+      value: m.stateWriteFailures,
+    },
+    {
+      name: 'probe_state_durable',
+      help: '1 while the incident state is being written, 0 while it only lives in memory',
+      value: m.stateProblem ? 0 : 1,
+    },
   ];
 }
 
 /** What the incident engine reads from the config; other changes do not need it reopened. */
-const incidentPart = (config: Config): string => JSON.stringify([config.service, config.incidents, config.notify, config.kubernetes, config.severity]);
+const incidentPart = (config: Config): string =>
+  JSON.stringify([config.service, config.incidents, config.notify, config.kubernetes, config.severity]);
 
 export class IncidentHolder {
   private current: IncidentManager | undefined;

@@ -33,7 +33,10 @@ export class LatestResults {
     // Only transitions are logged: a probe failing every 15 s is one line, not 240 an hour.
     if (before?.status !== result.status) {
       const level = result.status === 'fail' || result.status === 'error' ? 'warn' : 'info';
-      this.log[level]({ probe: result.name, kind: result.kind, status: result.status, was: before?.status ?? null, error: result.error, reason: result.reason }, `probe ${result.name}: ${result.status}`);
+      this.log[level](
+        { probe: result.name, kind: result.kind, status: result.status, was: before?.status ?? null, error: result.error, reason: result.reason },
+        `probe ${result.name}: ${result.status}`,
+      );
     }
     this.watchQueue(result, everyMs);
     return result;
@@ -49,7 +52,10 @@ export class LatestResults {
     const detail = { probe: result.name, queueMs, intervalMs: everyMs };
     if (over) {
       this.queueing.add(result.name);
-      this.log.warn(detail, `probe ${result.name}: requests waited ${queueMs} ms for a connection of the probe's own pool (over ${QUEUE_WARN_FRACTION * 100} % of the ${everyMs} ms interval); fewer endpoints per interval or a longer interval would keep up. This wait is not counted as the API's latency`);
+      this.log.warn(
+        detail,
+        `probe ${result.name}: requests waited ${queueMs} ms for a connection of the probe's own pool (over ${QUEUE_WARN_FRACTION * 100} % of the ${everyMs} ms interval); fewer endpoints per interval or a longer interval would keep up. This wait is not counted as the API's latency`,
+      );
     } else {
       this.queueing.delete(result.name);
       this.log.info(detail, `probe ${result.name}: no longer waiting for the probe's own connection pool`);

@@ -110,11 +110,14 @@ export class Scheduler {
       const spread = this.jitter * (k === 0 ? Math.min(everyMs, FIRST_RUN_SPREAD_MS) : everyMs);
       const plannedAt = base + (k === 0 ? 0 : phaseMs + k * everyMs) + this.random() * spread;
       k++;
-      timer = setTimeout(() => {
-        if (stopped) return;
-        this.fire(job, plannedAt);
-        next();
-      }, Math.max(0, plannedAt - this.now()));
+      timer = setTimeout(
+        () => {
+          if (stopped) return;
+          this.fire(job, plannedAt);
+          next();
+        },
+        Math.max(0, plannedAt - this.now()),
+      );
     };
     next();
     return {

@@ -16,10 +16,13 @@ export interface SimulatedApi {
 }
 
 const ROUTES = new Map<string, (query: URLSearchParams, startedAt: number) => ApiReply>([
-  ['/health', (_q, startedAt) => ({
-    status: 200,
-    body: { status: 'healthy', database: 'connected', version: '1.4.2', uptime_seconds: Math.floor((Date.now() - startedAt) / 1000) },
-  })],
+  [
+    '/health',
+    (_q, startedAt) => ({
+      status: 200,
+      body: { status: 'healthy', database: 'connected', version: '1.4.2', uptime_seconds: Math.floor((Date.now() - startedAt) / 1000) },
+    }),
+  ],
   ['/v1/papers', listPapers],
   ['/v1/papers/near', nearPapers],
 ]);
@@ -101,7 +104,12 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
   const pendingDelays = new Set<() => void>();
 
   const registry = new Registry();
-  const requestsTotal = new Counter({ name: 'api_requests_total', help: 'API requests answered, by route template and status', labelNames: ['method', 'endpoint', 'status'], registers: [registry] });
+  const requestsTotal = new Counter({
+    name: 'api_requests_total',
+    help: 'API requests answered, by route template and status',
+    labelNames: ['method', 'endpoint', 'status'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'api_request_duration_seconds',
     help: 'API request duration, by route template',
@@ -187,15 +195,14 @@ export async function startSimulatedApi(options: { port?: number; host?: string;
     } catch {
       return sendJson(res, 400, { detail: 'Bad Request' });
     }
-    const served =
-      url.pathname === '/metrics' ? serveMetrics(res)
-      : url.pathname === '/__fault' ? serveControl(req, res)
-      : serveApi(req, res, url);
+    const served = url.pathname === '/metrics' ? serveMetrics(res) : url.pathname === '/__fault' ? serveControl(req, res) : serveApi(req, res, url);
     served.catch(() => sendJson(res, 500, { detail: 'Internal Server Error' }));
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new UsageError('RP_ERR_USAGE', `demo API: cannot listen on ${host}:${options.port ?? 0}: ${errorMessage(err)}`)));
+    server.once('error', (err) =>
+      reject(new UsageError('RP_ERR_USAGE', `demo API: cannot listen on ${host}:${options.port ?? 0}: ${errorMessage(err)}`)),
+    );
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const address = server.address();

@@ -35,15 +35,14 @@ const FIRST = ['Ada', 'Wei', 'Priya', 'Lars', 'Amara', 'Kenji', 'Sofia', 'Mateo'
 const LAST = ['Chen', 'Okafor', 'Nakamura', 'Rossi', 'Haddad', 'Kowalski', 'Singh', 'Müller', 'Silva', 'Larsen'];
 const PAPER_COUNT = 240;
 
-
 function pick<T>(rand: () => number, list: readonly T[]): T {
-  return list[Math.floor(rand() * list.length)]!;
+  return list[Math.floor(rand() * list.length)];
 }
 
 function makePapers(): Paper[] {
   const rand = seededRandom(2025);
   return Array.from({ length: PAPER_COUNT }, (_, i) => {
-    const [subject, topics] = SUBJECTS[i % SUBJECTS.length]!;
+    const [subject, topics] = SUBJECTS[i % SUBJECTS.length];
     const month = 1 + Math.floor(i / 24);
     const day = 1 + Math.floor(rand() * 28);
     // i*311 plus a jitter below 311 keeps ids unique and increasing within the month
@@ -101,7 +100,10 @@ export function nearPapers(query: URLSearchParams): ApiReply {
   const k = intParam(query, 'k', 5, 1);
   if (typeof k !== 'number') return k;
   const capped = Math.min(k, 50);
-  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   const scored = PAPERS.map((paper) => {
     const haystack = `${paper.title} ${paper.topics.join(' ')}`.toLowerCase();
     const hits = words.filter((w) => haystack.includes(w)).length;

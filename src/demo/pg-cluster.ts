@@ -59,7 +59,11 @@ export function pgBinDir(): string | null {
   }
   try {
     const versions = execFileSync('ls', [DEBIAN_BIN_ROOT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    for (const v of versions.split('\n').filter(Boolean).sort((a, b) => Number(b) - Number(a))) candidates.push(join(DEBIAN_BIN_ROOT, v, 'bin'));
+    for (const v of versions
+      .split('\n')
+      .filter(Boolean)
+      .sort((a, b) => Number(b) - Number(a)))
+      candidates.push(join(DEBIAN_BIN_ROOT, v, 'bin'));
   } catch {
     // not a Debian layout
   }
@@ -68,7 +72,8 @@ export function pgBinDir(): string | null {
 
 function serverUserIds(): { uid: number; gid: number } | null {
   try {
-    const id = (flag: string): number => Number(execFileSync('id', [flag, SERVER_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const id = (flag: string): number =>
+      Number(execFileSync('id', [flag, SERVER_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
     return { uid: id('-u'), gid: id('-g') };
   } catch {
     return null;
@@ -110,10 +115,27 @@ function serverCommand(bin: string, ids: { uid: number; gid: number } | null, cm
   return ids ? ['runuser', ['-u', SERVER_USER, '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
 }
 
-async function initCluster(dir: string, exec: (cmd: string, args: string[]) => Promise<void>, superPassword: string, options: PgClusterOptions): Promise<void> {
+async function initCluster(
+  dir: string,
+  exec: (cmd: string, args: string[]) => Promise<void>,
+  superPassword: string,
+  options: PgClusterOptions,
+): Promise<void> {
   const dataDir = join(dir, 'data');
   await writeFile(join(dir, 'pwfile'), `${superPassword}\n`, { mode: 0o644 });
-  await exec('initdb', ['-D', dataDir, '-U', 'postgres', `--pwfile=${join(dir, 'pwfile')}`, '-A', 'scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  await exec('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    `--pwfile=${join(dir, 'pwfile')}`,
+    '-A',
+    'scram-sha-256',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C',
+  ]);
   await rm(join(dir, 'pwfile'));
   const hba = [...(options.hba ?? []), 'local all all scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256'];
   await writeFile(join(dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`);

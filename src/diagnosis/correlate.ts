@@ -23,7 +23,13 @@ export function singledOut(dependency: string, endpoints: readonly EndpointReadi
   return broken;
 }
 
-function correlated(dep: ProbeResult, own: Finding | undefined, explained: readonly EndpointReading[], symptoms: readonly Finding[], ctx: DiagnosisContext): Finding | null {
+function correlated(
+  dep: ProbeResult,
+  own: Finding | undefined,
+  explained: readonly EndpointReading[],
+  symptoms: readonly Finding[],
+  ctx: DiagnosisContext,
+): Finding | null {
   const cause = own?.cause ?? `external_${dep.name}_failure`;
   if (!isCauseId(cause)) return null;
   const label = dep.name === 'openai' ? 'OpenAI' : dep.name === 'github' ? 'GitHub' : dep.name;
@@ -34,7 +40,9 @@ function correlated(dep: ProbeResult, own: Finding | undefined, explained: reado
     severity: explainedSeverity(cause, symptoms) ?? NO_IMPACT,
     summary: `${names} failing while every endpoint that does not use ${label} passes; ${label} answering ${String(status)}: ${label} is the likely cause`,
     evidence: [
-      ...explained.map((e) => `${e.name} ${e.path ?? ''}: ${e.error?.code ?? 'failed'}${e.samples > 1 ? ` (${e.failures}/${e.samples} failed)` : ''}`),
+      ...explained.map(
+        (e) => `${e.name} ${e.path ?? ''}: ${e.error?.code ?? 'failed'}${e.samples > 1 ? ` (${e.failures}/${e.samples} failed)` : ''}`,
+      ),
       ...(own?.evidence ?? [`${dep.name}: ${dep.error ? `${dep.error.code}: ${dep.error.message}` : 'failed'}`]),
     ],
   });

@@ -61,7 +61,7 @@ export function diagnoseEndpoints(input: DiagnosisInput, ctx: DiagnosisContext):
     return [
       ctx.raise('api_outage', {
         severity: 'P0',
-        summary: `${ctx.service} is down: ${checked.length === 1 ? `${checked[0]!.name} is failing` : `all ${checked.length} probed endpoints are failing, the health check included`}`,
+        summary: `${ctx.service} is down: ${checked.length === 1 ? `${checked[0].name} is failing` : `all ${checked.length} probed endpoints are failing, the health check included`}`,
         evidence: checked.map(describe),
         confidence: outageConfidence(checked, input),
       }),

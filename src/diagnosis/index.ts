@@ -19,7 +19,11 @@ export function diagnose(input: DiagnosisInput, ctx: DiagnosisContext): Finding[
   const symptoms = apiSymptoms([...fromProbes, ...http, ...slow]);
   const api = [...weighRootCauses(fromProbes, symptoms), ...http, ...slow];
   const dependencies = [
-    ...weighDatabase(results.filter((r) => r.kind === 'postgres').flatMap((r) => r.findings ?? []), symptoms, ctx),
+    ...weighDatabase(
+      results.filter((r) => r.kind === 'postgres').flatMap((r) => r.findings ?? []),
+      symptoms,
+      ctx,
+    ),
     ...correlateDependencies(input, symptoms, ctx),
   ];
   const notices = new Set(dependencies.filter((d) => !d.explains).map((d) => d.finding));

@@ -14,7 +14,9 @@ export function diagnoseLatency(latency: LatencySummary | undefined, ctx: Diagno
       ctx.raise('high_latency', {
         severity: slow,
         summary: `p95 latency ${ms(latency.p95Ms)} (normal < 300 ms)`,
-        evidence: [`p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)}, p99 ${ms(latency.p99Ms)}, max ${ms(latency.maxMs)} over ${latency.requests} requests`],
+        evidence: [
+          `p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)}, p99 ${ms(latency.p99Ms)}, max ${ms(latency.maxMs)} over ${latency.requests} requests`,
+        ],
       }),
     );
   }

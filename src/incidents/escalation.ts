@@ -40,7 +40,7 @@ export function takeDueStep(incident: Incident, policy: EscalationPolicy, now: n
   const next = level + 1;
   incident.escalation.level = next;
   incident.escalation.nextAt = after !== undefined && after > 0 && next + 1 < policy.levels.length ? nextAt + after : null;
-  return { level: next, to: policy.levels[next]!, afterMs: now - incident.severitySince };
+  return { level: next, to: policy.levels[next], afterMs: now - incident.severitySince };
 }
 
 /** The sinks an escalation to `levelName` goes to: its route when configured, else every sink. */

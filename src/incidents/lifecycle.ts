@@ -73,7 +73,7 @@ export function applyEvaluation(state: IncidentState, reading: ServiceReading, e
     delete state.pending[key];
     return [];
   }
-  const streak = state.pending[key] ?? { count: 0, firstAt: env.now, severity: 'P3' as Severity };
+  const streak = state.pending[key] ?? { count: 0, firstAt: env.now, severity: 'P3' };
   streak.count += 1;
   streak.severity = worse(streak.severity, worstOf(reading.recent));
   state.pending[key] = streak;
@@ -81,7 +81,10 @@ export function applyEvaluation(state: IncidentState, reading: ServiceReading, e
   delete state.pending[key];
   const opened = openEpisode(reading.recent, streak.firstAt, streak.count, env);
   state.incidents.push(opened);
-  return [{ type: 'event', name: 'opened', incident: opened }, { type: 'notify', incident: opened, kind: 'open' }];
+  return [
+    { type: 'event', name: 'opened', incident: opened },
+    { type: 'notify', incident: opened, kind: 'open' },
+  ];
 }
 
 function openEpisode(findings: readonly Finding[], firstAt: number, streak: number, env: LifecycleEnv): Incident {
@@ -115,8 +118,20 @@ function openEpisode(findings: readonly Finding[], firstAt: number, streak: numb
     timeline: [],
   };
   addTimeline(incident, firstAt, 'detected', `First bad evaluation: ${findings.map((f) => f.cause).join(', ')}`, { severity });
-  addTimeline(incident, env.now, 'opened', `Opened as ${severity} after ${streak} consecutive bad evaluation${streak === 1 ? '' : 's'}`, { status: incident.status, severity });
-  if (identified) addTimeline(incident, env.now, 'identified', `Cause found: ${findings.filter((f) => isRootCause(f.cause)).map((f) => f.cause).join(', ')}`);
+  addTimeline(incident, env.now, 'opened', `Opened as ${severity} after ${streak} consecutive bad evaluation${streak === 1 ? '' : 's'}`, {
+    status: incident.status,
+    severity,
+  });
+  if (identified)
+    addTimeline(
+      incident,
+      env.now,
+      'identified',
+      `Cause found: ${findings
+        .filter((f) => isRootCause(f.cause))
+        .map((f) => f.cause)
+        .join(', ')}`,
+    );
   return incident;
 }
 
@@ -151,7 +166,16 @@ function stillBad(incident: Incident, findings: readonly Finding[], env: Lifecyc
   } else if (incident.status === 'INVESTIGATING' && hasRoot) {
     incident.status = 'IDENTIFIED';
     incident.identifiedAt = env.now;
-    addTimeline(incident, env.now, 'identified', `Cause found: ${incident.findings.filter((f) => isRootCause(f.cause)).map((f) => f.cause).join(', ')}`, { status: 'IDENTIFIED' });
+    addTimeline(
+      incident,
+      env.now,
+      'identified',
+      `Cause found: ${incident.findings
+        .filter((f) => isRootCause(f.cause))
+        .map((f) => f.cause)
+        .join(', ')}`,
+      { status: 'IDENTIFIED' },
+    );
     effects.push({ type: 'event', name: 'identified', incident });
     notes.push('cause identified');
     notify = true;
@@ -179,7 +203,7 @@ function mergeFindings(incident: Incident, findings: readonly Finding[]): string
       incident.findings.push({ ...f });
       added.push(f.cause);
     } else {
-      incident.findings[index] = { ...f, severity: worse(incident.findings[index]!.severity, f.severity) };
+      incident.findings[index] = { ...f, severity: worse(incident.findings[index].severity, f.severity) };
     }
   }
   return added;

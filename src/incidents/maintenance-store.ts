@@ -14,7 +14,9 @@ import type { MaintenanceWindow } from './types.js';
 export const MAINTENANCE_FILE = 'maintenance.json';
 
 const windows = z.array(
-  z.object({ start: z.number().finite(), end: z.number().finite(), reason: z.string(), id: z.string().optional(), by: z.string().optional() }).strict(),
+  z
+    .object({ start: z.number().finite(), end: z.number().finite(), reason: z.string(), id: z.string().optional(), by: z.string().optional() })
+    .strict(),
 );
 
 export type MaintenanceChange = { ok: true; window: MaintenanceWindow; windows: MaintenanceWindow[] } | { ok: false; problem: 'full' | 'unknown' };
@@ -35,7 +37,8 @@ export class MaintenanceStore {
     try {
       text = await readFile(join(this.dir, MAINTENANCE_FILE), 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log.error({ err, code: 'RP_ERR_STATE_CORRUPT' }, 'maintenance windows could not be read');
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.log.error({ err, code: 'RP_ERR_STATE_CORRUPT' }, 'maintenance windows could not be read');
       return [];
     }
     try {

@@ -19,7 +19,8 @@ export const MAX_REASON = 500;
 /** the `reason` every change through the control API must give: it goes to the log next to who made the change */
 export function reasonOf(input: Record<string, unknown>): string | { problem: string } {
   const reason = input['reason'];
-  if (typeof reason !== 'string' || reason.trim() === '') return { problem: 'reason: required (a short text saying why; it is logged with your token name)' };
+  if (typeof reason !== 'string' || reason.trim() === '')
+    return { problem: 'reason: required (a short text saying why; it is logged with your token name)' };
   if (reason.length > MAX_REASON) return { problem: `reason: expected text of at most ${MAX_REASON} characters` };
   return reason.trim();
 }
@@ -58,7 +59,8 @@ export function parseMaintenance(
   }
   if (until === null) return { ok: false, problem: 'end: required (or give duration)' };
   if (until <= from) return { ok: false, problem: 'end: must be after start' };
-  if (until - from > maxMs) return { ok: false, problem: `end: a maintenance window may last at most ${formatDuration(maxMs)} (incidents.maintenanceLimits.maxDuration)` };
+  if (until - from > maxMs)
+    return { ok: false, problem: `end: a maintenance window may last at most ${formatDuration(maxMs)} (incidents.maintenanceLimits.maxDuration)` };
   if (until <= now) return { ok: false, problem: 'end: the window is already over' };
   const reason = reasonOf(input);
   if (typeof reason !== 'string') return { ok: false, ...reason };

@@ -70,11 +70,21 @@ export function makeDeliveryHooks(deps: DeliveryDeps): DeliveryHooks {
       if (incident) {
         const deadline = n.kind === 'open' ? deadlineNote(incident, deps.now(), deps.firstNotifyWithin[incident.severity]) : '';
         if (deadline.includes('MISSED')) deps.log.warn({ incident: incident.id, sink: entry.sink }, `initial notification ${deadline}`);
-        addTimeline(incident, deps.now(), 'notified', `${KIND_TEXT[n.kind]} delivered to ${entry.sink}${deadline ? ` (${deadline})` : ''}`, { eventId: n.eventId, sink: entry.sink });
+        addTimeline(incident, deps.now(), 'notified', `${KIND_TEXT[n.kind]} delivered to ${entry.sink}${deadline ? ` (${deadline})` : ''}`, {
+          eventId: n.eventId,
+          sink: entry.sink,
+        });
       }
       await deps.commit();
       if (incident) await deps.touched(incident);
-      deps.events.emit('notified', { sink: entry.sink, eventId: n.eventId, sequence: n.sequence, kind: n.kind, incidentId: n.incidentId, attempts: entry.attempts });
+      deps.events.emit('notified', {
+        sink: entry.sink,
+        eventId: n.eventId,
+        sequence: n.sequence,
+        kind: n.kind,
+        incidentId: n.incidentId,
+        attempts: entry.attempts,
+      });
     },
     async failed(entry, error, willRetry, exhausted = false) {
       const n = entry.notification;
@@ -82,27 +92,64 @@ export function makeDeliveryHooks(deps: DeliveryDeps): DeliveryHooks {
       if (willRetry) {
         deps.log.warn({ sink: entry.sink, eventId: n.eventId, attempts: entry.attempts, error }, 'notification delivery failed; will retry');
         // the first failure is news for the timeline; the following retries are not
-        if (incident && entry.attempts === 1) addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink}: ${error}; retrying with backoff`, { eventId: n.eventId, sink: entry.sink });
+        if (incident && entry.attempts === 1)
+          addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink}: ${error}; retrying with backoff`, {
+            eventId: n.eventId,
+            sink: entry.sink,
+          });
       } else {
         deps.outbox.remove(entry.id);
         deadLetter(deps.state(), entry, error, exhausted, deps.now());
         if (exhausted) {
-          deps.log.error({ code: 'RP_ERR_NOTIFY_DEAD', sink: entry.sink, eventId: n.eventId, attempts: entry.attempts, error }, 'notification still failing after its retry budget; moved to the dead-letter list');
-          if (incident) addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink}: ${error}; gave up after ${entry.attempts} attempts (retry budget spent), see /api/deliveries/dead`, { eventId: n.eventId, sink: entry.sink });
+          deps.log.error(
+            { code: 'RP_ERR_NOTIFY_DEAD', sink: entry.sink, eventId: n.eventId, attempts: entry.attempts, error },
+            'notification still failing after its retry budget; moved to the dead-letter list',
+          );
+          if (incident)
+            addTimeline(
+              incident,
+              deps.now(),
+              'delivery-failed',
+              `${entry.sink}: ${error}; gave up after ${entry.attempts} attempts (retry budget spent), see /api/deliveries/dead`,
+              { eventId: n.eventId, sink: entry.sink },
+            );
         } else {
-          deps.log.error({ code: 'RP_ERR_NOTIFY_FAILED', sink: entry.sink, eventId: n.eventId, error }, 'notification rejected by the sink; not retried');
-          if (incident) addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink} rejected the ${KIND_TEXT[n.kind]}: ${error}; dropped`, { eventId: n.eventId, sink: entry.sink });
+          deps.log.error(
+            { code: 'RP_ERR_NOTIFY_FAILED', sink: entry.sink, eventId: n.eventId, error },
+            'notification rejected by the sink; not retried',
+          );
+          if (incident)
+            addTimeline(incident, deps.now(), 'delivery-failed', `${entry.sink} rejected the ${KIND_TEXT[n.kind]}: ${error}; dropped`, {
+              eventId: n.eventId,
+              sink: entry.sink,
+            });
         }
         await deps.commit();
       }
-      deps.events.emit('delivery-failed', { sink: entry.sink, eventId: n.eventId, incidentId: n.incidentId, error, attempts: entry.attempts, willRetry });
+      deps.events.emit('delivery-failed', {
+        sink: entry.sink,
+        eventId: n.eventId,
+        incidentId: n.incidentId,
+        error,
+        attempts: entry.attempts,
+        willRetry,
+      });
     },
     firing(sink: Sink): Notification[] {
       const ctx = deps.paging();
       return deps
         .state()
         .incidents.filter((i) => i.status !== 'RESOLVED' && i.paged && atLeast(i.severity, sink.minSeverity))
-        .map((i) => buildNotification(i, { kind: 'update', sequence: 0, now: ctx.now, updatesUrl: ctx.updatesUrl, verifyWindowMs: ctx.verifyWindowMs, snapshot: true }));
+        .map((i) =>
+          buildNotification(i, {
+            kind: 'update',
+            sequence: 0,
+            now: ctx.now,
+            updatesUrl: ctx.updatesUrl,
+            verifyWindowMs: ctx.verifyWindowMs,
+            snapshot: true,
+          }),
+        );
     },
   };
 }

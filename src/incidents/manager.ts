@@ -121,7 +121,12 @@ export class IncidentManager {
   static async open(options: IncidentManagerOptions): Promise<IncidentManager> {
     const dir = resolve(options.config.incidents.stateDir);
     let manager: IncidentManager | undefined;
-    const health = new WriteHealth(dir, options.log, () => (options.clock ?? systemClock).now(), (problem) => manager?.persistenceChanged(problem));
+    const health = new WriteHealth(
+      dir,
+      options.log,
+      () => (options.clock ?? systemClock).now(),
+      (problem) => manager?.persistenceChanged(problem),
+    );
     const store = new StateStore(dir, options.log, health);
     const leader = options.isLeader?.() ?? true;
     // with election on, the lease decides who writes; without it, the lock file does
@@ -171,15 +176,20 @@ export class IncidentManager {
   private checkRoutes(): void {
     const ids = new Set(this.sinks.map((s) => s.id));
     for (const [level, names] of Object.entries(this.policy.route)) {
-      if (!this.policy.levels.includes(level)) this.options.log.warn({ level }, 'incidents.escalation.route names a level that is not in incidents.escalation.levels');
-      for (const name of names.filter((n) => !ids.has(n))) this.options.log.warn({ level, sink: name, sinks: [...ids] }, 'incidents.escalation.route names an unknown sink');
+      if (!this.policy.levels.includes(level))
+        this.options.log.warn({ level }, 'incidents.escalation.route names a level that is not in incidents.escalation.levels');
+      for (const name of names.filter((n) => !ids.has(n)))
+        this.options.log.warn({ level, sink: name, sinks: [...ids] }, 'incidents.escalation.route names an unknown sink');
     }
   }
 
   /** Queues for sinks no longer configured are dropped, with a log line each. */
   private adopt(): void {
     for (const entry of this.outbox.retain(new Set(this.sinks.map((s) => s.id)))) {
-      this.options.log.warn({ sink: entry.sink, eventId: entry.notification.eventId }, 'queued notification dropped: its sink is no longer configured');
+      this.options.log.warn(
+        { sink: entry.sink, eventId: entry.notification.eventId },
+        'queued notification dropped: its sink is no longer configured',
+      );
     }
   }
 
@@ -212,7 +222,10 @@ export class IncidentManager {
     // the page goes out at once (nothing durable to wait for); the all-clear waits for the write that proves it
     if (problem) this.outbox.committed(ids);
     else void this.commit().then(() => (this.outbox.committed(ids), this.pump.kick()));
-    this.options.log.warn({ incident: incident.id, sinks, kind: notification.kind }, problem ? 'self-incident raised: incident state is not durable' : 'self-incident resolved: incident state is durable again');
+    this.options.log.warn(
+      { incident: incident.id, sinks, kind: notification.kind },
+      problem ? 'self-incident raised: incident state is not durable' : 'self-incident resolved: incident state is durable again',
+    );
     this.pump.kick();
   }
 
@@ -252,7 +265,13 @@ export class IncidentManager {
       if (clean.dropped.length > 0) this.options.log.warn({ problems: clean.dropped }, 'report findings ignored: malformed');
       const now = this.clock.now();
       const { config } = this.options;
-      const env = { now, service: config.service, openAfter: config.incidents.openAfter, verifyWindowMs: config.incidents.verifyWindow, policy: this.policy };
+      const env = {
+        now,
+        service: config.service,
+        openAfter: config.incidents.openAfter,
+        verifyWindowMs: config.incidents.verifyWindow,
+        policy: this.policy,
+      };
       const before = this.lifecycleFingerprint();
       const reading = readService(clean, judgedFrom(this.state, config.service), viewSince, now);
       const effects = applyEvaluation(this.state, reading, { ...env, newId: (family: Family): string => this.newId(family, now) });
@@ -276,7 +295,11 @@ export class IncidentManager {
    * would be lost while an earlier start of verification sits on disk (resolving too early).
    */
   private lifecycleFingerprint(): string {
-    return JSON.stringify([this.state.pending, this.state.incidents.filter((i) => i.status !== 'RESOLVED'), openNotices(this.state).map((n) => [n.id, n.severity, n.summary])]);
+    return JSON.stringify([
+      this.state.pending,
+      this.state.incidents.filter((i) => i.status !== 'RESOLVED'),
+      openNotices(this.state).map((n) => [n.id, n.severity, n.summary]),
+    ]);
   }
 
   private newId(family: Family, now: number): string {
@@ -301,7 +324,11 @@ export class IncidentManager {
     const levels = this.policy.levels;
     for (const effect of effects) if (effect.type === 'event') this.events.emit(effect.name, toView(effect.incident, levels, now));
     for (const e of plan.escalations) this.events.emit('escalated', toView(e.incident, levels, now), { level: e.level, to: e.to });
-    for (const n of notices) this.options.log.info({ notice: n.notice.id, dependency: n.notice.dependency, summary: n.notice.summary }, `dependency notice ${n.change} (not paged)`);
+    for (const n of notices)
+      this.options.log.info(
+        { notice: n.notice.id, dependency: n.notice.dependency, summary: n.notice.summary },
+        `dependency notice ${n.change} (not paged)`,
+      );
     this.pump.kick();
     this.schedule();
   }
@@ -309,7 +336,14 @@ export class IncidentManager {
   private async writePostmortems(incidents: readonly Incident[]): Promise<void> {
     const due = incidents.filter(needsPostmortem);
     // a read-only state dir must not stop the announcement and delivery that follow
-    if (due.length > 0 && !(await mkdir(this.postmortemDir, { recursive: true }).then(() => true, () => false))) return;
+    if (
+      due.length > 0 &&
+      !(await mkdir(this.postmortemDir, { recursive: true }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
     for (const incident of due) {
       const markdown = this.redact(renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now()));
       await writeFileAtomic(this.postmortemDir, `${incident.id}.md`, markdown).catch((err: unknown) =>
@@ -326,7 +360,10 @@ export class IncidentManager {
   list(): IncidentView[] {
     const now = this.clock.now();
     const open = (i: Incident): number => Number(i.status !== 'RESOLVED');
-    return redactDeep([...this.state.incidents].sort((a, b) => open(b) - open(a) || b.openedAt - a.openedAt).map((i) => toView(i, this.policy.levels, now)), this.redact);
+    return redactDeep(
+      [...this.state.incidents].sort((a, b) => open(b) - open(a) || b.openedAt - a.openedAt).map((i) => toView(i, this.policy.levels, now)),
+      this.redact,
+    );
   }
 
   /** Dependency notices, open first, newest first. */
@@ -342,14 +379,26 @@ export class IncidentManager {
 
   postmortem(id: string): string | undefined {
     const incident = this.state.incidents.find((i) => i.id === id);
-    return incident && needsPostmortem(incident) ? this.redact(renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now())) : undefined;
+    return incident && needsPostmortem(incident)
+      ? this.redact(renderPostmortem(incident, this.options.config.incidents.verifyWindow, this.clock.now()))
+      : undefined;
   }
 
   maintenanceWindows(): MaintenanceListing[] {
     const now = this.clock.now();
     const iso = (ms: number): string => new Date(ms).toISOString();
-    const listing = (w: MaintenanceWindow, source: 'config' | 'api'): MaintenanceListing => ({ id: w.id ?? null, source, start: iso(w.start), end: iso(w.end), reason: w.reason, by: w.by ?? null });
-    return [...fromConfig(this.options.config.incidents.maintenance).map((w) => listing(w, 'config')), ...this.apiWindows.map((w) => listing(w, 'api'))].filter((w) => Date.parse(w.end) > now);
+    const listing = (w: MaintenanceWindow, source: 'config' | 'api'): MaintenanceListing => ({
+      id: w.id ?? null,
+      source,
+      start: iso(w.start),
+      end: iso(w.end),
+      reason: w.reason,
+      by: w.by ?? null,
+    });
+    return [
+      ...fromConfig(this.options.config.incidents.maintenance).map((w) => listing(w, 'config')),
+      ...this.apiWindows.map((w) => listing(w, 'api')),
+    ].filter((w) => Date.parse(w.end) > now);
   }
 
   /**
@@ -365,10 +414,17 @@ export class IncidentManager {
     }
     return this.serial(async () => {
       const by = window.by;
-      const change = await this.maintenanceStore.add({ start, end, reason: window.reason, ...(by ? { by } : {}) }, this.clock.now(), this.maintenanceLimits.windows);
+      const change = await this.maintenanceStore.add(
+        { start, end, reason: window.reason, ...(by ? { by } : {}) },
+        this.clock.now(),
+        this.maintenanceLimits.windows,
+      );
       if (!change.ok) return change;
       this.apiWindows = change.windows;
-      this.options.log.info({ id: change.window.id, by: by ?? null, reason: window.reason, start: window.start.toISOString(), end: window.end.toISOString() }, 'maintenance window set: incidents are recorded, not paged');
+      this.options.log.info(
+        { id: change.window.id, by: by ?? null, reason: window.reason, start: window.start.toISOString(), end: window.end.toISOString() },
+        'maintenance window set: incidents are recorded, not paged',
+      );
       this.schedule();
       return change;
     });

@@ -33,7 +33,9 @@ export function buildNotification(incident: Incident, options: MessageOptions): 
   const fields = resolved ? resolvedFields(incident, options.verifyWindowMs) : incidentFields(incident, url);
   const extra: string[] = [];
   if (options.escalation) {
-    extra.push(`Escalation: level ${options.escalation.level + 1} (${options.escalation.to}), unresolved for ${durationWords(options.now - incident.severitySince)}`);
+    extra.push(
+      `Escalation: level ${options.escalation.level + 1} (${options.escalation.to}), unresolved for ${durationWords(options.now - incident.severitySince)}`,
+    );
   }
   if (options.note) extra.push(`Note: ${options.note}`);
   if (incident.inMaintenance) extra.push('Maintenance: opened inside a maintenance window');

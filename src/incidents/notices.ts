@@ -47,7 +47,7 @@ export function applyNotices(state: IncidentState, findings: readonly Finding[],
     if (current) {
       notice.lastSeenAt = env.now;
       notice.findings = current.map((f) => ({ ...f }));
-      notice.summary = current[0]!.summary;
+      notice.summary = current[0].summary;
       notice.severity = current.reduce((s, f) => worse(s, f.severity), notice.severity);
       failing.delete(notice.dependency);
     } else {
@@ -61,7 +61,7 @@ export function applyNotices(state: IncidentState, findings: readonly Finding[],
   }
   for (const [dependency, current] of failing) {
     const key = pendingKey(env.service, dependency);
-    const streak = state.pending[key] ?? { count: 0, firstAt: env.now, severity: current[0]!.severity };
+    const streak = state.pending[key] ?? { count: 0, firstAt: env.now, severity: current[0].severity };
     streak.count += 1;
     state.pending[key] = streak;
     if (streak.count < env.openAfter) continue;
@@ -74,8 +74,8 @@ export function applyNotices(state: IncidentState, findings: readonly Finding[],
       service: env.service,
       dependency,
       status: 'OPEN',
-      severity: current.reduce((s, f) => worse(s, f.severity), current[0]!.severity),
-      summary: current[0]!.summary,
+      severity: current.reduce((s, f) => worse(s, f.severity), current[0].severity),
+      summary: current[0].summary,
       findings: current.map((f) => ({ ...f })),
       openedAt: streak.firstAt,
       lastSeenAt: env.now,

@@ -31,7 +31,12 @@ export interface QueueOptions {
   escalation?: EscalationStep;
 }
 
-const LABEL: Record<NotificationKind, string> = { open: 'Initial notification', update: 'Update', escalate: 'Escalation', resolve: 'Resolution message' };
+const LABEL: Record<NotificationKind, string> = {
+  open: 'Initial notification',
+  update: 'Update',
+  escalate: 'Escalation',
+  resolve: 'Resolution message',
+};
 
 export function queueNotification(ctx: PagingContext, incident: Incident, requested: NotificationKind, options: QueueOptions = {}): void {
   const window = activeWindow(ctx.windows, ctx.now);
@@ -55,7 +60,10 @@ export function queueNotification(ctx: PagingContext, incident: Incident, reques
   let targets = ctx.sinks.filter((s) => atLeast(incident.severity, s.minSeverity)).map((s) => s.id);
   if (kind === 'escalate' && options.escalation) targets = escalationSinks(ctx.policy, options.escalation.to, targets);
   if (targets.length === 0) {
-    const why = kind === 'escalate' ? `the route for "${options.escalation?.to}" names no sink taking ${incident.severity}` : `no sink takes ${incident.severity}`;
+    const why =
+      kind === 'escalate'
+        ? `the route for "${options.escalation?.to}" names no sink taking ${incident.severity}`
+        : `no sink takes ${incident.severity}`;
     addTimeline(incident, ctx.now, 'queued', `${LABEL[kind]} not sent: ${why}`);
     return;
   }
@@ -91,7 +99,9 @@ export function escalateDue(ctx: PagingContext, incident: Incident): EscalationS
   if (activeWindow(ctx.windows, ctx.now)) return [];
   const steps: EscalationStep[] = [];
   for (let step = takeDueStep(incident, ctx.policy, ctx.now); step; step = takeDueStep(incident, ctx.policy, ctx.now)) {
-    addTimeline(incident, ctx.now, 'escalated', `Unresolved ${incident.severity}: escalated to level ${step.level + 1}, ${step.to}`, { severity: incident.severity });
+    addTimeline(incident, ctx.now, 'escalated', `Unresolved ${incident.severity}: escalated to level ${step.level + 1}, ${step.to}`, {
+      severity: incident.severity,
+    });
     queueNotification(ctx, incident, 'escalate', { escalation: step });
     steps.push(step);
   }
@@ -127,7 +137,10 @@ export function planPaging(ctx: PagingContext, effects: readonly Effect[]): Pagi
   const plan: PagingPlan = { touched: new Set(effects.map((e) => e.incident)), escalations: [] };
   for (const effect of effects) {
     if (effect.type !== 'notify') continue;
-    queueNotification(ctx, effect.incident, effect.kind, { previousSeverity: effect.previousSeverity ?? null, ...(effect.note ? { note: effect.note } : {}) });
+    queueNotification(ctx, effect.incident, effect.kind, {
+      previousSeverity: effect.previousSeverity ?? null,
+      ...(effect.note ? { note: effect.note } : {}),
+    });
   }
   for (const incident of ctx.state.incidents) {
     if (pageAfterMaintenance(ctx, incident)) plan.touched.add(incident);

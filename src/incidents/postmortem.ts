@@ -40,7 +40,8 @@ export function renderPostmortem(incident: Incident, verifyWindowMs: number, now
     '',
   ];
   if (ranked.length === 0) lines.push('_No cause was diagnosed automatically; fill in from the investigation._');
-  if (roots.length === 0 && ranked.length > 0) lines.push('_Only symptoms were diagnosed automatically; the technical root cause still needs analysis._', '');
+  if (roots.length === 0 && ranked.length > 0)
+    lines.push('_Only symptoms were diagnosed automatically; the technical root cause still needs analysis._', '');
   for (const f of roots.length > 0 ? roots : ranked) {
     lines.push(`### ${f.cause} (${f.severity})`, '', f.summary, '', `Runbook: ${f.runbook}`, '');
     for (const e of f.evidence) lines.push(`- Evidence: ${cell(e)}`);

@@ -14,7 +14,9 @@ export function recovering(incident: Incident, verifyFailures: readonly string[]
   if (incident.status !== 'MONITORING') {
     incident.status = 'MONITORING';
     incident.monitoringAt = env.now;
-    addTimeline(incident, env.now, 'monitoring', 'No findings since the last bad evaluation: signals back to normal, verifying', { status: 'MONITORING' });
+    addTimeline(incident, env.now, 'monitoring', 'No findings since the last bad evaluation: signals back to normal, verifying', {
+      status: 'MONITORING',
+    });
     effects.push({ type: 'event', name: 'monitoring', incident });
   }
   if (verifyFailures.length > 0) {
@@ -24,7 +26,12 @@ export function recovering(incident: Incident, verifyFailures: readonly string[]
     incident.verifyFrom = env.now;
   } else if (incident.healthySince === null) {
     incident.healthySince = Math.min(judgedFrom, env.now);
-    addTimeline(incident, env.now, 'verifying', `Verification checks pass on the samples since ${new Date(incident.healthySince).toISOString()}: error rate < 1 %, p95 < 300 ms, pods healthy`);
+    addTimeline(
+      incident,
+      env.now,
+      'verifying',
+      `Verification checks pass on the samples since ${new Date(incident.healthySince).toISOString()}: error rate < 1 %, p95 < 300 ms, pods healthy`,
+    );
   }
   return [...effects, ...resolveIfVerified(incident, env)];
 }
@@ -36,9 +43,15 @@ export function resolveIfVerified(incident: Incident, env: Pick<LifecycleEnv, 'n
   incident.status = 'RESOLVED';
   incident.resolvedAt = env.now;
   incident.escalation.nextAt = null;
-  addTimeline(incident, env.now, 'resolved', `Verification held for ${durationWords(env.verifyWindowMs)}; resolved after ${durationWords(env.now - incident.startedAt)}`, {
-    status: 'RESOLVED',
-  });
+  addTimeline(
+    incident,
+    env.now,
+    'resolved',
+    `Verification held for ${durationWords(env.verifyWindowMs)}; resolved after ${durationWords(env.now - incident.startedAt)}`,
+    {
+      status: 'RESOLVED',
+    },
+  );
   return [
     { type: 'event', name: 'resolved', incident },
     { type: 'notify', incident, kind: 'resolve' },

@@ -35,14 +35,22 @@ export function cleanReport(input: RunReport): CleanReport {
   }
   // a severity without any diagnosed cause still deserves an incident (family "other")
   if (findings.length === 0 && isSeverity(input?.severity)) findings.push(unclassified(input));
-  const report: RunReport = { ...input, findings, latency: input?.latency && typeof input.latency === 'object' ? input.latency : undefined } as RunReport;
+  const report: RunReport = {
+    ...input,
+    findings,
+    latency: input?.latency && typeof input.latency === 'object' ? input.latency : undefined,
+  };
   if (report.latency === undefined) delete report.latency;
   return { findings, report, dropped };
 }
 
 function unclassified(report: RunReport): Finding {
-  const failing = (Array.isArray(report.probes) ? report.probes : []).filter((p) => p && (p.status === 'fail' || p.status === 'error')).map((p) => `probe ${p.name}: ${p.status}`);
-  const thresholds = (Array.isArray(report.thresholds) ? report.thresholds : []).filter((t) => t && !t.ok).map((t) => `threshold ${t.expr} breached (actual ${t.actual})`);
+  const failing = (Array.isArray(report.probes) ? report.probes : [])
+    .filter((p) => p && (p.status === 'fail' || p.status === 'error'))
+    .map((p) => `probe ${p.name}: ${p.status}`);
+  const thresholds = (Array.isArray(report.thresholds) ? report.thresholds : [])
+    .filter((t) => t && !t.ok)
+    .map((t) => `threshold ${t.expr} breached (actual ${t.actual})`);
   return {
     cause: 'unclassified',
     severity: report.severity as Severity,

@@ -32,16 +32,41 @@ export interface IncidentState {
 export const MAX_DEAD_LETTERS = 200;
 
 export function emptyState(): IncidentState {
-  return { version: STATE_VERSION, incidentCounter: 0, sequence: 0, pending: {}, incidents: [], notices: [], noticeCounter: 0, outbox: [], deadLetters: [] };
+  return {
+    version: STATE_VERSION,
+    incidentCounter: 0,
+    sequence: 0,
+    pending: {},
+    incidents: [],
+    notices: [],
+    noticeCounter: 0,
+    outbox: [],
+    deadLetters: [],
+  };
 }
 
 const severity = z.enum(['P0', 'P1', 'P2', 'P3']);
 const status = z.enum(['INVESTIGATING', 'IDENTIFIED', 'MONITORING', 'RESOLVED']);
 const family = z.enum(['availability', 'errors', 'latency', 'other']);
 const num = z.number().finite();
-const finding = z.object({ cause: z.string(), severity, summary: z.string(), evidence: z.array(z.string()), runbook: z.string(), actions: z.array(z.string()) });
+const finding = z.object({
+  cause: z.string(),
+  severity,
+  summary: z.string(),
+  evidence: z.array(z.string()),
+  runbook: z.string(),
+  actions: z.array(z.string()),
+});
 const timelineEvent = z
-  .object({ at: z.string(), kind: z.string(), message: z.string(), status: status.optional(), severity: severity.optional(), eventId: z.string().optional(), sink: z.string().optional() })
+  .object({
+    at: z.string(),
+    kind: z.string(),
+    message: z.string(),
+    status: status.optional(),
+    severity: severity.optional(),
+    eventId: z.string().optional(),
+    sink: z.string().optional(),
+  })
   .passthrough();
 
 const incident = z
@@ -73,7 +98,14 @@ const incident = z
   .passthrough();
 
 const notification = z
-  .object({ eventId: z.string(), sequence: z.number().int(), kind: z.enum(['open', 'update', 'escalate', 'resolve']), incidentId: z.string(), severity, findings: z.array(finding) })
+  .object({
+    eventId: z.string(),
+    sequence: z.number().int(),
+    kind: z.enum(['open', 'update', 'escalate', 'resolve']),
+    incidentId: z.string(),
+    severity,
+    findings: z.array(finding),
+  })
   .passthrough();
 
 const notice = z
@@ -93,8 +125,26 @@ const notice = z
   })
   .passthrough();
 
-const outboxEntry = z.object({ id: z.string(), sink: z.string(), notification, attempts: z.number().int().min(0), nextAttemptAt: num, lastError: z.string().nullable(), firstAttemptAt: num.optional() });
-const deadLetter = z.object({ id: z.string(), sink: z.string(), eventId: z.string(), incidentId: z.string(), attempts: z.number().int().min(0), lastError: z.string(), deadAt: z.string() }).passthrough();
+const outboxEntry = z.object({
+  id: z.string(),
+  sink: z.string(),
+  notification,
+  attempts: z.number().int().min(0),
+  nextAttemptAt: num,
+  lastError: z.string().nullable(),
+  firstAttemptAt: num.optional(),
+});
+const deadLetter = z
+  .object({
+    id: z.string(),
+    sink: z.string(),
+    eventId: z.string(),
+    incidentId: z.string(),
+    attempts: z.number().int().min(0),
+    lastError: z.string(),
+    deadAt: z.string(),
+  })
+  .passthrough();
 
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),

@@ -20,7 +20,6 @@ export function durationWords(ms: number): string {
   return `${plural(Math.floor(minutes / 60), 'hour')} ${plural(minutes % 60, 'minute')}`;
 }
 
-
 /**
  * The order an on-call engineer reads findings in: worst impact first, and at equal severity a root cause before the
  * symptom it explains. The first is the incident's leading cause, whichever finding arrived first.
@@ -115,7 +114,12 @@ export function findingsText(findings: readonly Finding[]): string {
 }
 
 /** The template block exactly as the runbook draws it, then extra lines, then findings with runbook actions. */
-export function renderTemplate(title: 'INCIDENT' | 'INCIDENT RESOLVED', fields: Record<string, string>, findings: readonly Finding[], extra: string[] = []): string {
+export function renderTemplate(
+  title: 'INCIDENT' | 'INCIDENT RESOLVED',
+  fields: Record<string, string>,
+  findings: readonly Finding[],
+  extra: string[] = [],
+): string {
   const lines = [title, '-'.repeat(title.length), ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`), ...extra];
   const body = findingsText(findings);
   return body ? `${lines.join('\n')}\n\nFindings and runbook actions:\n${body}` : lines.join('\n');

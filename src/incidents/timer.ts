@@ -19,11 +19,14 @@ export class DueTimer {
     if (this.handle !== null && this.at === at) return;
     this.disarm();
     this.at = at;
-    this.handle = this.clock.setTimeout(() => {
-      this.handle = null;
-      this.at = null;
-      this.fire();
-    }, Math.max(0, at - now));
+    this.handle = this.clock.setTimeout(
+      () => {
+        this.handle = null;
+        this.at = null;
+        this.fire();
+      },
+      Math.max(0, at - now),
+    );
   }
 
   disarm(): void {

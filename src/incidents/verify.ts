@@ -16,7 +16,8 @@ export function verifyFailures(report: RunReport): string[] {
     if (Number.isFinite(latency.errorRate) && latency.errorRate >= VERIFY_MAX_ERROR_RATE) {
       failures.push(`error rate ${(latency.errorRate * 100).toFixed(2)} % (needs < 1 %)`);
     }
-    if (latency.p95Ms !== null && latency.p95Ms >= VERIFY_MAX_P95_MS) failures.push(`p95 ${latency.p95Ms.toFixed(1)} ms (needs < ${VERIFY_MAX_P95_MS} ms)`);
+    if (latency.p95Ms !== null && latency.p95Ms >= VERIFY_MAX_P95_MS)
+      failures.push(`p95 ${latency.p95Ms.toFixed(1)} ms (needs < ${VERIFY_MAX_P95_MS} ms)`);
   }
   const pods = [...new Set(report.findings.filter((f) => isPodHealthCause(f.cause)).map((f) => f.cause))];
   if (pods.length > 0) failures.push(`pods not healthy or restarting (${pods.join(', ')})`);

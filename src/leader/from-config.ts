@@ -12,12 +12,18 @@ export type ElectorSetup =
   | { kind: 'disabled'; reason: string }
   | { kind: 'error'; error: ErrorInfo };
 
-export function leaseElectorFromConfig(config: Config, options: { identity?: string; clock?: Clock; where?: KubeConfigEnvironment } = {}): ElectorSetup {
+export function leaseElectorFromConfig(
+  config: Config,
+  options: { identity?: string; clock?: Clock; where?: KubeConfigEnvironment } = {},
+): ElectorSetup {
   const k8s = config.kubernetes;
   const election = k8s.leaderElection;
   if (!election.enabled) return { kind: 'disabled', reason: 'kubernetes.leaderElection.enabled is false' };
   if (election.renewEvery >= election.leaseDuration) {
-    return { kind: 'error', error: { code: 'RP_ERR_CONFIG_INVALID', message: 'kubernetes.leaderElection.renewEvery must be shorter than leaseDuration' } };
+    return {
+      kind: 'error',
+      error: { code: 'RP_ERR_CONFIG_INVALID', message: 'kubernetes.leaderElection.renewEvery must be shorter than leaseDuration' },
+    };
   }
   const where = options.where ?? processEnvironment();
   const resolved = resolveKubeConfig(k8s, where);

@@ -43,7 +43,13 @@ export function microTime(ms: number): V1MicroTime {
 }
 
 /** The spec we write to claim or keep the lease. */
-export function claimSpec(previous: LeaseView | null, previousSpec: V1LeaseSpec | undefined, identity: string, now: number, durationMs: number): V1LeaseSpec {
+export function claimSpec(
+  previous: LeaseView | null,
+  previousSpec: V1LeaseSpec | undefined,
+  identity: string,
+  now: number,
+  durationMs: number,
+): V1LeaseSpec {
   const keeping = previous?.holder === identity;
   return {
     holderIdentity: identity,

@@ -23,7 +23,7 @@ export class DaemonMetrics {
   private readonly families: (Scalar<string> | LabelledHistogram<string>)[] = [];
   private readonly perProbe = <L extends string>(name: string, help: string, type: 'gauge' | 'counter', labelNames: readonly L[]): Scalar<L> => {
     const family = new Scalar<L>(name, help, type, labelNames);
-    this.families.push(family as Scalar<string>);
+    this.families.push(family);
     return family;
   };
   private readonly gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> =>
@@ -31,26 +31,49 @@ export class DaemonMetrics {
   private readonly counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> =>
     new Counter({ name, help, labelNames, registers: [this.registry] });
 
-  private readonly success = this.perProbe('probe_success', 'Whether the probe\'s latest run passed (1) or failed (0); absent while skipped', 'gauge', ['probe', 'kind']);
-  private readonly skipped = this.perProbe('probe_skipped', 'Whether the probe\'s latest run was skipped (dependency not configured)', 'gauge', ['probe', 'kind']);
-  private readonly duration = this.perProbe('probe_duration_seconds', 'How long the probe\'s latest run took', 'gauge', ['probe', 'kind']);
-  private readonly statusCode = this.perProbe('probe_http_status_code', 'Response status of the latest HTTP request, 0 when none arrived', 'gauge', ['probe']);
-  private readonly phase = this.perProbe('probe_http_duration_seconds', 'Duration of each phase of the latest HTTP request', 'gauge', ['probe', 'phase']);
-  private readonly runs = this.perProbe('probe_runs_total', 'Probe runs by result', 'counter', ['probe', 'kind', 'result']);
-  private readonly failure = this.perProbe('probe_failure_info', 'Why the probe is failing: its error code (1 while failing)', 'gauge', ['probe', 'reason']);
-  private readonly requests = new LabelledHistogram('probe_request_duration_seconds', 'Duration of every HTTP request the endpoint probes sent', ['probe'], [
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+  private readonly success = this.perProbe(
+    'probe_success',
+    "Whether the probe's latest run passed (1) or failed (0); absent while skipped",
+    'gauge',
+    ['probe', 'kind'],
+  );
+  private readonly skipped = this.perProbe('probe_skipped', "Whether the probe's latest run was skipped (dependency not configured)", 'gauge', [
+    'probe',
+    'kind',
   ]);
+  private readonly duration = this.perProbe('probe_duration_seconds', "How long the probe's latest run took", 'gauge', ['probe', 'kind']);
+  private readonly statusCode = this.perProbe('probe_http_status_code', 'Response status of the latest HTTP request, 0 when none arrived', 'gauge', [
+    'probe',
+  ]);
+  private readonly phase = this.perProbe('probe_http_duration_seconds', 'Duration of each phase of the latest HTTP request', 'gauge', [
+    'probe',
+    'phase',
+  ]);
+  private readonly runs = this.perProbe('probe_runs_total', 'Probe runs by result', 'counter', ['probe', 'kind', 'result']);
+  private readonly failure = this.perProbe('probe_failure_info', 'Why the probe is failing: its error code (1 while failing)', 'gauge', [
+    'probe',
+    'reason',
+  ]);
+  private readonly requests = new LabelledHistogram(
+    'probe_request_duration_seconds',
+    'Duration of every HTTP request the endpoint probes sent',
+    ['probe'],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
   /** one family for the whole daemon: the queue belongs to our connection pool, not to an endpoint */
   private readonly queueSeconds = new Histogram({
     name: 'probe_http_queue_seconds',
-    help: 'How long each endpoint request waited for a connection of the probe\'s own pool (not counted in its latency)',
+    help: "How long each endpoint request waited for a connection of the probe's own pool (not counted in its latency)",
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
   private readonly severity = this.gauge('probe_severity', 'Current severity from the latest evaluation (1 for the active level)', ['severity']);
-  private readonly windowErrors = this.perProbe('probe_window_error_ratio', 'Failed share of the endpoint\'s samples in the rolling window', 'gauge', ['probe']);
-  private readonly windowP95 = this.perProbe('probe_window_p95_seconds', 'p95 of the endpoint\'s successful samples in the rolling window', 'gauge', ['probe']);
+  private readonly windowErrors = this.perProbe('probe_window_error_ratio', "Failed share of the endpoint's samples in the rolling window", 'gauge', [
+    'probe',
+  ]);
+  private readonly windowP95 = this.perProbe('probe_window_p95_seconds', "p95 of the endpoint's successful samples in the rolling window", 'gauge', [
+    'probe',
+  ]);
   private readonly overallErrors = this.gauge('probe_window_overall_error_ratio', 'Failed share of all endpoint samples in the rolling window');
   private readonly overallP95 = this.gauge('probe_window_overall_p95_seconds', 'p95 of all successful endpoint samples in the rolling window');
   private readonly lagSeconds = new Histogram({
@@ -59,7 +82,12 @@ export class DaemonMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  private readonly overlaps = this.perProbe('probe_schedule_overlaps_total', 'Runs skipped because the previous run of the probe was still going', 'counter', ['probe']);
+  private readonly overlaps = this.perProbe(
+    'probe_schedule_overlaps_total',
+    'Runs skipped because the previous run of the probe was still going',
+    'counter',
+    ['probe'],
+  );
   private readonly evaluations = this.counter('probe_evaluations_total', 'Evaluation cycles (windows, diagnosis, severity, incidents) completed');
   private readonly evaluationSeconds = this.gauge('probe_evaluation_duration_seconds', 'How long the latest evaluation cycle took');
   private readonly reloads = this.counter('probe_config_reloads_total', 'Configuration reloads by result', ['result']);
@@ -68,8 +96,9 @@ export class DaemonMetrics {
   constructor(warn: (message: string, detail: Record<string, unknown>) => void, redact?: (text: string) => string) {
     collectDefaultMetrics({ register: this.registry });
     // Gauges named *_total break `promtool check metrics`; the per-type gauges without the suffix carry the same data.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
-    this.families.push(this.requests as LabelledHistogram<string>);
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      this.registry.removeSingleMetric(name);
+    this.families.push(this.requests);
     const taken = new Set(this.families.map((f) => f.name));
     this.series = new SeriesExporter(this.registry, warn, redact, (name) => taken.has(name));
     this.reloadOk.set(1);
@@ -131,10 +160,11 @@ export class DaemonMetrics {
 
   setWindows(windows: RollingWindows): void {
     const names = new Set(windows.names());
-    for (const probe of this.windowed) if (!names.has(probe)) {
-      this.windowErrors.remove({ probe });
-      this.windowP95.remove({ probe });
-    }
+    for (const probe of this.windowed)
+      if (!names.has(probe)) {
+        this.windowErrors.remove({ probe });
+        this.windowP95.remove({ probe });
+      }
     for (const probe of names) {
       const stats = windows.stats(probe);
       if (!stats || stats.samples === 0) continue;

@@ -77,8 +77,8 @@ export class LabelledHistogram<L extends string> extends Family<L, { counts: Flo
   observe(labels: Labels<L>, value: number): void {
     const s = this.entry(labels, () => ({ counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 }));
     let i = 0;
-    while (i < this.bounds.length && value > this.bounds[i]!) i++;
-    s.counts[i]! += 1;
+    while (i < this.bounds.length && value > this.bounds[i]) i++;
+    s.counts[i] += 1;
     s.sum += value;
     s.count += 1;
   }
@@ -89,7 +89,7 @@ export class LabelledHistogram<L extends string> extends Family<L, { counts: Flo
       s.prefixes ??= this.leText.map((le) => `${this.name}_bucket{${s.labelText},le="${le}"} `);
       let cumulative = 0;
       for (let i = 0; i < s.prefixes.length; i++) {
-        cumulative += s.counts[i]!;
+        cumulative += s.counts[i];
         lines.push(`${s.prefixes[i]}${cumulative}\n`);
       }
       lines.push(`${this.name}_sum{${s.labelText}} ${formatValue(s.sum)}\n${this.name}_count{${s.labelText}} ${s.count}\n`);

@@ -69,7 +69,10 @@ export class SeriesExporter {
     const existing = this.families.get(sample.name);
     if (existing) {
       if (existing.labelNames.length === labelNames.length && existing.labelNames.every((n, i) => n === labelNames[i])) return existing;
-      this.warnOnce(`shape:${sample.name}`, 'metric reported with a different label set than before; sample dropped', { metric: sample.name, labels: labelNames });
+      this.warnOnce(`shape:${sample.name}`, 'metric reported with a different label set than before; sample dropped', {
+        metric: sample.name,
+        labels: labelNames,
+      });
       return undefined;
     }
     const reason = !METRIC_NAME.test(sample.name)

@@ -35,7 +35,7 @@ class SampleLog {
 
   prune(oldest: number): void {
     let n = 0;
-    while (n < this.at.length && this.at[n]! < oldest) n++;
+    while (n < this.at.length && this.at[n] < oldest) n++;
     if (n > 0) this.drop(n);
   }
 
@@ -64,12 +64,14 @@ class SampleLog {
       samples,
       errors,
       errorRatio: samples ? errors / samples : 0,
-      p95Ms: quantileOf(this.okDurations().sort((a, b) => a - b), 0.95),
+      p95Ms: quantileOf(
+        this.okDurations().sort((a, b) => a - b),
+        0.95,
+      ),
       failingStreak,
     };
   }
 }
-
 
 export class RollingWindows {
   private readonly logs = new Map<string, SampleLog>();
@@ -112,7 +114,7 @@ export class RollingWindows {
     const view = new RollingWindows(this.windowMs, this.now);
     for (const [name, log] of this.logs) {
       const kept = new SampleLog();
-      for (let i = 0; i < log.at.length; i++) if (log.at[i]! > from) kept.push(log.at[i]!, log.ms[i]!, log.ok[i]!, log.timedOut[i]!);
+      for (let i = 0; i < log.at.length; i++) if (log.at[i] > from) kept.push(log.at[i], log.ms[i], log.ok[i], log.timedOut[i]);
       view.logs.set(name, kept);
     }
     return view;
@@ -162,7 +164,7 @@ export class RollingWindows {
       }
     }
     const ok = all.subarray(0, n).sort();
-    const rank = (q: number): number | null => (n === 0 ? null : ok[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!);
+    const rank = (q: number): number | null => (n === 0 ? null : ok[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]);
     return {
       requests,
       errors,
@@ -173,11 +175,12 @@ export class RollingWindows {
       p90Ms: rank(0.9),
       p95Ms: rank(0.95),
       p99Ms: rank(0.99),
-      maxMs: n ? ok[n - 1]! : null,
+      maxMs: n ? ok[n - 1] : null,
       avgMs: n ? sum / n : null,
       source: 'daemon-window',
       windowMs: this.windowMs,
-      countedAs: 'every endpoint sample in the window; errors and timeouts count in errorRate, percentiles are over successful samples (nearest rank)',
+      countedAs:
+        'every endpoint sample in the window; errors and timeouts count in errorRate, percentiles are over successful samples (nearest rank)',
     };
   }
 }

@@ -6,7 +6,7 @@ export function quantileOf(sorted: readonly number[], q: number): number | null 
   if (sorted.length === 0) return null;
   // nearest-rank, the definition k6 and most load tools report
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[index]!;
+  return sorted[index];
 }
 
 export function httpSampleLatency(results: readonly ProbeResult[]): LatencySummary | undefined {
@@ -40,6 +40,6 @@ export function httpSampleLatency(results: readonly ProbeResult[]): LatencySumma
     maxMs: ok.at(-1) ?? null,
     avgMs: ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null,
     source: 'http-samples',
-    countedAs: 'errors and timeouts count in errorRate; percentiles are over successful samples; samples cut by the run\'s own budget are not counted',
+    countedAs: "errors and timeouts count in errorRate; percentiles are over successful samples; samples cut by the run's own budget are not counted",
   };
 }

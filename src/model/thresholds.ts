@@ -10,9 +10,7 @@ import { UsageError } from './errors.js';
 import type { LatencySummary, ThresholdResult } from './types.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
-export type ThresholdMetric =
-  | { kind: 'percentile'; p: number }
-  | { kind: 'avg' | 'med' | 'min' | 'max' | 'error_rate' | 'rps' };
+export type ThresholdMetric = { kind: 'percentile'; p: number } | { kind: 'avg' | 'med' | 'min' | 'max' | 'error_rate' | 'rps' };
 
 export interface Threshold {
   expr: string;
@@ -117,14 +115,27 @@ export function percentilesNeeded(inputs: readonly ThresholdInput[]): number[] {
 function lookup(metric: ThresholdMetric, latency: LatencySummary): number | null | undefined {
   const num = (v: unknown): number | null | undefined => (typeof v === 'number' ? v : v === null ? null : undefined);
   switch (metric.kind) {
-    case 'avg': return num(latency.avgMs);
-    case 'med': return latency.p50Ms;
-    case 'min': return num(latency.minMs);
-    case 'max': return latency.maxMs;
-    case 'error_rate': return latency.errorRate;
-    case 'rps': return latency.rps;
+    case 'avg':
+      return num(latency.avgMs);
+    case 'med':
+      return latency.p50Ms;
+    case 'min':
+      return num(latency.minMs);
+    case 'max':
+      return latency.maxMs;
+    case 'error_rate':
+      return latency.errorRate;
+    case 'rps':
+      return latency.rps;
     case 'percentile': {
-      const named: Record<number, number | null> = { 0: num(latency.minMs) ?? null, 50: latency.p50Ms, 90: latency.p90Ms, 95: latency.p95Ms, 99: latency.p99Ms, 100: latency.maxMs };
+      const named: Record<number, number | null> = {
+        0: num(latency.minMs) ?? null,
+        50: latency.p50Ms,
+        90: latency.p90Ms,
+        95: latency.p95Ms,
+        99: latency.p99Ms,
+        100: latency.maxMs,
+      };
       if (metric.p in named) return named[metric.p];
       const table = latency.percentilesMs;
       if (table && typeof table === 'object' && !Array.isArray(table)) return num(table[percentileKey(metric.p)]);
@@ -135,11 +146,16 @@ function lookup(metric: ThresholdMetric, latency: LatencySummary): number | null
 
 function compare(actual: number, op: ThresholdOp, value: number): boolean {
   switch (op) {
-    case '<': return actual < value;
-    case '<=': return actual <= value;
-    case '>': return actual > value;
-    case '>=': return actual >= value;
-    case '==': return actual === value;
+    case '<':
+      return actual < value;
+    case '<=':
+      return actual <= value;
+    case '>':
+      return actual > value;
+    case '>=':
+      return actual >= value;
+    case '==':
+      return actual === value;
   }
 }
 
@@ -173,10 +189,20 @@ export function evaluateThreshold(threshold: Threshold, latency: LatencySummary 
   }
   if (isLatencyMetric(threshold.metric)) {
     if (latency.errors >= latency.requests) {
-      return { expr, ok: false, actual, reason: `all ${latency.requests} attempts failed: no successful response to measure (${latencyBasis(latency)})` };
+      return {
+        expr,
+        ok: false,
+        actual,
+        reason: `all ${latency.requests} attempts failed: no successful response to measure (${latencyBasis(latency)})`,
+      };
     }
     const ok = compare(actual, threshold.op, threshold.value);
-    return { expr, ok, actual, reason: ok ? latencyBasis(latency) : `${actual} is not ${threshold.op} ${threshold.value} (${latencyBasis(latency)})` };
+    return {
+      expr,
+      ok,
+      actual,
+      reason: ok ? latencyBasis(latency) : `${actual} is not ${threshold.op} ${threshold.value} (${latencyBasis(latency)})`,
+    };
   }
   const ok = compare(actual, threshold.op, threshold.value);
   return ok ? { expr, ok, actual } : { expr, ok, actual, reason: `${actual} is not ${threshold.op} ${threshold.value}` };

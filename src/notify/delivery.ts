@@ -122,7 +122,10 @@ export class DeliveryPump {
     const limit = (sink.timeoutMs ?? DEFAULT_ATTEMPT_MS) + DEADLINE_GRACE_MS;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<DeliveryResult>((resolve) => {
-      timer = setTimeout(() => resolve({ ok: false, retryable: true, status: null, error: `no answer within ${limit} ms`, retryAfterMs: null }), limit);
+      timer = setTimeout(
+        () => resolve({ ok: false, retryable: true, status: null, error: `no answer within ${limit} ms`, retryAfterMs: null }),
+        limit,
+      );
     });
     try {
       return await Promise.race([sink.deliver(n, this.ctx), deadline]);

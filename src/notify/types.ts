@@ -65,8 +65,7 @@ export interface DeadLetter {
 }
 
 export type DeliveryResult =
-  | { ok: true; status: number | null }
-  | { ok: false; retryable: boolean; status: number | null; error: string; retryAfterMs: number | null };
+  { ok: true; status: number | null } | { ok: false; retryable: boolean; status: number | null; error: string; retryAfterMs: number | null };
 
 export interface SinkContext {
   log: Logger;

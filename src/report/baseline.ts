@@ -23,7 +23,8 @@ export function baselineP95(baseline: unknown): number {
   if (latency === null || typeof latency !== 'object' || Array.isArray(latency)) throw invalid('"latency" is not an object');
   const p95 = (latency as { p95Ms?: unknown }).p95Ms;
   if (p95 === null) throw invalid('"latency.p95Ms" is null (the baseline run had no latency samples)');
-  if (typeof p95 !== 'number' || !Number.isFinite(p95) || p95 <= 0) throw invalid(`"latency.p95Ms" is not a positive number (got ${JSON.stringify(p95)})`);
+  if (typeof p95 !== 'number' || !Number.isFinite(p95) || p95 <= 0)
+    throw invalid(`"latency.p95Ms" is not a positive number (got ${JSON.stringify(p95)})`);
   return p95;
 }
 
@@ -61,5 +62,7 @@ export function compareBaseline(current: RunReport, baseline: unknown, maxRegres
   const regressionPct = round(((now - before) / before) * 100);
   const ok = now <= before * (1 + maxRegressionPct / 100);
   const comparison = `p95 ${now} ms vs baseline ${before} ms (${regressionPct >= 0 ? '+' : ''}${regressionPct} %)`;
-  return ok ? { expr, ok, actual: regressionPct, reason: comparison } : { expr, ok, actual: regressionPct, reason: `${comparison} regressed more than ${maxRegressionPct} %` };
+  return ok
+    ? { expr, ok, actual: regressionPct, reason: comparison }
+    : { expr, ok, actual: regressionPct, reason: `${comparison} regressed more than ${maxRegressionPct} %` };
 }

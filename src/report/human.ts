@@ -70,7 +70,9 @@ export function formatHuman(report: RunReport, s: Style): string {
   if (report.thresholds.length) {
     lines.push('', s.bold('Thresholds'));
     for (const t of report.thresholds) {
-      lines.push(`  ${t.ok ? s.green('ok  ') : s.red('FAIL')} ${t.expr.padEnd(22)} actual ${t.actual === null ? '—' : String(Math.round(t.actual * 1000) / 1000)}${t.reason ? `  ${s.dim(t.reason)}` : ''}`);
+      lines.push(
+        `  ${t.ok ? s.green('ok  ') : s.red('FAIL')} ${t.expr.padEnd(22)} actual ${t.actual === null ? '—' : String(Math.round(t.actual * 1000) / 1000)}${t.reason ? `  ${s.dim(t.reason)}` : ''}`,
+      );
     }
   }
   if (report.findings.length) {

@@ -40,10 +40,14 @@ function probeCase(suite: string, probe: ProbeResult): Case {
   const message = probe.error ? `${probe.error.code}: ${probe.error.message}` : (probe.reason ?? probe.status);
   const body = [message, ...(probe.findings ?? []).map(findingLine)].join('\n');
   switch (probe.status) {
-    case 'pass': return { ...base, outcome: 'pass' };
-    case 'skipped': return { ...base, outcome: 'skipped', message: probe.reason ?? message };
-    case 'fail': return { ...base, outcome: 'failure', message, body };
-    case 'error': return { ...base, outcome: 'error', message, body };
+    case 'pass':
+      return { ...base, outcome: 'pass' };
+    case 'skipped':
+      return { ...base, outcome: 'skipped', message: probe.reason ?? message };
+    case 'fail':
+      return { ...base, outcome: 'failure', message, body };
+    case 'error':
+      return { ...base, outcome: 'error', message, body };
   }
 }
 
@@ -85,7 +89,13 @@ export function toJUnitXml(report: RunReport): string {
     verdictCase(suite, report),
   ];
   const count = (outcome: Case['outcome']): number => cases.filter((c) => c.outcome === outcome).length;
-  const totals = { tests: cases.length, failures: count('failure'), errors: count('error'), skipped: count('skipped'), time: seconds(report.durationMs) };
+  const totals = {
+    tests: cases.length,
+    failures: count('failure'),
+    errors: count('error'),
+    skipped: count('skipped'),
+    time: seconds(report.durationMs),
+  };
   const properties = {
     target: report.target,
     scenario: report.scenario,

@@ -3,12 +3,7 @@ import type { Finding, LatencySummary, ProbeResult, RunReport, ThresholdResult }
 
 /** Table-cell text: no HTML, no breaking the table with pipes or newlines. */
 function cell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
 function code(text: string): string {
@@ -31,7 +26,20 @@ function probeDetail(p: ProbeResult): string {
 }
 
 function latencyTable(l: LatencySummary): string[] {
-  const rows = [[String(l.requests), String(l.errors), String(l.timeouts), pct(l.errorRate), l.rps.toFixed(1), ms(l.p50Ms), ms(l.p90Ms), ms(l.p95Ms), ms(l.p99Ms), ms(l.maxMs)]];
+  const rows = [
+    [
+      String(l.requests),
+      String(l.errors),
+      String(l.timeouts),
+      pct(l.errorRate),
+      l.rps.toFixed(1),
+      ms(l.p50Ms),
+      ms(l.p90Ms),
+      ms(l.p95Ms),
+      ms(l.p99Ms),
+      ms(l.maxMs),
+    ],
+  ];
   const lines = ['### Latency', '', ...table(['requests', 'errors', 'timeouts', 'error rate', 'req/s', 'p50', 'p90', 'p95', 'p99', 'max'], rows)];
   if (l.aborted === true && typeof l.abortReason === 'string') lines.push('', `> ⚠️ ${cell(l.abortReason)}`);
   return lines;

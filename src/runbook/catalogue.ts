@@ -143,7 +143,7 @@ export const CAUSES = {
     runbook: 'Scenario 2 › Database Query Timeouts',
     explains: ['high_error_rate', 'high_latency'],
     actions: [
-      "psql \"${DATABASE_URL}\" -c \"SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = 'active' AND now() - query_start > interval '5 seconds' ORDER BY duration DESC;\"",
+      'psql "${DATABASE_URL}" -c "SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state = \'active\' AND now() - query_start > interval \'5 seconds\' ORDER BY duration DESC;"',
       'psql "${DATABASE_URL}" -c "SELECT pg_terminate_backend(${PID});"   # PID from the list above, only if it is safe to kill',
       'Review query plans with EXPLAIN ANALYZE and add missing indexes',
       'kubectl edit deployment {deployment} -n {ns}   # temporarily add env DATABASE_QUERY_TIMEOUT: "60"',

@@ -16,7 +16,7 @@ export function dependencyOf(cause: string): string | null {
   const known = DEPENDENCY_OF[cause];
   if (known) return known;
   const other = /^external_(.+)_failure$/.exec(cause);
-  return other ? other[1]! : null;
+  return other ? other[1] : null;
 }
 
 export interface SplitFindings {

@@ -6,7 +6,13 @@ import { findingBuilder, type FindingBuilder, type FindingFill } from './finding
 /** the parts of the configuration the fill-in values come from (a validated config has them) */
 export interface FillSource {
   readonly target: string;
-  readonly kubernetes: Settings & { readonly deployment: string; readonly selector: string; readonly container: string; readonly image: string; readonly service?: string | undefined };
+  readonly kubernetes: Settings & {
+    readonly deployment: string;
+    readonly selector: string;
+    readonly container: string;
+    readonly image: string;
+    readonly service?: string | undefined;
+  };
   readonly external: { readonly openai: { readonly url: string }; readonly github: { readonly url: string } };
 }
 

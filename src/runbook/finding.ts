@@ -47,7 +47,12 @@ export function fillPlaceholders(text: string, vars: Readonly<Record<string, str
 
 export function findingBuilder(fill: FindingFill): FindingBuilder {
   const trim = (url: string): string => url.replace(/\/+$/, '');
-  const bound: Readonly<FindingFill> = Object.freeze({ ...fill, target: trim(fill.target), openaiUrl: trim(fill.openaiUrl), githubUrl: trim(fill.githubUrl) });
+  const bound: Readonly<FindingFill> = Object.freeze({
+    ...fill,
+    target: trim(fill.target),
+    openaiUrl: trim(fill.openaiUrl),
+    githubUrl: trim(fill.githubUrl),
+  });
   const base: Record<string, string> = {
     ns: bound.namespace,
     deployment: bound.deployment,

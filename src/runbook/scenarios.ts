@@ -82,7 +82,13 @@ export const SCENARIO_TABLE = {
     description: 'Scenario 2: sampled endpoint error rates, log signatures, long-running queries, OpenAI/GitHub',
     thresholds: [],
     load: false,
-    specs: (p) => [...p.endpoints({ minSamples: 10, resolveErrorRate: true }), p.kubernetes('logs', 'events'), p.database('long-queries'), ...p.external(), p.prometheus()],
+    specs: (p) => [
+      ...p.endpoints({ minSamples: 10, resolveErrorRate: true }),
+      p.kubernetes('logs', 'events'),
+      p.database('long-queries'),
+      ...p.external(),
+      p.prometheus(),
+    ],
   },
   latency: {
     description: 'Scenario 3: health, load probe like `ab -n 100 -c 10 /v1/papers?limit=10`, pg_stat_statements, pool, CPU',

@@ -104,10 +104,7 @@ export class Runner extends EventEmitter<RunnerEvents> {
     const onParentAbort = (): void => controller.abort(new ProbeError('RP_ERR_PROBE_ABORTED', 'run cancelled'));
     if (parent?.aborted) onParentAbort();
     parent?.addEventListener('abort', onParentAbort, { once: true });
-    const timer = setTimeout(
-      () => controller.abort(new ProbeError('RP_ERR_PROBE_TIMEOUT', `no result within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => controller.abort(new ProbeError('RP_ERR_PROBE_TIMEOUT', `no result within ${timeoutMs} ms`)), timeoutMs);
     const ctx: RunContext = {
       ...this.options.base,
       signal: controller.signal,

@@ -50,7 +50,13 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
   const http = (endpoint: EndpointConfig, samples?: number, concurrency?: number): ProbeSpec => ({
     name: endpoint.name,
     kind: 'http',
-    params: { target: config.target, endpoint, passBelowErrorRate: config.severity.errorRate.P3, ...(samples ? { samples } : {}), ...(concurrency && concurrency > 1 ? { concurrency } : {}) },
+    params: {
+      target: config.target,
+      endpoint,
+      passBelowErrorRate: config.severity.errorRate.P3,
+      ...(samples ? { samples } : {}),
+      ...(concurrency && concurrency > 1 ? { concurrency } : {}),
+    },
   });
   const health = (): EndpointConfig => healthEndpointOf(all)!;
   return {

@@ -25,7 +25,12 @@ export function publicResult(result: ProbeResult): ProbeResult {
 }
 
 /** The gate: no probe failed or erred, every threshold held, and nothing at or above the gate severity. */
-export function gateVerdict(results: readonly ProbeResult[], thresholds: readonly ThresholdResult[], severity: Severity | null, gate: Severity): boolean {
+export function gateVerdict(
+  results: readonly ProbeResult[],
+  thresholds: readonly ThresholdResult[],
+  severity: Severity | null,
+  gate: Severity,
+): boolean {
   const probeBroken = results.some((r) => r.status === 'fail' || r.status === 'error');
   return !probeBroken && thresholds.every((t) => t.ok) && !meetsGate(severity, gate);
 }

@@ -46,7 +46,12 @@ function parseTarget(raw: string): URL | null {
 
 let inFlight = 0;
 
-export async function blackboxProbe(query: URLSearchParams, scrapeTimeoutHeader: string | undefined, config: Config, runner: Runner): Promise<BlackboxAnswer> {
+export async function blackboxProbe(
+  query: URLSearchParams,
+  scrapeTimeoutHeader: string | undefined,
+  config: Config,
+  runner: Runner,
+): Promise<BlackboxAnswer> {
   const moduleName = query.get('module') || 'http_2xx';
   const method = MODULES[moduleName];
   if (!method) return text(400, `Unknown module "${moduleName.slice(0, 60)}" (this daemon offers: ${Object.keys(MODULES).join(', ')})`);
@@ -79,7 +84,12 @@ export async function blackboxProbe(query: URLSearchParams, scrapeTimeoutHeader:
   gauge('probe_http_content_length', 'Length of http content response', data?.bytes ?? 0);
   gauge('probe_http_ssl', 'Indicates if SSL was used for the final redirect', url.protocol === 'https:' ? 1 : 0);
   gauge('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds', (phases?.resolve ?? 0) / 1000);
-  const phase = new Gauge({ name: 'probe_http_duration_seconds', help: 'Duration of http request by phase, summed over all redirects', labelNames: ['phase'], registers: [registry] });
+  const phase = new Gauge({
+    name: 'probe_http_duration_seconds',
+    help: 'Duration of http request by phase, summed over all redirects',
+    labelNames: ['phase'],
+    registers: [registry],
+  });
   for (const name of HTTP_PHASES) phase.set({ phase: name }, (phases?.[name] ?? 0) / 1000);
   return { status: 200, contentType: registry.contentType, body: await registry.metrics() };
 }

@@ -36,10 +36,20 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 /** Passes the control gate and reads the JSON object body; answers the request itself when either fails. */
-async function controlRequest(manager: IncidentManager, req: IncomingMessage, res: ServerResponse, what: string, log: Logger): Promise<{ who: string; body: Record<string, unknown> } | null> {
+async function controlRequest(
+  manager: IncidentManager,
+  req: IncomingMessage,
+  res: ServerResponse,
+  what: string,
+  log: Logger,
+): Promise<{ who: string; body: Record<string, unknown> } | null> {
   const gate = controlGate(req, what, manager.controlTokens);
   if (!gate.ok) {
-    if (gate.status !== 405) log.warn({ request: what, status: gate.status, origin: req.headers.origin, from: req.socket.remoteAddress, code: 'RP_ERR_API_REQUEST' }, 'control API request refused');
+    if (gate.status !== 405)
+      log.warn(
+        { request: what, status: gate.status, origin: req.headers.origin, from: req.socket.remoteAddress, code: 'RP_ERR_API_REQUEST' },
+        'control API request refused',
+      );
     fail(res, gate.status, gate.message, gate.headers);
     return null;
   }
@@ -69,7 +79,12 @@ async function addWindow(manager: IncidentManager, req: IncomingMessage, res: Se
   if (!parsed.ok) return fail(res, 400, parsed.problem);
   const { start, end, reason } = parsed.window;
   const change = await manager.setMaintenance({ start: new Date(start), end: new Date(end), reason, by: request.who });
-  if (!change.ok) return fail(res, 409, `${limits.windows} maintenance windows are already set (incidents.maintenanceLimits.windows): delete one first (DELETE /api/maintenance/:id)`);
+  if (!change.ok)
+    return fail(
+      res,
+      409,
+      `${limits.windows} maintenance windows are already set (incidents.maintenanceLimits.windows): delete one first (DELETE /api/maintenance/:id)`,
+    );
   const window = manager.maintenanceWindows().find((w) => w.id === change.window.id);
   send(res, 201, { window });
 }
@@ -87,7 +102,11 @@ async function deleteWindow(manager: IncidentManager, req: IncomingMessage, res:
 async function maintenance(manager: IncidentManager, req: IncomingMessage, res: ServerResponse, id: string | undefined, log: Logger): Promise<void> {
   const read = req.method === 'GET' || req.method === 'HEAD';
   if (id === undefined) {
-    if (read) return send(res, 200, { windows: manager.maintenanceWindows(), limits: { windows: manager.maintenanceLimits.windows, maxDuration: formatDuration(manager.maintenanceLimits.maxDuration) } });
+    if (read)
+      return send(res, 200, {
+        windows: manager.maintenanceWindows(),
+        limits: { windows: manager.maintenanceLimits.windows, maxDuration: formatDuration(manager.maintenanceLimits.maxDuration) },
+      });
     if (req.method === 'POST') return addWindow(manager, req, res, log);
     return fail(res, 405, `${req.method} not allowed; use GET or POST (DELETE /api/maintenance/:id ends a window)`, { allow: 'GET, HEAD, POST' });
   }
@@ -99,7 +118,13 @@ async function maintenance(manager: IncidentManager, req: IncomingMessage, res: 
   return fail(res, 405, `${req.method} not allowed; use GET or DELETE`, { allow: 'GET, HEAD, DELETE' });
 }
 
-export async function handleIncidentApi(manager: IncidentManager, req: IncomingMessage, res: ServerResponse, url: URL, log: Logger = silentLogger()): Promise<boolean> {
+export async function handleIncidentApi(
+  manager: IncidentManager,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  log: Logger = silentLogger(),
+): Promise<boolean> {
   const path = url.pathname.replace(/\/+$/, '');
   if (path === '/api/deliveries/dead') {
     if (req.method !== 'GET' && req.method !== 'HEAD') fail(res, 405, `${req.method} not allowed; use GET`, { allow: 'GET' });
@@ -126,7 +151,9 @@ export async function handleIncidentApi(manager: IncidentManager, req: IncomingM
     }
     const all = manager.list();
     // the list stays small: timelines are served per incident
-    const incidents = all.filter((i) => status === 'all' || (status === 'open') === i.open).map(({ timeline, ...rest }) => ({ ...rest, timelineEvents: timeline.length }));
+    const incidents = all
+      .filter((i) => status === 'all' || (status === 'open') === i.open)
+      .map(({ timeline, ...rest }) => ({ ...rest, timelineEvents: timeline.length }));
     // dependency notices are not incidents (they page nobody); they are listed beside them, never counted in `open`
     const notices = manager.notices().filter((n) => status === 'all' || (status === 'open') === n.open);
     send(res, 200, { open: all.filter((i) => i.open).length, incidents, noticesOpen: notices.filter((n) => n.open).length, notices });

@@ -34,14 +34,17 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res.end(body);
 }
 
-const json = (res: ServerResponse, status: number, body: unknown): void => send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
+const json = (res: ServerResponse, status: number, body: unknown): void =>
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
 const plain = (res: ServerResponse, status: number, body: string): void => send(res, status, 'text/plain; charset=utf-8', `${body}\n`);
 
 async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL, log: Logger): Promise<void> {
   const manager = surface.incidents();
   if (url.pathname.startsWith('/api/incidents') || url.pathname.startsWith('/api/maintenance') || url.pathname.startsWith('/api/deliveries')) {
     if (manager && (await handleIncidentApi(manager, req, res, url, log))) return;
-    return json(res, 404, { error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' } });
+    return json(res, 404, {
+      error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' },
+    });
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
@@ -63,7 +66,9 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     case '/api/results':
       return json(res, 200, surface.results());
     case '/api/report':
-      return surface.report() === null ? json(res, 503, { error: { code: 'RP_ERR_USAGE', message: 'no evaluation yet' } }) : json(res, 200, surface.report());
+      return surface.report() === null
+        ? json(res, 503, { error: { code: 'RP_ERR_USAGE', message: 'no evaluation yet' } })
+        : json(res, 200, surface.report());
     case '/probe': {
       const answer = await surface.blackbox(url.searchParams, req.headers['x-prometheus-scrape-timeout-seconds'] as string | undefined);
       return send(res, answer.status, answer.contentType, answer.body);
@@ -91,11 +96,14 @@ export async function startServer(surface: DaemonSurface, options: { host: strin
   });
   server.keepAliveTimeout = 65_000; // longer than Prometheus' idle timeout, so scrapes reuse connections
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new UsageError('RP_ERR_USAGE', `daemon.port: cannot listen on ${options.host}:${options.port}: ${errorMessage(err)}`)));
+    server.once('error', (err) =>
+      reject(new UsageError('RP_ERR_USAGE', `daemon.port: cannot listen on ${options.host}:${options.port}: ${errorMessage(err)}`)),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  const shownHost =
+    options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${shownHost}:${port}`,
     close: () =>

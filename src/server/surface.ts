@@ -36,7 +36,10 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
     readiness: () => judge(readyConditions(src), 'ready'),
     results: () => {
       const report = src.report();
-      const probes = src.latest().map(({ result: { series: _series, data: _data, ...result }, finishedAt }) => ({ ...result, finishedAt: new Date(finishedAt).toISOString() }));
+      const probes = src.latest().map(({ result: { series: _series, data: _data, ...result }, finishedAt }) => ({
+        ...result,
+        finishedAt: new Date(finishedAt).toISOString(),
+      }));
       // results are stored redacted (see LatestResults.record)
       return { updatedAt: report?.startedAt ?? null, severity: report?.severity ?? null, probes };
     },

@@ -15,10 +15,13 @@ export function deadline(parent: AbortSignal, timeoutMs: number): Deadline {
   const onParentAbort = (): void => controller.abort(parent.reason);
   if (parent.aborted) onParentAbort();
   else parent.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new Error(`no answer within ${timeoutMs} ms`));
-  }, Math.max(1, timeoutMs));
+  const timer = setTimeout(
+    () => {
+      expired = true;
+      controller.abort(new Error(`no answer within ${timeoutMs} ms`));
+    },
+    Math.max(1, timeoutMs),
+  );
   // never the reason a process stays alive: whatever waits on the signal keeps the loop busy itself
   timer.unref();
   return {

@@ -26,7 +26,7 @@ export function parseOriginEntry(text: string): Entry | 'any' | null {
   if (!m) return null;
   const port = m[3] ?? null;
   if (port !== null && port !== '*' && Number(port) > 65_535) return null;
-  return { scheme: m[1] ? (`${m[1]}:` as 'http:' | 'https:') : null, host: m[2]!.replace(/^\[|\]$/g, ''), port };
+  return { scheme: m[1] ? (`${m[1]}:` as 'http:' | 'https:') : null, host: m[2].replace(/^\[|\]$/g, ''), port };
 }
 
 export const ORIGIN_ENTRY_HELP = 'expected *, host, host:port, *.domain or scheme://host[:port] (no path)';

@@ -44,7 +44,7 @@ export function createLogger(options: LogOptions = {}): Logger {
     const transport = pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: !process.env.NO_COLOR } }) as DestinationStream;
     return pino(pinoOptions, transport);
   }
-  const destination = (options.destination ?? pino.destination({ dest: 2, sync: true })) as DestinationStream;
+  const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
   return pino(pinoOptions, destination);
 }
 

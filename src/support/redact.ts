@@ -14,11 +14,20 @@ const CREDENTIAL_PATTERNS: readonly [RegExp, string][] = [
   // Discord (and compatible) webhooks: /api/webhooks/<id>/<token>
   [/(\/api\/webhooks\/[0-9A-Za-z_-]+\/)[A-Za-z0-9_.-]+/g, `$1${REDACTED}`],
   // query parameters that carry credentials: ?token=… &key=… &routing_key=…
-  [/([?&;](?:token|access_token|auth_token|private_token|api[_-]?key|apikey|key|routing_key|integration_key|secret|client_secret|password|passwd|pwd|sig|signature|auth)=)[^&\s"'#<>]+/gi, `$1${REDACTED}`],
+  [
+    /([?&;](?:token|access_token|auth_token|private_token|api[_-]?key|apikey|key|routing_key|integration_key|secret|client_secret|password|passwd|pwd|sig|signature|auth)=)[^&\s"'#<>]+/gi,
+    `$1${REDACTED}`,
+  ],
   // the same names as JSON fields in an echoed request body
-  [/("(?:routing_key|routingKey|integration_key|token|access_token|api_key|apiKey|secret|password|authorization)"\s*:\s*")(?:[^"\\]|\\.)+(")/gi, `$1${REDACTED}$2`],
+  [
+    /("(?:routing_key|routingKey|integration_key|token|access_token|api_key|apiKey|secret|password|authorization)"\s*:\s*")(?:[^"\\]|\\.)+(")/gi,
+    `$1${REDACTED}$2`,
+  ],
   // echoed request headers
-  [/\b((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|x-routing-key)(["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic|Token|Digest)\s+)?[^\s"',;]+/gi, `$1$2${REDACTED}`],
+  [
+    /\b((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|x-routing-key)(["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic|Token|Digest)\s+)?[^\s"',;]+/gi,
+    `$1$2${REDACTED}`,
+  ],
 ];
 
 export type Redactor = (text: string) => string;

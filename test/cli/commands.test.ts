@@ -16,7 +16,8 @@ describe('probe commands', () => {
   test('--help lists the scenarios and exit codes', async () => {
     const run = await runCli(['--help']);
     assert.equal(run.code, 0);
-    for (const word of ['assess', 'outage', 'errors', 'latency', 'endpoint', 'verify', 'smoke', 'full', 'check-config', 'Exit codes']) assert.match(run.stdout, new RegExp(word));
+    for (const word of ['assess', 'outage', 'errors', 'latency', 'endpoint', 'verify', 'smoke', 'full', 'check-config', 'Exit codes'])
+      assert.match(run.stdout, new RegExp(word));
   });
 
   test('--version', async () => {
@@ -34,7 +35,9 @@ describe('probe commands', () => {
   });
 
   test('check-config prints every problem with its path, then exits 2', async () => {
-    const { file } = configFile('targte: http://x\nendpoints:\n  - { name: a, path: /a }\n  - { name: b, path: /b, timeout: fast }\ndaemon: { port: high }\n');
+    const { file } = configFile(
+      'targte: http://x\nendpoints:\n  - { name: a, path: /a }\n  - { name: b, path: /b, timeout: fast }\ndaemon: { port: high }\n',
+    );
     const run = await runCli(['check-config', '--config', file]);
     assert.equal(run.code, 2);
     const lines = run.stderr.trim().split('\n');

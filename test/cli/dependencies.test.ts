@@ -50,7 +50,11 @@ describe('PostgreSQL through the CLI', { skip: pgAvailable() ? false : PG_UNAVAI
   test('a query sleeping in another session for 6 s → errors exits 1 with db_query_timeout carrying pid and duration', async () => {
     const sleeper = await startSleeper(db.url, 8);
     try {
-      await waitUntil(db.superuserUrl, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND now() - query_start > interval '5.3 seconds') AS ok", [sleeper.pid]);
+      await waitUntil(
+        db.superuserUrl,
+        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND now() - query_start > interval '5.3 seconds') AS ok",
+        [sleeper.pid],
+      );
       const { code, report } = await scenario('errors', [`database: { url: "${db.url}" }`, ...noExternal]);
       assert.equal(code, 1);
       const finding = report.findings.find((f) => f.cause === 'db_query_timeout');
@@ -74,8 +78,14 @@ describe('PostgreSQL through the CLI', { skip: pgAvailable() ? false : PG_UNAVAI
     assert.equal(statements?.status, 'pass', JSON.stringify(statements));
     assert.equal(statements.details?.['mode'], 'window');
     const history = statements.details?.['allTimeTop'] as { query: string }[];
-    assert.ok(history.some((s) => s.query.includes('generate_series')), JSON.stringify(history));
-    assert.ok(history.some((s) => s.query.includes('pg_sleep')), JSON.stringify(history));
+    assert.ok(
+      history.some((s) => s.query.includes('generate_series')),
+      JSON.stringify(history),
+    );
+    assert.ok(
+      history.some((s) => s.query.includes('pg_sleep')),
+      JSON.stringify(history),
+    );
     assert.ok(!report.findings.some((f) => f.cause === 'db_slow_statements'), JSON.stringify(report.findings));
   });
 
@@ -117,7 +127,12 @@ describe('OpenAI and GitHub through the CLI', () => {
     github.mode = 'ratelimited';
     const key = 'sk-test-PLANTED-openai-key-0123456789';
     const token = 'ghp_PLANTEDgithubtoken0123456789abcdef';
-    const { code, report, stdout, stderr } = await scenario('errors', [], { OPENAI_BASE_URL: openai.baseUrl, GITHUB_API_URL: github.baseUrl, OPENAI_API_KEY: key, GITHUB_TOKEN: token });
+    const { code, report, stdout, stderr } = await scenario('errors', [], {
+      OPENAI_BASE_URL: openai.baseUrl,
+      GITHUB_API_URL: github.baseUrl,
+      OPENAI_API_KEY: key,
+      GITHUB_TOKEN: token,
+    });
     assert.equal(code, 1);
     const causes = report.findings.map((f) => f.cause);
     assert.ok(causes.includes('external_openai_failure'), causes.join());
@@ -130,20 +145,32 @@ describe('OpenAI and GitHub through the CLI', () => {
 
 describe('Kubernetes through the CLI (KUBECONFIG → API stand-in)', () => {
   const cases: [Parameters<typeof startKubeApiServer>[0], (report: RunReport) => void][] = [
-    ['crashloop-oom', (r) => {
-      assert.equal(r.severity, 'P0');
-      assert.ok(r.findings.some((f) => f.cause === 'oom_killed' && f.severity === 'P0'), JSON.stringify(r.findings.map((f) => f.cause)));
-    }],
-    ['imagepull-notfound', (r) => {
-      const f = r.findings.find((x) => x.cause === 'image_pull_failure');
-      assert.ok(f, JSON.stringify(r.findings.map((x) => x.cause)));
-      assert.ok(f.actions.some((a) => a.startsWith('kubectl set image deployment/deeptech-api')));
-    }],
-    ['crashloop-pg-hba', (r) => {
-      const f = r.findings.find((x) => x.cause === 'db_connection_failure');
-      assert.ok(f, JSON.stringify(r.findings.map((x) => x.cause)));
-      assert.ok(f.actions.some((a) => a.includes('kubectl rollout restart deployment/deeptech-api -n prod')));
-    }],
+    [
+      'crashloop-oom',
+      (r) => {
+        assert.equal(r.severity, 'P0');
+        assert.ok(
+          r.findings.some((f) => f.cause === 'oom_killed' && f.severity === 'P0'),
+          JSON.stringify(r.findings.map((f) => f.cause)),
+        );
+      },
+    ],
+    [
+      'imagepull-notfound',
+      (r) => {
+        const f = r.findings.find((x) => x.cause === 'image_pull_failure');
+        assert.ok(f, JSON.stringify(r.findings.map((x) => x.cause)));
+        assert.ok(f.actions.some((a) => a.startsWith('kubectl set image deployment/deeptech-api')));
+      },
+    ],
+    [
+      'crashloop-pg-hba',
+      (r) => {
+        const f = r.findings.find((x) => x.cause === 'db_connection_failure');
+        assert.ok(f, JSON.stringify(r.findings.map((x) => x.cause)));
+        assert.ok(f.actions.some((a) => a.includes('kubectl rollout restart deployment/deeptech-api -n prod')));
+      },
+    ],
   ];
   test('with no namespace in config, the kubeconfig context names it (as kubectl)', async () => {
     const kube = await startKubeApiServer('crashloop-pg-hba', { workload: { namespace: 'staging' } });
@@ -151,27 +178,39 @@ describe('Kubernetes through the CLI (KUBECONFIG → API stand-in)', () => {
       const { code, report } = await scenario('outage', [], { KUBECONFIG: kube.kubeconfigPath });
       assert.equal(code, 1);
       const f = report.findings.find((x) => x.cause === 'db_connection_failure');
-      assert.ok(f?.actions.some((a) => a.includes('-n staging')), JSON.stringify(report.findings.map((x) => x.actions)));
+      assert.ok(
+        f?.actions.some((a) => a.includes('-n staging')),
+        JSON.stringify(report.findings.map((x) => x.actions)),
+      );
     } finally {
       await kube.close();
     }
   });
 
-  test('one namespace per run: with none in config, every finding of a down API and a broken cluster names the context\'s', async () => {
+  test("one namespace per run: with none in config, every finding of a down API and a broken cluster names the context's", async () => {
     const kube = await startKubeApiServer('crashloop-pg-hba', { workload: { namespace: 'prod' } });
     try {
       const down = `http://127.0.0.1:${await closedPort()}`;
-      const run = await runCli(['--scenario', 'outage', '--config', configFile([`target: ${down}`]), '--json'], { env: { KUBECONFIG: kube.kubeconfigPath } });
+      const run = await runCli(['--scenario', 'outage', '--config', configFile([`target: ${down}`]), '--json'], {
+        env: { KUBECONFIG: kube.kubeconfigPath },
+      });
       const report = JSON.parse(run.stdout) as RunReport;
       const causes = report.findings.map((f) => f.cause);
       assert.ok(causes.includes('api_outage') && causes.includes('db_connection_failure'), JSON.stringify(causes));
       for (const finding of report.findings) {
         const named = finding.actions.flatMap((a) => [...a.matchAll(/(?:-n |--namespace[= ])(\S+)/g)].map((m) => m[1]));
         assert.ok(named.length > 0 || !finding.actions.some((a) => a.startsWith('kubectl')), `${finding.cause}: ${JSON.stringify(finding.actions)}`);
-        assert.deepEqual([...new Set(named)].filter((ns) => ns !== 'prod'), [], `${finding.cause}: ${JSON.stringify(finding.actions)}`);
+        assert.deepEqual(
+          [...new Set(named)].filter((ns) => ns !== 'prod'),
+          [],
+          `${finding.cause}: ${JSON.stringify(finding.actions)}`,
+        );
       }
       const outage = report.findings.find((f) => f.cause === 'api_outage')!;
-      assert.ok(outage.actions.some((a) => a.includes('-n prod')), JSON.stringify(outage.actions));
+      assert.ok(
+        outage.actions.some((a) => a.includes('-n prod')),
+        JSON.stringify(outage.actions),
+      );
     } finally {
       await kube.close();
     }

@@ -35,11 +35,12 @@ async function latency(target: string, extra: string[]): Promise<{ code: number 
   }
 }
 
-const within = (actual: number | null, expected: number, pct: number): boolean => actual !== null && Math.abs(actual - expected) <= (expected * pct) / 100;
+const within = (actual: number | null, expected: number, pct: number): boolean =>
+  actual !== null && Math.abs(actual - expected) <= (expected * pct) / 100;
 
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
 /** p50 and p95 within 5 % of 200 ms, measured against what the server actually held (200 ms plus its own lateness). */
@@ -60,7 +61,10 @@ describe('probe --scenario latency', { concurrency: false }, () => {
     const { report } = await latency(slow.url, ['--amount', '40', '--connections', '10']);
     const l = report.latency;
     assertNear200(l);
-    assert.ok([l!.p50Ms, l!.p95Ms, l!.maxMs].some((v) => v !== null && !Number.isInteger(v)), 'sub-millisecond values');
+    assert.ok(
+      [l!.p50Ms, l!.p95Ms, l!.maxMs].some((v) => v !== null && !Number.isInteger(v)),
+      'sub-millisecond values',
+    );
   });
 
   test('the same with a fixed arrival rate (--rate 20)', async () => {
@@ -106,15 +110,35 @@ describe('CI outputs', () => {
   test('--baseline fails on a 10× p95 regression; --junit and --summary are written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rp-ci-'));
     const fast: RunReport = {
-      scenario: 'latency', target: slow.url, startedAt: new Date().toISOString(), durationMs: 1, passed: true, severity: null, probes: [], findings: [], thresholds: [],
+      scenario: 'latency',
+      target: slow.url,
+      startedAt: new Date().toISOString(),
+      durationMs: 1,
+      passed: true,
+      severity: null,
+      probes: [],
+      findings: [],
+      thresholds: [],
       latency: { requests: 100, errors: 0, timeouts: 0, errorRate: 0, rps: 100, p50Ms: 15, p90Ms: 18, p95Ms: 20, p99Ms: 25, maxMs: 30 },
     };
     writeFileSync(join(dir, 'baseline.json'), JSON.stringify(fast));
     const junit = join(dir, 'junit.xml');
     const summary = join(dir, 'summary.md');
-    const { code, report } = await latency(slow.url, ['--amount', '20', '--baseline', join(dir, 'baseline.json'), '--junit', junit, '--summary', summary]);
+    const { code, report } = await latency(slow.url, [
+      '--amount',
+      '20',
+      '--baseline',
+      join(dir, 'baseline.json'),
+      '--junit',
+      junit,
+      '--summary',
+      summary,
+    ]);
     assert.equal(code, 1);
-    assert.ok(report.thresholds.some((t) => !t.ok && /baseline|regress/i.test(`${t.expr} ${t.reason ?? ''}`)), JSON.stringify(report.thresholds));
+    assert.ok(
+      report.thresholds.some((t) => !t.ok && /baseline|regress/i.test(`${t.expr} ${t.reason ?? ''}`)),
+      JSON.stringify(report.thresholds),
+    );
     const xml = readFileSync(junit, 'utf8');
     assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>/);
     assert.match(xml, /<testsuite [^>]*tests="\d+"[^>]*failures="[1-9]\d*"/);

@@ -72,7 +72,8 @@ describe('probe --scenario smoke --json', { concurrency: false }, () => {
       assert.equal(code, 1);
       assert.ok(ms < 4_500, `took ${ms} ms`);
       assert.ok(report.durationMs < 3_000, `run took ${report.durationMs} ms`);
-      for (const probe of report.probes.filter((p) => p.kind === 'http')) assert.match(probe.error?.code ?? '', /TIMEOUT/, `${probe.name}: ${JSON.stringify(probe.error)}`);
+      for (const probe of report.probes.filter((p) => p.kind === 'http'))
+        assert.match(probe.error?.code ?? '', /TIMEOUT/, `${probe.name}: ${JSON.stringify(probe.error)}`);
       // the load run counts its attempts as timeouts inside the 2 s instead of being cut off with nothing counted
       assert.ok(report.latency!.requests > 0 && report.latency!.timeouts === report.latency!.requests, JSON.stringify(report.latency));
       assert.equal(report.latency!.errorRate, 1);

@@ -35,7 +35,7 @@ const INDICATORS = ['@', '*', '"', "'", '[', '{', '%', '|', '>', '`', '&', '!', 
 export function plantedSecrets(random: () => number, count: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    const indicator = INDICATORS[i % INDICATORS.length]!;
+    const indicator = INDICATORS[i % INDICATORS.length];
     out.push(`${indicator}Pl4nted${Math.floor(random() * 1e9).toString(36)}Zx${i}`);
   }
   return out;
@@ -60,7 +60,7 @@ function setIn(doc: Doc, path: (string | number)[], value: unknown): void {
     if (node[part] === undefined || node[part] === null || typeof node[part] !== 'object') node[part] = typeof part === 'number' ? [] : {};
     node = node[part] as Record<string | number, unknown>;
   }
-  node[path[path.length - 1]!] = value;
+  node[path[path.length - 1]] = value;
 }
 
 const set = (label: string, path: (string | number)[], value: unknown, names: string[]): Mutation => ({
@@ -338,7 +338,7 @@ function fixtureCases(): ConfigCase[] {
 export function configCorpus(seed: number, count: number): { cases: ConfigCase[]; secrets: string[] } {
   const random = seededRandom(seed);
   const secrets = plantedSecrets(random, INDICATORS.length);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const all = bases();
   const build = (name: string, muts: Mutation[]): ConfigCase => {
     const base = pick(all);

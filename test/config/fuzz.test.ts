@@ -97,7 +97,7 @@ describe('config fuzzer', () => {
   test('every config: check-config exits 0 or 2 naming the key, in time, without a secret', async () => {
     const failures: string[] = [];
     for (const [i, c] of cases.entries()) {
-      const outcome = await inProcess(['check-config', '--config', paths[i]!], c.env);
+      const outcome = await inProcess(['check-config', '--config', paths[i]], c.env);
       const failure = judge(c.name, outcome, c.names.length ? 2 : 0, c.names);
       if (failure) failures.push(failure);
     }
@@ -110,7 +110,7 @@ describe('config fuzzer', () => {
       // the huge documents prove speed above; here they would only double the test's time
       if (c.yaml.length > 65_536) continue;
       const verdict = async (command: string): Promise<string> =>
-        loadSettings(parseCli([command, '--config', paths[i]!]), c.env).then(
+        loadSettings(parseCli([command, '--config', paths[i]]), c.env).then(
           () => 'ok',
           (err: unknown) => String((err as { code?: string }).code),
         );
@@ -122,7 +122,7 @@ describe('config fuzzer', () => {
 
   test('every bad flag combination exits 2 naming the flag, before any traffic', async () => {
     const failures: string[] = [];
-    const env = { RP_FUZZ_SECRET: secrets[0]! };
+    const env = { RP_FUZZ_SECRET: secrets[0] };
     for (const c of flags) {
       const failure = judge(c.name, await inProcess(flagArgv(c), env), 2, [c.names]);
       if (failure) failures.push(failure);
@@ -134,7 +134,7 @@ describe('config fuzzer', () => {
     const random = seededRandom(SEED);
     const must = cases.map((c, i) => ({ c, i })).filter(({ c }) => c.special === 'fifo' || /100k|10k|alias bomb|secret as target/.test(c.name));
     const sample = [...must];
-    while (sample.length < 12) sample.push({ c: cases[Math.floor(random() * cases.length)]!, i: 0 });
+    while (sample.length < 12) sample.push({ c: cases[Math.floor(random() * cases.length)], i: 0 });
     const jobs: (() => Promise<string | null>)[] = [
       ...sample.map(({ c }) => async () => {
         const path = c.special ? configPath(c, 0) : configPath(c, cases.indexOf(c));
@@ -142,8 +142,8 @@ describe('config fuzzer', () => {
         return judge(`spawned ${c.name}`, { code: run.code ?? -1, out: run.stdout + run.stderr, ms: run.ms }, c.names.length ? 2 : 0, c.names);
       }),
       ...[0, 16, 40, flags.length - 1].map((k) => async () => {
-        const c = flags[k]!;
-        const run = await runCli(flagArgv(c), { env: { RP_FUZZ_SECRET: secrets[0]! }, timeoutMs: LIMIT_MS + 2_000 });
+        const c = flags[k];
+        const run = await runCli(flagArgv(c), { env: { RP_FUZZ_SECRET: secrets[0] }, timeoutMs: LIMIT_MS + 2_000 });
         return judge(`spawned ${c.name}`, { code: run.code ?? -1, out: run.stdout + run.stderr, ms: run.ms }, 2, [c.names]);
       }),
     ];

@@ -110,7 +110,7 @@ describe('bounds', () => {
       assert.throws(
         () => parseConfigText(yaml, 'c.yaml', { env: {} }),
         (err: unknown) =>
-          err instanceof ConfigError && err.code === 'RP_ERR_CONFIG_YAML' && err.problems[0]!.startsWith(`c.yaml:${line}: invalid YAML`),
+          err instanceof ConfigError && err.code === 'RP_ERR_CONFIG_YAML' && err.problems[0].startsWith(`c.yaml:${line}: invalid YAML`),
       );
     }
   });
@@ -119,6 +119,6 @@ describe('bounds', () => {
     const started = performance.now();
     const problems = problemsOf(Array.from({ length: 10_000 }, (_, i) => `k${i}: 1`).join('\n'));
     assert.ok(performance.now() - started < 5_000, `took ${performance.now() - started} ms`);
-    assert.ok(problems.length <= 21 && problems[0]!.startsWith('k0: unknown key'), problems.slice(0, 3).join('\n'));
+    assert.ok(problems.length <= 21 && problems[0].startsWith('k0: unknown key'), problems.slice(0, 3).join('\n'));
   });
 });

@@ -21,9 +21,15 @@ describe('invalid config fixtures', () => {
         () => parseConfigText(text, file, { env: {} }),
         (err: unknown) => {
           assert.ok(err instanceof ConfigError);
-          assert.ok(err.problems.some((p) => p.includes(expected)), `got:\n${err.problems.join('\n')}`);
+          assert.ok(
+            err.problems.some((p) => p.includes(expected)),
+            `got:\n${err.problems.join('\n')}`,
+          );
           // every problem says where it came from
-          assert.ok(err.problems.every((p) => p.includes(file) || p.startsWith('(top level)')), err.problems.join('\n'));
+          assert.ok(
+            err.problems.every((p) => p.includes(file) || p.startsWith('(top level)')),
+            err.problems.join('\n'),
+          );
           return true;
         },
       );
@@ -52,7 +58,10 @@ describe('config loading', () => {
   test('a file holding just target is valid, and the rest defaults to the runbook', () => {
     const config = parseConfigText('target: http://api.test:8000\n', 'c.yaml', { env: {} });
     assert.equal(config.target, 'http://api.test:8000');
-    assert.deepEqual(config.endpoints.map((e) => e.path), ['/health', '/v1/papers?limit=10', '/v1/papers/near?text_query=quantum&k=5']);
+    assert.deepEqual(
+      config.endpoints.map((e) => e.path),
+      ['/health', '/v1/papers?limit=10', '/v1/papers/near?text_query=quantum&k=5'],
+    );
     assert.equal(config.kubernetes.selector, 'app=deeptech-api');
     assert.equal(config.daemon.interval, 15_000);
     assert.equal(config.incidents.verifyWindow, 30 * 60_000);

@@ -24,7 +24,11 @@ test('demo --once --fault outage: P0, exit 1', async () => {
 });
 
 test('demo: prints the first result and the URLs, serves metrics, takes a fault, stops on SIGINT with 0', async () => {
-  const child = spawn(process.execPath, [CLI, 'demo', '--port', '0'], { cwd: mkdtempSync(join(tmpdir(), 'rp-demo-')), env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'demo', '--port', '0'], {
+    cwd: mkdtempSync(join(tmpdir(), 'rp-demo-')),
+    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -66,32 +70,40 @@ function processesMentioning(text: string): number[] {
     .map(Number);
 }
 
-test('demo: SIGHUP (the terminal closed) stops it like SIGINT: its PostgreSQL and folders are gone', { skip: !pgAvailable() && 'PostgreSQL is not installed' }, async () => {
-  // a private TMPDIR: what the demo leaves behind is exactly what is left in it
-  const temp = mkdtempSync(join(tmpdir(), 'rp-demo-hup-'));
-  chmodSync(temp, 0o755); // PostgreSQL runs as its own user when we are root
-  const child = spawn(process.execPath, [CLI, 'demo', '--port', '0'], { cwd: temp, env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', TMPDIR: temp }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        if (/Ctrl-C stops/.test(stdout)) resolve();
-      });
-      void exited.then((code) => reject(new Error(`demo exited ${code}: ${stdout}${stderr}`)));
+test(
+  'demo: SIGHUP (the terminal closed) stops it like SIGINT: its PostgreSQL and folders are gone',
+  { skip: !pgAvailable() && 'PostgreSQL is not installed' },
+  async () => {
+    // a private TMPDIR: what the demo leaves behind is exactly what is left in it
+    const temp = mkdtempSync(join(tmpdir(), 'rp-demo-hup-'));
+    chmodSync(temp, 0o755); // PostgreSQL runs as its own user when we are root
+    const child = spawn(process.execPath, [CLI, 'demo', '--port', '0'], {
+      cwd: temp,
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', TMPDIR: temp },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    assert.match(stdout, /Throwaway PostgreSQL on 127\.0\.0\.1:\d+/, 'this test needs the demo to run its PostgreSQL');
-    assert.ok(processesMentioning(temp).length > 0, 'the throwaway PostgreSQL runs from the demo folder');
-    assert.ok(readdirSync(temp).length > 0, 'the demo made its folders');
-    child.kill('SIGHUP');
-    assert.equal(await exited, 0, stderr);
-    assert.deepEqual(processesMentioning(temp), [], 'no PostgreSQL left running');
-    assert.deepEqual(readdirSync(temp), [], 'no folder left behind');
-  } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(temp, { recursive: true, force: true });
-  }
-});
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          if (/Ctrl-C stops/.test(stdout)) resolve();
+        });
+        void exited.then((code) => reject(new Error(`demo exited ${code}: ${stdout}${stderr}`)));
+      });
+      assert.match(stdout, /Throwaway PostgreSQL on 127\.0\.0\.1:\d+/, 'this test needs the demo to run its PostgreSQL');
+      assert.ok(processesMentioning(temp).length > 0, 'the throwaway PostgreSQL runs from the demo folder');
+      assert.ok(readdirSync(temp).length > 0, 'the demo made its folders');
+      child.kill('SIGHUP');
+      assert.equal(await exited, 0, stderr);
+      assert.deepEqual(processesMentioning(temp), [], 'no PostgreSQL left running');
+      assert.deepEqual(readdirSync(temp), [], 'no folder left behind');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(temp, { recursive: true, force: true });
+    }
+  },
+);

@@ -38,14 +38,18 @@ export async function startDaemon(yaml: string, options: { env?: Record<string, 
   const dir = mkdtempSync(join(tmpdir(), 'rp-daemon-'));
   const configFile = writeConfig(dir, yaml);
   const env = { PATH: process.env['PATH'] ?? '', HOME: dir, NO_COLOR: '1', ...options.env };
-  const proc = spawn(process.execPath, [CLI, 'daemon', '--config', configFile, '--port', '0', ...(options.args ?? [])], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'daemon', '--config', configFile, '--port', '0', ...(options.args ?? [])], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: LogLine[] = [];
   const waiters = new Set<{ match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }>();
   let raw = '';
   let stderr = '';
   let pending = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  proc.stdout!.on('data', (d: Buffer) => {
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => {
     raw += d.toString();
     pending += d.toString();
     const parts = pending.split('\n');
@@ -58,10 +62,11 @@ export async function startDaemon(yaml: string, options: { env?: Record<string, 
         line = { level: 0, msg: text };
       }
       lines.push(line);
-      for (const w of [...waiters]) if (w.match(line)) {
-        waiters.delete(w);
-        w.resolve(line);
-      }
+      for (const w of [...waiters])
+        if (w.match(line)) {
+          waiters.delete(w);
+          w.resolve(line);
+        }
     }
   });
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));

@@ -38,10 +38,14 @@ daemon: { host: 127.0.0.1, port: 0, interval: 1s }
 `);
   const daemon = await Daemon.start({ config, log: silentLogger(), redact: switchableRedactor(config, {}), env: {} });
   try {
-    const leader = await waitFor('probe_leader 1', async () => {
-      const text = await (await fetch(`${daemon.url}/metrics`)).text();
-      return metricValue(text, 'probe_leader') === 1 ? true : undefined;
-    }, { timeoutMs: 5_000 });
+    const leader = await waitFor(
+      'probe_leader 1',
+      async () => {
+        const text = await (await fetch(`${daemon.url}/metrics`)).text();
+        return metricValue(text, 'probe_leader') === 1 ? true : undefined;
+      },
+      { timeoutMs: 5_000 },
+    );
     assert.equal(leader, true);
     assert.ok(kube.leases.peek('prod', 'radar-probe-leader')?.spec?.holderIdentity, 'the lease names a holder');
   } finally {

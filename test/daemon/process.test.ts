@@ -51,7 +51,11 @@ describe('probe daemon (process)', { concurrency: false }, () => {
   test('an outage turns probe_success to 0 within two intervals', async () => {
     const outageAt = Date.now();
     api.setFault(parseFault('outage'));
-    const failing = await daemon.waitFor((l) => l.msg === 'probe health: fail' && Date.parse(String(l['time'])) >= outageAt, 2 * INTERVAL_MS + 1_000, 'health failing');
+    const failing = await daemon.waitFor(
+      (l) => l.msg === 'probe health: fail' && Date.parse(String(l['time'])) >= outageAt,
+      2 * INTERVAL_MS + 1_000,
+      'health failing',
+    );
     // the daemon's own timestamp: when it knew, not when this test read the pipe
     const elapsed = Date.parse(String(failing['time'])) - outageAt;
     assert.ok(elapsed <= 2 * INTERVAL_MS, `took ${elapsed} ms`);
@@ -75,12 +79,19 @@ describe('probe daemon (process)', { concurrency: false }, () => {
     // still probing on the old schedule: an outage is noticed again
     const outageAt = Date.now();
     api.setFault(parseFault('outage'));
-    await daemon.waitFor((l) => l.msg === 'probe health: fail' && Date.parse(String(l['time'])) >= outageAt, 3 * INTERVAL_MS, 'health failing after a bad reload');
+    await daemon.waitFor(
+      (l) => l.msg === 'probe health: fail' && Date.parse(String(l['time'])) >= outageAt,
+      3 * INTERVAL_MS,
+      'health failing after a bad reload',
+    );
     api.setFault(parseFault('none'));
   });
 
   test('SIGHUP with a good config applies it', async () => {
-    writeFileSync(daemon.configFile, configFor(api, 'endpoints:\n  - { name: health, path: /health }\n  - { name: extra, path: "/v1/papers?limit=2" }\n'));
+    writeFileSync(
+      daemon.configFile,
+      configFor(api, 'endpoints:\n  - { name: health, path: /health }\n  - { name: extra, path: "/v1/papers?limit=2" }\n'),
+    );
     daemon.proc.kill('SIGHUP');
     await daemon.waitFor((l) => l.msg === 'configuration reloaded', 5_000, 'reload');
     await daemon.waitFor((l) => l.msg === 'probe extra: pass', 3 * INTERVAL_MS, 'the new endpoint probed');
@@ -93,10 +104,17 @@ describe('probe daemon (process)', { concurrency: false }, () => {
     const hungAt = Date.now();
     api.setFault(parseFault('hang'));
     // an overlap means a run is still in flight when the next one is due: the probe is hanging now
-    await daemon.waitFor((l) => l.msg.startsWith('previous run still going') && Date.parse(String(l['time'])) >= hungAt, 5 * INTERVAL_MS, 'a hanging probe');
+    await daemon.waitFor(
+      (l) => l.msg.startsWith('previous run still going') && Date.parse(String(l['time'])) >= hungAt,
+      5 * INTERVAL_MS,
+      'a hanging probe',
+    );
     const { code, ms } = await daemon.stop('SIGTERM');
     assert.equal(code, 0, daemon.output());
     assert.ok(ms < 10_000, `exit took ${ms} ms`);
-    assert.ok(daemon.lines.some((l) => l.msg === 'stopped'), 'logged a clean stop');
+    assert.ok(
+      daemon.lines.some((l) => l.msg === 'stopped'),
+      'logged a clean stop',
+    );
   });
 });

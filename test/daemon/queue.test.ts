@@ -17,7 +17,15 @@ const sample = (name: string, queueMs: number): ProbeResult => ({
   durationMs: 300,
   metrics: { statusCode: 200, phases: {}, queueMs },
   details: { sampleDurationsMs: [300], sampleOk: [true], sampleQueueMs: [queueMs] },
-  data: { kind: 'http', path: '/', method: 'GET', statusCode: 200, bytes: 2, phases: null, samples: [{ ms: 300, queueMs, ok: true, timedOut: false, status: 200 }] },
+  data: {
+    kind: 'http',
+    path: '/',
+    method: 'GET',
+    statusCode: 200,
+    bytes: 2,
+    phases: null,
+    samples: [{ ms: 300, queueMs, ok: true, timedOut: false, status: 200 }],
+  },
 });
 
 function setUp(): { results: LatestResults; metrics: DaemonMetrics; lines: { level: number; msg: string; probe?: string }[] } {
@@ -35,8 +43,8 @@ test('queue wait beyond a quarter of the interval warns once, and says when it c
   results.record(sample('papers', 2_000), INTERVAL_MS);
   results.record(sample('papers', 1_900), INTERVAL_MS);
   assert.equal(warnings().length, 1, 'one line per episode, not one per run');
-  assert.match(warnings()[0]!, /waited 2000 ms for a connection of the probe's own pool/);
-  assert.match(warnings()[0]!, /not counted as the API's latency/);
+  assert.match(warnings()[0], /waited 2000 ms for a connection of the probe's own pool/);
+  assert.match(warnings()[0], /not counted as the API's latency/);
   results.record(sample('papers', 10), INTERVAL_MS);
   assert.ok(lines.some((l) => l.level === 30 && /no longer waiting/.test(l.msg)));
 });

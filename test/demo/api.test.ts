@@ -80,7 +80,10 @@ describe('simulated API', () => {
     assert.equal(body.k, 5);
     assert.equal(body.results.length, 5);
     const distances = body.results.map((r: { distance: number }) => r.distance);
-    assert.deepEqual(distances, [...distances].sort((a, b) => a - b));
+    assert.deepEqual(
+      distances,
+      [...distances].sort((a, b) => a - b),
+    );
     for (const r of body.results) assert.match(`${r.paper.title} ${r.paper.topics}`.toLowerCase(), /quantum/);
   });
 
@@ -145,7 +148,10 @@ describe('simulated API', () => {
 
   test('near-fail: only /v1/papers/near fails, with the OpenAI message', async () => {
     api.setFault({ kind: 'near-fail' });
-    assert.deepEqual(await get('/v1/papers/near?text_query=quantum&k=5'), { status: 500, body: { detail: 'OpenAI API error: 503 Service Unavailable' } });
+    assert.deepEqual(await get('/v1/papers/near?text_query=quantum&k=5'), {
+      status: 500,
+      body: { detail: 'OpenAI API error: 503 Service Unavailable' },
+    });
     assert.equal((await get('/v1/papers?limit=10')).status, 200);
     assert.equal((await get('/health')).status, 200);
     api.setFault({ kind: 'none' });
@@ -224,7 +230,11 @@ describe('simulated API', () => {
 test('close() resolves promptly with a hung request and a pending latency timer', async () => {
   const api = await startSimulatedApi({ fault: { kind: 'hang' } });
   // outcome is settled into a value at once so the rejection during close() is never unhandled
-  const outcome = (path: string): Promise<string> => fetch(`${api.url}${path}`).then((r) => `answered ${r.status}`, () => 'connection closed');
+  const outcome = (path: string): Promise<string> =>
+    fetch(`${api.url}${path}`).then(
+      (r) => `answered ${r.status}`,
+      () => 'connection closed',
+    );
   const hung = outcome('/v1/papers?limit=10');
   await waitFor(() => api.requests() === 1, 'the hung request to arrive');
   api.setFault({ kind: 'latency', ms: 60_000 });
@@ -240,7 +250,10 @@ test('close() resolves promptly with a hung request and a pending latency timer'
 test('a port in use is a clear usage error', async () => {
   const first = await startSimulatedApi();
   try {
-    await assert.rejects(startSimulatedApi({ port: first.port }), { code: 'RP_ERR_USAGE', message: /cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/ });
+    await assert.rejects(startSimulatedApi({ port: first.port }), {
+      code: 'RP_ERR_USAGE',
+      message: /cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/,
+    });
   } finally {
     await first.close();
   }

@@ -6,9 +6,18 @@ import { failsAt, formatFault, parseFault, type Fault } from '../../src/demo/fau
 describe('parseFault / formatFault', () => {
   test('every form round-trips', () => {
     const faults: Fault[] = [
-      { kind: 'none' }, { kind: 'outage' }, { kind: 'errors', rate: 0.3 }, { kind: 'errors', rate: 1 },
-      { kind: 'latency', ms: 800 }, { kind: 'near-fail' }, { kind: 'api-fail' }, { kind: 'hang' }, { kind: 'reset' }, { kind: 'invalid-json' },
-      { kind: 'huge-body', bytes: 64 * 1024 * 1024 }, { kind: 'huge-body', bytes: 1000 },
+      { kind: 'none' },
+      { kind: 'outage' },
+      { kind: 'errors', rate: 0.3 },
+      { kind: 'errors', rate: 1 },
+      { kind: 'latency', ms: 800 },
+      { kind: 'near-fail' },
+      { kind: 'api-fail' },
+      { kind: 'hang' },
+      { kind: 'reset' },
+      { kind: 'invalid-json' },
+      { kind: 'huge-body', bytes: 64 * 1024 * 1024 },
+      { kind: 'huge-body', bytes: 1000 },
     ];
     for (const f of faults) assert.deepEqual(parseFault(formatFault(f)), f);
     assert.equal(formatFault({ kind: 'errors', rate: 0.3 }), 'errors=0.3');
@@ -22,18 +31,41 @@ describe('parseFault / formatFault', () => {
   });
 
   test('bad text throws a UsageError naming the forms and echoing the input', () => {
-    for (const bad of ['', 'x', 'errors', 'errors=1.5', 'errors=-0.1', 'errors=abc', 'latency=-5', 'latency=1.5', 'latency=99999999', 'outage=1', 'huge-body=0', 'huge-body=-1', 'reset=1']) {
-      assert.throws(() => parseFault(bad), (err: unknown) => {
-        assert.ok(err instanceof UsageError);
-        assert.equal(err.code, 'RP_ERR_USAGE');
-        assert.equal(err.message, `fault: expected one of none, outage, errors=RATE (0..1), latency=MS, near-fail, api-fail, hang, reset, huge-body[=BYTES], invalid-json; got "${bad}"`);
-        return true;
-      });
+    for (const bad of [
+      '',
+      'x',
+      'errors',
+      'errors=1.5',
+      'errors=-0.1',
+      'errors=abc',
+      'latency=-5',
+      'latency=1.5',
+      'latency=99999999',
+      'outage=1',
+      'huge-body=0',
+      'huge-body=-1',
+      'reset=1',
+    ]) {
+      assert.throws(
+        () => parseFault(bad),
+        (err: unknown) => {
+          assert.ok(err instanceof UsageError);
+          assert.equal(err.code, 'RP_ERR_USAGE');
+          assert.equal(
+            err.message,
+            `fault: expected one of none, outage, errors=RATE (0..1), latency=MS, near-fail, api-fail, hang, reset, huge-body[=BYTES], invalid-json; got "${bad}"`,
+          );
+          return true;
+        },
+      );
     }
   });
 
   test('a huge input is echoed truncated', () => {
-    assert.throws(() => parseFault('y'.repeat(5000)), (err: Error) => err.message.length < 240);
+    assert.throws(
+      () => parseFault('y'.repeat(5000)),
+      (err: Error) => err.message.length < 240,
+    );
   });
 });
 

@@ -59,7 +59,13 @@ const dbRefused = (): ProbeResult => ({
   durationMs: 1,
   metrics: {},
   error: { code: 'RP_ERR_DB_AUTH', message: 'password authentication failed for user "radar"' },
-  findings: [raise('db_connection_failure', { severity: 'P1', summary: 'cannot use the database at db:5432/radar: database password authentication failed', evidence: ['RP_ERR_DB_AUTH'] })],
+  findings: [
+    raise('db_connection_failure', {
+      severity: 'P1',
+      summary: 'cannot use the database at db:5432/radar: database password authentication failed',
+      evidence: ['RP_ERR_DB_AUTH'],
+    }),
+  ],
 });
 
 const provider = (name: 'openai' | 'github'): ProbeResult => ({
@@ -70,7 +76,13 @@ const provider = (name: 'openai' | 'github'): ProbeResult => ({
   metrics: {},
   error: { code: 'RP_ERR_EXT_UNAVAILABLE', message: `${name} answered 503` },
   data: { kind: 'external', dependency: name, up: false, probed: true, statusCode: 503, latencyMs: 5 },
-  findings: [raise(name === 'openai' ? 'external_openai_failure' : 'external_github_failure', { severity: 'P3', summary: `${name} answering 503`, evidence: [`GET ${name} → 503`] })],
+  findings: [
+    raise(name === 'openai' ? 'external_openai_failure' : 'external_github_failure', {
+      severity: 'P3',
+      summary: `${name} answering 503`,
+      evidence: [`GET ${name} → 503`],
+    }),
+  ],
 });
 
 const run = (results: ProbeResult[]): Finding[] => diagnose(diagnosisInput(results, { summary: undefined, fromLoad: false }), ctx);
@@ -80,7 +92,7 @@ describe('the database: severity from the impact on the API (item 7)', () => {
   test('the probe cannot connect while every endpoint answers → P3, and it says the probe itself could not connect', () => {
     const findings = run([...endpoints([]), dbRefused()]);
     assert.equal(worst(findings), 'P3');
-    const db = findings[0]!;
+    const db = findings[0];
     assert.equal(db.cause, 'db_connection_failure');
     assert.match(db.summary, /the probe itself could not connect/);
     assert.match(db.runbook, /the probe's own connection/);
@@ -89,49 +101,61 @@ describe('the database: severity from the impact on the API (item 7)', () => {
     assert.doesNotMatch(actions, /kubectl create secret generic deeptech-secrets|rollout restart/, 'a working production secret must not be rotated');
   });
 
-  test('the API down and the database refusing → db_connection_failure leads, at the outage\'s P0, with the runbook\'s actions', () => {
+  test("the API down and the database refusing → db_connection_failure leads, at the outage's P0, with the runbook's actions", () => {
     const findings = run([...endpoints(['health', 'papers', 'papers-near']), dbRefused()]);
-    assert.deepEqual(findings.map((f) => `${f.severity} ${f.cause}`), ['P0 db_connection_failure', 'P0 api_outage']);
-    assert.ok(findings[0]!.actions.some((a) => a.startsWith('kubectl rollout restart deployment/radar-api -n prod')));
+    assert.deepEqual(
+      findings.map((f) => `${f.severity} ${f.cause}`),
+      ['P0 db_connection_failure', 'P0 api_outage'],
+    );
+    assert.ok(findings[0].actions.some((a) => a.startsWith('kubectl rollout restart deployment/radar-api -n prod')));
   });
 
   test('one endpoint failing alone is not what a refusing database does: the endpoint leads, the database is a notice', () => {
     const findings = run([...endpoints(['papers-near']), dbRefused()]);
-    assert.deepEqual(findings.map((f) => `${f.severity} ${f.cause}`), ['P3 endpoint_failure', 'P3 db_connection_failure']);
-    assert.match(findings[1]!.summary, /the probe itself/);
+    assert.deepEqual(
+      findings.map((f) => `${f.severity} ${f.cause}`),
+      ['P3 endpoint_failure', 'P3 db_connection_failure'],
+    );
+    assert.match(findings[1].summary, /the probe itself/);
   });
 });
 
 describe('dependency correlation (item 11)', () => {
   test('complete outage with OpenAI failing: OpenAI explains nothing, api_outage leads, OpenAI stays a P3 notice', () => {
     const findings = run([...endpoints(['health', 'papers', 'papers-near']), provider('openai')]);
-    assert.equal(findings[0]!.cause, 'api_outage');
+    assert.equal(findings[0].cause, 'api_outage');
     const openai = findings.filter((f) => f.cause === 'external_openai_failure');
     assert.equal(openai.length, 1);
-    assert.equal(openai[0]!.severity, 'P3');
-    assert.doesNotMatch(openai[0]!.summary, /papers-near|likely cause/);
+    assert.equal(openai[0].severity, 'P3');
+    assert.doesNotMatch(openai[0].summary, /papers-near|likely cause/);
   });
 
   test('errors on every endpoint with OpenAI failing: no claim that OpenAI explains /v1/papers/near', () => {
     const findings = run([...endpoints([], 10, () => 3), provider('openai')]);
-    assert.equal(findings[0]!.cause, 'high_error_rate');
-    assert.ok(!findings.some((f) => /papers-near/.test(f.summary) && f.cause === 'external_openai_failure'), JSON.stringify(findings.map((f) => f.summary)));
+    assert.equal(findings[0].cause, 'high_error_rate');
+    assert.ok(
+      !findings.some((f) => /papers-near/.test(f.summary) && f.cause === 'external_openai_failure'),
+      JSON.stringify(findings.map((f) => f.summary)),
+    );
   });
 
   test('only papers-near failing and OpenAI 503: the correlated finding leads, with the configured OpenAI URL', () => {
     const findings = run([...endpoints(['papers-near']), provider('openai')]);
-    assert.equal(findings[0]!.cause, 'external_openai_failure');
-    assert.match(findings[0]!.summary, /papers-near failing .*OpenAI answering 503/);
-    assert.equal(findings[0]!.severity, 'P3');
+    assert.equal(findings[0].cause, 'external_openai_failure');
+    assert.match(findings[0].summary, /papers-near failing .*OpenAI answering 503/);
+    assert.equal(findings[0].severity, 'P3');
     assert.ok(findings.findIndex((f) => f.cause === 'endpoint_failure') > 0);
-    assert.ok(findings[0]!.actions.includes(`curl -I ${OPENAI}`), findings[0]!.actions.join('\n'));
+    assert.ok(findings[0].actions.includes(`curl -I ${OPENAI}`), findings[0].actions.join('\n'));
     assert.ok(!findings.flatMap((f) => f.actions).some((a) => a.includes('api.openai.com')));
     assert.equal(findings.filter((f) => f.cause === 'external_openai_failure').length, 1, 'the correlated finding replaces the standalone one');
   });
 
   test('a provider the failing endpoint does not use explains nothing: the endpoint leads', () => {
     const findings = run([...endpoints(['papers-near']), provider('github')]);
-    assert.deepEqual(findings.map((f) => f.cause), ['endpoint_failure', 'external_github_failure']);
+    assert.deepEqual(
+      findings.map((f) => f.cause),
+      ['endpoint_failure', 'external_github_failure'],
+    );
   });
 });
 
@@ -144,16 +168,33 @@ describe('the leading cause: root before symptom when it explains it, else by im
     metrics: {},
     findings: [raise('cpu_saturation', { severity: 'P3', summary: 'CPU at ≥ 90% of the limit in 2 containers' })],
   });
-  const p95 = (ms: number) => ({ requests: 100, errors: 0, timeouts: 0, errorRate: 0, rps: 10, p50Ms: ms, p90Ms: ms, p95Ms: ms, p99Ms: ms, maxMs: ms });
+  const p95 = (ms: number) => ({
+    requests: 100,
+    errors: 0,
+    timeouts: 0,
+    errorRate: 0,
+    rps: 10,
+    p50Ms: ms,
+    p90Ms: ms,
+    p95Ms: ms,
+    p99Ms: ms,
+    maxMs: ms,
+  });
 
   test('CPU at its limit beside a P2 p95: cpu_saturation leads at P2 (Scenario 3 › Insufficient CPU)', () => {
     const findings = diagnose(diagnosisInput([...endpoints([]), cpu()], { summary: p95(1_500), fromLoad: true }), ctx);
-    assert.deepEqual(findings.map((f) => `${f.severity} ${f.cause}`), ['P2 cpu_saturation', 'P2 high_latency']);
+    assert.deepEqual(
+      findings.map((f) => `${f.severity} ${f.cause}`),
+      ['P2 cpu_saturation', 'P2 high_latency'],
+    );
   });
 
   test('CPU at its limit does not explain a complete outage: api_outage leads', () => {
     const findings = run([...endpoints(['health', 'papers', 'papers-near']), cpu()]);
-    assert.deepEqual(findings.map((f) => `${f.severity} ${f.cause}`), ['P0 api_outage', 'P3 cpu_saturation']);
+    assert.deepEqual(
+      findings.map((f) => `${f.severity} ${f.cause}`),
+      ['P0 api_outage', 'P3 cpu_saturation'],
+    );
   });
 });
 
@@ -162,14 +203,34 @@ describe('a failing probe line says why (item 14)', () => {
     const kind = registered({
       name: 'cluster-like',
       params: z.object({}),
-      run: async () => ({ status: 'fail', findings: [raise('crash_loop', { severity: 'P0', summary: '2 pods crash-looping with no more specific cause found' })] }),
+      run: async () => ({
+        status: 'fail',
+        findings: [raise('crash_loop', { severity: 'P0', summary: '2 pods crash-looping with no more specific cause found' })],
+      }),
     });
     const http = new HttpResources();
     try {
-      const runner = new Runner({ kinds: { get: () => kind }, base: { sections: config, target: config.target, log: silentLogger(), http, redact: (t) => t, raise }, defaultTimeoutMs: 1_000 });
+      const runner = new Runner({
+        kinds: { get: () => kind },
+        base: { sections: config, target: config.target, log: silentLogger(), http, redact: (t) => t, raise },
+        defaultTimeoutMs: 1_000,
+      });
       const [result] = await runner.runAll([{ name: 'kubernetes', kind: 'cluster-like', params: {} }]);
-      assert.match(result!.reason ?? '', /crash_loop: 2 pods crash-looping/);
-      const text = formatHuman({ scenario: 'errors', target: config.target, startedAt: '', durationMs: 1, passed: false, severity: 'P0', probes: [result!], findings: [], thresholds: [] }, PLAIN);
+      assert.match(result.reason ?? '', /crash_loop: 2 pods crash-looping/);
+      const text = formatHuman(
+        {
+          scenario: 'errors',
+          target: config.target,
+          startedAt: '',
+          durationMs: 1,
+          passed: false,
+          severity: 'P0',
+          probes: [result],
+          findings: [],
+          thresholds: [],
+        },
+        PLAIN,
+      );
       const line = text.split('\n').find((l) => l.includes('kubernetes'))!;
       assert.match(line, /FAIL\s+kubernetes\s+.*crash_loop: 2 pods crash-looping/);
     } finally {

@@ -34,14 +34,14 @@ describe('scope follows the runbook', () => {
   test('one endpoint consistently failing while the others succeed: Scenario 4, P3, sure after several samples', () => {
     const findings = run([reading('health', 5, 0), reading('papers', 5, 0), reading('near', 5, 5)]);
     assert.deepEqual(causes(findings), ['P3 endpoint_failure']);
-    assert.equal(findings[0]!.confidence?.level, 'high');
-    assert.equal(findings[0]!.confidence?.samples, 5);
+    assert.equal(findings[0].confidence?.level, 'high');
+    assert.equal(findings[0].confidence?.samples, 5);
   });
 
   test('one failed sample is a guess, and says so', () => {
     const findings = run([reading('health', 1, 0), reading('papers', 1, 0), reading('near', 1, 1)]);
     assert.deepEqual(causes(findings), ['P3 endpoint_failure']);
-    assert.equal(findings[0]!.confidence?.level, 'low');
+    assert.equal(findings[0].confidence?.level, 'low');
   });
 
   test('2 of 3 endpoints failing with health passing: service-wide error rate, no "others are fine"', () => {
@@ -59,8 +59,8 @@ describe('scope follows the runbook', () => {
   test('60 % of all requests failing, spread over every endpoint: P1 by the table, never one endpoint', () => {
     const findings = run([reading('health', 5, 3), reading('papers', 5, 3), reading('near', 5, 3)]);
     assert.deepEqual(causes(findings), ['P1 high_error_rate']);
-    assert.equal(findings[0]!.confidence?.samples, 15);
-    assert.equal(findings[0]!.confidence?.failures, 9);
+    assert.equal(findings[0].confidence?.samples, 15);
+    assert.equal(findings[0].confidence?.failures, 9);
   });
 
   test('every endpoint but health checked and failing: P1, not P0 "API is down"', () => {
@@ -72,16 +72,16 @@ describe('scope follows the runbook', () => {
   test('every endpoint failing with the health check too: P0 api_outage', () => {
     const findings = run([reading('health', 1, 1), reading('papers', 5, 5), reading('near', 5, 5)]);
     assert.deepEqual(causes(findings), ['P0 api_outage']);
-    assert.equal(findings[0]!.confidence?.failures, 11);
+    assert.equal(findings[0].confidence?.failures, 11);
   });
 
   test('a small error rate is banded with its Wilson interval: 12 of 600 is P3 and sure of it', () => {
     const findings = run([reading('health', 200, 4), reading('papers', 200, 4), reading('near', 200, 4)]);
     assert.deepEqual(causes(findings), ['P3 high_error_rate']);
-    const c = findings[0]!.confidence!;
+    const c = findings[0].confidence!;
     assert.equal(c.level, 'high');
     assert.ok(c.interval && c.interval.low > 0.01 && c.interval.high < 0.1, JSON.stringify(c));
-    assert.match(findings[0]!.summary, /2\.0 %/);
+    assert.match(findings[0].summary, /2\.0 %/);
   });
 
   test('0.5 % is no finding', () => {
@@ -99,7 +99,7 @@ describe('scope follows the runbook', () => {
     };
     const findings = run([reading('health', 10, 0), reading('papers', 10, 0), reading('near', 10, 0)], [prometheus]);
     assert.deepEqual(causes(findings), ['P3 high_error_rate']);
-    assert.equal(findings[0]!.confidence?.source, 'prometheus');
+    assert.equal(findings[0].confidence?.source, 'prometheus');
   });
 });
 

@@ -27,11 +27,11 @@ export function sections(source: string): { heading: string; codes: string[] }[]
   const out: { heading: string; codes: string[] }[] = [];
   for (const line of body.split('\n')) {
     const heading = /^\s*\/\/\s*(.+?)\s*$/.exec(line);
-    if (heading) out.push({ heading: heading[1]!.replace(/\s*\(exit \d\)$/, ''), codes: [] });
+    if (heading) out.push({ heading: heading[1].replace(/\s*\(exit \d\)$/, ''), codes: [] });
     const code = /^\s*(RP_ERR_[A-Z0-9_]+)\s*:/.exec(line);
     if (code) {
       if (out.length === 0) out.push({ heading: 'other', codes: [] });
-      out[out.length - 1]!.codes.push(code[1]!);
+      out[out.length - 1].codes.push(code[1]);
     }
   }
   return out;
@@ -53,7 +53,7 @@ export function renderErrorCodesPage(codes: Readonly<Record<string, string>> = E
   ];
   const listed = new Set<string>();
   for (const { heading, codes: names } of sections(source)) {
-    lines.push(`## ${heading[0]!.toUpperCase()}${heading.slice(1)}`, '', EFFECT[heading] ?? RESULT_EFFECT, '', '| code | meaning |', '| --- | --- |');
+    lines.push(`## ${heading[0].toUpperCase()}${heading.slice(1)}`, '', EFFECT[heading] ?? RESULT_EFFECT, '', '| code | meaning |', '| --- | --- |');
     for (const name of names) {
       listed.add(name);
       lines.push(`| \`${name}\` | ${cell(codes[name] ?? '(missing from ERROR_CODES)')} |`);

@@ -50,7 +50,7 @@ describe('reference pages', () => {
     const page = readFileSync(join(root, 'docs', 'metrics.md'), 'utf8');
     const names = new Set<string>();
     for (const file of [...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'probes'))]) {
-      for (const match of readFileSync(file, 'utf8').matchAll(/['"`](probe_[a-z0-9_]+)['"`]/g)) names.add(match[1]!);
+      for (const match of readFileSync(file, 'utf8').matchAll(/['"`](probe_[a-z0-9_]+)['"`]/g)) names.add(match[1]);
     }
     assert.ok(names.has('probe_success') && names.has('probe_db_up'), 'the scan finds metric names');
     const missing = [...names].filter((name) => !page.includes(`\`${name}\``)).sort();

@@ -100,10 +100,12 @@ describe('crash safety of the daemon process (issue 5 acceptance 5)', { concurre
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(`${delay} ms`), delay);
       if (!onDelivery) return;
-      receiver.waitFor((m) => receiver.received.indexOf(m) >= from, delay, 'a delivery').then(
-        () => (clearTimeout(timer), resolve('on delivery')),
-        () => undefined,
-      );
+      receiver
+        .waitFor((m) => receiver.received.indexOf(m) >= from, delay, 'a delivery')
+        .then(
+          () => (clearTimeout(timer), resolve('on delivery')),
+          () => undefined,
+        );
     });
   }
 
@@ -126,11 +128,15 @@ describe('crash safety of the daemon process (issue 5 acceptance 5)', { concurre
       // the last daemon finishes the work: the activity ends healthy with every incident resolved
       const last = await restart(KILLS);
       await cycles;
-      await waitFor('an empty outbox and no open incident', async () => {
-        const depth = await last.metric('probe_notify_outbox_depth', {});
-        const list = JSON.parse((await last.get('/api/incidents')).text) as { open: number };
-        return depth === 0 && list.open === 0 ? true : undefined;
-      }, { timeoutMs: 15_000, everyMs: 100 });
+      await waitFor(
+        'an empty outbox and no open incident',
+        async () => {
+          const depth = await last.metric('probe_notify_outbox_depth', {});
+          const list = JSON.parse((await last.get('/api/incidents')).text) as { open: number };
+          return depth === 0 && list.open === 0 ? true : undefined;
+        },
+        { timeoutMs: 15_000, everyMs: 100 },
+      );
       const stopped = await last.stop('SIGTERM');
       assert.equal(stopped.code, 0, last.output());
 
@@ -138,7 +144,9 @@ describe('crash safety of the daemon process (issue 5 acceptance 5)', { concurre
       assert.ok(parsed.ok, 'the final state loads');
       const state: IncidentState = parsed.state;
       const resends = checkDeliveries(receiver, state);
-      t.diagnostic(`${completed} activity cycles, ${state.incidents.length} incidents, ${state.sequence} messages, ${resends} re-sends (same event id, same bytes) after ${KILLS} kills`);
+      t.diagnostic(
+        `${completed} activity cycles, ${state.incidents.length} incidents, ${state.sequence} messages, ${resends} re-sends (same event id, same bytes) after ${KILLS} kills`,
+      );
     } finally {
       killsDone = true;
       t.diagnostic(steps.join(' | '));
@@ -165,17 +173,28 @@ function checkDeliveries(receiver: Receiver, state: IncidentState): number {
   const resends = receiver.received.length - arrivals.length;
   assert.ok(resends <= KILLS, `${resends} re-sends for ${KILLS} kills: more than one per kill`);
 
-  assert.ok(state.incidents.length >= 3 && state.sequence >= 8, `too little activity to prove anything: ${state.incidents.length} incidents, ${state.sequence} messages`);
+  assert.ok(
+    state.incidents.length >= 3 && state.sequence >= 8,
+    `too little activity to prove anything: ${state.incidents.length} incidents, ${state.sequence} messages`,
+  );
   // one sink, one attempt in flight, FIFO outbox: first arrivals are the global sequence 1..N with no gap
   const sequence = arrivals.map((a) => a.sequence);
-  assert.deepEqual(sequence, Array.from({ length: state.sequence }, (_, i) => i + 1), 'nothing lost, nothing out of order');
+  assert.deepEqual(
+    sequence,
+    Array.from({ length: state.sequence }, (_, i) => i + 1),
+    'nothing lost, nothing out of order',
+  );
 
   for (const incident of state.incidents) {
     const mine = arrivals.filter((a) => a.incidentId === incident.id);
     const numbers = mine.map((a) => Number(a.eventId.slice(a.eventId.lastIndexOf('.') + 1)));
     const kinds = mine.map((a) => a.kind);
     const story = kinds.join(', ');
-    assert.deepEqual(numbers, Array.from({ length: incident.notifySeq }, (_, i) => i + 1), `${incident.id}: its messages in order (${story})`);
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: incident.notifySeq }, (_, i) => i + 1),
+      `${incident.id}: its messages in order (${story})`,
+    );
     assert.equal(incident.status, 'RESOLVED', `${incident.id} still open`);
     assert.equal(kinds[0], 'open', `${incident.id} starts with its trigger (${story})`);
     assert.equal(kinds.filter((k) => k === 'open').length, 1, `${incident.id}: one trigger (${story})`);
@@ -190,6 +209,10 @@ function checkDeliveries(receiver: Receiver, state: IncidentState): number {
     }
   }
   const paged = new Set(arrivals.map((a) => a.incidentId));
-  for (const id of paged) assert.ok(state.incidents.some((i) => i.id === id), `${id} was paged but the state does not record it`);
+  for (const id of paged)
+    assert.ok(
+      state.incidents.some((i) => i.id === id),
+      `${id} was paged but the state does not record it`,
+    );
   return resends;
 }

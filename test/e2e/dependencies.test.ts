@@ -103,8 +103,8 @@ notify:
     const list = await listing(daemon!);
     assert.equal(list.incidents.length, 1, JSON.stringify(list.incidents));
     const [incident] = list.incidents;
-    assert.equal(incident!.leadingCause, 'external_openai_failure');
-    assert.ok(incident!.causes.includes('endpoint_failure'), `the symptom is recorded too: ${incident!.causes.join(', ')}`);
+    assert.equal(incident.leadingCause, 'external_openai_failure');
+    assert.ok(incident.causes.includes('endpoint_failure'), `the symptom is recorded too: ${incident.causes.join(', ')}`);
     assert.equal(pager.received.filter((m) => m.body.kind === 'open').length, 1);
   });
 });

@@ -59,7 +59,9 @@ describe('leader failover with two daemon processes (issue 8 acceptance 3)', { c
     receiver = await startReceiver();
     const config = configFor(api, receiver, mkdtempSync(join(tmpdir(), 'rp-e2e-shared-state-')));
     const started = await Promise.all(
-      ['radar-probe-a', 'radar-probe-b'].map((pod) => startDaemon(config, { env: { KUBECONFIG: kube.kubeconfigPath, POD_NAME: pod } }).then((d) => [pod, d] as const)),
+      ['radar-probe-a', 'radar-probe-b'].map((pod) =>
+        startDaemon(config, { env: { KUBECONFIG: kube.kubeconfigPath, POD_NAME: pod } }).then((d) => [pod, d] as const),
+      ),
     );
     for (const [pod, daemon] of started) replicas.set(pod, daemon);
   });
@@ -72,10 +74,14 @@ describe('leader failover with two daemon processes (issue 8 acceptance 3)', { c
 
   test('exactly one leader: probe_leader 1 on one replica, 0 on the other, and the Lease names it', async () => {
     const [a, b] = [...replicas.values()] as [DaemonProcess, DaemonProcess];
-    const gauges = await waitFor('one leader', async () => {
-      const both = [await leaderGauge(a), await leaderGauge(b)];
-      return both.sort().join(',') === '0,1' ? both : undefined;
-    }, { timeoutMs: 5_000 });
+    const gauges = await waitFor(
+      'one leader',
+      async () => {
+        const both = [await leaderGauge(a), await leaderGauge(b)];
+        return both.sort().join(',') === '0,1' ? both : undefined;
+      },
+      { timeoutMs: 5_000 },
+    );
     assert.deepEqual(gauges, [0, 1]);
     const holder = kube.leases.peek('prod', LEASE)?.spec?.holderIdentity;
     assert.ok(holder && replicas.has(holder), `the Lease names a replica: ${holder}`);
@@ -91,7 +97,11 @@ describe('leader failover with two daemon processes (issue 8 acceptance 3)', { c
     assert.equal(page.body.severity, 'P0');
     await leader.waitFor((l) => l.msg === 'incident opened' && l['incident'] === incidentId, 2_000, 'the leader opening it');
     // the follower evaluates too (it probes and serves metrics) but reads the incident from the shared state
-    await waitFor('the follower to show the incident', async () => ((await openIncidents(follower)).incidents.some((i) => i.id === incidentId) ? true : undefined), { timeoutMs: 5_000 });
+    await waitFor(
+      'the follower to show the incident',
+      async () => ((await openIncidents(follower)).incidents.some((i) => i.id === incidentId) ? true : undefined),
+      { timeoutMs: 5_000 },
+    );
     assert.equal(await follower.metric('probe_severity', { severity: 'P0' }), 1, 'the follower probes and rates the outage itself');
     assert.ok(!follower.lines.some((l) => l.msg === 'incident opened'), 'the follower opened nothing');
     assert.equal(await sent(follower), 0, 'the follower sent nothing');
@@ -103,7 +113,11 @@ describe('leader failover with two daemon processes (issue 8 acceptance 3)', { c
     assert.ok(incidentId, 'needs the incident from the previous test');
     const killedAt = Date.now();
     await leader.stop('SIGKILL');
-    const took = await follower.waitFor((l) => l.msg.startsWith('became leader') && Date.parse(String(l['time'])) >= killedAt, LEASE_MS + RENEW_MS + 2_000, 'takeover');
+    const took = await follower.waitFor(
+      (l) => l.msg.startsWith('became leader') && Date.parse(String(l['time'])) >= killedAt,
+      LEASE_MS + RENEW_MS + 2_000,
+      'takeover',
+    );
     const takeoverMs = Date.parse(String(took['time'])) - killedAt;
     assert.ok(takeoverMs <= LEASE_MS + RENEW_MS, `took over ${takeoverMs} ms after the kill (lease ${LEASE_MS} ms + one renew period)`);
     assert.equal(kube.leases.peek('prod', LEASE)?.spec?.holderIdentity, [...replicas].find(([, d]) => d === follower)?.[0]);
@@ -113,9 +127,15 @@ describe('leader failover with two daemon processes (issue 8 acceptance 3)', { c
     const evaluations = async (): Promise<number> => (await follower.metric('probe_evaluations_total', {})) ?? 0;
     const from = await evaluations();
     await waitFor('4 evaluations as leader', async () => ((await evaluations()) >= from + 4 ? true : undefined), { timeoutMs: 8_000 });
-    await waitFor('the outbox to drain', async () => ((await follower.metric('probe_notify_outbox_depth', {})) === 0 ? true : undefined), { timeoutMs: 5_000 });
+    await waitFor('the outbox to drain', async () => ((await follower.metric('probe_notify_outbox_depth', {})) === 0 ? true : undefined), {
+      timeoutMs: 5_000,
+    });
     const open = await openIncidents(follower);
-    assert.deepEqual(open.incidents.map((i) => i.id), [incidentId], 'the same single incident is open');
+    assert.deepEqual(
+      open.incidents.map((i) => i.id),
+      [incidentId],
+      'the same single incident is open',
+    );
     assert.equal(triggers(receiver).length, 1, `no second trigger: ${receiver.received.map((m) => `${m.body.kind} ${m.body.eventId}`).join(', ')}`);
     assert.ok(!follower.lines.some((l) => l.msg === 'incident opened'), 'the new leader opened nothing');
     t.diagnostic(`takeover ${takeoverMs} ms after SIGKILL (lease ${LEASE_MS} ms, renew ${RENEW_MS} ms)`);

@@ -47,10 +47,11 @@ export async function startReceiver(): Promise<Receiver> {
       const message = { at: Date.now(), headers: req.headers, body };
       received.push(message);
       res.writeHead(204).end();
-      for (const w of [...waiters]) if (w.match(message)) {
-        waiters.delete(w);
-        w.resolve(message);
-      }
+      for (const w of [...waiters])
+        if (w.match(message)) {
+          waiters.delete(w);
+          w.resolve(message);
+        }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -44,7 +44,7 @@ function listeningAddress(child: ChildProcess, deadlineMs: number): Promise<stri
       clearTimeout(timer);
       reader.close();
       child.stderr!.resume(); // keep draining so the child never blocks on a full pipe
-      resolve(match[1]!);
+      resolve(match[1]);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -69,7 +69,12 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
   await writeFile(join(dir, 'alertmanager.yml'), CONFIG);
   const child = spawn(
     ALERTMANAGER_BIN,
-    [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, '--web.listen-address=127.0.0.1:0', '--cluster.listen-address='],
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      '--web.listen-address=127.0.0.1:0',
+      '--cluster.listen-address=',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const stop = async (): Promise<void> => {

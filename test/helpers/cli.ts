@@ -13,11 +13,18 @@ export interface CliRun {
   ms: number;
 }
 
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; cli?: string } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; cli?: string } = {},
+): Promise<CliRun> {
   const started = Date.now();
   // A clean environment: nothing from the developer's shell (API_URL, DATABASE_URL, ...) leaks into a test.
   const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1', ...options.env };
-  const child = spawn(process.execPath, [options.cli ?? CLI, ...args], { cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'rp-cli-')), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [options.cli ?? CLI, ...args], {
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'rp-cli-')),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -49,7 +49,12 @@ function checked(state: ClusterState): ClusterState {
 
 const forbidden = (ns: string, resource: GuardedResource, verb: string, group = ''): Reply => ({
   status: 403,
-  body: statusObject(403, 'Forbidden', `${resource} is forbidden: User "system:serviceaccount:${ns}:radar-probe" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "${ns}"`, { kind: resource }),
+  body: statusObject(
+    403,
+    'Forbidden',
+    `${resource} is forbidden: User "system:serviceaccount:${ns}:radar-probe" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "${ns}"`,
+    { kind: resource },
+  ),
 });
 
 const RV = '48213';
@@ -57,15 +62,24 @@ const RV = '48213';
 function route(state: ClusterState, leases: LeaseStore, method: string, path: string, query: URLSearchParams, body: unknown): Reply {
   let m: RegExpExecArray | null;
   let ns = '';
-  const refuse = (r: GuardedResource, verb: string, group?: string): Reply | null => (state.forbidden.includes(r) ? forbidden(ns, r, verb, group) : null);
+  const refuse = (r: GuardedResource, verb: string, group?: string): Reply | null =>
+    state.forbidden.includes(r) ? forbidden(ns, r, verb, group) : null;
   const inNs = <T extends { metadata?: { namespace?: string } }>(items: T[]): T[] => items.filter((i) => i.metadata?.namespace === ns);
   if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(path)) && method === 'GET') {
     ns = m[1]!;
-    return refuse('pods', 'list') ?? { status: 200, body: podList(inNs(state.pods).filter((p) => matchesLabels(p.metadata?.labels, query.get('labelSelector'))), RV) };
+    return (
+      refuse('pods', 'list') ?? {
+        status: 200,
+        body: podList(
+          inNs(state.pods).filter((p) => matchesLabels(p.metadata?.labels, query.get('labelSelector'))),
+          RV,
+        ),
+      }
+    );
   }
   if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(path)) && method === 'GET') {
     ns = m[1]!;
-    return refuse('pods/log', 'get') ?? readLog(state, ns, m[2]!, query);
+    return refuse('pods/log', 'get') ?? readLog(state, ns, m[2], query);
   }
   if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(path)) && method === 'GET') {
     ns = m[1]!;
@@ -76,7 +90,7 @@ function route(state: ClusterState, leases: LeaseStore, method: string, path: st
   if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/endpoints\/([^/]+)$/.exec(path)) && method === 'GET') {
     ns = m[1]!;
     const found = state.endpoints && state.endpoints.metadata?.name === m[2] && state.endpoints.metadata?.namespace === ns;
-    const missing = { status: 404, body: statusObject(404, 'NotFound', `endpoints "${m[2]}" not found`, { name: m[2]!, kind: 'endpoints' }) };
+    const missing = { status: 404, body: statusObject(404, 'NotFound', `endpoints "${m[2]}" not found`, { name: m[2], kind: 'endpoints' }) };
     return refuse('endpoints', 'get') ?? (found ? { status: 200, body: endpointsObject(state.endpoints!) } : missing);
   }
   if ((m = /^\/apis\/discovery\.k8s\.io\/v1\/namespaces\/([^/]+)\/endpointslices$/.exec(path)) && method === 'GET') {
@@ -128,7 +142,10 @@ function kubeconfigYaml(url: string, token: string, namespace: string): string {
   ].join('\n');
 }
 
-export async function startKubeApiServer(scenario: ScenarioName | ClusterState = 'healthy', options: { workload?: Partial<Workload>; token?: string } = {}): Promise<KubeApiServer> {
+export async function startKubeApiServer(
+  scenario: ScenarioName | ClusterState = 'healthy',
+  options: { workload?: Partial<Workload>; token?: string } = {},
+): Promise<KubeApiServer> {
   const token = options.token ?? 'stand-in-token-5f2c9a';
   let state = checked(typeof scenario === 'string' ? buildScenario(scenario, options.workload) : scenario);
   const leases = new LeaseStore();

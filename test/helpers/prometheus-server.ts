@@ -24,7 +24,9 @@ export interface PrometheusServer {
 }
 
 export function prometheusBinary(): string | null {
-  const candidates = process.env.PROMETHEUS_BIN ? [process.env.PROMETHEUS_BIN] : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'prometheus'));
+  const candidates = process.env.PROMETHEUS_BIN
+    ? [process.env.PROMETHEUS_BIN]
+    : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'prometheus'));
   for (const file of candidates) {
     try {
       accessSync(file, constants.X_OK);
@@ -45,7 +47,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it yields a value; the bound turns a hang into a clear failure. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, options: { timeoutMs?: number; everyMs?: number } = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  options: { timeoutMs?: number; everyMs?: number } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   let last: unknown;
   while (Date.now() < deadline) {
@@ -61,7 +67,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 function configYaml(targets: readonly ScrapeTarget[], withRules: boolean): string {
-  const jobs = targets.map((t) => `  - job_name: ${JSON.stringify(t.job)}\n    static_configs:\n      - targets: [${JSON.stringify(t.address)}]`).join('\n');
+  const jobs = targets
+    .map((t) => `  - job_name: ${JSON.stringify(t.job)}\n    static_configs:\n      - targets: [${JSON.stringify(t.address)}]`)
+    .join('\n');
   return `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s\n${withRules ? 'rule_files: [rules.yml]\n' : ''}scrape_configs:\n${jobs}\n`;
 }
 
@@ -75,7 +83,12 @@ export async function startPrometheus(options: { targets: readonly ScrapeTarget[
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     bin,
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -90,12 +103,16 @@ export async function startPrometheus(options: { targets: readonly ScrapeTarget[
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor('Prometheus /-/ready', async () => {
-      if (gone) throw new Error(`prometheus exited: ${stderr}`);
-      const res = await fetch(`${url}/-/ready`);
-      await res.arrayBuffer();
-      return res.ok ? true : undefined;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      'Prometheus /-/ready',
+      async () => {
+        if (gone) throw new Error(`prometheus exited: ${stderr}`);
+        const res = await fetch(`${url}/-/ready`);
+        await res.arrayBuffer();
+        return res.ok ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
@@ -112,11 +129,15 @@ export async function startPrometheus(options: { targets: readonly ScrapeTarget[
   };
   // Ready is not scraping: service discovery hands targets over in batches (every 5 s), so wait for `up` of each.
   try {
-    await waitFor('a first scrape of every target', async () => {
-      const data = await server.query('count by (job) (up)');
-      const jobs = new Set(data.result.map((r) => r.metric.job));
-      return options.targets.every((t) => jobs.has(t.job)) ? true : undefined;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      'a first scrape of every target',
+      async () => {
+        const data = await server.query('count by (job) (up)');
+        const jobs = new Set(data.result.map((r) => r.metric.job));
+        return options.targets.every((t) => jobs.has(t.job)) ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
   } catch (err) {
     await stop();
     throw err;

@@ -54,7 +54,8 @@ function send(res: http.ServerResponse, reply: Exclude<Reply, 'hang'>): void {
 async function start(route: string, basePath: string, answer: (s: ProviderStandIn, req: http.IncomingMessage) => Reply): Promise<ProviderStandIn> {
   const server = http.createServer((req, res) => {
     stand.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers });
-    if (req.url?.split('?')[0] !== route) return send(res, { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } });
+    if (req.url?.split('?')[0] !== route)
+      return send(res, { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } });
     const reply = answer(stand, req);
     if (reply !== 'hang') send(res, reply);
   });
@@ -92,17 +93,53 @@ export function startOpenAiStandIn(): Promise<ProviderStandIn> {
       case '429':
         return {
           status: 429,
-          headers: { ...common, 'x-ratelimit-limit-requests': '500', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '20s', 'x-ratelimit-limit-tokens': '30000', 'x-ratelimit-remaining-tokens': '29000', 'x-ratelimit-reset-tokens': '2s' },
+          headers: {
+            ...common,
+            'x-ratelimit-limit-requests': '500',
+            'x-ratelimit-remaining-requests': '0',
+            'x-ratelimit-reset-requests': '20s',
+            'x-ratelimit-limit-tokens': '30000',
+            'x-ratelimit-remaining-tokens': '29000',
+            'x-ratelimit-reset-tokens': '2s',
+          },
           body: openAiError('Rate limit reached for requests. Limit: 500 / min. Please try again in 20s.', 'requests', 'rate_limit_exceeded'),
         };
       case '401':
         return key
-          ? { status: 401, headers: common, body: openAiError(`Incorrect API key provided: ${maskKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key') }
-          : { status: 401, headers: common, body: openAiError("You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null) };
+          ? {
+              status: 401,
+              headers: common,
+              body: openAiError(
+                `Incorrect API key provided: ${maskKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+                'invalid_request_error',
+                'invalid_api_key',
+              ),
+            }
+          : {
+              status: 401,
+              headers: common,
+              body: openAiError(
+                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                'invalid_request_error',
+                null,
+              ),
+            };
       case 'leak':
-        return { status: 401, headers: common, body: openAiError(`Incorrect API key provided: ${key}. Header was: ${req.headers.authorization ?? ''}`, 'invalid_request_error', 'invalid_api_key') };
+        return {
+          status: 401,
+          headers: common,
+          body: openAiError(
+            `Incorrect API key provided: ${key}. Header was: ${req.headers.authorization ?? ''}`,
+            'invalid_request_error',
+            'invalid_api_key',
+          ),
+        };
       case '403':
-        return { status: 403, headers: common, body: openAiError('Country, region, or territory not supported', 'request_forbidden', 'unsupported_country_region_territory') };
+        return {
+          status: 403,
+          headers: common,
+          body: openAiError('Country, region, or territory not supported', 'request_forbidden', 'unsupported_country_region_territory'),
+        };
       case 'notjson':
         return { status: 200, body: '<html><body>Please sign in to the guest network</body></html>' };
       default:
@@ -137,7 +174,18 @@ function rateLimitDoc(limit: number, remaining: number, reset: number): unknown 
   const core = { limit, used: limit - remaining, remaining, reset };
   const other = (l: number): unknown => ({ limit: l, used: 0, remaining: l, reset });
   return {
-    resources: { core, search: other(30), graphql: other(limit), integration_manifest: other(5000), code_search: other(10), source_import: other(100), code_scanning_upload: other(1000), actions_runner_registration: other(10000), scim: other(15000), dependency_snapshots: other(100) },
+    resources: {
+      core,
+      search: other(30),
+      graphql: other(limit),
+      integration_manifest: other(5000),
+      code_search: other(10),
+      source_import: other(100),
+      code_scanning_upload: other(1000),
+      actions_runner_registration: other(10000),
+      scim: other(15000),
+      dependency_snapshots: other(100),
+    },
     rate: core,
   };
 }
@@ -150,25 +198,58 @@ export function startGitHubStandIn(): Promise<ProviderStandIn> {
       case 'hang':
         return 'hang';
       case 'low':
-        return { status: 200, headers: rateHeaders(limit, Math.floor(limit * 0.02), s.resetAt), body: rateLimitDoc(limit, Math.floor(limit * 0.02), s.resetAt) };
+        return {
+          status: 200,
+          headers: rateHeaders(limit, Math.floor(limit * 0.02), s.resetAt),
+          body: rateLimitDoc(limit, Math.floor(limit * 0.02), s.resetAt),
+        };
       case 'exhausted':
         return { status: 200, headers: rateHeaders(limit, 0, s.resetAt), body: rateLimitDoc(limit, 0, s.resetAt) };
       case 'ratelimited':
-        return { status: 403, headers: rateHeaders(limit, 0, s.resetAt), body: { message: `API rate limit exceeded for ${req.headers.authorization ? 'user ID 583231' : '203.0.113.7'}. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)`, documentation_url: `${docs}#about-primary-rate-limits` } };
+        return {
+          status: 403,
+          headers: rateHeaders(limit, 0, s.resetAt),
+          body: {
+            message: `API rate limit exceeded for ${req.headers.authorization ? 'user ID 583231' : '203.0.113.7'}. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)`,
+            documentation_url: `${docs}#about-primary-rate-limits`,
+          },
+        };
       case 'secondary':
       case '429':
         return {
           status: s.mode === '429' ? 429 : 403,
           headers: { ...rateHeaders(limit, limit - 10, s.resetAt), 'retry-after': '60' },
-          body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID C0DE:1F2E.', documentation_url: `${docs}#about-secondary-rate-limits` },
+          body: {
+            message:
+              'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID C0DE:1F2E.',
+            documentation_url: `${docs}#about-secondary-rate-limits`,
+          },
         };
       case '401':
       case 'leak':
-        return { status: 401, body: { message: s.mode === 'leak' ? `Bad credentials: ${req.headers.authorization ?? ''}` : 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } };
+        return {
+          status: 401,
+          body: {
+            message: s.mode === 'leak' ? `Bad credentials: ${req.headers.authorization ?? ''}` : 'Bad credentials',
+            documentation_url: 'https://docs.github.com/rest',
+            status: '401',
+          },
+        };
       case '403':
-        return { status: 403, headers: rateHeaders(limit, limit - 1, s.resetAt), body: { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user', status: '403' } };
+        return {
+          status: 403,
+          headers: rateHeaders(limit, limit - 1, s.resetAt),
+          body: {
+            message: 'Resource not accessible by personal access token',
+            documentation_url: 'https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user',
+            status: '403',
+          },
+        };
       case '5xx':
-        return { status: 503, body: '<!DOCTYPE html><html><head><title>Unicorn! · GitHub</title></head><body><p>No server is currently available to service your request.</p></body></html>' };
+        return {
+          status: 503,
+          body: '<!DOCTYPE html><html><head><title>Unicorn! · GitHub</title></head><body><p>No server is currently available to service your request.</p></body></html>',
+        };
       case 'notjson':
         return { status: 200, body: '<html><body>Please sign in to the guest network</body></html>' };
       default:

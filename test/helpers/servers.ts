@@ -52,9 +52,29 @@ export async function closedPort(): Promise<number> {
 /** A self-signed HTTPS server: a client that verifies certificates must refuse it. */
 export function selfSignedHttpsServer(): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'rp-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-  const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('ok'));
-  return listen(server as unknown as Server, 'https');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+  const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) =>
+    res.end('ok'),
+  );
+  return listen(server, 'https');
 }
 
 /**
@@ -76,7 +96,7 @@ export async function blackholeListener(): Promise<Running & { proc: ChildProces
     'sys.stdin.read()',
   ].join('\n');
   const proc = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const [chunk] = (await once(proc.stdout!, 'data')) as [Buffer];
+  const [chunk] = (await once(proc.stdout, 'data')) as [Buffer];
   const port = Number(chunk.toString().trim());
   return {
     url: `http://127.0.0.1:${port}`,

@@ -58,7 +58,7 @@ describe('crash safety: SIGKILL at random moments', () => {
       child.kill('SIGKILL');
     };
     await new Promise<void>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', () => resolve());
+      createInterface({ input: child.stdout }).once('line', () => resolve());
       child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
     });
     // alternate the moment: right after a delivery was acknowledged (the "sent but not yet marked" window),
@@ -80,7 +80,9 @@ describe('crash safety: SIGKILL at random moments', () => {
   test(`${KILLS} kills: the state always loads; every message arrives once, in order`, async (t) => {
     const logged: string[] = [];
     const log = createLogger({ destination: new Writable({ write: (c: Buffer, _e, done) => (logged.push(c.toString()), done()) }) });
-    const config = testConfig(`incidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 1, verifyWindow: 25ms }\n${sinkYaml([{ type: 'webhook', url: `${hook.url}/hook`, retry: { initial: '5ms', max: '50ms' } }])}`);
+    const config = testConfig(
+      `incidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 1, verifyWindow: 25ms }\n${sinkYaml([{ type: 'webhook', url: `${hook.url}/hook`, retry: { initial: '5ms', max: '50ms' } }])}`,
+    );
     for (let round = 0; round < KILLS; round++) {
       await runAndKill(round);
       const text = await readFile(join(state.dir, STATE_FILE), 'utf8').catch(() => null);
@@ -112,7 +114,11 @@ describe('crash safety: SIGKILL at random moments', () => {
       const arrivals = hook.requests.map((r) => (r.json as Body).sequence);
       const firstSeen = arrivals.filter((s, i) => arrivals.indexOf(s) === i);
       assert.ok(total >= 10, `enough activity: ${total} messages`);
-      assert.deepEqual(firstSeen, Array.from({ length: total }, (_, i) => i + 1), 'nothing lost, in order');
+      assert.deepEqual(
+        firstSeen,
+        Array.from({ length: total }, (_, i) => i + 1),
+        'nothing lost, in order',
+      );
       const duplicates = arrivals.length - firstSeen.length;
       // one sink, one attempt in flight: a kill between "acknowledged" and "marked delivered" can repeat at most
       // that one message, under the same idempotency key, so a receiver that dedupes by key processes each once

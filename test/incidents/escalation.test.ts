@@ -14,7 +14,10 @@ describe('escalation timers (fake clock)', () => {
   let clock: FakeClock;
   let manager: IncidentManager;
   const escalations = (r: Receiver): string[] =>
-    r.requests.map((x) => x.json as Body).filter((b) => b.kind === 'escalate').map((b) => `${b.escalation!.level}:${b.escalation!.to}`);
+    r.requests
+      .map((x) => x.json as Body)
+      .filter((b) => b.kind === 'escalate')
+      .map((b) => `${b.escalation!.level}:${b.escalation!.to}`);
 
   beforeEach(async () => {
     hook = await startReceiver();
@@ -60,7 +63,7 @@ describe('escalation timers (fake clock)', () => {
     assert.deepEqual(escalations(pager), ['1:Senior backend engineer', '2:Engineering manager', '3:CTO']);
     const body = hook.requests.map((x) => x.json as Body).find((b) => b.kind === 'escalate')!;
     assert.match(body.text, /Escalation: level 2 \(Senior backend engineer\), unresolved for 1 hour 0 minutes/);
-    const timeline = manager.list()[0]!.timeline.filter((e) => e.kind === 'escalated');
+    const timeline = manager.list()[0].timeline.filter((e) => e.kind === 'escalated');
     assert.equal(timeline.length, 3);
   });
 
@@ -99,7 +102,11 @@ describe('escalation timers (fake clock)', () => {
     await manager.evaluate(outage());
     await advance(HOUR);
     await manager.close();
-    manager = await IncidentManager.open({ config: testConfig(`incidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 1 }\n${sinkYaml([{ type: 'webhook', url: hook.url }])}`), log: silentLogger(), clock });
+    manager = await IncidentManager.open({
+      config: testConfig(`incidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 1 }\n${sinkYaml([{ type: 'webhook', url: hook.url }])}`),
+      log: silentLogger(),
+      clock,
+    });
     await advance(HOUR);
     assert.deepEqual(escalations(hook), ['1:Senior backend engineer', '2:Engineering manager']);
   });

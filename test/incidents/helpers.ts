@@ -118,15 +118,33 @@ export async function tempDir(prefix = 'radar-incidents-'): Promise<{ dir: strin
 }
 
 export function finding(cause: string, severity: Severity, summary = `${cause} detected`): Finding {
-  return { cause, severity, summary, evidence: [`evidence for ${cause}`], runbook: `Runbook section for ${cause}`, actions: [`kubectl fix ${cause}`] };
+  return {
+    cause,
+    severity,
+    summary,
+    evidence: [`evidence for ${cause}`],
+    runbook: `Runbook section for ${cause}`,
+    actions: [`kubectl fix ${cause}`],
+  };
 }
 
 export function latency(p95Ms: number, errorRate: number): LatencySummary {
-  return { requests: 100, errors: Math.round(errorRate * 100), timeouts: 0, errorRate, rps: 50, p50Ms: p95Ms / 2, p90Ms: p95Ms * 0.9, p95Ms, p99Ms: p95Ms * 1.2, maxMs: p95Ms * 1.5 };
+  return {
+    requests: 100,
+    errors: Math.round(errorRate * 100),
+    timeouts: 0,
+    errorRate,
+    rps: 50,
+    p50Ms: p95Ms / 2,
+    p90Ms: p95Ms * 0.9,
+    p95Ms,
+    p99Ms: p95Ms * 1.2,
+    maxMs: p95Ms * 1.5,
+  };
 }
 
 export function report(findings: Finding[], options: { latency?: LatencySummary; at?: number } = {}): RunReport {
-  const severity = findings.length === 0 ? null : (findings.map((f) => f.severity).sort()[0] as Severity);
+  const severity = findings.length === 0 ? null : findings.map((f) => f.severity).sort()[0];
   const out: RunReport = {
     scenario: 'full',
     target: 'http://127.0.0.1:1',
@@ -142,7 +160,11 @@ export function report(findings: Finding[], options: { latency?: LatencySummary;
   return out;
 }
 
-export const outage = (): RunReport => report([finding('api_outage', 'P0', 'Health check failing and every endpoint failing'), finding('db_connection_failure', 'P0', 'could not connect to server')]);
+export const outage = (): RunReport =>
+  report([
+    finding('api_outage', 'P0', 'Health check failing and every endpoint failing'),
+    finding('db_connection_failure', 'P0', 'could not connect to server'),
+  ]);
 export const healthy = (): RunReport => report([], { latency: latency(120, 0) });
 
 export function sinkYaml(sinks: Record<string, unknown>[]): string {

@@ -25,7 +25,7 @@ test('while a P0 is open for a service, a P2 of the same service (a state from a
   };
   applyEvaluation(state, reading('P0'), env(T0));
   // an older version kept one incident per family: a second, P2 one may be open beside the P0
-  const legacy = structuredClone(state.incidents[0]!);
+  const legacy = structuredClone(state.incidents[0]);
   Object.assign(legacy, { id: 'INC-legacy-latency', family: 'latency', severity: 'P2', paged: true, timeline: [] });
   state.incidents.push(legacy);
   const ctx: PagingContext = {
@@ -47,7 +47,7 @@ test('while a P0 is open for a service, a P2 of the same service (a state from a
   applyEvaluation(state, reading('P2'), env(T0 + 1_000));
   assert.equal(state.incidents.length, 2);
   assert.deepEqual(
-    state.incidents[0]!.findings.map((f) => f.cause),
+    state.incidents[0].findings.map((f) => f.cause),
     ['api_outage', 'high_latency'],
   );
 });

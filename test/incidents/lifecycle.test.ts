@@ -9,14 +9,25 @@ import { signBody } from '../../src/notify/sinks/webhook.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, healthy, MINUTE, outage, report, finding, latency, sinkYaml, startReceiver, tempDir, type Receiver } from './helpers.js';
 
-type Body = { template: string; kind: string; fields: Record<string, string>; text: string; eventId: string; severity: string; status: string; findings: { cause: string; actions: string[] }[] };
+type Body = {
+  template: string;
+  kind: string;
+  fields: Record<string, string>;
+  text: string;
+  eventId: string;
+  severity: string;
+  status: string;
+  findings: { cause: string; actions: string[] }[];
+};
 
 describe('incident lifecycle against a real webhook receiver', () => {
   let hook: Receiver;
   let state: { dir: string; remove: () => Promise<void> };
   const clock = new FakeClock();
   const config = () =>
-    testConfig(`service: DeepTech Radar API\nincidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 2, verifyWindow: 30m }\n${sinkYaml([{ type: 'webhook', url: hook.url, secret: 'whsec-test' }])}`);
+    testConfig(
+      `service: DeepTech Radar API\nincidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 2, verifyWindow: 30m }\n${sinkYaml([{ type: 'webhook', url: hook.url, secret: 'whsec-test' }])}`,
+    );
   let manager: IncidentManager;
   let incidentId = '';
 
@@ -52,7 +63,7 @@ describe('incident lifecycle against a real webhook receiver', () => {
     assert.match(body.text, /\$ kubectl fix db_connection_failure/);
     const open = manager.list().filter((i) => i.open);
     assert.equal(open.length, 1);
-    incidentId = open[0]!.id;
+    incidentId = open[0].id;
     assert.match(incidentId, /^INC-20261129-0001-availability$/);
     assert.deepEqual(manager.metrics().openBySeverity, { P0: 1, P1: 0, P2: 0, P3: 0 });
   });
@@ -73,7 +84,7 @@ describe('incident lifecycle against a real webhook receiver', () => {
       open.map((i) => i.id),
       [incidentId],
     );
-    const notified = open[0]!.timeline.find((e) => e.kind === 'notified');
+    const notified = open[0].timeline.find((e) => e.kind === 'notified');
     assert.match(notified?.message ?? '', /initial notification delivered to webhook \(15 s after start, within the P0 limit of 5 min\)/);
   });
 
@@ -95,16 +106,27 @@ describe('incident lifecycle against a real webhook receiver', () => {
     const body = (await resolvedMessage).json as Body;
     assert.deepEqual(Object.keys(body.fields), ['Status', 'Severity', 'Duration', 'Root Cause', 'Resolution', 'Prevention']);
     assert.equal(body.fields.Status, 'RESOLVED');
-    assert.match(body.fields.Duration!, /^1 hour 6 minutes$/);
-    assert.match(body.fields['Root Cause']!, /db_connection_failure: could not connect to server/);
+    assert.match(body.fields.Duration, /^1 hour 6 minutes$/);
+    assert.match(body.fields['Root Cause'], /db_connection_failure: could not connect to server/);
     assert.match(body.text, /^INCIDENT RESOLVED\n-{17}\nStatus: RESOLVED\n/);
     assert.equal(manager.list().filter((i) => i.open).length, 0);
     await manager.idle();
-    assert.ok(!hook.requests.some((r) => (r.json as Body).status === 'MONITORING'), 'entering MONITORING sends nothing: the next message is the resolution');
+    assert.ok(
+      !hook.requests.some((r) => (r.json as Body).status === 'MONITORING'),
+      'entering MONITORING sends nothing: the next message is the resolution',
+    );
     const file = join(state.dir, 'postmortems', `${incidentId}.md`);
     assert.ok(existsSync(file));
     const markdown = await readFile(file, 'utf8');
-    for (const heading of ['## Timeline', '## Root Cause', '## Impact', '## Resolution', '## Action Items', '### Code changes needed', '### Training needs']) {
+    for (const heading of [
+      '## Timeline',
+      '## Root Cause',
+      '## Impact',
+      '## Resolution',
+      '## Action Items',
+      '### Code changes needed',
+      '### Training needs',
+    ]) {
       assert.ok(markdown.includes(heading), `post-mortem has ${heading}`);
     }
     assert.match(markdown, /\| opened \|/);
@@ -116,9 +138,9 @@ describe('incident lifecycle against a real webhook receiver', () => {
     await manager.evaluate(report([finding('high_latency', 'P2')]));
     const open = manager.list().filter((i) => i.open);
     assert.equal(open.length, 1);
-    assert.equal(open[0]!.family, 'latency');
-    assert.equal(open[0]!.status, 'INVESTIGATING', 'high latency alone is a symptom');
-    assert.notEqual(open[0]!.id, incidentId);
-    assert.equal(manager.postmortem(open[0]!.id), undefined, 'P2 has no post-mortem');
+    assert.equal(open[0].family, 'latency');
+    assert.equal(open[0].status, 'INVESTIGATING', 'high latency alone is a symptom');
+    assert.notEqual(open[0].id, incidentId);
+    assert.equal(manager.postmortem(open[0].id), undefined, 'P2 has no post-mortem');
   });
 });

@@ -47,7 +47,7 @@ test('a dependency failing on its own check: a notice after openAfter evaluation
   assert.equal(manager.metrics().noticesOpen, 0);
   assert.deepEqual(
     notices.requests.map((r) => `${(r.json as Body).template} ${(r.json as Body).incidentId}`),
-    [`DEPENDENCY NOTICE ${notice!.id}`, `DEPENDENCY NOTICE CLEARED ${notice!.id}`],
+    [`DEPENDENCY NOTICE ${notice.id}`, `DEPENDENCY NOTICE CLEARED ${notice.id}`],
   );
   assert.equal(pager.requests.length, 0, 'a sink without notices: true hears nothing');
 });
@@ -66,8 +66,8 @@ test('a correlated dependency finding is part of the service incident and leads 
   await manager.idle();
   const [incident] = manager.list().filter((i) => i.open);
   assert.equal(incident?.leadingCause, 'external_openai_failure');
-  assert.match(incident!.impact, /papers-near failing; OpenAI answering 503/);
-  assert.equal(incident!.findings.filter((f) => f.cause === 'external_openai_failure').length, 1, 'the uncorrelated notice finding stays out of it');
+  assert.match(incident.impact, /papers-near failing; OpenAI answering 503/);
+  assert.equal(incident.findings.filter((f) => f.cause === 'external_openai_failure').length, 1, 'the uncorrelated notice finding stays out of it');
   assert.equal(manager.notices().filter((n) => n.open).length, 1, 'the dependency is still failing on its own check too');
   assert.equal(pager.requests.length, 1);
 });

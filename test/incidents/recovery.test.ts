@@ -6,7 +6,8 @@ import { testConfig } from '../helpers/context.js';
 import { FakeClock, finding, healthy, latency, MINUTE, outage, report, tempDir } from './helpers.js';
 
 /** A daemon report whose error rate still carries an outage's failed samples inside its rolling window (an hour long here, so the whole story happens inside it). */
-const echo = () => report([finding('high_error_rate', 'P2', '40 % of sampled requests failed')], { latency: { ...latency(120, 0.4), windowMs: 60 * MINUTE } });
+const echo = () =>
+  report([finding('high_error_rate', 'P2', '40 % of sampled requests failed')], { latency: { ...latency(120, 0.4), windowMs: 60 * MINUTE } });
 
 let state: { dir: string; remove: () => Promise<void> };
 let manager: IncidentManager;
@@ -21,7 +22,7 @@ after(async () => {
   await state.remove();
 });
 
-test('recovery is judged on the samples since it began: the window\'s echo neither holds the incident open nor opens a new one', async () => {
+test("recovery is judged on the samples since it began: the window's echo neither holds the incident open nor opens a new one", async () => {
   for (let i = 0; i < 2; i++) {
     await manager.evaluate(outage());
     clock.advance(15_000);
@@ -47,7 +48,10 @@ test('recovery is judged on the samples since it began: the window\'s echo neith
     await manager.evaluate(echo(), cleanSince);
   }
   assert.equal(manager.list().filter((i) => i.open).length, 0, 'no second incident from the echo');
-  assert.ok(marks.slice(-3).every((m) => m === lastBad), 'a new episode is judged on samples after the verified recovery began');
+  assert.ok(
+    marks.slice(-3).every((m) => m === lastBad),
+    'a new episode is judged on samples after the verified recovery began',
+  );
   // errors in the samples after the recovery are real
   for (let i = 0; i < 2; i++) {
     clock.advance(15_000);

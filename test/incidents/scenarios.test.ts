@@ -5,7 +5,15 @@ import { silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
 import { FakeClock, finding, healthy, HOUR, MINUTE, outage, report, sinkYaml, startReceiver, tempDir, type Receiver } from './helpers.js';
 
-type Body = { kind: string; status: string; severity: string; previousSeverity: string | null; fields: Record<string, string>; maintenance: boolean; text: string };
+type Body = {
+  kind: string;
+  status: string;
+  severity: string;
+  previousSeverity: string | null;
+  fields: Record<string, string>;
+  maintenance: boolean;
+  text: string;
+};
 
 describe('flapping, upgrades and maintenance windows', () => {
   let hook: Receiver;
@@ -18,7 +26,9 @@ describe('flapping, upgrades and maintenance windows', () => {
     hook = await startReceiver();
     state = await tempDir();
     clock = new FakeClock();
-    const config = testConfig(`incidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 2, verifyWindow: 30m }\n${sinkYaml([{ type: 'webhook', url: hook.url }])}`);
+    const config = testConfig(
+      `incidents: { stateDir: ${JSON.stringify(state.dir)}, openAfter: 2, verifyWindow: 30m }\n${sinkYaml([{ type: 'webhook', url: hook.url }])}`,
+    );
     manager = await IncidentManager.open({ config, log: silentLogger(), clock });
   });
   afterEach(async () => {
@@ -42,8 +52,8 @@ describe('flapping, upgrades and maintenance windows', () => {
     await manager.idle();
     const incidents = manager.list();
     assert.equal(incidents.length, 1);
-    assert.equal(incidents[0]!.status, 'IDENTIFIED', 'a relapse while monitoring goes back to IDENTIFIED');
-    assert.equal(incidents[0]!.timeline.filter((e) => e.kind === 'relapsed').length, 10);
+    assert.equal(incidents[0].status, 'IDENTIFIED', 'a relapse while monitoring goes back to IDENTIFIED');
+    assert.equal(incidents[0].timeline.filter((e) => e.kind === 'relapsed').length, 10);
     // flapping during verification pages nobody again: the relapses are on the timeline only
     assert.deepEqual(
       bodies().map((b) => `${b.kind}:${b.status}`),
@@ -55,13 +65,16 @@ describe('flapping, upgrades and maintenance windows', () => {
     const symptom = report([finding('api_outage', 'P0', 'every endpoint failing')]);
     await cycle(symptom);
     await cycle(symptom);
-    assert.equal(manager.list()[0]!.status, 'INVESTIGATING');
+    assert.equal(manager.list()[0].status, 'INVESTIGATING');
     const identified = manager.events.next('identified');
     const update = hook.next((r) => (r.json as Body).status === 'IDENTIFIED');
     await cycle(report([finding('api_outage', 'P0'), finding('oom_killed', 'P0', 'last termination OOMKilled')]));
     assert.deepEqual((await identified)[0].causes, ['api_outage', 'oom_killed']);
     assert.match(((await update).json as Body).text, /Note: cause identified/);
-    assert.deepEqual(bodies().map((b) => b.status), ['INVESTIGATING', 'IDENTIFIED']);
+    assert.deepEqual(
+      bodies().map((b) => b.status),
+      ['INVESTIGATING', 'IDENTIFIED'],
+    );
   });
 
   test('a bad evaluation between good ones never opens an incident (openAfter)', async () => {
@@ -86,11 +99,11 @@ describe('flapping, upgrades and maintenance windows', () => {
     assert.equal(body.fields.Severity, 'P0');
     assert.match(body.text, /Note: severity upgraded from P2 to P0/);
     const [incident] = manager.list();
-    assert.equal(incident!.severity, 'P0');
-    assert.ok(incident!.timeline.some((e) => e.kind === 'upgraded' && e.message.includes('P2 → P0')));
+    assert.equal(incident.severity, 'P0');
+    assert.ok(incident.timeline.some((e) => e.kind === 'upgraded' && e.message.includes('P2 → P0')));
     // a milder evaluation afterwards does not downgrade
     await cycle(p2);
-    assert.equal(manager.list()[0]!.severity, 'P0');
+    assert.equal(manager.list()[0].severity, 'P0');
     assert.equal(manager.list().length, 1);
   });
 
@@ -107,12 +120,16 @@ describe('flapping, upgrades and maintenance windows', () => {
     await manager.idle();
     const [incident, ...more] = manager.list();
     assert.equal(more.length, 0, 'errors, latency and availability findings share the one incident');
-    assert.equal(incident!.severity, 'P0');
-    assert.deepEqual(incident!.causes, ['high_latency', 'api_outage', 'db_connection_failure', 'db_slow_statements']);
+    assert.equal(incident.severity, 'P0');
+    assert.deepEqual(incident.causes, ['high_latency', 'api_outage', 'db_connection_failure', 'db_slow_statements']);
     // the root cause that carries the outage's severity leads, whichever came first; an unrelated P3 never heads an outage
-    assert.equal(incident!.leadingCause, 'db_connection_failure');
-    assert.match(incident!.impact, /^Complete outage: database refusing connections$/);
-    assert.deepEqual(bodies().map((b) => `${b.kind}:${b.severity}`), ['open:P2', 'update:P0'], 'one update for the upgrade and the cause it identified');
+    assert.equal(incident.leadingCause, 'db_connection_failure');
+    assert.match(incident.impact, /^Complete outage: database refusing connections$/);
+    assert.deepEqual(
+      bodies().map((b) => `${b.kind}:${b.severity}`),
+      ['open:P2', 'update:P0'],
+      'one update for the upgrade and the cause it identified',
+    );
   });
 
   test('inside a maintenance window incidents are recorded, not paged, and say so; paging starts when it ends', async () => {
@@ -122,8 +139,8 @@ describe('flapping, upgrades and maintenance windows', () => {
     await manager.idle();
     assert.equal(hook.requests.length, 0, 'nothing paged during maintenance');
     const [incident] = manager.list();
-    assert.equal(incident!.inMaintenance, true);
-    assert.ok(incident!.timeline.some((e) => e.kind === 'maintenance' && /not paged: maintenance window "database upgrade"/.test(e.message)));
+    assert.equal(incident.inMaintenance, true);
+    assert.ok(incident.timeline.some((e) => e.kind === 'maintenance' && /not paged: maintenance window "database upgrade"/.test(e.message)));
     // still failing when the window closes: the manager's own timer pages at the window's end
     const paged = hook.next();
     clock.advance(HOUR);
@@ -141,9 +158,9 @@ describe('flapping, upgrades and maintenance windows', () => {
     clock.advance(31 * MINUTE);
     await manager.tick();
     await manager.idle();
-    assert.equal(manager.list()[0]!.status, 'RESOLVED');
+    assert.equal(manager.list()[0].status, 'RESOLVED');
     assert.equal(hook.requests.length, 0);
-    assert.ok(manager.list()[0]!.timeline.some((e) => /never paged/.test(e.message)));
+    assert.ok(manager.list()[0].timeline.some((e) => /never paged/.test(e.message)));
   });
 
   test('maintenance windows from config apply too', async () => {

@@ -21,7 +21,10 @@ describe('state store', () => {
         const manager = await IncidentManager.open({ config: testConfig(`incidents: { stateDir: ${JSON.stringify(state.dir)} }`), log });
         assert.deepEqual(manager.list(), []);
         await manager.close();
-        assert.ok(lines.some((l) => l.includes('RP_ERR_STATE_CORRUPT')), garbage);
+        assert.ok(
+          lines.some((l) => l.includes('RP_ERR_STATE_CORRUPT')),
+          garbage,
+        );
       }
       const files = await readdir(state.dir);
       assert.equal(files.filter((f) => f.includes('.corrupt-')).length, 3, 'every bad file is kept for a human');
@@ -75,7 +78,7 @@ describe('state store', () => {
       await follower.evaluate(outage());
       assert.deepEqual(follower.list(), [], 'a follower opens nothing');
       await leader.evaluate(outage());
-      const id = leader.list()[0]!.id;
+      const id = leader.list()[0].id;
       await follower.evaluate(outage());
       assert.equal(follower.list()[0]?.id, id, 'a follower keeps a fresh read-only copy');
       await leader.close();

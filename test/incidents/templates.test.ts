@@ -32,9 +32,9 @@ describe('templates, families, verification', () => {
 
   test('verification: error rate < 1 %, p95 < 300 ms, no restart/readiness findings', () => {
     assert.deepEqual(verifyFailures(report([], { latency: latency(120, 0.005) })), []);
-    assert.match(verifyFailures(report([], { latency: latency(120, 0.01) }))[0]!, /error rate 1.00 %/);
-    assert.match(verifyFailures(report([], { latency: latency(300, 0) }))[0]!, /p95 300.0 ms/);
-    assert.match(verifyFailures(report([finding('crash_loop', 'P3')]))[0]!, /crash_loop/);
+    assert.match(verifyFailures(report([], { latency: latency(120, 0.01) }))[0], /error rate 1.00 %/);
+    assert.match(verifyFailures(report([], { latency: latency(300, 0) }))[0], /p95 300.0 ms/);
+    assert.match(verifyFailures(report([finding('crash_loop', 'P3')]))[0], /crash_loop/);
     assert.deepEqual(verifyFailures(report([])), [], 'no latency block: only findings count');
   });
 
@@ -42,7 +42,10 @@ describe('templates, families, verification', () => {
     const bad = { ...report([]), severity: 'P2', findings: [null, { cause: 'x', severity: 'P9' }, { cause: 7 }] } as unknown as RunReport;
     const clean = cleanReport(bad);
     assert.equal(clean.dropped.length, 3);
-    assert.deepEqual(clean.findings.map((f) => `${f.cause}:${f.severity}`), ['unclassified:P2']);
+    assert.deepEqual(
+      clean.findings.map((f) => `${f.cause}:${f.severity}`),
+      ['unclassified:P2'],
+    );
     assert.deepEqual(cleanReport({} as RunReport).findings, []);
   });
 });

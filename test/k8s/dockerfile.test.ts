@@ -22,8 +22,14 @@ test('multi-stage: the build stage compiles with dev dependencies, the runtime i
   assert.match(runtimeRuns, /npm ci\b[^\n]*--omit=dev/);
   assert.match(runtimeRuns, /npm ci\b[^\n]*--ignore-scripts/, '`prepare` runs tsc, which the runtime does not have');
   const copies = ops(runtime, 'COPY');
-  assert.ok(copies.some((c) => /^--from=build \/app\/dist\/src\b/.test(c)), 'compiled output comes from the build stage');
-  assert.ok(copies.some((c) => /^config\.yaml\b/.test(c)), 'the default config.yaml is in the image');
+  assert.ok(
+    copies.some((c) => /^--from=build \/app\/dist\/src\b/.test(c)),
+    'compiled output comes from the build stage',
+  );
+  assert.ok(
+    copies.some((c) => /^config\.yaml\b/.test(c)),
+    'the default config.yaml is in the image',
+  );
 });
 
 test('runs as the non-root uid the pods expect, with `probe` on PATH as ENTRYPOINT and `daemon` as CMD', () => {
@@ -33,8 +39,14 @@ test('runs as the non-root uid the pods expect, with `probe` on PATH as ENTRYPOI
   assert.match(uid ?? '', /^\d+$/, 'numeric, so runAsNonRoot can verify it');
   assert.notEqual(uid, '0');
   assert.match(read('k8s/deployment.yaml'), new RegExp(`runAsUser: ${uid}\\b`), 'the Deployment runs as the image user');
-  assert.deepEqual(ops(runtime, 'ENTRYPOINT').map((a) => JSON.parse(a) as unknown), [['probe']]);
-  assert.deepEqual(ops(runtime, 'CMD').map((a) => JSON.parse(a) as unknown), [['daemon']]);
+  assert.deepEqual(
+    ops(runtime, 'ENTRYPOINT').map((a) => JSON.parse(a) as unknown),
+    [['probe']],
+  );
+  assert.deepEqual(
+    ops(runtime, 'CMD').map((a) => JSON.parse(a) as unknown),
+    [['daemon']],
+  );
   assert.deepEqual(ops(runtime, 'EXPOSE'), ['9464']);
   const binTarget = `/app/${(pkg.bin.probe ?? '').replace(/^\.\//, '')}`;
   assert.match(ops(runtime, 'RUN').join('\n'), new RegExp(`ln -s ${binTarget} /usr/local/bin/probe`), 'PATH link to package.json bin');
@@ -44,7 +56,10 @@ test('HEALTHCHECK asks /healthz; the image, and only the image, listens on every
   const checks = ops(runtime, 'HEALTHCHECK');
   assert.equal(checks.length, 1, 'one HEALTHCHECK in the final stage');
   assert.match(checks[0] ?? '', /--interval=\d+s .*CMD \[.*http:\/\/127\.0\.0\.1:9464\/healthz/);
-  assert.ok(ops(runtime, 'ENV').some((e) => /^PROBE_LISTEN=0\.0\.0\.0$/.test(e)), 'ENV PROBE_LISTEN=0.0.0.0');
+  assert.ok(
+    ops(runtime, 'ENV').some((e) => /^PROBE_LISTEN=0\.0\.0\.0$/.test(e)),
+    'ENV PROBE_LISTEN=0.0.0.0',
+  );
   const laptop = parseConfigText(read('config.yaml'), 'config.yaml', { env: {} });
   assert.equal(laptop.daemon.listen, '127.0.0.1', 'the bundled config outside the image: loopback');
   assert.equal(parseConfigText(read('config.yaml'), 'config.yaml', { env: { PROBE_LISTEN: '0.0.0.0' } }).daemon.listen, '0.0.0.0');
@@ -56,13 +71,19 @@ test('the entry point carries a node shebang, so the PATH link is executable', (
 });
 
 test('.dockerignore is an allow-list that admits every file the Dockerfile copies from the context', () => {
-  const patterns = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const patterns = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   assert.equal(patterns[0], '*', 'everything excluded first');
   const admitted = new Set(patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1).replace(/\/$/, '')));
   for (const excluded of ['node_modules', 'dist', '.git', 'data']) assert.ok(!admitted.has(excluded), `${excluded} stays out`);
   const contextCopies = stages.flatMap((s) => ops(s, 'COPY')).filter((c) => !c.startsWith('--from'));
   for (const copy of contextCopies) {
-    const sources = copy.split(/\s+/).filter((w) => !w.startsWith('--')).slice(0, -1);
+    const sources = copy
+      .split(/\s+/)
+      .filter((w) => !w.startsWith('--'))
+      .slice(0, -1);
     for (const source of sources) assert.ok(admitted.has(source.replace(/^\.\//, '')), `.dockerignore admits ${source}`);
   }
 });

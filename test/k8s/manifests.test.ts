@@ -5,14 +5,35 @@ import { kubectlMissing, oneOf, podSpecsOf, renderK8s, root, type K8sObject } fr
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount, type IConfigMap, type IPersistentVolumeClaim, type IService, type IServiceAccount } from 'kubernetes-models/v1';
+import {
+  ConfigMap,
+  PersistentVolumeClaim,
+  Service,
+  ServiceAccount,
+  type IConfigMap,
+  type IPersistentVolumeClaim,
+  type IService,
+  type IServiceAccount,
+} from 'kubernetes-models/v1';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
 import { CronJob, type ICronJob } from 'kubernetes-models/batch/v1';
 import { Role, RoleBinding, type IRole, type IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 
-const REQUIRED_KINDS = ['Deployment', 'PersistentVolumeClaim', 'ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Service', 'ServiceMonitor', 'PrometheusRule', 'CronJob', 'NetworkPolicy'];
+const REQUIRED_KINDS = [
+  'Deployment',
+  'PersistentVolumeClaim',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ConfigMap',
+  'Service',
+  'ServiceMonitor',
+  'PrometheusRule',
+  'CronJob',
+  'NetworkPolicy',
+];
 const MODELS: Record<string, (doc: unknown) => { validate(): void }> = {
   Deployment: (doc) => new Deployment(doc as IDeployment),
   CronJob: (doc) => new CronJob(doc as ICronJob),
@@ -54,7 +75,7 @@ describe('kustomize base k8s/', { skip: kubectlMissing }, () => {
     }
   });
 
-  test('the Role grants exactly the verbs the Kubernetes calls in the code use (no watch), and is bound to the pods\' account', () => {
+  test("the Role grants exactly the verbs the Kubernetes calls in the code use (no watch), and is bound to the pods' account", () => {
     const used = kubernetesCallsInCode();
     assert.ok(used.size >= 7, [...used].join(' '));
     const granted = new Set<string>();
@@ -103,10 +124,12 @@ describe('kustomize base k8s/', { skip: kubectlMissing }, () => {
     for (const rule of egress) {
       assert.ok(rule.ports?.length, 'no egress rule allows every port');
       assert.ok(rule.to?.length, `egress to ${rule.ports?.map((p) => p.port).join(',')} names its peers, not any address`);
-      for (const peer of rule.to ?? []) if (peer.ipBlock) assert.ok(isPrivateCidr(peer.ipBlock.cidr), `${peer.ipBlock.cidr} is not a cluster-private range`);
+      for (const peer of rule.to ?? [])
+        if (peer.ipBlock) assert.ok(isPrivateCidr(peer.ipBlock.cidr), `${peer.ipBlock.cidr} is not a cluster-private range`);
     }
     const egressPorts = egress.flatMap((r) => r.ports?.map((p) => `${p.port}/${p.protocol}`) ?? []);
-    for (const needed of ['53/UDP', '53/TCP', '8000/TCP', '5432/TCP', '443/TCP', '6443/TCP']) assert.ok(egressPorts.includes(needed), `egress ${needed}`);
+    for (const needed of ['53/UDP', '53/TCP', '8000/TCP', '5432/TCP', '443/TCP', '6443/TCP'])
+      assert.ok(egressPorts.includes(needed), `egress ${needed}`);
   });
 });
 
@@ -123,17 +146,36 @@ describe('examples/k8s-egress overlay', { skip: kubectlMissing }, () => {
     assert.deepEqual(egress[3]?.to, [{ ipBlock: { cidr: '10.0.0.1/32' } }]);
     const external = policies.find((p) => p.metadata?.name === 'radar-probe-external-egress');
     assert.deepEqual(external?.spec?.egress?.[0]?.ports, [{ port: 443, protocol: 'TCP' }]);
-    assert.ok(external?.spec?.egress?.[0]?.to?.[0]?.ipBlock?.except?.includes('10.0.0.0/8'), 'not into the cluster\'s private ranges');
+    assert.ok(external?.spec?.egress?.[0]?.to?.[0]?.ipBlock?.except?.includes('10.0.0.0/8'), "not into the cluster's private ranges");
     for (const [kind, pod] of podSpecsOf(objects)) {
-      assert.deepEqual(pod.containers[0]?.env?.find((e) => e.name === 'EXTERNAL_PROBES'), { name: 'EXTERNAL_PROBES', value: 'true' }, kind);
+      assert.deepEqual(
+        pod.containers[0]?.env?.find((e) => e.name === 'EXTERNAL_PROBES'),
+        { name: 'EXTERNAL_PROBES', value: 'true' },
+        kind,
+      );
     }
   });
 });
 
 /** `group|resource|verb` for every Kubernetes client call in src/ and probes/ (custom metrics APIs are an overlay's). */
 function kubernetesCallsInCode(): Set<string> {
-  const VERBS: Record<string, string> = { list: 'list', read: 'get', create: 'create', replace: 'update', patch: 'patch', delete: 'delete', watch: 'watch' };
-  const RESOURCES: Record<string, string> = { Pod: '|pods', PodLog: '|pods/log', Event: '|events', Endpoints: '|endpoints', EndpointSlice: 'discovery.k8s.io|endpointslices', Lease: 'coordination.k8s.io|leases' };
+  const VERBS: Record<string, string> = {
+    list: 'list',
+    read: 'get',
+    create: 'create',
+    replace: 'update',
+    patch: 'patch',
+    delete: 'delete',
+    watch: 'watch',
+  };
+  const RESOURCES: Record<string, string> = {
+    Pod: '|pods',
+    PodLog: '|pods/log',
+    Event: '|events',
+    Endpoints: '|endpoints',
+    EndpointSlice: 'discovery.k8s.io|endpointslices',
+    Lease: 'coordination.k8s.io|leases',
+  };
   const used = new Set<string>();
   for (const dir of ['src', 'probes']) {
     for (const file of readdirSync(join(root, dir), { recursive: true }) as string[]) {
@@ -141,9 +183,9 @@ function kubernetesCallsInCode(): Set<string> {
       const text = readFileSync(join(root, dir, file), 'utf8');
       for (const m of text.matchAll(/\.(list|read|create|replace|patch|delete|watch)Namespaced(\w+?)(?:ForAllNamespaces)?\(/g)) {
         if (m[2] === 'CustomObject') continue;
-        const resource = RESOURCES[m[2]!];
+        const resource = RESOURCES[m[2]];
         assert.ok(resource, `${dir}/${file}: unknown Kubernetes call ${m[0]}; add its resource to this test`);
-        used.add(`${resource}|${VERBS[m[1]!]}`);
+        used.add(`${resource}|${VERBS[m[1]]}`);
       }
       assert.doesNotMatch(text, /new Watch\(|\bwatch: true\b|[?&]watch=/, `${dir}/${file} watches: grant watch in role.yaml and here`);
     }
@@ -152,14 +194,20 @@ function kubernetesCallsInCode(): Set<string> {
 }
 
 function isPrivateCidr(cidr: string): boolean {
-  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].includes(cidr) || /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)[\d.]+\/(3[0-2]|2\d)$/.test(cidr);
+  return (
+    ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].includes(cidr) || /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)[\d.]+\/(3[0-2]|2\d)$/.test(cidr)
+  );
 }
 
 test('secrets stay out of the base: secret.example.yaml is not a resource, holds placeholders, covers every key used', () => {
   const kustomization = parse(readFileSync(join(root, 'k8s/kustomization.yaml'), 'utf8')) as { resources: string[]; secretGenerator?: unknown };
   assert.ok(!kustomization.resources.includes('secret.example.yaml'));
   assert.equal(kustomization.secretGenerator, undefined);
-  const example = parse(readFileSync(join(root, 'k8s/secret.example.yaml'), 'utf8')) as { kind: string; metadata: { name: string }; stringData: Record<string, string> };
+  const example = parse(readFileSync(join(root, 'k8s/secret.example.yaml'), 'utf8')) as {
+    kind: string;
+    metadata: { name: string };
+    stringData: Record<string, string>;
+  };
   assert.deepEqual([example.kind, example.metadata.name], ['Secret', 'radar-probe-secrets']);
   for (const [key, value] of Object.entries(example.stringData)) assert.match(value, /CHANGE_ME/, `${key} is a placeholder`);
   const manifests = ['deployment.yaml', 'cronjob.yaml'].map((f) => readFileSync(join(root, 'k8s', f), 'utf8')).join('\n');

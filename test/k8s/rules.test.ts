@@ -40,11 +40,25 @@ const byName = new Map(alerts.map((a) => [a.alert, a]));
 
 /** Series the daemon exports (DESIGN.md "Metrics"), plus the API's own and Prometheus's `up`. */
 const KNOWN_SERIES = new Set([
-  'probe_success', 'probe_duration_seconds', 'probe_http_status_code', 'probe_http_duration_seconds', 'probe_runs_total',
-  'probe_failure_info', 'probe_latency_seconds', 'probe_error_ratio', 'probe_incidents_open', 'probe_notifications_total',
-  'probe_notify_outbox_depth', 'probe_schedule_overlaps_total', 'probe_scheduler_lag_seconds_bucket', 'probe_db_up',
-  'probe_k8s_pods_ready', 'probe_github_ratelimit_remaining',
-  'api_requests_total', 'api_request_duration_seconds_bucket', 'up',
+  'probe_success',
+  'probe_duration_seconds',
+  'probe_http_status_code',
+  'probe_http_duration_seconds',
+  'probe_runs_total',
+  'probe_failure_info',
+  'probe_latency_seconds',
+  'probe_error_ratio',
+  'probe_incidents_open',
+  'probe_notifications_total',
+  'probe_notify_outbox_depth',
+  'probe_schedule_overlaps_total',
+  'probe_scheduler_lag_seconds_bucket',
+  'probe_db_up',
+  'probe_k8s_pods_ready',
+  'probe_github_ratelimit_remaining',
+  'api_requests_total',
+  'api_request_duration_seconds_bucket',
+  'up',
 ]);
 
 test('k8s/prometheusrule.yaml embeds exactly the groups of k8s/rules/radar-probe.rules.yaml', () => {
@@ -53,7 +67,7 @@ test('k8s/prometheusrule.yaml embeds exactly the groups of k8s/rules/radar-probe
   assert.deepEqual(resource.spec.groups, rules.groups, 'copy the groups of rules/radar-probe.rules.yaml into prometheusrule.yaml');
 });
 
-test('the runbook\'s alerts are there with its thresholds', () => {
+test("the runbook's alerts are there with its thresholds", () => {
   const highErrorRate = byName.get('HighErrorRate');
   assert.match(highErrorRate?.expr ?? '', /api_requests_total\{status=~"5\.\."\}[\s\S]*api_requests_total[\s\S]*> 0\.05/);
   const slow = byName.get('SlowAPIRequests');
@@ -82,8 +96,14 @@ test('every alert has a promtool case where it fires and one where it stays quie
   const cases = unitTests.tests.flatMap((t) => t.alert_rule_test ?? []);
   for (const alert of alerts) {
     const mine = cases.filter((c) => c.alertname === alert.alert);
-    assert.ok(mine.some((c) => (c.exp_alerts ?? []).length > 0), `${alert.alert} has a firing case`);
-    assert.ok(mine.some((c) => (c.exp_alerts ?? []).length === 0), `${alert.alert} has a quiet case`);
+    assert.ok(
+      mine.some((c) => (c.exp_alerts ?? []).length > 0),
+      `${alert.alert} has a firing case`,
+    );
+    assert.ok(
+      mine.some((c) => (c.exp_alerts ?? []).length === 0),
+      `${alert.alert} has a quiet case`,
+    );
   }
 });
 

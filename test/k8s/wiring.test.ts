@@ -49,7 +49,10 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
 
   test('Service and ServiceMonitor expose port 9464 "metrics" of the daemon pods only', () => {
     const service = one<IService>('Service');
-    assert.deepEqual(service.spec?.ports?.map((p) => [p.name, p.port, p.targetPort]), [['metrics', 9464, 'metrics']]);
+    assert.deepEqual(
+      service.spec?.ports?.map((p) => [p.name, p.port, p.targetPort]),
+      [['metrics', 9464, 'metrics']],
+    );
     const selects = (labels: Record<string, string> | undefined): boolean =>
       Object.entries(service.spec?.selector ?? {}).every(([k, v]) => labels?.[k] === v);
     assert.ok(selects(one<IDeployment>('Deployment').spec?.template.metadata?.labels), 'selects the daemon pods');
@@ -57,22 +60,30 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
     const monitor = one<K8sObject>('ServiceMonitor');
     assert.equal(monitor.apiVersion, 'monitoring.coreos.com/v1');
     const spec = monitor.spec as { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] };
-    for (const [k, v] of Object.entries(spec.selector.matchLabels)) assert.equal(service.metadata?.labels?.[k], v, `ServiceMonitor selects the Service by ${k}`);
-    assert.deepEqual(spec.endpoints.map((e) => [e.port, e.path]), [['metrics', '/metrics']]);
+    for (const [k, v] of Object.entries(spec.selector.matchLabels))
+      assert.equal(service.metadata?.labels?.[k], v, `ServiceMonitor selects the Service by ${k}`);
+    assert.deepEqual(
+      spec.endpoints.map((e) => [e.port, e.path]),
+      [['metrics', '/metrics']],
+    );
   });
 
-  test('the ConfigMap\'s config.yaml validates with the project loader and agrees with the manifests', () => {
+  test("the ConfigMap's config.yaml validates with the project loader and agrees with the manifests", () => {
     const configMap = one<IConfigMap>('ConfigMap');
     const text = configMap.data?.['config.yaml'];
     assert.ok(text, 'ConfigMap holds config.yaml');
     const config = parseConfigText(text, 'k8s/config.yaml', { env: { POD_NAMESPACE: 'prod' } });
     assert.equal(config.target, 'http://deeptech-api.default.svc:8000');
-    assert.equal(config.kubernetes.namespace, 'prod', 'watches the pod\'s own namespace');
+    assert.equal(config.kubernetes.namespace, 'prod', "watches the pod's own namespace");
     assert.equal(config.kubernetes.leaderElection.enabled, true);
     assert.equal(config.incidents.stateDir, '/var/lib/radar-probe');
     assert.equal(config.database.url, '', 'no secret, no database: the probe is skipped, the config still loads');
     assert.equal(config.daemon.listen, '0.0.0.0', 'the kubelet and Prometheus reach the pod from outside it');
-    assert.deepEqual([config.external.openai.enabled, config.external.github.enabled], [false, false], 'the base policy allows no internet egress: no external probes');
+    assert.deepEqual(
+      [config.external.openai.enabled, config.external.github.enabled],
+      [false, false],
+      'the base policy allows no internet egress: no external probes',
+    );
     const external = parseConfigText(text, 'k8s/config.yaml', { env: { EXTERNAL_PROBES: 'true' } });
     assert.deepEqual([external.external.openai.enabled, external.external.github.enabled], [true, true], 'the egress overlay turns them on');
 
@@ -108,5 +119,4 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
     const cronState = cronPod.containers[0]?.volumeMounts?.find((m) => m.mountPath === config.incidents.stateDir);
     assert.ok(cronPod.volumes?.find((v) => v.name === cronState?.name)?.emptyDir, 'the CronJob does not mount the shared claim');
   });
-
 });

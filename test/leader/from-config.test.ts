@@ -25,12 +25,16 @@ describe('leaseElectorFromConfig', () => {
   });
 
   test('renewEvery must be shorter than the lease', () => {
-    const setup = leaseElectorFromConfig(testConfig('kubernetes: { leaderElection: { enabled: true, leaseDuration: 5s, renewEvery: 5s } }'), { where: nowhere });
+    const setup = leaseElectorFromConfig(testConfig('kubernetes: { leaderElection: { enabled: true, leaseDuration: 5s, renewEvery: 5s } }'), {
+      where: nowhere,
+    });
     assert.equal(setup.kind === 'error' && setup.error.code, 'RP_ERR_CONFIG_INVALID');
   });
 
   test('campaigns for the configured lease in the configured namespace', async () => {
-    const config = testConfig(`kubernetes:\n  kubeconfig: ${JSON.stringify(server.kubeconfigPath)}\n  namespace: prod\n  leaderElection: { enabled: true, leaseName: probe-leader, leaseDuration: 2s, renewEvery: 500ms }\n`);
+    const config = testConfig(
+      `kubernetes:\n  kubeconfig: ${JSON.stringify(server.kubeconfigPath)}\n  namespace: prod\n  leaderElection: { enabled: true, leaseName: probe-leader, leaseDuration: 2s, renewEvery: 500ms }\n`,
+    );
     const setup = leaseElectorFromConfig(config, { identity: 'radar-probe-0', where: nowhere });
     assert.equal(setup.kind, 'elector');
     if (setup.kind !== 'elector') return;

@@ -119,7 +119,12 @@ describe('LeaseElector', () => {
   test('simultaneous takeovers of a lapsed lease: one PUT wins, the stale one gets 409 Conflict and re-reads', async () => {
     freshLease();
     const old = new Date(Date.now() - 60_000).toISOString().replace('Z', '000Z');
-    server.leases.create('default', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: leaseName }, spec: { holderIdentity: 'ghost', leaseDurationSeconds: 1, renewTime: old, acquireTime: old, leaseTransitions: 4 } });
+    server.leases.create('default', {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: leaseName },
+      spec: { holderIdentity: 'ghost', leaseDurationSeconds: 1, renewTime: old, acquireTime: old, leaseTransitions: 4 },
+    });
     const conflictsBefore = server.leases.conflicts;
     const a = elector('replica-a');
     const b = elector('replica-b');

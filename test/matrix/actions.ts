@@ -14,7 +14,7 @@ export function actionProblems(action: string, namespace: string, deployment: st
   if (UNFILLED_ANGLE.test(action)) problems.push(`unfilled placeholder ${UNFILLED_ANGLE.exec(action)![0]}`);
   for (const segment of action.split(/\s*(?:\||&&|;)\s*/)) {
     if (!/\bkubectl\b/.test(segment) || CLUSTER_SCOPED.test(segment)) continue;
-    const namespaces = [...segment.matchAll(/(?:^|\s)(?:-n\s+|--namespace[=\s]+)([^\s]+)/g)].map((m) => m[1]!);
+    const namespaces = [...segment.matchAll(/(?:^|\s)(?:-n\s+|--namespace[=\s]+)([^\s]+)/g)].map((m) => m[1]);
     if (namespaces.length === 0) problems.push(`kubectl without a namespace: ${segment}`);
     for (const ns of namespaces) if (ns !== namespace) problems.push(`namespace ${ns}, expected ${namespace}`);
     for (const m of segment.matchAll(/\bdeployment(?:\/|\s+)([a-z0-9][a-z0-9.-]*)/g)) {

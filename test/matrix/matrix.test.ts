@@ -15,14 +15,29 @@ import { DEPLOYMENT, NAMESPACE, startWorld, stopSharedCluster } from './world.js
 const WITH_LOAD = new Set(['latency', 'verify', 'smoke']);
 
 function title(r: Row): string {
-  const extras = [r.kube && `kube ${r.kube}`, r.openai && `openai ${r.openai}`, r.github && `github ${r.github}`, r.db && `db ${r.db}`, r.namespaceFrom && 'ns from kubeconfig', r.args?.join(' ')]
+  const extras = [
+    r.kube && `kube ${r.kube}`,
+    r.openai && `openai ${r.openai}`,
+    r.github && `github ${r.github}`,
+    r.db && `db ${r.db}`,
+    r.namespaceFrom && 'ns from kubeconfig',
+    r.args?.join(' '),
+  ]
     .filter(Boolean)
     .join(', ');
   return `${r.fault}${extras ? ` (${extras})` : ''} × ${r.scenario} → exit ${r.exit}, ${r.severity ?? 'no severity'}, ${r.cause ?? 'no finding'}`;
 }
 
 function argv(scenario: string, configPath: string, extra: readonly string[] = []): string[] {
-  return ['--scenario', scenario, '--config', configPath, '--json', ...(WITH_LOAD.has(scenario) || scenario === 'full' ? ['--amount', '10', '--connections', '10'] : []), ...extra];
+  return [
+    '--scenario',
+    scenario,
+    '--config',
+    configPath,
+    '--json',
+    ...(WITH_LOAD.has(scenario) || scenario === 'full' ? ['--amount', '10', '--connections', '10'] : []),
+    ...extra,
+  ];
 }
 
 /**

@@ -43,8 +43,14 @@ export interface Row extends RowOptions {
   cause: string | null;
 }
 
-const row = (fault: string, scenario: Scenario, exit: Row['exit'], severity: Severity | null, cause: string | null, options: RowOptions = {}): Row =>
-  ({ fault, scenario, exit, severity, cause, ...options });
+const row = (
+  fault: string,
+  scenario: Scenario,
+  exit: Row['exit'],
+  severity: Severity | null,
+  cause: string | null,
+  options: RowOptions = {},
+): Row => ({ fault, scenario, exit, severity, cause, ...options });
 
 /** the CronJob's bound: every scenario answers within it, counting what it saw (issue 12 item 4) */
 const dead = { args: ['--timeout', '2s'], maxMs: 3_000 };

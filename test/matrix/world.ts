@@ -49,12 +49,14 @@ async function longQuery(url: string): Promise<() => Promise<void>> {
     const { rows } = await probe.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' AND now() - query_start > interval '5 seconds'",
     );
-    if (rows[0]!.n > 0) break;
+    if (rows[0].n > 0) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await probe.end();
   return async () => {
-    await superuserSql((await sharedCluster()).superuserUrl, ["SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)'"]);
+    await superuserSql((await sharedCluster()).superuserUrl, [
+      "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)'",
+    ]);
     await running;
     await client.end();
   };
@@ -87,7 +89,9 @@ async function databaseUrl(row: Row): Promise<{ url: string; release: () => Prom
 
 export async function startWorld(row: Row): Promise<World> {
   const api = await startSimulatedApi({ fault: parseFault(row.fault) });
-  const kube = await startKubeApiServer(row.kube ?? 'healthy', { workload: { namespace: NAMESPACE, deployment: DEPLOYMENT, selector: `app=${DEPLOYMENT}` } });
+  const kube = await startKubeApiServer(row.kube ?? 'healthy', {
+    workload: { namespace: NAMESPACE, deployment: DEPLOYMENT, selector: `app=${DEPLOYMENT}` },
+  });
   const openai = await startOpenAiStandIn();
   const github = await startGitHubStandIn();
   openai.mode = row.openai ?? 'ok';

@@ -27,19 +27,49 @@ const ok = (name: string, ms = 3): ProbeResult => ({
 
 function collect(): { metrics: DaemonMetrics; warnings: string[] } {
   const warnings: string[] = [];
-  return { metrics: new DaemonMetrics((message, detail) => warnings.push(`${message} ${JSON.stringify(detail)}`), (t) => t.replaceAll('hunter2', '[REDACTED]')), warnings };
+  return {
+    metrics: new DaemonMetrics(
+      (message, detail) => warnings.push(`${message} ${JSON.stringify(detail)}`),
+      (t) => t.replaceAll('hunter2', '[REDACTED]'),
+    ),
+    warnings,
+  };
 }
 
 describe('DaemonMetrics', () => {
   test('a mixed set of results renders a text promtool accepts', { skip: promtoolMissing }, async () => {
     const { metrics } = collect();
     metrics.observe(ok('health'));
-    metrics.observe({ name: 'we"ird\\name', kind: 'http', status: 'fail', durationMs: 9, metrics: { statusCode: null, phases: {} }, details: { sampleDurationsMs: [9], sampleOk: [false] }, data: { kind: 'http', path: '/', method: 'GET', statusCode: null, bytes: 0, phases: null, samples: [{ ms: 9, ok: false, timedOut: false, status: null }] }, error: { code: 'RP_ERR_CONN_REFUSED', message: 'refused' } });
-    metrics.observe({ name: 'db-connect', kind: 'postgres', status: 'pass', durationMs: 4, metrics: {}, series: [
-      { name: 'probe_db_up', help: 'Database answered', value: 1 },
-      { name: 'probe_db_backends', help: 'Backends by state', value: 3, labels: { state: 'active' } },
-      { name: 'probe_db_queries_total', help: 'Statements seen', value: 42 },
-    ] });
+    metrics.observe({
+      name: 'we"ird\\name',
+      kind: 'http',
+      status: 'fail',
+      durationMs: 9,
+      metrics: { statusCode: null, phases: {} },
+      details: { sampleDurationsMs: [9], sampleOk: [false] },
+      data: {
+        kind: 'http',
+        path: '/',
+        method: 'GET',
+        statusCode: null,
+        bytes: 0,
+        phases: null,
+        samples: [{ ms: 9, ok: false, timedOut: false, status: null }],
+      },
+      error: { code: 'RP_ERR_CONN_REFUSED', message: 'refused' },
+    });
+    metrics.observe({
+      name: 'db-connect',
+      kind: 'postgres',
+      status: 'pass',
+      durationMs: 4,
+      metrics: {},
+      series: [
+        { name: 'probe_db_up', help: 'Database answered', value: 1 },
+        { name: 'probe_db_backends', help: 'Backends by state', value: 3, labels: { state: 'active' } },
+        { name: 'probe_db_queries_total', help: 'Statements seen', value: 42 },
+      ],
+    });
     metrics.observe({ name: 'kubernetes', kind: 'kubernetes', status: 'skipped', durationMs: 0, metrics: {} });
     const windows = new RollingWindows(60_000);
     windows.record(ok('health'));
@@ -63,7 +93,11 @@ describe('DaemonMetrics', () => {
 
   test('failure reason series follow the latest result; forget() removes every series of a probe', async () => {
     const { metrics } = collect();
-    const failing = (code: 'RP_ERR_CONN_REFUSED' | 'RP_ERR_RESPONSE_TIMEOUT'): ProbeResult => ({ ...ok('api'), status: 'fail', error: { code, message: 'x' } });
+    const failing = (code: 'RP_ERR_CONN_REFUSED' | 'RP_ERR_RESPONSE_TIMEOUT'): ProbeResult => ({
+      ...ok('api'),
+      status: 'fail',
+      error: { code, message: 'x' },
+    });
     metrics.observe(failing('RP_ERR_CONN_REFUSED'));
     metrics.observe(failing('RP_ERR_RESPONSE_TIMEOUT'));
     let text = await metrics.text();
@@ -80,12 +114,14 @@ describe('DaemonMetrics', () => {
   test('series: bad names, reserved labels and changing label sets are dropped with one warning; values redacted; stale series removed', async () => {
     const { metrics, warnings } = collect();
     const withSeries = (series: ProbeResult['series']): ProbeResult => ({ name: 'p', kind: 'x', status: 'pass', durationMs: 1, metrics: {}, series });
-    metrics.observe(withSeries([
-      { name: 'not_prefixed', help: 'h', value: 1 },
-      { name: 'probe_success', help: 'h', value: 1 },
-      { name: 'probe_x', help: 'h', value: 1, labels: { probe: 'spoof' } },
-      { name: 'probe_y', help: 'h', value: 2, labels: { who: 'hunter2' } },
-    ]));
+    metrics.observe(
+      withSeries([
+        { name: 'not_prefixed', help: 'h', value: 1 },
+        { name: 'probe_success', help: 'h', value: 1 },
+        { name: 'probe_x', help: 'h', value: 1, labels: { probe: 'spoof' } },
+        { name: 'probe_y', help: 'h', value: 2, labels: { who: 'hunter2' } },
+      ]),
+    );
     metrics.observe(withSeries([{ name: 'probe_y', help: 'h', value: 3, labels: { other: 'a' } }]));
     metrics.observe(withSeries([{ name: 'probe_y', help: 'h', value: 3, labels: { other: 'b' } }]));
     const text = await metrics.text();
@@ -107,7 +143,7 @@ describe('DaemonMetrics', () => {
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    const median = times[3]!;
+    const median = times[3];
     assert.ok(size > 1_000_000, `${size} bytes`);
     assert.ok(median < 50, `median scrape ${median.toFixed(1)} ms (all: ${times.map((t) => t.toFixed(1)).join(', ')})`);
   });

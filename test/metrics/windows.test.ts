@@ -59,8 +59,18 @@ describe('RollingWindows', () => {
 
   test('overall summary joins every endpoint', () => {
     const w = new RollingWindows(10_000);
-    w.record(http('a', [[10, true], [20, true]]));
-    w.record(http('b', [[30, true], [0, false]]));
+    w.record(
+      http('a', [
+        [10, true],
+        [20, true],
+      ]),
+    );
+    w.record(
+      http('b', [
+        [30, true],
+        [0, false],
+      ]),
+    );
     const all = w.overall()!;
     assert.equal(all.requests, 4);
     assert.equal(all.errors, 1);
@@ -108,18 +118,21 @@ describe('evaluate', () => {
     // ok, fail, ok, fail, fail: the 60 % spread, on every endpoint, ending in a streak of two
     const pattern = [true, false, true, false, false];
     for (let i = 0; i < 20; i++) {
-      const ok = pattern[i % 5]!;
+      const ok = pattern[i % 5];
       latest = latestOf(w, http('a', [[5, ok]]), http('b', [[5, ok]]), http('c', [[5, ok]]));
     }
     const report = evaluate(latest, w, config);
-    assert.deepEqual(report.findings.map((f) => `${f.severity} ${f.cause}`), ['P1 high_error_rate']);
-    assert.equal(report.findings[0]!.confidence?.source, 'window');
+    assert.deepEqual(
+      report.findings.map((f) => `${f.severity} ${f.cause}`),
+      ['P1 high_error_rate'],
+    );
+    assert.equal(report.findings[0].confidence?.source, 'window');
   });
 
   test('samples our own budget cut (abandoned) are not recorded as failures', () => {
     const w = new RollingWindows(300_000);
     const cut = http('a', [[300, false]]);
-    if (cut.data?.kind === 'http') cut.data.samples[0]!.abandoned = true;
+    if (cut.data?.kind === 'http') cut.data.samples[0].abandoned = true;
     w.record(http('a', [[5, true]]));
     w.record(cut);
     assert.equal(w.stats('a')?.samples, 1);
@@ -130,9 +143,24 @@ describe('evaluate', () => {
     const w = new RollingWindows(300_000);
     const slow = latestOf(w, http('a', [[1500, true]]), http('b', [[1500, true]]), http('c', [[1500, true]]));
     assert.equal(evaluate(slow, w, config).findings.find((f) => f.cause === 'high_latency')?.severity, 'P2');
-    const stale: LatestResult[] = [{ result: { name: 'load', kind: 'load', status: 'fail', durationMs: 1, metrics: {}, findings: [{ cause: 'x', severity: 'P1', summary: 'old', evidence: [], runbook: '', actions: [] }] }, finishedAt: Date.now() - 3_600_000 }];
+    const stale: LatestResult[] = [
+      {
+        result: {
+          name: 'load',
+          kind: 'load',
+          status: 'fail',
+          durationMs: 1,
+          metrics: {},
+          findings: [{ cause: 'x', severity: 'P1', summary: 'old', evidence: [], runbook: '', actions: [] }],
+        },
+        finishedAt: Date.now() - 3_600_000,
+      },
+    ];
     const report = evaluate([...slow, ...stale], w, config);
-    assert.equal(report.findings.some((f) => f.summary === 'old'), false);
+    assert.equal(
+      report.findings.some((f) => f.summary === 'old'),
+      false,
+    );
     assert.equal(report.probes.length, 4, 'still listed');
   });
 });

@@ -48,7 +48,21 @@ describe('parseThreshold', () => {
   });
 
   test('bad grammar is a usage error naming the expression', () => {
-    for (const text of ['', 'p95', 'p(95)<<500', 'p(95)!=500', 'p(101)<5', 'p(x)<5', 'latency<5', 'p95<fast', 'rps>5ms', 'p95<5%', 'p95<5:abortOnPass', '<5', 'avg<']) {
+    for (const text of [
+      '',
+      'p95',
+      'p(95)<<500',
+      'p(95)!=500',
+      'p(101)<5',
+      'p(x)<5',
+      'latency<5',
+      'p95<fast',
+      'rps>5ms',
+      'p95<5%',
+      'p95<5:abortOnPass',
+      '<5',
+      'avg<',
+    ]) {
       assert.throws(
         () => parseThreshold(text),
         (err: unknown) => isProbeError(err) && err.code === 'RP_ERR_USAGE' && err.message.startsWith(`threshold "${text.trim()}"`),
@@ -60,16 +74,40 @@ describe('parseThreshold', () => {
 
 describe('evaluateThresholds', () => {
   test('passes and fails with the actual value', () => {
-    const results = evaluateThresholds(['p(95)<500', 'p95<300', 'avg<=215.4', 'med>200', 'min>=198.7', 'max<1s', 'error_rate<0.05', 'rps>100', 'p(99.9)<1000'], latency);
+    const results = evaluateThresholds(
+      ['p(95)<500', 'p95<300', 'avg<=215.4', 'med>200', 'min>=198.7', 'max<1s', 'error_rate<0.05', 'rps>100', 'p(99.9)<1000'],
+      latency,
+    );
     assert.deepEqual(
       results.map((r) => [r.ok, r.actual]),
-      [[true, 312.25], [false, 312.25], [true, 215.4], [true, 201.3], [true, 198.7], [true, 950.2], [true, 0.02], [false, 61.5], [true, 901.5]],
+      [
+        [true, 312.25],
+        [false, 312.25],
+        [true, 215.4],
+        [true, 201.3],
+        [true, 198.7],
+        [true, 950.2],
+        [true, 0.02],
+        [false, 61.5],
+        [true, 901.5],
+      ],
     );
-    assert.match(results[1]!.reason ?? '', /312\.25 is not < 300/);
+    assert.match(results[1].reason ?? '', /312\.25 is not < 300/);
   });
 
   test('no samples fails (unlike k6)', () => {
-    const empty: LatencySummary = { ...latency, requests: 0, errors: 0, errorRate: 0, rps: 0, p50Ms: null, p90Ms: null, p95Ms: null, p99Ms: null, maxMs: null };
+    const empty: LatencySummary = {
+      ...latency,
+      requests: 0,
+      errors: 0,
+      errorRate: 0,
+      rps: 0,
+      p50Ms: null,
+      p90Ms: null,
+      p95Ms: null,
+      p99Ms: null,
+      maxMs: null,
+    };
     for (const r of [...evaluateThresholds(['p(95)<500', 'error_rate<0.5'], empty), ...evaluateThresholds(['rps>1'], undefined)]) {
       assert.equal(r.ok, false);
       assert.equal(r.actual, null);
@@ -77,31 +115,31 @@ describe('evaluateThresholds', () => {
     }
     const allRefused: LatencySummary = { ...empty, requests: 10, errors: 10, errorRate: 1 };
     const [p95] = evaluateThresholds(['p95<500'], allRefused);
-    assert.equal(p95!.ok, false);
-    assert.match(p95!.reason ?? '', /no latency samples/);
+    assert.equal(p95.ok, false);
+    assert.match(p95.reason ?? '', /no latency samples/);
   });
 
   test('a latency threshold over 100 % failed responses cannot pass, and every latency threshold says what it measured', () => {
     // 50 fast 503s: their p95 is 3 ms, which says nothing about how fast the API serves
     const all503: LatencySummary = { ...latency, requests: 50, errors: 50, errorRate: 1, p95Ms: 3.2, latencySamples: 50 };
     const [fast503, rate] = evaluateThresholds(['p(95)<300', 'error_rate<1.5'], all503);
-    assert.equal(fast503!.ok, false);
-    assert.equal(fast503!.actual, 3.2);
-    assert.match(fast503!.reason ?? '', /all 50 attempts failed: no successful response to measure/);
-    assert.equal(rate!.ok, true, 'not a latency threshold: judged on its value');
+    assert.equal(fast503.ok, false);
+    assert.equal(fast503.actual, 3.2);
+    assert.match(fast503.reason ?? '', /all 50 attempts failed: no successful response to measure/);
+    assert.equal(rate.ok, true, 'not a latency threshold: judged on its value');
     const [ok] = evaluateThresholds(['p(95)<500'], { ...latency, latencySamples: 200 });
-    assert.equal(ok!.ok, true);
-    assert.match(ok!.reason ?? '', /over 200 of 200 load attempts: responses of any status and timeouts/);
+    assert.equal(ok.ok, true);
+    assert.match(ok.reason ?? '', /over 200 of 200 load attempts: responses of any status and timeouts/);
     const [sampled] = evaluateThresholds(['p(95)<500'], { ...latency, source: 'http-samples' });
-    assert.match(sampled!.reason ?? '', /over the 196 successful of 200 HTTP samples/);
+    assert.match(sampled.reason ?? '', /over the 196 successful of 200 HTTP samples/);
   });
 
   test('an unrecorded percentile and a malformed expression fail without throwing', () => {
     const [unrecorded, malformed] = evaluateThresholds(['p(97.3)<500', 'p95<<1'], latency);
-    assert.equal(unrecorded!.ok, false);
-    assert.match(unrecorded!.reason ?? '', /p\(97\.3\) was not recorded/);
-    assert.equal(malformed!.ok, false);
-    assert.match(malformed!.reason ?? '', /threshold "p95<<1"/);
+    assert.equal(unrecorded.ok, false);
+    assert.match(unrecorded.reason ?? '', /p\(97\.3\) was not recorded/);
+    assert.equal(malformed.ok, false);
+    assert.match(malformed.reason ?? '', /threshold "p95<<1"/);
   });
 
   test('percentilesNeeded lists only what a load result does not carry', () => {

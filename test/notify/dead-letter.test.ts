@@ -75,8 +75,8 @@ test('a message the sink never answers is dead-lettered after its retry budget; 
     );
     const dead = manager.deadLetters();
     assert.equal(dead.length, 1, JSON.stringify(dead));
-    assert.equal(dead[0]!.incidentId, stuckIncident);
-    assert.equal(dead[0]!.reason, 'retry budget spent');
+    assert.equal(dead[0].incidentId, stuckIncident);
+    assert.equal(dead[0].reason, 'retry budget spent');
     const samples = incidentSamples(manager.metrics());
     assert.equal(samples.find((s) => s.name === 'probe_notifications_dead_total')?.value, 1);
     assert.ok(

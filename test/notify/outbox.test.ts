@@ -61,7 +61,10 @@ describe('outbox delivery: retries, order, rejection', () => {
     await drained;
     await manager.idle();
     const sequences = hook.requests.map((r) => (r.json as Body).sequence);
-    assert.deepEqual(sequences, Array.from({ length: queued }, (_, i) => i + 1));
+    assert.deepEqual(
+      sequences,
+      Array.from({ length: queued }, (_, i) => i + 1),
+    );
     assert.equal(manager.metrics().outboxDepth, 0);
     const counts = manager.metrics().notifications;
     assert.equal(counts.find((c) => c.outcome === 'sent')?.count, queued);
@@ -80,10 +83,13 @@ describe('outbox delivery: retries, order, rejection', () => {
     await next;
     assert.equal(hook.attempts.length, 2);
     assert.deepEqual(
-      manager.metrics().notifications.map((c) => `${c.outcome}:${c.count}`).sort(),
+      manager
+        .metrics()
+        .notifications.map((c) => `${c.outcome}:${c.count}`)
+        .sort(),
       ['dropped:1', 'sent:1'],
     );
-    assert.ok(manager.list()[0]!.timeline.some((e) => e.kind === 'delivery-failed' && /rejected/.test(e.message)));
+    assert.ok(manager.list()[0].timeline.some((e) => e.kind === 'delivery-failed' && /rejected/.test(e.message)));
   });
 
   test('429 is retried, honouring Retry-After', async () => {
@@ -111,14 +117,26 @@ describe('outbox delivery: retries, order, rejection', () => {
     manager = restarted;
     await manager.idle();
     assert.equal(hook.requests.length, 1);
-    assert.equal((hook.requests[0]!.json as Body).kind, 'open');
+    assert.equal((hook.requests[0].json as Body).kind, 'open');
   });
 
   test('backoff doubles from initial up to max and jitter only shortens it', () => {
     const retry = { initial: 1000, max: 300_000, jitter: 0.2 };
-    assert.equal(backoffMs(1, retry, () => 0), 1000);
-    assert.equal(backoffMs(4, retry, () => 0), 8000);
-    assert.equal(backoffMs(30, retry, () => 0), 300_000);
-    assert.equal(backoffMs(4, retry, () => 1), 6400);
+    assert.equal(
+      backoffMs(1, retry, () => 0),
+      1000,
+    );
+    assert.equal(
+      backoffMs(4, retry, () => 0),
+      8000,
+    );
+    assert.equal(
+      backoffMs(30, retry, () => 0),
+      300_000,
+    );
+    assert.equal(
+      backoffMs(4, retry, () => 1),
+      6400,
+    );
   });
 });

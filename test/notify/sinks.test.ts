@@ -31,12 +31,16 @@ describe('each sink speaks its receiver’s format (real local receivers)', () =
           { type: 'pagerduty', routingKey: 'R0UT1NGKEY', url: `${pagerduty.url}/v2/enqueue`, minSeverity: 'P1' },
         ]),
     );
-    const sink = new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) });
+    const sink = new Writable({
+      write: (chunk: Buffer, _e, done) => (logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()),
+    });
     manager = await IncidentManager.open({ config, log: createLogger({ destination: sink }), clock });
-    const delivered = Promise.all(['webhook', 'slack', 'pagerduty', 'log'].map((s) => manager.events.next('notified', (e) => e.sink === s && e.kind === 'open')));
+    const delivered = Promise.all(
+      ['webhook', 'slack', 'pagerduty', 'log'].map((s) => manager.events.next('notified', (e) => e.sink === s && e.kind === 'open')),
+    );
     await manager.evaluate(outage());
     await delivered;
-    id = manager.list()[0]!.id;
+    id = manager.list()[0].id;
   });
   after(async () => {
     await manager.close();
@@ -46,29 +50,29 @@ describe('each sink speaks its receiver’s format (real local receivers)', () =
 
   test('webhook: JSON notification, HMAC signature, idempotency key, configured headers', () => {
     const [request] = webhook.requests;
-    assert.equal(request!.url, '/hook');
-    assert.equal(request!.headers['content-type'], 'application/json');
-    assert.equal(request!.headers['x-radar-signature'], signBody('hmac-secret', request!.body));
-    assert.match(String(request!.headers['x-radar-signature']), /^sha256=[0-9a-f]{64}$/);
-    assert.equal(request!.headers['idempotency-key'], `${id}.1`);
-    assert.equal(request!.headers['x-team'], 'api');
-    const body = request!.json as { fields: Record<string, string>; findings: unknown[] };
+    assert.equal(request.url, '/hook');
+    assert.equal(request.headers['content-type'], 'application/json');
+    assert.equal(request.headers['x-radar-signature'], signBody('hmac-secret', request.body));
+    assert.match(String(request.headers['x-radar-signature']), /^sha256=[0-9a-f]{64}$/);
+    assert.equal(request.headers['idempotency-key'], `${id}.1`);
+    assert.equal(request.headers['x-team'], 'api');
+    const body = request.json as { fields: Record<string, string>; findings: unknown[] };
     assert.equal(body.fields.Updates, `https://status.example.test/incidents/${id}`);
     assert.equal(body.findings.length, 2);
   });
 
   test('slack: text plus blocks with the template fields', () => {
-    const body = slack.requests[0]!.json as { text: string; blocks: { type: string; fields?: { text: string }[]; text?: { text: string } }[] };
+    const body = slack.requests[0].json as { text: string; blocks: { type: string; fields?: { text: string }[]; text?: { text: string } }[] };
     assert.match(body.text, /^INCIDENT\n/);
-    assert.equal(body.blocks[0]!.type, 'header');
-    const fields = body.blocks[1]!.fields!.map((f) => f.text.split(':*')[0]);
+    assert.equal(body.blocks[0].type, 'header');
+    const fields = body.blocks[1].fields!.map((f) => f.text.split(':*')[0]);
     assert.deepEqual(fields, ['*Status', '*Severity', '*Service', '*Impact', '*Start Time', '*Updates']);
     assert.ok(body.blocks.some((b) => b.text?.text.includes('db_connection_failure')));
   });
 
   test('pagerduty: Events v2 trigger with dedup_key = incident id and P0 → critical', () => {
-    const event = pagerduty.requests[0]!.json as { routing_key: string; event_action: string; dedup_key: string; payload: Record<string, unknown> };
-    assert.equal(pagerduty.requests[0]!.url, '/v2/enqueue');
+    const event = pagerduty.requests[0].json as { routing_key: string; event_action: string; dedup_key: string; payload: Record<string, unknown> };
+    assert.equal(pagerduty.requests[0].url, '/v2/enqueue');
     assert.equal(event.routing_key, 'R0UT1NGKEY');
     assert.equal(event.event_action, 'trigger');
     assert.equal(event.dedup_key, id);
@@ -109,14 +113,37 @@ describe('each sink speaks its receiver’s format (real local receivers)', () =
 
 describe('alertmanager payload', () => {
   test('an upgrade ends the alert under the old severity label', () => {
-    const base = { eventId: 'INC-1.2', sequence: 2, template: 'INCIDENT' as const, incidentId: 'INC-1', service: 'svc', family: 'errors' as const, status: 'IDENTIFIED' as const };
-    const n = { ...base, kind: 'update' as const, severity: 'P0' as const, previousSeverity: 'P2' as const, title: 't', text: 'x', fields: {}, findings: [], escalation: null, startedAt: '2026-11-29T10:00:00.000Z', resolvedAt: null, createdAt: '2026-11-29T10:05:00.000Z', url: '/api/incidents/INC-1', maintenance: false };
+    const base = {
+      eventId: 'INC-1.2',
+      sequence: 2,
+      template: 'INCIDENT' as const,
+      incidentId: 'INC-1',
+      service: 'svc',
+      family: 'errors' as const,
+      status: 'IDENTIFIED' as const,
+    };
+    const n = {
+      ...base,
+      kind: 'update' as const,
+      severity: 'P0' as const,
+      previousSeverity: 'P2' as const,
+      title: 't',
+      text: 'x',
+      fields: {},
+      findings: [],
+      escalation: null,
+      startedAt: '2026-11-29T10:00:00.000Z',
+      resolvedAt: null,
+      createdAt: '2026-11-29T10:05:00.000Z',
+      url: '/api/incidents/INC-1',
+      maintenance: false,
+    };
     const alerts = alertmanagerAlerts(n);
     assert.equal(alerts.length, 2);
-    assert.deepEqual(alerts[0]!.labels, { alertname: 'RadarProbeIncident', severity: 'P0', service: 'svc', family: 'errors', incident: 'INC-1' });
-    assert.equal(alerts[0]!.endsAt, undefined);
-    assert.equal(alerts[1]!.labels.severity, 'P2');
-    assert.equal(alerts[1]!.endsAt, '2026-11-29T10:05:00.000Z');
-    assert.equal(alerts[0]!.generatorURL, undefined, 'relative links are not valid generatorURLs');
+    assert.deepEqual(alerts[0].labels, { alertname: 'RadarProbeIncident', severity: 'P0', service: 'svc', family: 'errors', incident: 'INC-1' });
+    assert.equal(alerts[0].endsAt, undefined);
+    assert.equal(alerts[1].labels.severity, 'P2');
+    assert.equal(alerts[1].endsAt, '2026-11-29T10:05:00.000Z');
+    assert.equal(alerts[0].generatorURL, undefined, 'relative links are not valid generatorURLs');
   });
 });

@@ -22,7 +22,7 @@ function parseXml(xml: string): XmlElement {
   const decode = (raw: string): string => {
     let out = '';
     for (let k = 0; k < raw.length; k++) {
-      const ch = raw[k]!;
+      const ch = raw[k];
       if (ch === '<') fail('raw < in text');
       if (ch !== '&') {
         out += ch;
@@ -43,7 +43,7 @@ function parseXml(xml: string): XmlElement {
   };
   const readName = (): string => {
     const start = i;
-    while (i < xml.length && !' \n\r\t/>='.includes(xml[i]!)) i++;
+    while (i < xml.length && !' \n\r\t/>='.includes(xml[i])) i++;
     if (i === start) fail('expected a name');
     return xml.slice(start, i);
   };
@@ -102,14 +102,14 @@ describe('toJUnitXml', () => {
   test('is well-formed, with totals matching the cases', () => {
     assert.equal(root.name, 'testsuites');
     const [suite] = root.children.filter((c) => c.name === 'testsuite');
-    assert.equal(suite!.attrs.name, 'radar-probe.latency');
+    assert.equal(suite.attrs.name, 'radar-probe.latency');
     const cases = all(root, 'testcase');
     // 4 probes + 2 thresholds + the verdict
     assert.equal(cases.length, 7);
-    for (const e of [root, suite!]) {
+    for (const e of [root, suite]) {
       assert.deepEqual([e.attrs.tests, e.attrs.failures, e.attrs.errors, e.attrs.skipped], ['7', '3', '1', '1']);
     }
-    assert.equal(suite!.attrs.timestamp, '2024-05-01T12:00:00.000Z');
+    assert.equal(suite.attrs.timestamp, '2024-05-01T12:00:00.000Z');
     const props = Object.fromEntries(all(root, 'property').map((p) => [p.attrs.name, p.attrs.value]));
     assert.deepEqual([props.severity, props.passed, props.p95Ms], ['P2', 'false', '1210.75']);
   });
@@ -118,18 +118,18 @@ describe('toJUnitXml', () => {
     const byName = new Map(all(root, 'testcase').map((c) => [c.attrs.name, c]));
     assert.equal(byName.get('health (http)')!.children.length, 0);
     assert.equal(byName.get('health (http)')!.attrs.time, '0.013');
-    const load = byName.get('load (load)')!.children[0]!;
+    const load = byName.get('load (load)')!.children[0];
     assert.equal(load.name, 'failure');
     // escaped on the way out, identical on the way back in (the forbidden control character becomes U+FFFD)
     assert.equal(load.attrs.message, `RP_ERR_LOAD_ABORTED: aborted after 60 requests ${EVIL.replace('\u0001', '\uFFFD')}`);
-    assert.equal(byName.get('db (postgres)')!.children[0]!.name, 'skipped');
-    assert.equal(byName.get('db (postgres)')!.children[0]!.attrs.message, 'no DATABASE_URL configured');
-    assert.equal(byName.get('pods (kubernetes)')!.children[0]!.name, 'error');
+    assert.equal(byName.get('db (postgres)')!.children[0].name, 'skipped');
+    assert.equal(byName.get('db (postgres)')!.children[0].attrs.message, 'no DATABASE_URL configured');
+    assert.equal(byName.get('pods (kubernetes)')!.children[0].name, 'error');
     const threshold = byName.get('p(95)<500')!;
     assert.equal(threshold.attrs.classname, 'radar-probe.latency.thresholds');
-    assert.match(threshold.children[0]!.attrs.message!, /1210\.75 is not < 500/);
+    assert.match(threshold.children[0].attrs.message, /1210\.75 is not < 500/);
     assert.equal(byName.get('error_rate<0.05')!.children.length, 0);
-    const verdict = byName.get('verdict')!.children[0]!;
+    const verdict = byName.get('verdict')!.children[0];
     assert.match(verdict.text, /db_slow_statements/);
     assert.match(verdict.text, /kubectl rollout restart/);
   });

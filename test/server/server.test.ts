@@ -23,9 +23,9 @@ function families(text: string): Map<string, { type: string; labels: string[] }>
   const out = new Map<string, { type: string; labels: string[] }>();
   for (const line of text.split('\n')) {
     const type = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (type) out.set(type[1]!, { type: type[2]!, labels: [] });
+    if (type) out.set(type[1], { type: type[2], labels: [] });
     const sample = /^([a-zA-Z_:][\w:]*)\{([^}]*)\}/.exec(line);
-    if (sample && out.has(sample[1]!)) out.get(sample[1]!)!.labels = [...sample[2]!.matchAll(/(\w+)="/g)].map((m) => m[1]!).sort();
+    if (sample && out.has(sample[1])) out.get(sample[1])!.labels = [...sample[2].matchAll(/(\w+)="/g)].map((m) => m[1]).sort();
   }
   return out;
 }
@@ -105,7 +105,17 @@ daemon: { listen: 127.0.0.1, port: 0, interval: 1s, probeTargets: ["*.example.in
   });
 
   test('security headers on every response; the status page style matches the CSP hash', async () => {
-    const paths = ['/', '/metrics', '/healthz', '/readyz', '/api/results', '/api/incidents', '/api/maintenance', '/nope', '/probe?target=http://10.1.2.3/'];
+    const paths = [
+      '/',
+      '/metrics',
+      '/healthz',
+      '/readyz',
+      '/api/results',
+      '/api/incidents',
+      '/api/maintenance',
+      '/nope',
+      '/probe?target=http://10.1.2.3/',
+    ];
     for (const path of paths) {
       const res = await fetch(`${daemon.url}${path}`);
       await res.arrayBuffer();
@@ -130,7 +140,9 @@ daemon: { listen: 127.0.0.1, port: 0, interval: 1s, probeTargets: ["*.example.in
     const dir = mkdtempSync(join(tmpdir(), 'rp-blackbox-'));
     writeFileSync(join(dir, 'blackbox.yml'), 'modules:\n  http_2xx:\n    prober: http\n    http:\n      preferred_ip_protocol: ip4\n');
     const port = await freePort();
-    const child: ChildProcess = spawn(BLACKBOX, [`--config.file=${join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    const child: ChildProcess = spawn(BLACKBOX, [`--config.file=${join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${port}`], {
+      stdio: 'ignore',
+    });
     try {
       const target = encodeURIComponent(`${api.url}/health`);
       const theirs = await waitFor('blackbox_exporter', async () => {

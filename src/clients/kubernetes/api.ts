@@ -121,7 +121,7 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise
       },
       (err: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(err as Error);
+        reject(err instanceof Error ? err : new Error(String(err)));
       },
     );
   });
@@ -133,12 +133,19 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; status: number
  * Runs one API call with a per-request timeout on top of the probe's signal; never throws.
  * `what` names the call in messages (`list pods app=api`).
  */
-export async function call<T>(what: string, signal: AbortSignal, timeoutMs: number, run: (options: ConfigurationOptions) => Promise<T>): Promise<CallResult<T>> {
+export async function call<T>(
+  what: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+  run: (options: ConfigurationOptions) => Promise<T>,
+): Promise<CallResult<T>> {
   const request = deadline(signal, timeoutMs);
   try {
     return { ok: true, value: await raceSignal(run(withSignal(request.signal)), request.signal) };
   } catch (err) {
-    const info = request.timedOut() ? { code: 'RP_ERR_K8S_API' as const, message: `${what}: no answer within ${timeoutMs} ms` } : k8sErrorInfo(err, what, signal);
+    const info = request.timedOut()
+      ? { code: 'RP_ERR_K8S_API' as const, message: `${what}: no answer within ${timeoutMs} ms` }
+      : k8sErrorInfo(err, what, signal);
     return { ok: false, status: statusOf(err), error: info };
   } finally {
     request.dispose();

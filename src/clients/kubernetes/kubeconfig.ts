@@ -6,7 +6,15 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage, type ErrorInfo } from '../../model/errors.js';
 import { resolveNamespace } from './namespace.js';
-import { locateCluster, pick, processEnvironment, SERVICE_ACCOUNT_TOKEN, type KubeConfigEnvironment, type KubeConfigSource, type Settings } from './locate.js';
+import {
+  locateCluster,
+  pick,
+  processEnvironment,
+  SERVICE_ACCOUNT_TOKEN,
+  type KubeConfigEnvironment,
+  type KubeConfigSource,
+  type Settings,
+} from './locate.js';
 
 export type KubeConfigResolution =
   | { kind: 'loaded'; kubeConfig: KubeConfig; source: KubeConfigSource; server: string; namespace: string }
@@ -21,7 +29,7 @@ function load(source: KubeConfigSource, files: string[]): KubeConfig {
     kubeConfig.loadFromCluster();
     return kubeConfig;
   }
-  kubeConfig.loadFromFile(files[0]!);
+  kubeConfig.loadFromFile(files[0]);
   for (const extra of files.slice(1)) {
     const more = new KubeConfig();
     more.loadFromFile(extra);
@@ -47,7 +55,10 @@ export function resolveKubeConfig(settings: Settings, where: KubeConfigEnvironme
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) {
     const context = kubeConfig.getCurrentContext() || '(none)';
-    return { kind: 'error', error: { code: 'RP_ERR_K8S_CONFIG', message: `kubeconfig (${choice.source}) has no cluster for current context ${context}` } };
+    return {
+      kind: 'error',
+      error: { code: 'RP_ERR_K8S_CONFIG', message: `kubeconfig (${choice.source}) has no cluster for current context ${context}` },
+    };
   }
   // As kubectl: an explicit namespace wins, then the context's (in a pod, the service account's), then "default".
   const namespace = resolveNamespace(settings, where);

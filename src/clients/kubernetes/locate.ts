@@ -44,9 +44,11 @@ export function pick(settings: Settings, where: KubeConfigEnvironment): { source
   return null;
 }
 
-
 /** Cheap answer to "is there a cluster to talk to?": skipped and error outcomes need no client at all. */
-export function locateCluster(settings: Settings, where: KubeConfigEnvironment = processEnvironment()): { kind: 'found' } | { kind: 'skipped'; reason: string } | { kind: 'error'; error: ErrorInfo } {
+export function locateCluster(
+  settings: Settings,
+  where: KubeConfigEnvironment = processEnvironment(),
+): { kind: 'found' } | { kind: 'skipped'; reason: string } | { kind: 'error'; error: ErrorInfo } {
   const enabled = isEnabled(settings.enabled);
   if (enabled === false) return { kind: 'skipped', reason: 'kubernetes.enabled is false' };
   if (pick(settings, where)) return { kind: 'found' };

@@ -17,7 +17,7 @@ interface KubeConfigFile {
 function readYaml(file: string): KubeConfigFile {
   try {
     const parsed: unknown = parse(readFileSync(file, 'utf8'));
-    return parsed && typeof parsed === 'object' ? (parsed as KubeConfigFile) : {};
+    return parsed && typeof parsed === 'object' ? parsed : {};
   } catch {
     // an unreadable kubeconfig is the probe's error to report; here it only means "no namespace from it"
     return {};

@@ -25,7 +25,10 @@ const groupSchema = z
     /** defaults to daemon.interval */
     interval: positive.optional(),
     /** node-cron syntax (5 or 6 fields); exclusive with interval */
-    cron: z.string().refine((expr) => isCronExpression(expr), { message: 'expected a cron expression like "*/5 * * * *"' }).optional(),
+    cron: z
+      .string()
+      .refine((expr) => isCronExpression(expr), { message: 'expected a cron expression like "*/5 * * * *"' })
+      .optional(),
   })
   .strict()
   .superRefine((group, ctx) => {
@@ -58,7 +61,10 @@ export const daemonSchema = z
     jitter: z.number().min(0).max(1).default(0.1),
     /** rolling window of endpoint samples that error rate and p95 (hence severity) are computed over */
     window: positive.default('5m'),
-    groups: z.array(groupSchema).min(1, `expected at least one group (the default is [{ scenario: ${CONTINUOUS} }])`).default([{ scenario: CONTINUOUS }]),
+    groups: z
+      .array(groupSchema)
+      .min(1, `expected at least one group (the default is [{ scenario: ${CONTINUOUS} }])`)
+      .default([{ scenario: CONTINUOUS }]),
     /**
      * Where the blackbox-style /probe endpoint may go besides the configured target's origin: `api.example.com`
      * (ports 80/443), `api.example.com:8443`, `https://api.example.com`, `*.svc.cluster.local`, `host:*` (any port)

@@ -22,7 +22,11 @@ export const incidentsSchema = z
       .default({}),
     firstNotifyWithin: z.record(severityLevel, duration).default({ P0: '5m', P1: '15m', P2: '30m', P3: '4h' }),
     maintenance: z
-      .array(z.object({ start: z.string().datetime({ offset: true }), end: z.string().datetime({ offset: true }), reason: z.string().default('') }).strict())
+      .array(
+        z
+          .object({ start: z.string().datetime({ offset: true }), end: z.string().datetime({ offset: true }), reason: z.string().default('') })
+          .strict(),
+      )
       .default([]),
     /** resolved incidents older than this leave the state file (their post-mortems stay on disk) */
     keepResolved: ageDuration.default('30d'),
@@ -32,7 +36,16 @@ export const incidentsSchema = z
      */
     apiToken: z.string().default(''),
     /** named tokens, so the log says who changed what: `[{ name: alice, token: ${ALICE_TOKEN} }]` */
-    apiTokens: z.array(z.object({ name: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a short name (letters, digits, . _ @ -)'), token: z.string().min(16, 'expected at least 16 characters') }).strict()).default([]),
+    apiTokens: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[\w.@-]{1,64}$/, 'expected a short name (letters, digits, . _ @ -)'),
+            token: z.string().min(16, 'expected at least 16 characters'),
+          })
+          .strict(),
+      )
+      .default([]),
     /** caps on windows set through the API: a window silences paging, so neither may grow without bound */
     maintenanceLimits: z
       .object({ windows: z.number().int().min(1).max(1_000).default(50), maxDuration: duration.default('7d') })
@@ -43,7 +56,12 @@ export const incidentsSchema = z
   .superRefine((incidents, ctx) => {
     const names = new Set<string>();
     for (const [index, { name }] of controlTokens(incidents).entries()) {
-      if (names.has(name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['apiTokens', Math.max(0, index - (incidents.apiToken ? 1 : 0)), 'name'], message: `token name "${name}" is used twice` });
+      if (names.has(name))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['apiTokens', Math.max(0, index - (incidents.apiToken ? 1 : 0)), 'name'],
+          message: `token name "${name}" is used twice`,
+        });
       names.add(name);
     }
   });

@@ -4,7 +4,12 @@ import { headerMap, httpUrl, optionalHttpUrl } from '../../model/settings/url.js
 
 const retry = z
   // budget: how long one message may hold the head of its sink's queue before it goes to the dead-letter list
-  .object({ initial: duration.default('1s'), max: duration.default('5m'), jitter: z.number().min(0).max(1).default(0.2), budget: duration.default('30m') })
+  .object({
+    initial: duration.default('1s'),
+    max: duration.default('5m'),
+    jitter: z.number().min(0).max(1).default(0.2),
+    budget: duration.default('30m'),
+  })
   .strict()
   .default({});
 
@@ -24,9 +29,24 @@ export const sinkSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), ...common }).strict(),
   z.object({ type: z.literal('webhook'), url: httpUrl, secret: z.string().optional(), headers: headerMap.default({}), ...common }).strict(),
   z.object({ type: z.literal('slack'), url: httpUrl, ...common }).strict(),
-  z.object({ type: z.literal('pagerduty'), routingKey: z.string().min(1), url: httpUrl.default('https://events.pagerduty.com/v2/enqueue'), ...common }).strict(),
+  z
+    .object({
+      type: z.literal('pagerduty'),
+      routingKey: z.string().min(1),
+      url: httpUrl.default('https://events.pagerduty.com/v2/enqueue'),
+      ...common,
+    })
+    .strict(),
   // resendEvery must stay below Alertmanager's resolve_timeout (5m by default) or firing alerts expire between sends
-  z.object({ type: z.literal('alertmanager'), url: httpUrl, resendEvery: duration.default('1m'), generatorUrl: optionalHttpUrl.default(''), ...common }).strict(),
+  z
+    .object({
+      type: z.literal('alertmanager'),
+      url: httpUrl,
+      resendEvery: duration.default('1m'),
+      generatorUrl: optionalHttpUrl.default(''),
+      ...common,
+    })
+    .strict(),
 ]);
 
 export type SinkConfig = z.infer<typeof sinkSchema>;

@@ -9,8 +9,10 @@ interface Bands {
 
 /** P3 is the mildest band: each worse severity needs a strictly higher threshold, or the table contradicts itself. */
 function ordered(bands: Bands, ctx: z.RefinementCtx): void {
-  if (!(bands.P3 < bands.P2)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['P2'], message: `must be greater than P3 (${bands.P3}), got ${bands.P2}` });
-  if (!(bands.P2 < bands.P1)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['P1'], message: `must be greater than P2 (${bands.P2}), got ${bands.P1}` });
+  if (!(bands.P3 < bands.P2))
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['P2'], message: `must be greater than P3 (${bands.P3}), got ${bands.P2}` });
+  if (!(bands.P2 < bands.P1))
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['P1'], message: `must be greater than P2 (${bands.P2}), got ${bands.P1}` });
 }
 
 /** The runbook's severity table as numbers; every band is configurable. */

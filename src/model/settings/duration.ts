@@ -8,9 +8,9 @@ const COMPOUND_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
  * Node timers hold at most 2^31-1 ms (about 24.8 days); a longer delay silently becomes 1 ms, so `interval: 25d`
  * would fire constantly. Every duration that ends up in a timer stays at or below this.
  */
-export const MAX_TIMER_MS = 24 * UNIT_MS['d']!;
+export const MAX_TIMER_MS = 24 * UNIT_MS['d'];
 /** Ages compared against the clock, never put in a timer (how long resolved incidents are kept). */
-export const MAX_AGE_MS = 3_650 * UNIT_MS['d']!;
+export const MAX_AGE_MS = 3_650 * UNIT_MS['d'];
 
 /** Parses `500ms`, `15s`, `30m`, `1h`, `1h30m`; returns milliseconds or null when the text is not a duration. */
 export function parseDuration(text: string): number | null {
@@ -20,7 +20,7 @@ export function parseDuration(text: string): number | null {
   for (const part of trimmed.match(/\d+(?:\.\d+)?(?:ms|s|m|h|d)/g) ?? []) {
     const m = DURATION_RE.exec(part);
     if (!m) return null;
-    total += Number(m[1]) * UNIT_MS[m[2]!]!;
+    total += Number(m[1]) * UNIT_MS[m[2]];
   }
   return total;
 }

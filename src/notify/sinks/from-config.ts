@@ -40,6 +40,5 @@ export function sinkIds(configs: readonly Readonly<SinkConfig>[]): string[] {
 
 export function buildSinks(configs: readonly Readonly<SinkConfig>[]): Sink[] {
   const ids = sinkIds(configs);
-  return configs.map((config, i) => ({ ...build(ids[i]!, config), timeoutMs: config.timeout, notices: config.notices }));
+  return configs.map((config, i) => ({ ...build(ids[i], config), timeoutMs: config.timeout, notices: config.notices }));
 }
-

@@ -37,7 +37,10 @@ export class LeaseStore {
     const name = body.metadata?.name ?? '';
     if (!name) return { status: 422, body: statusObject(422, 'Invalid', 'Lease.coordination.k8s.io "" is invalid: metadata.name: Required value') };
     if (this.peek(namespace, name)) {
-      return { status: 409, body: statusObject(409, 'AlreadyExists', `leases.${GROUP} "${name}" already exists`, { name, group: GROUP, kind: 'leases' }) };
+      return {
+        status: 409,
+        body: statusObject(409, 'AlreadyExists', `leases.${GROUP} "${name}" already exists`, { name, group: GROUP, kind: 'leases' }),
+      };
     }
     return this.store(namespace, name, body, 201, time(Date.now()));
   }
@@ -45,7 +48,11 @@ export class LeaseStore {
   replace(namespace: string, name: string, body: ILease): LeaseReply {
     const current = this.peek(namespace, name);
     if (!current) return notFound(name);
-    if (body.metadata?.name !== name) return { status: 400, body: statusObject(400, 'BadRequest', `the name of the object (${body.metadata?.name}) does not match the name on the URL (${name})`) };
+    if (body.metadata?.name !== name)
+      return {
+        status: 400,
+        body: statusObject(400, 'BadRequest', `the name of the object (${body.metadata?.name}) does not match the name on the URL (${name})`),
+      };
     const sent = body.metadata?.resourceVersion;
     if (this.conflictsToInject > 0) {
       this.conflictsToInject--;

@@ -12,7 +12,7 @@ export function readLog(state: ClusterState, namespace: string, podName: string,
   const pod = state.pods.find((p) => p.metadata?.name === podName && p.metadata?.namespace === namespace);
   if (!pod) return { status: 404, body: statusObject(404, 'NotFound', `pods "${podName}" not found`, { name: podName, kind: 'pods' }) };
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
-  const container = query.get('container') ?? (names.length === 1 ? names[0]! : '');
+  const container = query.get('container') ?? (names.length === 1 ? names[0] : '');
   if (!names.includes(container)) {
     const message = container
       ? `container ${container} is not valid for pod ${podName}`

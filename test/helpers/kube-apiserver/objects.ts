@@ -57,7 +57,12 @@ export function pod(w: Workload, index: number, shape: PodShape): IPod {
   const name = podName(w, index);
   const started = w.now - (shape.startedAgoMs ?? 2 * 3_600_000);
   const { image = w.image, ...status } = shape.container;
-  const containerStatus: IContainerStatus = { name: w.container, image, imageID: shape.phase === 'Pending' ? '' : `${image.split(':')[0]}@sha256:${'ab'.repeat(32)}`, ...status };
+  const containerStatus: IContainerStatus = {
+    name: w.container,
+    image,
+    imageID: shape.phase === 'Pending' ? '' : `${image.split(':')[0]}@sha256:${'ab'.repeat(32)}`,
+    ...status,
+  };
   const ready = shape.ready ? 'True' : 'False';
   return {
     apiVersion: 'v1',
@@ -68,7 +73,9 @@ export function pod(w: Workload, index: number, shape: PodShape): IPod {
       uid: uid(name),
       labels: { ...labelsOf(w.selector), 'pod-template-hash': '7d9f8b6c5d' },
       creationTimestamp: time(started),
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${w.deployment}-7d9f8b6c5d`, uid: uid(`${w.deployment}-rs`), controller: true }],
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${w.deployment}-7d9f8b6c5d`, uid: uid(`${w.deployment}-rs`), controller: true },
+      ],
     },
     spec: {
       containers: [{ name: w.container, image, resources: { limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '100m', memory: '256Mi' } } }],
@@ -96,7 +103,11 @@ export function warning(w: Workload, object: { kind: string; name: string }, rea
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${object.name}.${(reason + message).length.toString(16)}${count}`, namespace: w.namespace, creationTimestamp: time(last - 600_000) },
+    metadata: {
+      name: `${object.name}.${(reason + message).length.toString(16)}${count}`,
+      namespace: w.namespace,
+      creationTimestamp: time(last - 600_000),
+    },
     involvedObject: { kind: object.kind, name: object.name, namespace: w.namespace, apiVersion: 'v1', fieldPath: `spec.containers{${w.container}}` },
     type: 'Warning',
     reason,
@@ -111,7 +122,11 @@ export function warning(w: Workload, object: { kind: string; name: string }, rea
 }
 
 export function endpoints(w: Workload, service: string, pods: readonly IPod[]): IEndpoints {
-  const address = (p: IPod) => ({ ip: p.status?.podIP ?? '', nodeName: 'node-a', targetRef: { kind: 'Pod', name: p.metadata?.name ?? '', namespace: w.namespace, uid: p.metadata?.uid ?? '' } });
+  const address = (p: IPod) => ({
+    ip: p.status?.podIP ?? '',
+    nodeName: 'node-a',
+    targetRef: { kind: 'Pod', name: p.metadata?.name ?? '', namespace: w.namespace, uid: p.metadata?.uid ?? '' },
+  });
   const ready = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
   const notReady = pods.filter((p) => !ready.includes(p) && p.status?.phase !== 'Failed');
   const subset = { ports: [{ name: 'http', port: 8000, protocol: 'TCP' as const }] };
@@ -121,7 +136,15 @@ export function endpoints(w: Workload, service: string, pods: readonly IPod[]): 
     metadata: { name: service, namespace: w.namespace, labels: labelsOf(w.selector), creationTimestamp: time(w.now - 86_400_000) },
     // The endpoints controller omits `subsets` entirely when no pod backs the Service.
     ...(ready.length + notReady.length > 0
-      ? { subsets: [{ ...subset, ...(ready.length ? { addresses: ready.map(address) } : {}), ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}) }] }
+      ? {
+          subsets: [
+            {
+              ...subset,
+              ...(ready.length ? { addresses: ready.map(address) } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}),
+            },
+          ],
+        }
       : {}),
   };
 }

@@ -59,7 +59,8 @@ export function leaseObject(object: ILease): Json {
 export function podMetricsList(items: readonly PodMetrics[]): Json {
   const quantity = /^\d+(\.\d+)?(n|u|m|k|Ki|Mi|Gi|M|G)?$/;
   for (const item of items) {
-    const ok = item.metadata.name && item.window && item.containers.every((c) => c.name && quantity.test(c.usage.cpu) && quantity.test(c.usage.memory));
+    const ok =
+      item.metadata.name && item.window && item.containers.every((c) => c.name && quantity.test(c.usage.cpu) && quantity.test(c.usage.memory));
     if (!ok) throw new Error(`PodMetrics ${item.metadata.name}: malformed`);
   }
   return { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items };

@@ -32,9 +32,9 @@ describe('circuit breaker (injected clock, no sleeps)', () => {
     assert.equal(openai.requests.length, 3, 'an open circuit sends nothing');
     assert.equal(open.status, 'fail');
     assert.equal(open.error?.code, 'RP_ERR_EXT_CIRCUIT_OPEN');
-    assert.match(open.error!.message, /not probed until 2025-11-18T09:01:00\.000Z.*last result: OpenAI answered 503/);
+    assert.match(open.error.message, /not probed until 2025-11-18T09:01:00\.000Z.*last result: OpenAI answered 503/);
     assert.equal(open.findings?.[0]?.cause, 'external_openai_failure', 'severity must not drop while open');
-    assert.ok(open.findings![0]!.evidence.some((e) => /circuit open after 3 consecutive failure/.test(e)));
+    assert.ok(open.findings[0].evidence.some((e) => /circuit open after 3 consecutive failure/.test(e)));
     assert.equal(open.metrics?.probed, false);
     assert.equal(seriesValue(open, 'probe_circuit_state', { dependency: 'openai', state: 'open' }), 1);
     assert.equal(seriesValue(open, 'probe_external_up', { dependency: 'openai' }), 0);
@@ -61,7 +61,7 @@ describe('circuit breaker (injected clock, no sleeps)', () => {
     assert.equal(again.metrics?.circuit, 'closed', 'success resets the count: one new failure does not reopen');
   });
 
-  test("a GitHub rate limit opens it at once until x-ratelimit-reset, capped by maxOpenFor", async () => {
+  test('a GitHub rate limit opens it at once until x-ratelimit-reset, capped by maxOpenFor', async () => {
     const memory = new Map<string, unknown>();
     gh.mode = 'ratelimited';
     gh.resetAt = Math.floor(clock / 1000) + 120;
@@ -70,7 +70,10 @@ describe('circuit breaker (injected clock, no sleeps)', () => {
     assert.equal((out.details?.circuit as { openUntil: string }).openUntil, new Date(gh.resetAt * 1000).toISOString());
     const held = await runExternalProbe(probe, cfg(), 'github', { memory });
     assert.equal(held.error?.code, 'RP_ERR_EXT_CIRCUIT_OPEN');
-    assert.deepEqual(held.findings?.map((f) => [f.cause, f.severity]), [['github_rate_limited', 'P2']]);
+    assert.deepEqual(
+      held.findings?.map((f) => [f.cause, f.severity]),
+      [['github_rate_limited', 'P2']],
+    );
     assert.equal(seriesValue(held, 'probe_github_ratelimit_remaining'), 0, 'the last known quota keeps being exported');
 
     const far = new Map<string, unknown>();

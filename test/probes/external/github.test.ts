@@ -24,13 +24,19 @@ describe('external probe: GitHub', () => {
     gh.requests.length = 0;
     const out = await run();
     assert.equal(out.status, 'pass', JSON.stringify(out.error));
-    const sent = gh.requests[0]!;
+    const sent = gh.requests[0];
     assert.equal(sent.path, '/rate_limit');
     assert.equal(sent.headers.authorization, `Bearer ${TOKEN}`);
     assert.equal(sent.headers.accept, 'application/vnd.github+json');
     assert.equal(sent.headers['x-github-api-version'], '2022-11-28');
     assert.match(String(sent.headers['user-agent']), /radar-probe/);
-    assert.deepEqual(out.metrics?.rateLimit, { resource: 'core', limit: 5000, remaining: 4999, used: 1, reset: new Date(gh.resetAt * 1000).toISOString() });
+    assert.deepEqual(out.metrics?.rateLimit, {
+      resource: 'core',
+      limit: 5000,
+      remaining: 4999,
+      used: 1,
+      reset: new Date(gh.resetAt * 1000).toISOString(),
+    });
     assert.equal(seriesValue(out, 'probe_github_ratelimit_remaining', { resource: 'core' }), 4999);
     assert.equal(seriesValue(out, 'probe_github_ratelimit_limit'), 5000);
     assert.equal(seriesValue(out, 'probe_github_ratelimit_reset_timestamp_seconds'), gh.resetAt);
@@ -55,8 +61,11 @@ describe('external probe: GitHub', () => {
     const out = await run();
     assert.equal(out.status, 'fail');
     assert.equal(out.error?.code, 'RP_ERR_EXT_RATE_LIMITED');
-    assert.match(out.error!.message, /API rate limit exceeded for user ID/);
-    assert.deepEqual(out.findings?.map((f) => [f.cause, f.severity]), [['github_rate_limited', 'P2']]);
+    assert.match(out.error.message, /API rate limit exceeded for user ID/);
+    assert.deepEqual(
+      out.findings?.map((f) => [f.cause, f.severity]),
+      [['github_rate_limited', 'P2']],
+    );
     assert.equal(seriesValue(out, 'probe_github_ratelimit_remaining'), 0);
   });
 
@@ -66,7 +75,7 @@ describe('external probe: GitHub', () => {
     assert.equal(out.error?.code, 'RP_ERR_EXT_RATE_LIMITED');
     assert.equal(out.findings?.[0]?.cause, 'github_rate_limited');
     assert.equal(out.findings?.[0]?.severity, 'P2');
-    assert.match(out.findings![0]!.summary, /exhausted until/);
+    assert.match(out.findings[0].summary, /exhausted until/);
   });
 
   test('secondary limit (403 + retry-after) and 429 → rate limited', async () => {
@@ -75,7 +84,7 @@ describe('external probe: GitHub', () => {
       const out = await run();
       assert.equal(out.error?.code, 'RP_ERR_EXT_RATE_LIMITED', mode);
       assert.equal(out.findings?.[0]?.cause, 'github_rate_limited', mode);
-      assert.match(out.error!.message, /secondary rate limit/);
+      assert.match(out.error.message, /secondary rate limit/);
     }
   });
 
@@ -95,14 +104,14 @@ describe('external probe: GitHub', () => {
     assert.equal(out.error?.code, 'RP_ERR_EXT_UNAVAILABLE');
     assert.equal(out.details?.providerMessage, null);
     assert.equal(out.findings?.[0]?.cause, 'external_github_failure');
-    assert.match(out.findings![0]!.summary, /GitHub answering 503/);
+    assert.match(out.findings[0].summary, /GitHub answering 503/);
   });
 
   test('no token: unauthenticated (60/h) and the finding says why the limit is low', async () => {
     gh.mode = 'ratelimited';
     gh.requests.length = 0;
     const out = await run(config({ GITHUB_TOKEN: '' }));
-    assert.equal(gh.requests[0]!.headers.authorization, undefined);
+    assert.equal(gh.requests[0].headers.authorization, undefined);
     assert.match(String(out.details?.note), /no GITHUB_TOKEN configured/);
     assert.ok(out.findings?.[0]?.evidence.some((e) => /unauthenticated/.test(e)));
     assert.equal((out.metrics?.rateLimit as { limit: number }).limit, 60);
@@ -117,7 +126,13 @@ describe('external probe: GitHub', () => {
 
 describe('classification by headers alone', () => {
   const target = resolveGitHub();
-  const ex = (status: number, headers: Record<string, string>, body: unknown): Exchange => ({ status, headers, body: JSON.stringify(body), truncated: false, durationMs: 1 });
+  const ex = (status: number, headers: Record<string, string>, body: unknown): Exchange => ({
+    status,
+    headers,
+    body: JSON.stringify(body),
+    truncated: false,
+    durationMs: 1,
+  });
   const id = (t: string): string => t;
 
   test('403 + x-ratelimit-remaining: 0 is a rate limit whatever the body says; its reset is the retry time', () => {

@@ -23,8 +23,8 @@ describe('external probe: OpenAI', () => {
     const out = await run();
     assert.equal(out.status, 'pass', JSON.stringify(out.error));
     assert.equal(openai.requests.length, 1);
-    assert.equal(openai.requests[0]!.path, '/v1/models');
-    assert.equal(openai.requests[0]!.headers.authorization, `Bearer ${KEY}`);
+    assert.equal(openai.requests[0].path, '/v1/models');
+    assert.equal(openai.requests[0].headers.authorization, `Bearer ${KEY}`);
     assert.equal(out.metrics?.statusCode, 200);
     assert.equal(out.details?.authenticated, true);
     assert.equal(seriesValue(out, 'probe_external_up', { dependency: 'openai' }), 1);
@@ -39,7 +39,7 @@ describe('external probe: OpenAI', () => {
     openai.requests.length = 0;
     const out = await run(config({ OPENAI_API_KEY: '' }));
     assert.equal(out.status, 'pass');
-    assert.equal(openai.requests[0]!.headers.authorization, undefined);
+    assert.equal(openai.requests[0].headers.authorization, undefined);
     assert.equal(out.details?.authenticated, false);
     assert.match(String(out.details?.note), /no OPENAI_API_KEY configured: reachability check only \(a 401\/403 answer counts as reachable\)/);
   });
@@ -60,7 +60,7 @@ describe('external probe: OpenAI', () => {
     const out = await run();
     assert.equal(out.status, 'fail');
     assert.equal(out.error?.code, 'RP_ERR_EXT_UNAVAILABLE');
-    assert.match(out.error!.message, /OpenAI answered 503 \(provider outage\): The server is overloaded/);
+    assert.match(out.error.message, /OpenAI answered 503 \(provider outage\): The server is overloaded/);
     assert.equal(out.details?.summary, 'OpenAI answering 503 (provider answered with a server error)');
     const finding = out.findings?.find((f) => f.cause === 'external_openai_failure');
     assert.ok(finding, JSON.stringify(out.findings));
@@ -77,7 +77,7 @@ describe('external probe: OpenAI', () => {
     openai.mode = '429';
     const out = await run();
     assert.equal(out.error?.code, 'RP_ERR_EXT_RATE_LIMITED');
-    assert.match(out.error!.message, /rate_limit_exceeded/);
+    assert.match(out.error.message, /rate_limit_exceeded/);
     assert.equal(out.findings?.[0]?.cause, 'external_openai_failure');
   });
 
@@ -85,7 +85,7 @@ describe('external probe: OpenAI', () => {
     openai.mode = '401';
     const out = await run();
     assert.equal(out.error?.code, 'RP_ERR_EXT_AUTH');
-    assert.match(out.error!.message, /Incorrect API key provided: \[REDACTED\]/);
+    assert.match(out.error.message, /Incorrect API key provided: \[REDACTED\]/);
     assert.doesNotMatch(JSON.stringify(out), /sk-\*|cdef/);
   });
 
@@ -93,7 +93,7 @@ describe('external probe: OpenAI', () => {
     openai.mode = '403';
     const out = await run();
     assert.equal(out.error?.code, 'RP_ERR_EXT_AUTH');
-    assert.match(out.error!.message, /unsupported_country_region_territory/);
+    assert.match(out.error.message, /unsupported_country_region_territory/);
   });
 
   test('200 that is not a model list (captive portal) → RP_ERR_INVALID_JSON', async () => {
@@ -123,21 +123,31 @@ describe('external probe: OpenAI', () => {
     const unknown = await runExternalProbe(externalProbe, config(), 'stripe');
     assert.equal(unknown.status, 'error');
     assert.equal(unknown.error?.code, 'RP_ERR_CONFIG_INVALID');
-    assert.match(unknown.error!.message, /known: openai, github/);
+    assert.match(unknown.error.message, /known: openai, github/);
     // a non-http URL no longer reaches the probe: loading the config refuses it, naming the key and not the value
-    assert.throws(() => config({ OPENAI_BASE_URL: 'ftp://example.invalid' }), (err: unknown) => {
-      const { code, message } = err as { code?: string; message?: string };
-      return code === 'RP_ERR_CONFIG_INVALID' && /^external\.openai\.url: .*\$\{OPENAI_BASE_URL\}/.test(message ?? '') && !message?.includes('example.invalid');
-    });
+    assert.throws(
+      () => config({ OPENAI_BASE_URL: 'ftp://example.invalid' }),
+      (err: unknown) => {
+        const { code, message } = err as { code?: string; message?: string };
+        return (
+          code === 'RP_ERR_CONFIG_INVALID' &&
+          /^external\.openai\.url: .*\$\{OPENAI_BASE_URL\}/.test(message ?? '') &&
+          !message?.includes('example.invalid')
+        );
+      },
+    );
   });
 
   test('a dependency from external.others is probed with its configured headers', async () => {
     openai.mode = 'ok';
     openai.requests.length = 0;
-    const cfg = config({}, `external:\n  others:\n    - { name: embeddings, url: "${openai.baseUrl}/models", headers: { x-api-key: other-secret-value } }\n`);
+    const cfg = config(
+      {},
+      `external:\n  others:\n    - { name: embeddings, url: "${openai.baseUrl}/models", headers: { x-api-key: other-secret-value } }\n`,
+    );
     const out = await runExternalProbe(externalProbe, cfg, 'embeddings');
     assert.equal(out.status, 'pass');
-    assert.equal(openai.requests[0]!.headers['x-api-key'], 'other-secret-value');
+    assert.equal(openai.requests[0].headers['x-api-key'], 'other-secret-value');
     openai.mode = '5xx';
     const down = await runExternalProbe(externalProbe, cfg, 'embeddings');
     assert.equal(down.error?.code, 'RP_ERR_EXT_UNAVAILABLE');

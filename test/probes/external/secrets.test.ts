@@ -40,7 +40,10 @@ describe('secrets: sent as credentials, never in outcomes or logs', () => {
         }
       }
     }
-    assert.ok(outputs.some((o) => o.includes('RP_ERR_EXT_CIRCUIT_OPEN')), 'replays were serialized too');
+    assert.ok(
+      outputs.some((o) => o.includes('RP_ERR_EXT_CIRCUIT_OPEN')),
+      'replays were serialized too',
+    );
     const everything = outputs.join('\n') + lines.join('');
     for (const secret of [OPENAI_KEY, GITHUB_TOKEN, OTHER_KEY]) {
       assert.ok(!everything.includes(secret), `secret ${secret.slice(0, 12)}… leaked`);
@@ -49,8 +52,17 @@ describe('secrets: sent as credentials, never in outcomes or logs', () => {
     assert.ok(everything.includes('[REDACTED]'), 'the leak mode really did echo something that had to be removed');
     assert.ok(lines.length > 0, 'the probe logged, so the log path was exercised');
 
-    assert.ok(openai.requests.some((r) => r.headers.authorization === `Bearer ${OPENAI_KEY}`), 'OpenAI got the key');
-    assert.ok(gh.requests.some((r) => r.headers.authorization === `Bearer ${GITHUB_TOKEN}`), 'GitHub got the token');
-    assert.ok(openai.requests.some((r) => r.headers.authorization === `Bearer ${OTHER_KEY}`), 'the other dependency got its header');
+    assert.ok(
+      openai.requests.some((r) => r.headers.authorization === `Bearer ${OPENAI_KEY}`),
+      'OpenAI got the key',
+    );
+    assert.ok(
+      gh.requests.some((r) => r.headers.authorization === `Bearer ${GITHUB_TOKEN}`),
+      'GitHub got the token',
+    );
+    assert.ok(
+      openai.requests.some((r) => r.headers.authorization === `Bearer ${OTHER_KEY}`),
+      'the other dependency got its header',
+    );
   });
 });

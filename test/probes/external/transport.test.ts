@@ -22,7 +22,12 @@ describe('external probe: transport failures', () => {
   after(() => openai.close());
 
   const run = (url: string, memory?: Map<string, unknown>) =>
-    runExternalProbe(externalProbe, testConfig('external:\n  openai: { timeout: 2s }\n', { OPENAI_BASE_URL: url }), 'openai', memory ? { memory } : {});
+    runExternalProbe(
+      externalProbe,
+      testConfig('external:\n  openai: { timeout: 2s }\n', { OPENAI_BASE_URL: url }),
+      'openai',
+      memory ? { memory } : {},
+    );
 
   test('DNS failure (.invalid host) → RP_ERR_DNS, "OpenAI unreachable"', async () => {
     const out = await run('http://api.openai-stand-in.invalid/v1');
@@ -30,7 +35,7 @@ describe('external probe: transport failures', () => {
     assert.equal(out.error?.code, 'RP_ERR_DNS');
     assert.equal(out.details?.summary, 'OpenAI unreachable (host name could not be resolved)');
     assert.equal(out.findings?.[0]?.cause, 'external_openai_failure');
-    assert.ok(out.findings![0]!.evidence.some((e) => /→ no response in/.test(e)));
+    assert.ok(out.findings[0].evidence.some((e) => /→ no response in/.test(e)));
   });
 
   test('connect refused (closed port) → RP_ERR_CONN_REFUSED', async () => {

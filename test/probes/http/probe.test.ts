@@ -50,12 +50,20 @@ after(() => api.close());
 
 describe('HTTP probe passes', () => {
   test('a healthy endpoint passes with phase timings and a status code', async () => {
-    const out = await probe(api.url, { path: '/json', expect: { json: [{ path: '$.status', equals: 'healthy' }, { path: 'items[0].id', exists: true }] } });
+    const out = await probe(api.url, {
+      path: '/json',
+      expect: {
+        json: [
+          { path: '$.status', equals: 'healthy' },
+          { path: 'items[0].id', exists: true },
+        ],
+      },
+    });
     assert.equal(out.status, 'pass', JSON.stringify(out.error));
     assert.equal(out.metrics?.['statusCode'], 200);
     const phases = out.metrics?.['phases'] as Record<string, number>;
     for (const phase of ['resolve', 'connect', 'tls', 'processing', 'transfer']) assert.equal(typeof phases[phase], 'number', phase);
-    assert.ok(phases['connect']! > 0, 'a fresh connection has a connect time');
+    assert.ok(phases['connect'] > 0, 'a fresh connection has a connect time');
   });
 
   test('samples estimate an error rate', async () => {
@@ -87,7 +95,11 @@ describe('HTTP probe names every failure with a stable code', () => {
     ['DNS failure', () => probe('http://no-such-host.invalid', {}), 'RP_ERR_DNS'],
     ['unexpected status', () => probe(api.url, { path: '/503' }), 'RP_ERR_UNEXPECTED_STATUS'],
     ['invalid JSON', () => probe(api.url, { path: '/text', expect: { json: [{ path: '$.status' }] } }), 'RP_ERR_INVALID_JSON'],
-    ['assertion failed (JSON equals)', () => probe(api.url, { path: '/json', expect: { json: [{ path: '$.status', equals: 'down' }] } }), 'RP_ERR_ASSERTION_FAILED'],
+    [
+      'assertion failed (JSON equals)',
+      () => probe(api.url, { path: '/json', expect: { json: [{ path: '$.status', equals: 'down' }] } }),
+      'RP_ERR_ASSERTION_FAILED',
+    ],
     ['assertion failed (body text)', () => probe(api.url, { path: '/json', expect: { contains: 'papers' } }), 'RP_ERR_ASSERTION_FAILED'],
     ['latency budget', () => probe(api.url, { path: '/json?delay=120', expect: { maxLatency: '40ms' } }), 'RP_ERR_LATENCY_BUDGET'],
     ['body too large', () => probe(api.url, { path: '/big', maxBodyBytes: 1024 }), 'RP_ERR_BODY_TOO_LARGE'],
@@ -150,7 +162,10 @@ describe('HTTP probe: samples our own budget cuts are abandoned, not API errors'
       assert.equal(out.metrics?.['failures'], 0);
       assert.equal(out.metrics?.['abandoned'], 1);
       const data = out.data?.kind === 'http' ? out.data : undefined;
-      assert.deepEqual(data?.samples.map((s) => Boolean(s.abandoned)), [false, false, false, true]);
+      assert.deepEqual(
+        data?.samples.map((s) => Boolean(s.abandoned)),
+        [false, false, false, true],
+      );
     } finally {
       await slowLast.close();
     }

@@ -43,14 +43,14 @@ test('requests waiting for our own pool: latency is the request’s own time, th
       Array.from({ length: PROBES }, () => runProbe(httpProbe, params, { ...ctx, signal: AbortSignal.timeout(10_000) })),
     );
     assert.equal(mostInFlight, POOL, 'the pool really held requests back');
-    const latencies = outcomes.map((o) => (o.details?.sampleDurationsMs as number[])[0]!);
+    const latencies = outcomes.map((o) => (o.details?.sampleDurationsMs as number[])[0]);
     const queues = outcomes.map((o) => o.metrics?.queueMs as number);
     // Charged with the queue, the last pair would measure about PROBES / POOL answers (~1 s); none may come near it.
     for (const [i, o] of outcomes.entries()) {
       assert.equal(o.status, 'pass', JSON.stringify(o));
-      assert.ok(latencies[i]! >= ANSWER_MS * 0.9 && latencies[i]! < ANSWER_MS * 3.5, `probe ${i} measured ${latencies[i]} ms`);
+      assert.ok(latencies[i] >= ANSWER_MS * 0.9 && latencies[i] < ANSWER_MS * 3.5, `probe ${i} measured ${latencies[i]} ms`);
     }
-    const median = [...latencies].sort((a, b) => a - b)[PROBES / 2]!;
+    const median = [...latencies].sort((a, b) => a - b)[PROBES / 2];
     assert.ok(median < ANSWER_MS * 1.6, `median latency ${median} ms`);
     // 20 requests through 2 connections: the last pair waits about 9 answers long
     const longestWait = Math.max(...queues);

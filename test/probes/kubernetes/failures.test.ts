@@ -33,11 +33,18 @@ after(async () => {
 
 async function kubeconfig(server: string, token = 'some-token'): Promise<string> {
   const path = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
-  await writeFile(path, `apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "${server}", insecure-skip-tls-verify: true } }]\nusers: [{ name: u, user: { token: ${token} } }]\ncontexts: [{ name: x, context: { cluster: c, user: u } }]\ncurrent-context: x\n`);
+  await writeFile(
+    path,
+    `apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "${server}", insecure-skip-tls-verify: true } }]\nusers: [{ name: u, user: { token: ${token} } }]\ncontexts: [{ name: x, context: { cluster: c, user: u } }]\ncurrent-context: x\n`,
+  );
   return path;
 }
 
-async function run(path: string, yaml = '', options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ outcome: ProbeOutcome; ms: number }> {
+async function run(
+  path: string,
+  yaml = '',
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<{ outcome: ProbeOutcome; ms: number }> {
   const ctx = testContext(testConfig(`kubernetes:\n  kubeconfig: ${JSON.stringify(path)}\n${yaml}`), options);
   const started = Date.now();
   try {
@@ -57,7 +64,7 @@ describe('kubernetes probe when the API server misbehaves', () => {
     assert.ok(ms < 2_000, `returned after ${ms} ms (the run's own deadline is 5 s)`);
   });
 
-  test('cancelling the run returns the runner\'s reason at once', async () => {
+  test("cancelling the run returns the runner's reason at once", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new ProbeError('RP_ERR_PROBE_ABORTED', 'run cancelled')), 100);
     const { outcome, ms } = await run(await kubeconfig(hangingUrl), '', { signal: controller.signal, timeoutMs: 5_000 });

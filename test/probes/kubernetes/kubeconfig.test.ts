@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { kubernetesProbe } from '../../../probes/kubernetes/index.js';
-import { NO_CLUSTER_REASON, SERVICE_ACCOUNT_TOKEN, resolveKubeConfig, type KubeConfigEnvironment } from '../../../src/clients/kubernetes/kubeconfig.js';
+import {
+  NO_CLUSTER_REASON,
+  SERVICE_ACCOUNT_TOKEN,
+  resolveKubeConfig,
+  type KubeConfigEnvironment,
+} from '../../../src/clients/kubernetes/kubeconfig.js';
 import { testConfig, testContext } from '../../helpers/context.js';
 import { startKubeApiServer, type KubeApiServer } from '../../helpers/kube-apiserver.js';
 
@@ -22,7 +27,12 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const nowhere = (extra: Partial<KubeConfigEnvironment> = {}): KubeConfigEnvironment => ({ env: {}, homeDir: join(dir, 'no-home'), fileExists: () => false, ...extra });
+const nowhere = (extra: Partial<KubeConfigEnvironment> = {}): KubeConfigEnvironment => ({
+  env: {},
+  homeDir: join(dir, 'no-home'),
+  fileExists: () => false,
+  ...extra,
+});
 
 describe('resolveKubeConfig', () => {
   test('no configuration anywhere: skipped under auto, an error when enabled is true, skipped when false', () => {
@@ -54,7 +64,13 @@ describe('resolveKubeConfig', () => {
   });
 
   test('in a pod without a mounted token the error says so', () => {
-    const resolved = resolveKubeConfig({ enabled: 'auto' }, nowhere({ env: { KUBERNETES_SERVICE_HOST: '10.96.0.1' }, fileExists: (p) => p !== SERVICE_ACCOUNT_TOKEN && !p.endsWith(join('.kube', 'config')) }));
+    const resolved = resolveKubeConfig(
+      { enabled: 'auto' },
+      nowhere({
+        env: { KUBERNETES_SERVICE_HOST: '10.96.0.1' },
+        fileExists: (p) => p !== SERVICE_ACCOUNT_TOKEN && !p.endsWith(join('.kube', 'config')),
+      }),
+    );
     assert.equal(resolved.kind === 'error' && resolved.error.code, 'RP_ERR_K8S_CONFIG');
     assert.match(resolved.kind === 'error' ? resolved.error.message : '', /automountServiceAccountToken/);
   });
@@ -73,7 +89,11 @@ describe('resolveKubeConfig', () => {
 
 describe('kubernetes probe without a cluster', () => {
   test('auto with nothing configured is skipped with the reason (process environment)', async () => {
-    const saved = { HOME: process.env['HOME'], KUBECONFIG: process.env['KUBECONFIG'], KUBERNETES_SERVICE_HOST: process.env['KUBERNETES_SERVICE_HOST'] };
+    const saved = {
+      HOME: process.env['HOME'],
+      KUBECONFIG: process.env['KUBECONFIG'],
+      KUBERNETES_SERVICE_HOST: process.env['KUBERNETES_SERVICE_HOST'],
+    };
     process.env['HOME'] = join(dir, 'empty-home');
     delete process.env['KUBECONFIG'];
     delete process.env['KUBERNETES_SERVICE_HOST'];

@@ -16,7 +16,10 @@ after(async () => {
   await server.close();
 });
 
-async function probe(scenario: ScenarioName, options: { yaml?: string; params?: KubernetesProbeParams; namespace?: string } = {}): Promise<ProbeOutcome> {
+async function probe(
+  scenario: ScenarioName,
+  options: { yaml?: string; params?: KubernetesProbeParams; namespace?: string } = {},
+): Promise<ProbeOutcome> {
   const namespace = options.namespace ?? 'default';
   server.setScenario(scenario, { namespace });
   server.requests.length = 0;
@@ -46,7 +49,14 @@ describe('kubernetes probe against the API stand-in', () => {
     assert.equal(outcome.metrics?.['warningEvents'], 0);
     assert.ok(Math.abs(Number(outcome.metrics?.['cpuRatio']) - 0.24) < 1e-9);
     const names = new Set(outcome.series?.map((s) => s.name));
-    for (const name of ['probe_k8s_pods', 'probe_k8s_pods_ready', 'probe_k8s_pod_restarts_recent', 'probe_k8s_ready_endpoints', 'probe_k8s_warning_events', 'probe_k8s_cpu_ratio']) {
+    for (const name of [
+      'probe_k8s_pods',
+      'probe_k8s_pods_ready',
+      'probe_k8s_pod_restarts_recent',
+      'probe_k8s_ready_endpoints',
+      'probe_k8s_warning_events',
+      'probe_k8s_cpu_ratio',
+    ]) {
       assert.ok(names.has(name), `series ${name} missing`);
     }
     assert.equal(outcome.series?.find((s) => s.name === 'probe_k8s_pods' && s.labels?.['phase'] === 'Running')?.value, 2);
@@ -58,7 +68,12 @@ describe('kubernetes probe against the API stand-in', () => {
     const oom = finding(outcome, 'oom_killed');
     assert.equal(oom.severity, 'P0');
     assert.ok(!causes(outcome).includes('crash_loop'), 'OOM explains the crash loop');
-    assert.ok(oom.evidence.some((e) => /deeptech-api-7d9f8b6c5d-x2k4p container api: waiting CrashLoopBackOff.*last terminated OOMKilled \(exit 137\)/.test(e)), oom.evidence.join('\n'));
+    assert.ok(
+      oom.evidence.some((e) =>
+        /deeptech-api-7d9f8b6c5d-x2k4p container api: waiting CrashLoopBackOff.*last terminated OOMKilled \(exit 137\)/.test(e),
+      ),
+      oom.evidence.join('\n'),
+    );
     assert.ok(oom.evidence.some((e) => e.includes('0/2 pods ready')));
     assert.ok(oom.actions.includes('kubectl top pods -n default -l app=deeptech-api'));
     assert.equal(oom.runbook, 'Scenario 1 › Out of Memory / Resource Constraints');
@@ -69,7 +84,10 @@ describe('kubernetes probe against the API stand-in', () => {
     const pull = finding(outcome, 'image_pull_failure');
     assert.equal(pull.severity, 'P0');
     assert.match(pull.summary, /\(not found\).*deeptech-radar-api:v9\.9\.9/);
-    assert.ok(pull.actions.includes('kubectl set image deployment/deeptech-api api=ghcr.io/yourorg/deeptech-radar-api:latest -n default'), pull.actions.join('\n'));
+    assert.ok(
+      pull.actions.includes('kubectl set image deployment/deeptech-api api=ghcr.io/yourorg/deeptech-radar-api:latest -n default'),
+      pull.actions.join('\n'),
+    );
     assert.ok(pull.evidence.some((e) => e.startsWith('event Failed on pod/') && e.includes(': not found')));
     assert.ok(!server.requests.some((r) => r.path.endsWith('/log')), 'a container that never started has no log to read');
   });
@@ -131,9 +149,15 @@ describe('kubernetes probe against the API stand-in', () => {
   test('an evicted pod beside healthy ones is a P3 oom_killed', async () => {
     server.setScenario('healthy');
     const state = server.state();
-    const evicted = structuredClone(state.pods[0]!);
+    const evicted = structuredClone(state.pods[0]);
     evicted.metadata = { ...evicted.metadata, name: 'deeptech-api-7d9f8b6c5d-evict' };
-    evicted.status = { ...evicted.status, phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.', containerStatuses: [] };
+    evicted.status = {
+      ...evicted.status,
+      phase: 'Failed',
+      reason: 'Evicted',
+      message: 'The node was low on resource: memory.',
+      containerStatuses: [],
+    };
     server.setScenario({ ...state, pods: [...state.pods, evicted] });
     const config = testConfig(`kubernetes: { kubeconfig: ${JSON.stringify(server.kubeconfigPath)} }`);
     const ctx = testContext(config);

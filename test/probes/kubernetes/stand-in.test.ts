@@ -26,7 +26,7 @@ describe('kube-apiserver stand-in', () => {
   test('a malformed object is refused where the scenario is built', () => {
     const state = buildScenario('healthy');
     const bad = structuredClone(state);
-    (bad.pods[0]!.status!.containerStatuses![0] as unknown as Record<string, unknown>)['restartCount'] = 'seven';
+    (bad.pods[0].status!.containerStatuses![0] as unknown as Record<string, unknown>)['restartCount'] = 'seven';
     assert.throws(() => server.setScenario(bad), /restartCount must be integer/);
     const noInvolved = structuredClone(state);
     noInvolved.events = [{ apiVersion: 'v1', kind: 'Event', metadata: {} } as never];
@@ -36,12 +36,17 @@ describe('kube-apiserver stand-in', () => {
   test('lists look like the real server: kind, apiVersion, metadata.resourceVersion, items without type meta', async () => {
     const res = await get('/api/v1/namespaces/default/pods?labelSelector=app%3Ddeeptech-api');
     assert.equal(res.status, 200);
-    const list = JSON.parse(res.body) as { kind: string; apiVersion: string; metadata: { resourceVersion: string }; items: { kind?: string; metadata: { name: string } }[] };
+    const list = JSON.parse(res.body) as {
+      kind: string;
+      apiVersion: string;
+      metadata: { resourceVersion: string };
+      items: { kind?: string; metadata: { name: string } }[];
+    };
     assert.equal(list.kind, 'PodList');
     assert.equal(list.apiVersion, 'v1');
     assert.ok(list.metadata.resourceVersion);
     assert.equal(list.items.length, 2);
-    assert.equal(list.items[0]!.kind, undefined);
+    assert.equal(list.items[0].kind, undefined);
     const other = JSON.parse((await get('/api/v1/namespaces/default/pods?labelSelector=app%3Dother')).body) as { items: unknown[] };
     assert.equal(other.items.length, 0);
   });
@@ -56,13 +61,13 @@ describe('kube-apiserver stand-in', () => {
 
   test('pod logs: text/plain, tailLines honoured, a missing previous instance is a 400', async () => {
     server.setScenario('crashloop-pg-hba');
-    const pod = server.state().pods[0]!.metadata!.name!;
+    const pod = server.state().pods[0].metadata!.name!;
     const previous = await get(`/api/v1/namespaces/default/pods/${pod}/log?container=api&previous=true&tailLines=2`);
     assert.equal(previous.status, 200);
     assert.match(previous.type, /text\/plain/);
     assert.equal(previous.body.trimEnd().split('\n').length, 2);
     server.setScenario('healthy');
-    const none = await get(`/api/v1/namespaces/default/pods/${server.state().pods[0]!.metadata!.name!}/log?previous=true`);
+    const none = await get(`/api/v1/namespaces/default/pods/${server.state().pods[0].metadata!.name!}/log?previous=true`);
     assert.equal(none.status, 400);
     assert.match(none.body, /previous terminated container \\"api\\" in pod/);
   });

@@ -27,7 +27,7 @@ describe('classifyImagePull', () => {
     assert.equal(classifyImagePull('failed to resolve reference "ghcr.io/x/api:v9": ghcr.io/x/api:v9: not found'), 'not found');
     assert.equal(classifyImagePull('manifest unknown: manifest unknown'), 'not found');
     assert.equal(classifyImagePull('failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized'), 'unauthorized');
-    assert.equal(classifyImagePull('pull access denied for x/api, repository does not exist or may require \'docker login\''), 'unauthorized');
+    assert.equal(classifyImagePull("pull access denied for x/api, repository does not exist or may require 'docker login'"), 'unauthorized');
     assert.equal(classifyImagePull('dial tcp 140.82.112.33:443: i/o timeout'), 'timeout');
     assert.equal(classifyImagePull('something else entirely'), 'other');
   });
@@ -49,18 +49,26 @@ describe('scanLog', () => {
   });
 
   test("the pool's own TimeoutError is pool exhaustion, not a slow query", () => {
-    assert.deepEqual(scan('sqlalchemy.exc.TimeoutError: QueuePool limit of size 10 overflow 20 reached, connection timed out, timeout 30.00'), ['connection_pool_exhaustion']);
+    assert.deepEqual(scan('sqlalchemy.exc.TimeoutError: QueuePool limit of size 10 overflow 20 reached, connection timed out, timeout 30.00'), [
+      'connection_pool_exhaustion',
+    ]);
   });
 
   test('matched lines are redacted and truncated', () => {
-    const [m] = scanLog(`could not connect to server postgres://radar:s3cret@db ${'x'.repeat(400)}`, target, (t) => t.replaceAll('s3cret', '[REDACTED]'));
+    const [m] = scanLog(`could not connect to server postgres://radar:s3cret@db ${'x'.repeat(400)}`, target, (t) =>
+      t.replaceAll('s3cret', '[REDACTED]'),
+    );
     assert.ok(m && !m.line.includes('s3cret') && m.line.length <= 241);
   });
 });
 
 describe('countSlices', () => {
   test('a missing ready condition means ready; dual-stack slices count a pod once', () => {
-    const ep = (name: string, ready?: boolean) => ({ addresses: ['x'], targetRef: { kind: 'Pod', name }, ...(ready === undefined ? {} : { conditions: { ready } }) });
+    const ep = (name: string, ready?: boolean) => ({
+      addresses: ['x'],
+      targetRef: { kind: 'Pod', name },
+      ...(ready === undefined ? {} : { conditions: { ready } }),
+    });
     const slices = [
       { addressType: 'IPv4', endpoints: [ep('a'), ep('b', false)] },
       { addressType: 'IPv6', endpoints: [ep('a', true), ep('b', false)] },
@@ -77,7 +85,16 @@ describe('podFacts restart window', () => {
       phase: 'Running',
       startTime: new Date(startTime),
       conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: [{ name: 'api', image: 'i', imageID: '', ready: true, restartCount, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(finishedAt) } } }],
+      containerStatuses: [
+        {
+          name: 'api',
+          image: 'i',
+          imageID: '',
+          ready: true,
+          restartCount,
+          lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(finishedAt) } },
+        },
+      ],
     },
   });
   test('all restarts are recent when the pod started inside the window', () => {

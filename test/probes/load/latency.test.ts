@@ -34,10 +34,10 @@ describe('load probe against a 200 ms server', () => {
     assert.ok(subMillisecond(l), `expected sub-millisecond figures, got ${l.p50Ms}/${l.p95Ms}`);
     assert.equal(l.warmupExcluded, 10);
     const [fast, loose, none] = [...evaluateThresholds(['p(95)<100', 'p(95)<1000'], l), ...evaluateThresholds(['p95<1000'], undefined)];
-    assert.equal(fast!.ok, false);
-    assert.equal(loose!.ok, true);
-    assert.equal(none!.ok, false);
-    assert.match(none!.reason ?? '', /no samples/);
+    assert.equal(fast.ok, false);
+    assert.equal(loose.ok, true);
+    assert.equal(none.ok, false);
+    assert.match(none.reason ?? '', /no samples/);
     const quantiles = outcome.series!.filter((s) => s.name === 'probe_latency_seconds').map((s) => s.labels!.quantile);
     assert.deepEqual(quantiles, ['0.5', '0.9', '0.95', '0.99']);
   });
@@ -59,7 +59,7 @@ describe('load probe against a 200 ms server', () => {
     assert.ok(performance.now() - started < 3_000, 'the run should stop early');
     assert.equal(outcome.status, 'fail');
     assert.equal(outcome.error?.code, 'RP_ERR_LOAD_ABORTED');
-    assert.match(outcome.error!.message, /threshold "p\(95\)<100:abortOnFail" failed/);
+    assert.match(outcome.error.message, /threshold "p\(95\)<100:abortOnFail" failed/);
   });
 });
 
@@ -79,4 +79,3 @@ describe('load probe: coordinated omission', () => {
     }
   });
 });
-

@@ -11,7 +11,7 @@ describe('load probe: errors, timeouts and aborts', () => {
       const outcome = await run(failing.url, { amount: 5_000 });
       assert.equal(outcome.status, 'fail');
       assert.equal(outcome.error?.code, 'RP_ERR_LOAD_ABORTED');
-      assert.match(outcome.error!.message, /aborted after \d+ requests at error rate 9\d(\.\d)? %/);
+      assert.match(outcome.error.message, /aborted after \d+ requests at error rate 9\d(\.\d)? %/);
       const l = outcome.latency!;
       assert.equal(l.aborted, true);
       assert.ok(l.requests >= 50 && l.requests < 500, `${l.requests} requests`);
@@ -113,7 +113,7 @@ describe('load probe: errors, timeouts and aborts', () => {
       assert.deepEqual([paths.get('/a'), paths.get('/b')], [6, 5]);
       const few = await run(counting.url, { amount: 3, connections: 10 });
       assert.equal(few.latency!.requests, 3);
-      assert.equal(few.latency!.latencySamples, 3, "a run too small for a warm-up keeps every sample");
+      assert.equal(few.latency!.latencySamples, 3, 'a run too small for a warm-up keeps every sample');
     } finally {
       await counting.close();
     }

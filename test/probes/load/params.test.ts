@@ -44,8 +44,15 @@ describe('load params', () => {
   });
 
   test('requests resolve like the HTTP probe and may not leave the target', () => {
-    const base = { target: 'http://127.0.0.1:8000/api', requests: [{ path: '/v1/x?q=1' }], connections: 1, timeoutMs: 1_000, abortOnErrorRate: 0.5, abortMinSamples: 5 };
-    assert.equal(resolvePlan(base).requests[0]!.path, '/v1/x?q=1');
+    const base = {
+      target: 'http://127.0.0.1:8000/api',
+      requests: [{ path: '/v1/x?q=1' }],
+      connections: 1,
+      timeoutMs: 1_000,
+      abortOnErrorRate: 0.5,
+      abortMinSamples: 5,
+    };
+    assert.equal(resolvePlan(base).requests[0].path, '/v1/x?q=1');
     assert.throws(() => resolvePlan({ ...base, requests: [{ path: 'http://elsewhere.example/' }] }), /leaves the target/);
     assert.throws(() => resolvePlan({ ...base, target: 'not a url' }), /not an absolute URL/);
     assert.throws(() => resolvePlan({ ...base, requests: [] }), /at least one request/);

@@ -52,7 +52,15 @@ export async function target(options: TargetOptions = {}): Promise<Target> {
 }
 
 export function params(url: string, extra: Partial<LoadProbeParams> = {}): LoadProbeParams {
-  return { target: url, requests: [{ path: '/v1/papers?limit=10' }], connections: 10, timeoutMs: 10_000, abortOnErrorRate: 0.5, abortMinSamples: 50, ...extra };
+  return {
+    target: url,
+    requests: [{ path: '/v1/papers?limit=10' }],
+    connections: 10,
+    timeoutMs: 10_000,
+    abortOnErrorRate: 0.5,
+    abortMinSamples: 50,
+    ...extra,
+  };
 }
 
 export interface RunOptions {
@@ -63,7 +71,10 @@ export interface RunOptions {
 
 /** Runs the load probe the way the runner does, with a config whose target is the server under test. */
 export async function runLoad(url: string, extra: Partial<LoadProbeParams> = {}, options: RunOptions = {}): Promise<ProbeOutcome> {
-  const ctx = testContext(testConfig(`target: ${url}\n`), { timeoutMs: options.timeoutMs ?? 20_000, ...(options.signal ? { signal: options.signal } : {}) });
+  const ctx = testContext(testConfig(`target: ${url}\n`), {
+    timeoutMs: options.timeoutMs ?? 20_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const withProgress = options.progress ? { ...ctx, progress: options.progress } : ctx;
   try {
     return await runProbe(loadProbe, params(url, extra), withProgress);

@@ -18,7 +18,12 @@ describe('database error classification', () => {
     ['DNS temporary failure', errorWith('getaddrinfo EAI_AGAIN db.internal', 'EAI_AGAIN'), 'connect', 'RP_ERR_DB_DNS'],
     ['admin shutdown', errorWith('terminating connection due to administrator command', '57P01'), 'query', 'RP_ERR_DB_CONNECTION_LOST'],
     ['server starting up', errorWith('the database system is starting up', '57P03'), 'connect', 'RP_ERR_DB_REFUSED'],
-    ['managed server insisting on TLS', errorWith('SSL connection is required. Please specify SSL options and retry.', '28000'), 'connect', 'RP_ERR_DB_SSL'],
+    [
+      'managed server insisting on TLS',
+      errorWith('SSL connection is required. Please specify SSL options and retry.', '28000'),
+      'connect',
+      'RP_ERR_DB_SSL',
+    ],
     ['self-signed certificate', errorWith('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'connect', 'RP_ERR_DB_SSL'],
     ['pg connect timeout', errorWith('timeout expired'), 'connect', 'RP_ERR_DB_TIMEOUT'],
     ['socket closed mid-query', errorWith('Connection terminated unexpectedly'), 'query', 'RP_ERR_DB_CONNECTION_LOST'],
@@ -55,12 +60,24 @@ describe('pg_stat_statements delta', () => {
   });
 
   test('ranks by the mean over the window; idle entries drop out; a reset counter counts whole', () => {
-    const previous = snapshot([['a', 10, 10_000], ['b', 5, 50], ['c', 100, 1_000]]);
-    const current = snapshot([['a', 10, 10_000], ['b', 7, 1_050], ['c', 4, 8], ['d', 1, 3]]).counters;
+    const previous = snapshot([
+      ['a', 10, 10_000],
+      ['b', 5, 50],
+      ['c', 100, 1_000],
+    ]);
+    const current = snapshot([
+      ['a', 10, 10_000],
+      ['b', 7, 1_050],
+      ['c', 4, 8],
+      ['d', 1, 3],
+    ]).counters;
     const ranked = rankStatements(current, previous, 10);
-    assert.deepEqual(ranked.map((r) => r.key), ['b', 'd', 'c']);
+    assert.deepEqual(
+      ranked.map((r) => r.key),
+      ['b', 'd', 'c'],
+    );
     assert.deepEqual(ranked[0], { key: 'b', calls: 2, totalMs: 1_000, meanMs: 500 });
-    assert.equal(ranked[2]!.calls, 4, 'c was reset: its 4 calls are all new');
+    assert.equal(ranked[2].calls, 4, 'c was reset: its 4 calls are all new');
     assert.equal(rankStatements(current, previous, 1).length, 1);
   });
 });

@@ -19,8 +19,14 @@ function assertConnectionFailure(outcome: ProbeOutcome, code: string): void {
   const finding = outcome.findings?.[0];
   assert.equal(finding?.cause, 'db_connection_failure');
   assert.equal(finding?.severity, 'P1');
-  assert.ok(finding?.evidence.some((line) => line.startsWith(`${code}:`)), 'evidence names the failure class');
-  assert.ok(finding?.actions.some((a) => a.includes('SELECT 1')), 'runbook actions are attached');
+  assert.ok(
+    finding?.evidence.some((line) => line.startsWith(`${code}:`)),
+    'evidence names the failure class',
+  );
+  assert.ok(
+    finding?.actions.some((a) => a.includes('SELECT 1')),
+    'runbook actions are attached',
+  );
   assert.equal(seriesValue(outcome, 'probe_db_up'), 0);
 }
 
@@ -97,7 +103,7 @@ describe('postgres connect check', { skip }, () => {
     await ctx.close();
     assert.equal(outcome.status, 'error');
     assert.equal(outcome.error?.code, 'RP_ERR_CONFIG_INVALID');
-    assert.match(outcome.error!.message, /connect, long-queries, statements, pool/);
+    assert.match(outcome.error.message, /connect, long-queries, statements, pool/);
   });
 
   test('a malformed URL is a config error that does not echo the URL', () => {

@@ -51,17 +51,20 @@ describe('postgres long-queries check', { skip }, () => {
     assert.equal(outcome.status, 'fail');
     const queries = outcome.details?.longQueries as unknown as LongQuery[];
     assert.equal(queries.length, 1);
-    assert.equal(queries[0]!.pid, sleeper.pid);
-    assert.ok(queries[0]!.seconds >= 1, `duration ${queries[0]!.seconds}`);
-    assert.equal(queries[0]!.waitEvent, 'Timeout:PgSleep');
-    assert.match(queries[0]!.query, /pg_sleep/);
+    assert.equal(queries[0].pid, sleeper.pid);
+    assert.ok(queries[0].seconds >= 1, `duration ${queries[0].seconds}`);
+    assert.equal(queries[0].waitEvent, 'Timeout:PgSleep');
+    assert.match(queries[0].query, /pg_sleep/);
     const finding = outcome.findings?.[0];
     assert.equal(finding?.cause, 'db_query_timeout');
     assert.equal(finding?.severity, 'P2');
-    assert.match(finding!.summary, new RegExp(`pid ${sleeper.pid}`));
-    assert.ok(finding!.evidence[0]!.includes(`pid ${sleeper.pid} active for`));
-    assert.match(finding!.actions[0]!, new RegExp(`^SELECT pg_terminate_backend\\(${sleeper.pid}\\);  -- suggested, not executed`));
-    assert.ok(finding!.actions.some((a) => /EXPLAIN ANALYZE/.test(a)), 'index advice from the runbook');
+    assert.match(finding.summary, new RegExp(`pid ${sleeper.pid}`));
+    assert.ok(finding.evidence[0].includes(`pid ${sleeper.pid} active for`));
+    assert.match(finding.actions[0], new RegExp(`^SELECT pg_terminate_backend\\(${sleeper.pid}\\);  -- suggested, not executed`));
+    assert.ok(
+      finding.actions.some((a) => /EXPLAIN ANALYZE/.test(a)),
+      'index advice from the runbook',
+    );
     assert.equal(outcome.series?.find((s) => s.name === 'probe_db_long_running_queries')?.value, 1);
     assert.ok((outcome.series?.find((s) => s.name === 'probe_db_longest_query_seconds')?.value ?? 0) >= 1);
     for (const sample of outcome.series ?? []) assert.ok(!JSON.stringify(sample.labels ?? {}).includes(String(sleeper.pid)), 'no pid in labels');
@@ -85,5 +88,4 @@ describe('postgres long-queries check', { skip }, () => {
     assert.equal(outcome.findings?.[0]?.cause, 'db_query_timeout');
     assert.ok((outcome.metrics?.longestSeconds as number) >= 5);
   });
-
 });

@@ -59,8 +59,8 @@ describe('postgres pool check', { skip }, () => {
 
   test('filled to the threshold, with a session idle in a transaction: pool exhaustion', async () => {
     await hold(USABLE - 1);
-    await held[0]!.query('BEGIN');
-    await held[0]!.query('SELECT 1');
+    await held[0].query('BEGIN');
+    await held[0].query('SELECT 1');
     const { outcome } = await runCheck('pool', cluster.url);
     assert.equal(outcome.status, 'fail');
     assert.equal(outcome.metrics?.saturation, 1);
@@ -69,10 +69,16 @@ describe('postgres pool check', { skip }, () => {
     const finding = outcome.findings?.[0];
     assert.equal(finding?.cause, 'connection_pool_exhaustion');
     assert.equal(finding?.severity, 'P2');
-    assert.ok(finding?.evidence.some((e) => e.includes(`${USABLE} of ${USABLE} usable connections`)), finding?.evidence.join('\n'));
+    assert.ok(
+      finding?.evidence.some((e) => e.includes(`${USABLE} of ${USABLE} usable connections`)),
+      finding?.evidence.join('\n'),
+    );
     assert.ok(finding?.evidence.some((e) => /idle in a transaction/.test(e)));
-    assert.ok(finding?.actions.some((a) => a.includes('DB_POOL_SIZE')), 'runbook actions attached');
-    await held[0]!.query('COMMIT');
+    assert.ok(
+      finding?.actions.some((a) => a.includes('DB_POOL_SIZE')),
+      'runbook actions attached',
+    );
+    await held[0].query('COMMIT');
   });
 
   test('every slot taken: the probe cannot connect (53300) and reports pool exhaustion, not a broken secret', async () => {
@@ -81,10 +87,10 @@ describe('postgres pool check', { skip }, () => {
       const { outcome } = await runCheck(check, cluster.url);
       assert.equal(outcome.status, 'fail');
       assert.equal(outcome.error?.code, 'RP_ERR_DB_TOO_MANY_CONNECTIONS', outcome.error?.message);
-      assert.match(outcome.error!.message, /53300/);
+      assert.match(outcome.error.message, /53300/);
       assert.equal(outcome.findings?.length, 1);
-      assert.equal(outcome.findings[0]!.cause, 'connection_pool_exhaustion');
-      assert.equal(outcome.findings[0]!.severity, 'P1');
+      assert.equal(outcome.findings[0].cause, 'connection_pool_exhaustion');
+      assert.equal(outcome.findings[0].severity, 'P1');
       assert.equal(outcome.series?.find((s) => s.name === 'probe_db_up')?.value, 0);
     }
   });

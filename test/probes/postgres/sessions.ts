@@ -27,7 +27,7 @@ export async function startSleeper(url: string, seconds: number): Promise<Sleepe
   const client = await connect(url);
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const done = client.query('SELECT pg_sleep($1)', [seconds]).catch((err: unknown) => err);
-  return { pid: rows[0]!.pid, done, client };
+  return { pid: rows[0].pid, done, client };
 }
 
 /** Polls a query until it returns a truthy `ok`, instead of sleeping for a guessed time. */
@@ -59,7 +59,11 @@ export interface RunOptions {
 }
 
 /** Runs one check the way the runner would, with a config built from YAML. */
-export async function runCheck(check: PostgresCheck, url: string, options: RunOptions = {}): Promise<{ outcome: ProbeOutcome; elapsedMs: number; ctx: TestContext }> {
+export async function runCheck(
+  check: PostgresCheck,
+  url: string,
+  options: RunOptions = {},
+): Promise<{ outcome: ProbeOutcome; elapsedMs: number; ctx: TestContext }> {
   const config = testConfig(databaseYaml(url, options.extra));
   const base = testContext(config, { timeoutMs: options.timeoutMs ?? 5_000, ...(options.signal ? { signal: options.signal } : {}) });
   const ctx: TestContext = options.memory ? { ...base, memory: options.memory } : base;

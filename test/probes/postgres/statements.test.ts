@@ -82,8 +82,8 @@ describe('postgres statements check', { skip }, () => {
     await runStatements(cluster.url, 'SELECT count(*) FROM pg_sleep(0.55), generate_series(1, 10)', 1);
     const { outcome } = await runCheck('statements', cluster.url, { memory, extra: { slowStatementThreshold: '500ms' } });
     const top = outcome.details?.topStatements as unknown as TopStatement[];
-    assert.match(top[0]!.query, /generate_series/);
-    assert.equal(top[0]!.calls, 1);
+    assert.match(top[0].query, /generate_series/);
+    assert.equal(top[0].calls, 1);
     assert.equal(outcome.findings?.[0]?.cause, 'db_slow_statements');
     const rank1 = outcome.series?.find((s) => s.name === 'probe_db_statement_mean_seconds' && s.labels?.rank === '1');
     assert.ok(rank1 && rank1.value >= 0.55);
@@ -135,8 +135,12 @@ describe('statements judged over the run window', { skip }, () => {
         { name: 'load', kind: 'sql-load', params: { sql: loadSql } },
         { name: 'db-statements', kind: 'postgres', params: { check: 'statements' }, window: 'run' },
       ]);
-      assert.deepEqual(results.map((r) => r.name), ['load', 'db-statements'], 'results keep spec order');
-      return results[1]!;
+      assert.deepEqual(
+        results.map((r) => r.name),
+        ['load', 'db-statements'],
+        'results keep spec order',
+      );
+      return results[1];
     } finally {
       await ctx.close();
     }
@@ -155,8 +159,8 @@ describe('statements judged over the run window', { skip }, () => {
     const result = await scenarioRun('SELECT pg_sleep(0.6)');
     const finding = result.findings?.[0];
     assert.equal(finding?.cause, 'db_slow_statements', JSON.stringify(result));
-    assert.match(finding.evidence[0]!, /pg_sleep/);
-    assert.match(finding.evidence[0]!, /over 1 call\b/);
+    assert.match(finding.evidence[0], /pg_sleep/);
+    assert.match(finding.evidence[0], /over 1 call\b/);
   });
 
   test('a freshly started daemon: history is context on its first run; a slow statement between runs is a finding', async () => {
@@ -167,7 +171,14 @@ ${databaseYaml(cluster.url)}
 external: { openai: { enabled: false }, github: { enabled: false } }
 incidents: { stateDir: ${JSON.stringify(mkdtempSync(join(tmpdir(), 'rp-statements-')))} }
 `);
-    const daemon = await Daemon.start({ config, log: silentLogger(), redact: switchableRedactor(config, {}), env: {}, listen: false, schedule: false });
+    const daemon = await Daemon.start({
+      config,
+      log: silentLogger(),
+      redact: switchableRedactor(config, {}),
+      env: {},
+      listen: false,
+      schedule: false,
+    });
     const slowCauses = (report: RunReport): string[] => report.findings.filter((f) => f.cause === 'db_slow_statements').map((f) => f.summary);
     try {
       await runStatements(cluster.url, 'SELECT pg_sleep(0.6)', 1); // history from before this daemon's first run

@@ -11,11 +11,25 @@ import { freePort } from '../../helpers/prometheus-server.js';
 type Answer = { status: number; body: string };
 const vector = (...values: string[]): Answer => ({
   status: 200,
-  body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: values.map((v, i) => ({ metric: { instance: `pod-${i}` }, value: [1763456400.123, v] })) } }),
+  body: JSON.stringify({
+    status: 'success',
+    data: { resultType: 'vector', result: values.map((v, i) => ({ metric: { instance: `pod-${i}` }, value: [1763456400.123, v] })) },
+  }),
 });
 const alerts = (...list: [string, string][]): Answer => ({
   status: 200,
-  body: JSON.stringify({ status: 'success', data: { alerts: list.map(([name, state]) => ({ labels: { alertname: name, severity: 'page' }, annotations: {}, state, activeAt: '2025-11-18T09:00:00Z', value: '1e+00' })) } }),
+  body: JSON.stringify({
+    status: 'success',
+    data: {
+      alerts: list.map(([name, state]) => ({
+        labels: { alertname: name, severity: 'page' },
+        annotations: {},
+        state,
+        activeAt: '2025-11-18T09:00:00Z',
+        value: '1e+00',
+      })),
+    },
+  }),
 });
 
 describe('prometheus probe: edge answers', () => {
@@ -46,22 +60,29 @@ describe('prometheus probe: edge answers', () => {
   }
 
   test('NaN error rate (no traffic) and +Inf p95 → null with notes, no series for them', async () => {
-    answer = (path, q) => (path.endsWith('/alerts') ? alerts() : q.includes('histogram_quantile') ? vector('+Inf') : q.includes('5..') ? vector('NaN') : vector('0'));
+    answer = (path, q) =>
+      path.endsWith('/alerts') ? alerts() : q.includes('histogram_quantile') ? vector('+Inf') : q.includes('5..') ? vector('NaN') : vector('0');
     const out = await run(`prometheus: { url: "${url}" }\n`);
     assert.equal(out.status, 'pass');
     assert.deepEqual(out.metrics, { errorRate: null, p95Ms: null, requestRate: 0, firingAlerts: [] });
     const notes = out.details?.notes as Record<string, string>;
-    assert.match(notes.errorRate!, /NaN/);
-    assert.match(notes.p95!, /\+Inf/);
-    assert.deepEqual(out.series?.map((s) => s.name).filter((n) => !n.includes('alert')), ['probe_prometheus_request_rate']);
+    assert.match(notes.errorRate, /NaN/);
+    assert.match(notes.p95, /\+Inf/);
+    assert.deepEqual(
+      out.series?.map((s) => s.name).filter((n) => !n.includes('alert')),
+      ['probe_prometheus_request_rate'],
+    );
   });
 
   test('un-aggregated queries: worst ratio and latency, total rate; pending alerts are not firing', async () => {
     answer = (path, q) =>
-      path.endsWith('/alerts') ? alerts(['HighErrorRate', 'pending'], ['SlowAPIRequests', 'firing'], ['Unrelated', 'firing'])
-      : q.includes('histogram_quantile') ? vector('0.2', '0.9')
-      : q.includes('5..') ? vector('0.01', '0.4')
-      : vector('10', '5.5');
+      path.endsWith('/alerts')
+        ? alerts(['HighErrorRate', 'pending'], ['SlowAPIRequests', 'firing'], ['Unrelated', 'firing'])
+        : q.includes('histogram_quantile')
+          ? vector('0.2', '0.9')
+          : q.includes('5..')
+            ? vector('0.01', '0.4')
+            : vector('10', '5.5');
     const out = await run(`prometheus: { url: "${url}" }\n`);
     assert.deepEqual(out.metrics, { errorRate: 0.4, p95Ms: 900, requestRate: 15.5, firingAlerts: ['SlowAPIRequests'] });
     assert.equal((out.details?.alerts as unknown[]).length, 2, 'both watched alerts listed with their state');
@@ -72,7 +93,7 @@ describe('prometheus probe: edge answers', () => {
     const out = await run(`prometheus: { url: "${url}" }\n`);
     assert.equal(out.status, 'error');
     assert.equal(out.error?.code, 'RP_ERR_PROM_UNREACHABLE');
-    assert.match(out.error!.message, /answered 503 without a Prometheus API document/);
+    assert.match(out.error.message, /answered 503 without a Prometheus API document/);
   });
 
   test('credentials in the URL become Basic auth and never appear in the outcome', async () => {
@@ -89,7 +110,7 @@ describe('prometheus probe: edge answers', () => {
     const out = await run(`prometheus: { url: "http://127.0.0.1:${await freePort()}" }\n`);
     assert.equal(out.status, 'error');
     assert.equal(out.error?.code, 'RP_ERR_PROM_UNREACHABLE');
-    assert.match(out.error!.message, /connection refused \(RP_ERR_CONN_REFUSED/);
+    assert.match(out.error.message, /connection refused \(RP_ERR_CONN_REFUSED/);
     assert.deepEqual(out.metrics, { errorRate: null, p95Ms: null, requestRate: null, firingAlerts: null });
   });
 
@@ -98,9 +119,12 @@ describe('prometheus probe: edge answers', () => {
     assert.equal(empty.status, 'skipped');
     assert.match(empty.reason!, /prometheus\.url is empty/);
     // a non-http URL no longer reaches the probe: loading the config refuses it, naming the key
-    assert.throws(() => testConfig('prometheus: { url: "ftp://prom" }\n'), (err: unknown) => {
-      const { code, message } = err as { code?: string; message?: string };
-      return code === 'RP_ERR_CONFIG_INVALID' && /^prometheus\.url: expected an http\(s\) URL/.test(message ?? '');
-    });
+    assert.throws(
+      () => testConfig('prometheus: { url: "ftp://prom" }\n'),
+      (err: unknown) => {
+        const { code, message } = err as { code?: string; message?: string };
+        return code === 'RP_ERR_CONFIG_INVALID' && /^prometheus\.url: expected an http\(s\) URL/.test(message ?? '');
+      },
+    );
   });
 });

@@ -38,7 +38,12 @@ async function drive(url: string, durationMs: number, everyMs: number): Promise<
   const pending: Promise<number>[] = [];
   const end = Date.now() + durationMs;
   while (Date.now() < end) {
-    pending.push(fetch(url).then(async (res) => (await res.arrayBuffer(), res.status), () => 0));
+    pending.push(
+      fetch(url).then(
+        async (res) => (await res.arrayBuffer(), res.status),
+        () => 0,
+      ),
+    );
     await pause(everyMs); // pacing the load, not waiting for a condition
   }
   return Promise.all(pending);
@@ -110,7 +115,9 @@ describe('prometheus probe against a real Prometheus', { skip: binary ? false : 
     assert.match(String((out.details?.queries as Record<string, string>).errorRate), /\[1m\]/);
     assert.equal(seriesValue(out, 'probe_prometheus_error_ratio'), m.errorRate);
     assert.ok(Math.abs(seriesValue(out, 'probe_prometheus_p95_seconds')! * 1000 - m.p95Ms) < 0.01);
-    console.log(`# measured: errorRate ${m.errorRate} (injected ${ERROR_RATE}), p95 ${m.p95Ms} ms (injected ${LATENCY_MS} ms), requestRate ${m.requestRate}/s`);
+    console.log(
+      `# measured: errorRate ${m.errorRate} (injected ${ERROR_RATE}), p95 ${m.p95Ms} ms (injected ${LATENCY_MS} ms), requestRate ${m.requestRate}/s`,
+    );
   });
 
   test('default queries over both APIs: error rate is errors / all requests', async () => {
@@ -144,7 +151,7 @@ describe('prometheus probe against a real Prometheus', { skip: binary ? false : 
     const out = await runProbe(`prometheus:\n  url: ${prom.url}\n  window: 1m\n  queries: { errorRate: "sum(rate(api_requests_total[$window])" }\n`);
     assert.equal(out.status, 'error');
     assert.equal(out.error?.code, 'RP_ERR_PROM_QUERY');
-    assert.match(out.error!.message, /^errorRate: bad_data: .*parse error/);
+    assert.match(out.error.message, /^errorRate: bad_data: .*parse error/);
     assert.equal(out.metrics?.errorRate, null);
     assert.ok((out.metrics?.p95Ms as number) > 0);
   });
@@ -152,7 +159,7 @@ describe('prometheus probe against a real Prometheus', { skip: binary ? false : 
   test('a range-vector expression → RP_ERR_PROM_QUERY explaining why; a metric nobody exports → null with a note', async () => {
     const range = await runProbe(`prometheus:\n  url: ${prom.url}\n  queries: { requestRate: "api_requests_total[$window]" }\n`);
     assert.equal(range.error?.code, 'RP_ERR_PROM_QUERY');
-    assert.match(range.error!.message, /range vector/);
+    assert.match(range.error.message, /range vector/);
     const empty = await runProbe(`prometheus:\n  url: ${prom.url}\n  queries: { errorRate: "sum(rate(no_such_metric_total[$window]))" }\n`);
     assert.equal(empty.status, 'pass');
     assert.equal(empty.metrics?.errorRate, null);
