@@ -56,7 +56,8 @@ test('the runtime stage installs production dependencies only and `probe --versi
       'dist/probes/kubernetes/probe.js',
       'dist/src/leader/lease.js',
       'dist/src/support/log.js',
-      'dist/probes/load/autocannon-driver.js',
+      'dist/probes/load/undici-driver.js',
+      'dist/probes/load/worker.js',
     ];
     for (const module of modules) assert.ok(existsSync(join(app, module)), `${module} exists`);
     runs('node', ['--input-type=module', '-e', modules.map((m) => `await import(${JSON.stringify(`./${m}`)});`).join('')]);
