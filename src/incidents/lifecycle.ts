@@ -8,6 +8,7 @@ import { firstEscalationAt, onUpgrade } from './escalation.js';
 import { familyOf, isRootCause } from '../runbook/catalogue.js';
 import type { IncidentState } from './state.js';
 import { recovering } from './recovery.js';
+import { settleUpdate } from './settle.js';
 import { describeImpact, leadingFinding } from './templates.js';
 import { addTimeline } from './timeline.js';
 import type { Effect, LifecycleEnv } from './effects.js';
@@ -66,7 +67,11 @@ export function applyEvaluation(state: IncidentState, reading: ServiceReading, e
     // of each endpoint reads as "all endpoints down") and only say whether it is still failing
     const findings = reading.findings.length > 0 ? reading.findings : reading.recent;
     return open.flatMap((incident) =>
-      bad ? stillBad(incident, findings, env) : reading.evidence ? recovering(incident, reading.verifyFailures, reading.judgedFrom, env) : [],
+      bad
+        ? stillBad(incident, findings, env)
+        : reading.evidence
+          ? [...settleUpdate(incident, null, false, env.now), ...recovering(incident, reading.verifyFailures, reading.judgedFrom, env)]
+          : [],
     );
   }
   if (reading.recent.length === 0) {
@@ -152,7 +157,6 @@ function stillBad(incident: Incident, findings: readonly Finding[], env: Lifecyc
     incident.severitySince = env.now;
     onUpgrade(incident, env.policy, env.now);
     addTimeline(incident, env.now, 'upgraded', `Severity upgraded ${previous} → ${severity}`, { severity });
-    notes.push(`severity upgraded from ${previous} to ${severity}`);
     notify = true;
   }
   const hasRoot = incident.findings.some((f) => isRootCause(f.cause));
@@ -188,9 +192,8 @@ function stillBad(incident: Incident, findings: readonly Finding[], env: Lifecyc
   }
   incident.impact = describeImpact(incident.severity, incident.findings);
   if (changed) effects.push({ type: 'event', name: 'updated', incident });
-  if (notify) {
-    effects.push({ type: 'notify', incident, kind: 'update', previousSeverity: severity !== previous ? previous : null, note: notes.join('; ') });
-  }
+  const update = notify ? { risenFrom: severity !== previous ? previous : null, notes } : null;
+  effects.push(...settleUpdate(incident, update, true, env.now));
   return effects;
 }
 

@@ -86,6 +86,10 @@ const incident = z
     verifyFrom: num.nullable().optional(),
     leadingCause: z.string().nullable().optional(),
     lastBadAt: num,
+    heldUpdate: z
+      .object({ from: severity, since: num, quiet: z.number().int().min(0), notes: z.array(z.string()) })
+      .nullable()
+      .optional(),
     findings: z.array(finding),
     impact: z.string(),
     paged: z.boolean(),

@@ -32,6 +32,21 @@ export interface TimelineEvent {
   sink?: string;
 }
 
+/**
+ * An update message not sent yet: a worsening episode crosses the bands one evaluation after another (the error rate
+ * reaches P1 before the endpoints read as down), and people should get one update for it, not one per band.
+ */
+export interface HeldUpdate {
+  /** the severity people were last told */
+  from: Severity;
+  /** the evaluation that started holding */
+  since: number;
+  /** evaluations since the last rise */
+  quiet: number;
+  /** other news held with it (a cause identified) */
+  notes: string[];
+}
+
 export interface Incident {
   id: string;
   service: string;
@@ -51,6 +66,8 @@ export interface Incident {
   /** after an interrupted verification: where the samples of the next one begin (absent in older state files) */
   verifyFrom?: number | null;
   lastBadAt: number;
+  /** an upgrade below P0 whose update message waits to settle (absent in older state files: none held) */
+  heldUpdate?: HeldUpdate | null;
   /** the cause the incident is led by: root causes over symptoms, then severity (absent in older state files) */
   leadingCause?: string | null;
   /** every cause seen, worst finding per cause, latest evidence */
