@@ -34,6 +34,19 @@ export interface CauseEntry {
   variants?: Readonly<Record<string, { runbook: string; actions: readonly string[] }>>;
 }
 
+/** Scenario 2's External Service Failures, one row per provider: only the URL to check differs. */
+function externalFailure(url: '{openaiUrl}' | '{githubUrl}') {
+  return {
+    family: 'errors',
+    role: 'root',
+    podHealth: false,
+    severity: 'P3',
+    runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
+    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
+    actions: [`curl -I ${url}`, 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
+  } as const satisfies CauseEntry;
+}
+
 export const CAUSES = {
   api_outage: {
     family: 'availability',
@@ -149,24 +162,8 @@ export const CAUSES = {
       'kubectl edit deployment {deployment} -n {ns}   # temporarily add env DATABASE_QUERY_TIMEOUT: "60"',
     ],
   },
-  external_openai_failure: {
-    family: 'errors',
-    role: 'root',
-    podHealth: false,
-    severity: 'P3',
-    runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
-    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
-    actions: ['curl -I {openaiUrl}', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
-  },
-  external_github_failure: {
-    family: 'errors',
-    role: 'root',
-    podHealth: false,
-    severity: 'P3',
-    runbook: 'Scenario 2 › External Service Failures (OpenAI, GitHub)',
-    explains: ['endpoint_failure', 'high_error_rate', 'api_outage'],
-    actions: ['curl -I {githubUrl}', 'Degrade gracefully: disable the affected feature temporarily', 'Increase retry limits / timeouts'],
-  },
+  external_openai_failure: externalFailure('{openaiUrl}'),
+  external_github_failure: externalFailure('{githubUrl}'),
   github_rate_limited: {
     family: 'errors',
     role: 'root',
