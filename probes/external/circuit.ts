@@ -29,6 +29,11 @@ export interface CircuitRecord<F> {
 
 export type Admission = { admitted: true; trial: boolean } | { admitted: false; openUntil: number };
 
+/** A circuit that has seen nothing wrong: the start, and where a success returns it. */
+function closedRecord<F>(): CircuitRecord<F> {
+  return { state: 'closed', consecutiveFailures: 0, opens: 0, openedAt: null, openUntil: null, trialInFlight: false, lastFailure: null };
+}
+
 export class Circuit<F> {
   private readonly record: CircuitRecord<F>;
 
@@ -39,15 +44,7 @@ export class Circuit<F> {
     private readonly now: () => number,
   ) {
     const existing = memory.get(key) as CircuitRecord<F> | undefined;
-    this.record = existing ?? {
-      state: 'closed',
-      consecutiveFailures: 0,
-      opens: 0,
-      openedAt: null,
-      openUntil: null,
-      trialInFlight: false,
-      lastFailure: null,
-    };
+    this.record = existing ?? closedRecord<F>();
     memory.set(key, this.record);
   }
 
@@ -69,15 +66,7 @@ export class Circuit<F> {
   }
 
   succeeded(): void {
-    Object.assign(this.record, {
-      state: 'closed',
-      consecutiveFailures: 0,
-      opens: 0,
-      openedAt: null,
-      openUntil: null,
-      trialInFlight: false,
-      lastFailure: null,
-    });
+    Object.assign(this.record, closedRecord<F>());
   }
 
   /** The run ended without a verdict (shutdown): a half-open trial goes back to waiting, nothing is counted. */

@@ -1,6 +1,6 @@
 /** `probe demo`: the daemon against the simulated API; --once prints one cycle's report and exits with its verdict. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +23,14 @@ test('demo --once --fault outage: P0, exit 1', async () => {
   assert.match(run.stdout, /P0/);
 });
 
-test('demo: prints the first result and the URLs, serves metrics, takes a fault, stops on SIGINT with 0', async () => {
+/** A long-running `probe demo`, resolved once it has printed its URLs ("Ctrl-C stops"). */
+async function startDemo(
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; stdout: string; stderr: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [CLI, 'demo', '--port', '0'], {
-    cwd: mkdtempSync(join(tmpdir(), 'rp-demo-')),
-    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -41,6 +45,16 @@ test('demo: prints the first result and the URLs, serves metrics, takes a fault,
       });
       void exited.then((code) => reject(new Error(`demo exited ${code}: ${stdout}${stderr}`)));
     });
+  } catch (err) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw err;
+  }
+  return { child, stdout, stderr: () => stderr, exited };
+}
+
+test('demo: prints the first result and the URLs, serves metrics, takes a fault, stops on SIGINT with 0', async () => {
+  const { child, stdout, stderr, exited } = await startDemo(mkdtempSync(join(tmpdir(), 'rp-demo-')), {});
+  try {
     assert.match(stdout, /PASSED\s+scenario daemon/);
     const metricsUrl = /metrics:\s+(http:\S+\/metrics)/.exec(stdout)?.[1];
     const faultUrl = /curl -X PUT --data 'outage' (http:\S+\/__fault)/.exec(stdout)?.[1];
@@ -50,7 +64,7 @@ test('demo: prints the first result and the URLs, serves metrics, takes a fault,
     const put = await fetch(faultUrl, { method: 'PUT', body: 'errors=0.5' });
     assert.equal(put.status, 200);
     child.kill('SIGINT');
-    assert.equal(await exited, 0, stderr);
+    assert.equal(await exited, 0, stderr());
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
@@ -77,28 +91,13 @@ test(
     // a private TMPDIR: what the demo leaves behind is exactly what is left in it
     const temp = mkdtempSync(join(tmpdir(), 'rp-demo-hup-'));
     chmodSync(temp, 0o755); // PostgreSQL runs as its own user when we are root
-    const child = spawn(process.execPath, [CLI, 'demo', '--port', '0'], {
-      cwd: temp,
-      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', TMPDIR: temp },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, stdout, stderr, exited } = await startDemo(temp, { TMPDIR: temp });
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          stdout += d.toString();
-          if (/Ctrl-C stops/.test(stdout)) resolve();
-        });
-        void exited.then((code) => reject(new Error(`demo exited ${code}: ${stdout}${stderr}`)));
-      });
       assert.match(stdout, /Throwaway PostgreSQL on 127\.0\.0\.1:\d+/, 'this test needs the demo to run its PostgreSQL');
       assert.ok(processesMentioning(temp).length > 0, 'the throwaway PostgreSQL runs from the demo folder');
       assert.ok(readdirSync(temp).length > 0, 'the demo made its folders');
       child.kill('SIGHUP');
-      assert.equal(await exited, 0, stderr);
+      assert.equal(await exited, 0, stderr());
       assert.deepEqual(processesMentioning(temp), [], 'no PostgreSQL left running');
       assert.deepEqual(readdirSync(temp), [], 'no folder left behind');
     } finally {
