@@ -10,6 +10,8 @@ export interface ThroughputRow {
   load: string;
   generator: string;
   rps: number;
+  /** CPU time per request in this process: a second opinion that other load on the machine disturbs less */
+  cpuUsPerRequest?: number | null;
 }
 
 export interface Verdict {
@@ -18,6 +20,7 @@ export interface Verdict {
   autocannon: number;
   ratio: number;
   ok: boolean;
+  cpuUs: { ours: number; autocannon: number } | null;
 }
 
 /** the generator the guard holds to the bar: the in-process probe, like with like against in-process autocannon */
@@ -32,7 +35,8 @@ export function verdicts(rows: readonly ThroughputRow[], minRatio = MIN_RATIO): 
     if (!ours || !autocannon) return [];
     // autocannon without a single answer is a broken run, not a bar anyone can clear
     const ratio = autocannon.rps > 0 ? ours.rps / autocannon.rps : 0;
-    return [{ delay, ours: ours.rps, autocannon: autocannon.rps, ratio, ok: autocannon.rps > 0 && ratio >= minRatio }];
+    const cpuUs = ours.cpuUsPerRequest && autocannon.cpuUsPerRequest ? { ours: ours.cpuUsPerRequest, autocannon: autocannon.cpuUsPerRequest } : null;
+    return [{ delay, ours: ours.rps, autocannon: autocannon.rps, ratio, ok: autocannon.rps > 0 && ratio >= minRatio, cpuUs }];
   });
 }
 
@@ -40,6 +44,7 @@ export function verdictLines(list: readonly Verdict[], minRatio = MIN_RATIO): st
   return list.map(
     (v) =>
       `${v.ok ? 'PASS' : 'FAIL'} ${v.delay} ms closed loop: radar-probe ${v.ours.toFixed(0)} req/s = ${v.ratio.toFixed(3)} × autocannon ` +
-      `${v.autocannon.toFixed(0)} req/s (bar ${minRatio})`,
+      `${v.autocannon.toFixed(0)} req/s (bar ${minRatio})` +
+      (v.cpuUs ? `; CPU ${v.cpuUs.ours.toFixed(1)} vs ${v.cpuUs.autocannon.toFixed(1)} µs/req` : ''),
   );
 }
