@@ -48,12 +48,16 @@ function databaseTraffic(url: string): { stop(): Promise<void> } {
       await client.query('SELECT count(*) FROM pg_class WHERE relname LIKE $1', ['pg_%']);
       await pause(100);
     }
-    await client.end();
-  })();
+  })().then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
   return {
     async stop() {
       running = false;
-      await loop;
+      const failed = await loop;
+      await client.end();
+      if (failed) throw failed;
     },
   };
 }
