@@ -1,6 +1,6 @@
 /**
  * Issue 18 acceptance 1: a real Prometheus scrapes a running daemon (simulated API, real PostgreSQL, the OpenAI,
- * GitHub and Kubernetes stand-ins, a load group) and every query of every panel of the dashboard returns data
+ * GitHub and Kubernetes stand-ins, a load group, the API's real traffic read back from Prometheus) and every query of every panel of the dashboard returns data
  * through the HTTP API. Queries whose series only exist under a fault are listed below with the reason; the test
  * injects that fault and then asserts their data appears.
  */
@@ -16,21 +16,27 @@ import { parseFault } from '../../src/demo/faults.js';
 import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
 import { startKubeApiServer, type KubeApiServer } from '../helpers/kube-apiserver.js';
 import { pgAvailable, PG_UNAVAILABLE_REASON, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
-import { prometheusBinary, startPrometheus, type PrometheusServer } from '../helpers/prometheus-server.js';
+import { freePort, prometheusBinary, startPrometheus, type PrometheusServer } from '../helpers/prometheus-server.js';
 import { startGitHubStandIn, startOpenAiStandIn, type ProviderStandIn } from '../helpers/providers.js';
 import { loadDashboard, panelQueries, substitute, variableSelector, type PanelQuery } from './dashboard.js';
 
 const skip = !prometheusBinary() ? 'prometheus is not installed (apt-get install prometheus)' : !pgAvailable() ? PG_UNAVAILABLE_REASON : false;
 
-/** panel title → why its series exist only under a fault (or after an event), which the test brings about */
-const ONLY_UNDER_FAULT: Record<string, string> = {
-  'Failing probes': 'probe_failure_info is exported only while a probe fails: the API hangs',
-  'Schedule overlaps': 'the overlap counter of a probe appears at its first skipped run: runs outlast the 1 s interval while the API hangs',
-  'Notifications by sink and outcome': 'the delivery counter appears at the first notification: the hanging API opens an incident',
-  'Config reloads': 'the reload counter appears at the first reload: the test sends SIGHUP',
+type Fault = 'errors' | 'hang' | 'reload';
+
+/** panel title → why its series exist only under a fault (or after an event), and the fault that brings them */
+const ONLY_UNDER_FAULT: Record<string, { why: string; fault: Fault }> = {
+  'Real-traffic error ratio': {
+    why: 'the default errorRate query divides the 5xx rate by the request rate: no 5xx answer, no 5xx series, no ratio',
+    fault: 'errors',
+  },
+  'Failing probes': { why: 'probe_failure_info is exported only while a probe fails', fault: 'hang' },
+  'Schedule overlaps': { why: "a probe's overlap counter appears at its first skipped run: runs outlast the 1 s interval", fault: 'hang' },
+  'Notifications by sink and outcome': { why: 'the delivery counter appears at the first notification: an incident opens', fault: 'hang' },
+  'Config reloads': { why: 'the reload counter appears at the first reload', fault: 'reload' },
 };
 
-const isFaultOnly = (q: PanelQuery): boolean => Object.keys(ONLY_UNDER_FAULT).some((title) => q.where.includes(`/ ${title} (`));
+const faultOf = (q: PanelQuery): Fault | undefined => Object.entries(ONLY_UNDER_FAULT).find(([title]) => q.where.includes(`/ ${title} (`))?.[1].fault;
 
 const dashboard = loadDashboard();
 const queries = panelQueries(dashboard);
@@ -101,6 +107,8 @@ describe(
         startKubeApiServer('healthy', { workload: { namespace: 'prod' } }),
       ]);
       traffic = databaseTraffic(database.url);
+      // the daemon's prometheus probe reads the API's real traffic from the same Prometheus that scrapes both
+      const prometheusPort = await freePort();
       const stateDir = join(mkdtempSync(join(tmpdir(), 'rp-dashboard-')), 'state');
       daemon = await startDaemon(
         `
@@ -112,6 +120,7 @@ database: { url: ${JSON.stringify(database.url)} }
 external:
   openai: { url: ${JSON.stringify(openai.baseUrl)}, apiKey: sk-test-key-for-the-stand-in }
   github: { url: ${JSON.stringify(github.baseUrl)}, token: ghp_testtokenforthestandin }
+prometheus: { url: "http://127.0.0.1:${prometheusPort}", window: 1m }
 daemon:
   host: 127.0.0.1
   interval: 1s
@@ -124,7 +133,13 @@ notify: [{ type: log }]
         { env: { KUBECONFIG: kube.kubeconfigPath } },
       );
       await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 15_000, 'readiness');
-      prometheus = await startPrometheus({ targets: [{ job: 'radar-probe', address: new URL(daemon.url).host }] });
+      prometheus = await startPrometheus({
+        port: prometheusPort,
+        targets: [
+          { job: 'radar-probe', address: new URL(daemon.url).host },
+          { job: 'deeptech-api', address: new URL(api.url).host },
+        ],
+      });
     });
     after(async () => {
       await prometheus?.stop();
@@ -150,18 +165,26 @@ notify: [{ type: log }]
     });
 
     test('every query of a healthy daemon returns data', async (t) => {
-      const healthy = queries.filter((q) => !isFaultOnly(q));
-      for (const q of healthy) await dataFor(prometheus!, q, 30_000);
+      const healthy = queries.filter((q) => faultOf(q) === undefined);
+      const missing: string[] = [];
+      for (const q of healthy) await dataFor(prometheus!, q, 30_000).catch((err: Error) => missing.push(err.message));
+      assert.deepEqual(missing, [], missing.join('\n'));
       t.diagnostic(`${healthy.length} queries answered with data`);
     });
 
-    test('under an API hang and a reload, the fault-only queries return data too', async (t) => {
-      const faultOnly = queries.filter(isFaultOnly);
-      assert.ok(faultOnly.length >= Object.keys(ONLY_UNDER_FAULT).length);
-      api.setFault(parseFault('hang'));
-      daemon!.proc.kill('SIGHUP');
-      for (const q of faultOnly) await dataFor(prometheus!, q, 30_000);
-      t.diagnostic(`${faultOnly.length} fault-only queries answered with data: ${Object.values(ONLY_UNDER_FAULT).join('; ')}`);
+    test('under 5xx answers, an API hang and a reload, the fault-only queries return data too', async (t) => {
+      const inject: Record<Fault, () => void> = {
+        errors: () => api.setFault(parseFault('errors=0.5')),
+        hang: () => api.setFault(parseFault('hang')),
+        reload: () => daemon!.proc.kill('SIGHUP'),
+      };
+      for (const fault of ['errors', 'hang', 'reload'] as const) {
+        const affected = queries.filter((q) => faultOf(q) === fault);
+        assert.ok(affected.length > 0, fault);
+        inject[fault]();
+        for (const q of affected) await dataFor(prometheus!, q, 30_000);
+        t.diagnostic(`${fault}: ${affected.map((q) => q.where).join(', ')}`);
+      }
     });
   },
 );

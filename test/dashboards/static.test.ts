@@ -30,7 +30,15 @@ test('schema version of Grafana 11/12, a prometheus datasource variable, and eve
 
 test('rows for the service, database, dependencies, Kubernetes, load runs and the daemon; panels laid out on the grid', () => {
   const rows = dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title);
-  assert.deepEqual(rows, ['Service overview', 'Database', 'Dependencies (OpenAI, GitHub)', 'Kubernetes', 'Load runs', 'radar-probe itself']);
+  assert.deepEqual(rows, [
+    'Service overview',
+    'Real traffic (Prometheus)',
+    'Database',
+    'Dependencies (OpenAI, GitHub)',
+    'Kubernetes',
+    'Load runs',
+    'radar-probe itself',
+  ]);
   const panels = allPanels(dashboard);
   assert.equal(new Set(panels.map((p) => p.id)).size, panels.length, 'panel ids are unique');
   for (const p of panels) assert.ok(p.gridPos.x + p.gridPos.w <= 24, `${p.title} fits the 24-column grid`);
