@@ -64,10 +64,11 @@ export function panelQueries(dashboard: Dashboard): PanelQuery[] {
 /**
  * What Grafana sends for a dashboard showing "All" over the last hour: multi-value variables become the regex
  * `.+`, the interval variables become fixed windows long enough for a 1 s scrape to have several samples.
+ * `chosen` sets a variable to one value, as picking it in the drop-down does.
  */
-export function substitute(expr: string): string {
-  const builtins: Record<string, string> = { __rate_interval: '1m', __interval: '15s', __range: '1h', __range_s: '3600' };
-  return expr.replace(/\$\{?(\w+)\}?/g, (_all, name: string) => builtins[name] ?? '.+');
+export function substitute(expr: string, chosen: Record<string, string> = {}): string {
+  const values: Record<string, string> = { __rate_interval: '1m', __interval: '15s', __range: '1h', __range_s: '3600', ...chosen };
+  return expr.replace(/\$\{?(\w+)\}?/g, (_all, name: string) => values[name] ?? '.+');
 }
 
 /** `label_values(probe_success{job=~"$job"}, probe)` → the series selector it reads. */

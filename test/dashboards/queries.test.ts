@@ -172,6 +172,16 @@ notify: [{ type: log }]
       t.diagnostic(`${healthy.length} queries answered with data`);
     });
 
+    test('choosing one probe narrows every per-probe panel to it', async () => {
+      const perProbe = queries.filter((q) => q.expr.includes('$probe') && faultOf(q) === undefined);
+      assert.ok(perProbe.length >= 8, `${perProbe.length} per-probe queries`);
+      for (const q of perProbe) {
+        const data = await prometheus!.query(substitute(q.expr, { probe: 'health' }));
+        assert.ok(data.result.length > 0, `${q.where}: no data for probe "health"`);
+        for (const r of data.result) assert.ok([undefined, 'health'].includes(r.metric['probe']), `${q.where}: ${JSON.stringify(r.metric)}`);
+      }
+    });
+
     test('under 5xx answers, an API hang and a reload, the fault-only queries return data too', async (t) => {
       const inject: Record<Fault, () => void> = {
         errors: () => api.setFault(parseFault('errors=0.5')),
