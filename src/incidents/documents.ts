@@ -5,6 +5,7 @@
  */
 import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from './atomic-file.js';
 
 export const STATE_FILE = 'incidents.json';
@@ -62,6 +63,8 @@ export async function updateDocument(
     } catch (err) {
       if (!(err instanceof Superseded) || attempt >= 10) throw err;
     }
+    // writers that keep meeting each other spread out
+    await sleep(Math.random() * 10 * attempt);
   }
 }
 

@@ -6,6 +6,7 @@ import { Status } from '@kubernetes-models/apimachinery/apis/meta/v1/Status';
 import { Lease, type ILease } from 'kubernetes-models/coordination.k8s.io/v1/Lease';
 import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSlice';
 import { EndpointSliceList } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSliceList';
+import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Endpoints, type IEndpoints } from 'kubernetes-models/v1/Endpoints';
 import { Event, type IEvent } from 'kubernetes-models/v1/Event';
 import { EventList } from 'kubernetes-models/v1/EventList';
@@ -51,6 +52,12 @@ export function endpointsObject(object: IEndpoints): Json {
 
 export function leaseObject(object: ILease): Json {
   const model = new Lease(object);
+  model.validate();
+  return model.toJSON() as Json;
+}
+
+export function configMapObject(object: IConfigMap): Json {
+  const model = new ConfigMap(object);
   model.validate();
   return model.toJSON() as Json;
 }
