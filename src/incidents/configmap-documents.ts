@@ -18,6 +18,7 @@ export const CONFIGMAP_LIMIT = 1024 * 1024;
 /** Room left for the maintenance windows and the keys; the incident state is compacted to stay under this. */
 export const STATE_BUDGET = 768 * 1024;
 const MAX_ATTEMPTS = 8;
+const READ_ATTEMPTS = 3;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** A write that did not happen, with a short code for the write-health report (Forbidden, NotFound, TooLarge...). */
@@ -37,6 +38,8 @@ export interface ConfigMapDocumentsOptions {
   name: string;
   /** delay before retry `attempt` (1-based) after a 409; jittered exponential by default */
   backoffMs?: (attempt: number) => number;
+  /** defaults to STATE_BUDGET */
+  stateBudget?: number;
 }
 
 function defaultBackoff(attempt: number): number {
@@ -48,7 +51,7 @@ export function dataSize(data: Readonly<Record<string, string>>): number {
 }
 
 export class ConfigMapDocuments implements StateDocuments {
-  readonly stateBudget = STATE_BUDGET;
+  readonly stateBudget: number;
   readonly location: string;
   private readonly controller = new AbortController();
   /** the object as last read or written: a write starts from it and only re-reads on a 409 */
@@ -58,6 +61,7 @@ export class ConfigMapDocuments implements StateDocuments {
 
   constructor(private readonly options: ConfigMapDocumentsOptions) {
     this.location = `ConfigMap ${options.namespace}/${options.name}`;
+    this.stateBudget = options.stateBudget ?? STATE_BUDGET;
   }
 
   get remedies(): readonly string[] {
@@ -123,11 +127,16 @@ export class ConfigMapDocuments implements StateDocuments {
 
   /** The object now, or null when it does not exist. */
   private async fetch(): Promise<V1ConfigMap | null> {
-    const read = await this.call('get', (o) => this.options.api.readNamespacedConfigMap(this.ref(), o));
-    if (read.ok) return (this.cached = read.value);
-    this.cached = null;
-    if (read.status === 404) return null;
-    throw this.failure(read);
+    for (let attempt = 1; ; attempt++) {
+      const read = await this.call('get', (o) => this.options.api.readNamespacedConfigMap(this.ref(), o));
+      if (read.ok) return (this.cached = read.value);
+      this.cached = null;
+      if (read.status === 404) return null;
+      // an API server restarting or throttling answers again shortly; RBAC and bad requests do not
+      const transient = read.status === undefined || read.status === 429 || read.status >= 500;
+      if (!transient || attempt >= READ_ATTEMPTS) throw this.failure(read);
+      await sleep((this.options.backoffMs ?? defaultBackoff)(attempt + 2), undefined, { signal: this.controller.signal });
+    }
   }
 
   private call<T>(verb: string, run: Parameters<typeof call<T>>[3]): Promise<CallResult<T>> {

@@ -36,7 +36,9 @@ import { applyNotices, openNotices, pruneNotices, queueNoticeMessage, toNoticeVi
 import { readService } from './reading.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { compactToFit } from './state-budget.js';
-import { StateStore } from './store.js';
+import { StateStore, type LoadResult } from './store.js';
+import { FileDocuments, type StateDocuments } from './documents.js';
+import { UsageError, errorMessage } from '../model/errors.js';
 import { stateDocumentsFor } from './store-from-config.js';
 import { DueTimer } from './timer.js';
 import type { DependencyNotice, Family, Incident, IncidentView, MaintenanceListing, MaintenanceWindow, NoticeView } from './types.js';
@@ -53,6 +55,8 @@ export interface IncidentManagerOptions {
   /** false → keep a read-only copy of the shared state: open nothing, send nothing */
   isLeader?: () => boolean;
   fetchDispatcher?: Dispatcher;
+  /** where the state persists; by default what `incidents.store` says */
+  documents?: StateDocuments;
 }
 
 export interface IncidentMetrics {
@@ -123,7 +127,7 @@ export class IncidentManager {
 
   static async open(options: IncidentManagerOptions): Promise<IncidentManager> {
     const dir = resolve(options.config.incidents.stateDir);
-    const documents = await stateDocumentsFor(options.config);
+    const documents = options.documents ?? (await stateDocumentsFor(options.config));
     let manager: IncidentManager | undefined;
     const health = new WriteHealth(
       documents.location,
@@ -140,7 +144,7 @@ export class IncidentManager {
         ? null
         : await StateDirLock.acquire(dir, options.log);
     try {
-      manager = new IncidentManager(options, store, (await store.load({ readOnly: !leader })).state);
+      manager = new IncidentManager(options, store, (await loadAtStart(store, leader)).state);
     } catch (err) {
       await lock?.release();
       documents.close?.();
@@ -506,6 +510,19 @@ export class IncidentManager {
     if (this.ownAgent) await this.ownAgent.close().catch(() => undefined);
     this.store.documents.close?.();
     await this.lock?.release();
+  }
+}
+
+/**
+ * A ConfigMap that cannot be read at start-up (RBAC, API down) stops the start with a clear message rather than
+ * starting empty: an empty leader would page every open incident again. The pod's restart backoff retries it.
+ */
+async function loadAtStart(store: StateStore, leader: boolean): Promise<LoadResult> {
+  try {
+    return await store.load({ readOnly: !leader });
+  } catch (err) {
+    if (store.documents instanceof FileDocuments) throw err;
+    throw new UsageError('RP_ERR_STATE_STORE', `incident state cannot be read from ${store.where}: ${errorMessage(err)}`);
   }
 }
 

@@ -4,6 +4,7 @@
  * the size limit is met by dropping old history first.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { makeApis } from '../../src/clients/kubernetes/api.js';
@@ -16,9 +17,9 @@ import { emptyState } from '../../src/incidents/state.js';
 import { StateStore } from '../../src/incidents/store.js';
 import { stateDocumentsFor } from '../../src/incidents/store-from-config.js';
 import { isProbeError } from '../../src/model/errors.js';
-import { silentLogger } from '../../src/support/log.js';
+import { createLogger, silentLogger } from '../../src/support/log.js';
 import { testConfig } from '../helpers/context.js';
-import { startKubeApiServer, type KubeApiServer } from '../helpers/kube-apiserver.js';
+import { buildScenario, startKubeApiServer, type KubeApiServer } from '../helpers/kube-apiserver.js';
 import { FakeClock, outage, tempDir } from './helpers.js';
 
 const NS = 'default';
@@ -26,12 +27,14 @@ let kube: KubeApiServer;
 let name = '';
 let counter = 0;
 
-function documents(objectName = name): ConfigMapDocuments {
+function documentOptions(objectName = name): ConstructorParameters<typeof ConfigMapDocuments>[0] {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kube.kubeconfigPath);
   // no waiting between retries: the test is about never losing a write, not about pacing
-  return new ConfigMapDocuments({ api: makeApis(kubeConfig).core, namespace: NS, name: objectName, backoffMs: () => 0 });
+  return { api: makeApis(kubeConfig).core, namespace: NS, name: objectName, backoffMs: () => 0 };
 }
+
+const documents = (objectName = name): ConfigMapDocuments => new ConfigMapDocuments(documentOptions(objectName));
 
 const stored = (key: string): string | undefined => kube.configMaps.peek(NS, name)?.data?.[key];
 
@@ -139,32 +142,91 @@ describe('ConfigMap store: the 1 MiB limit', () => {
   });
 });
 
+describe('ConfigMap store: the engine keeps its state under the budget', () => {
+  test('old resolved incidents go first, oldest first; the open incident stays; the log says what went', async () => {
+    const state = await tempDir();
+    const config = configFor(state.dir);
+    const clock = new FakeClock();
+    try {
+      const first = await IncidentManager.open({ config, log: silentLogger(), clock, documents: documents() });
+      await first.evaluate(outage());
+      await first.close();
+      // 30 resolved incidents of ~2 KB each, cloned from the real one, the oldest resolved first
+      const document = JSON.parse(stored(STATE_FILE) ?? '') as ReturnType<typeof emptyState>;
+      const [open] = document.incidents;
+      assert.ok(open);
+      const resolved = Array.from({ length: 30 }, (_, i) => ({
+        ...open,
+        id: `INC-old-${String(i).padStart(2, '0')}`,
+        status: 'RESOLVED' as const,
+        resolvedAt: clock.now() - (30 - i) * 60_000,
+        timeline: [...open.timeline, { at: new Date(0).toISOString(), kind: 'opened' as const, message: 'x'.repeat(2_000) }],
+      }));
+      document.incidents = [...resolved, open];
+      await documents().write(STATE_FILE, JSON.stringify(document));
+      const budget = Math.round(Buffer.byteLength(stored(STATE_FILE) ?? '') / 2);
+
+      const lines: string[] = [];
+      const log = createLogger({ destination: new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }) });
+      const second = await IncidentManager.open({
+        config,
+        log,
+        clock,
+        documents: new ConfigMapDocuments({ ...documentOptions(), stateBudget: budget }),
+      });
+      await second.close();
+      const text = stored(STATE_FILE) ?? '';
+      assert.ok(Buffer.byteLength(text) <= budget, `${Buffer.byteLength(text)} bytes within the budget of ${budget}`);
+      const kept = (JSON.parse(text) as typeof document).incidents.map((i) => i.id);
+      assert.ok(kept.includes(open.id), 'the open incident stays');
+      assert.ok(kept.includes('INC-old-29') && !kept.includes('INC-old-00'), `the newest history stays, the oldest goes: ${kept.join(' ')}`);
+      const warning = lines.find((l) => l.includes('over its size budget'));
+      assert.ok(warning?.includes('INC-old-00'), 'the log names what was dropped');
+    } finally {
+      await state.remove();
+    }
+  });
+});
+
 describe('incidents.store: kubernetes from the config', () => {
   test('a new engine on the same ConfigMap continues the open incident', async () => {
     const state = await tempDir();
-    const env = { KUBECONFIG: kube.kubeconfigPath };
-    const config = testConfig(
-      `kubernetes: { namespace: ${NS} }\nincidents: { store: kubernetes, configMap: ${name}, stateDir: ${JSON.stringify(state.dir)}, openAfter: 1 }\nnotify: [{ type: log }]`,
-    );
-    const saved = process.env['KUBECONFIG'];
-    process.env['KUBECONFIG'] = env.KUBECONFIG;
+    const config = configFor(state.dir);
     try {
-      const clock = new FakeClock();
-      const first = await IncidentManager.open({ config, log: silentLogger(), clock });
-      await first.evaluate(outage());
-      const [opened] = first.list();
-      assert.ok(opened?.open, 'an incident is open');
-      await first.close();
-      assert.match(stored(STATE_FILE) ?? '', new RegExp(opened.id));
-      const second = await IncidentManager.open({ config, log: silentLogger(), clock });
-      assert.deepEqual(
-        second.list().map((i) => i.id),
-        [opened.id],
-      );
-      await second.close();
+      await withKubeconfig(async () => {
+        const clock = new FakeClock();
+        const first = await IncidentManager.open({ config, log: silentLogger(), clock });
+        await first.evaluate(outage());
+        const [opened] = first.list();
+        assert.ok(opened?.open, 'an incident is open');
+        await first.close();
+        assert.match(stored(STATE_FILE) ?? '', new RegExp(opened.id));
+        const second = await IncidentManager.open({ config, log: silentLogger(), clock });
+        assert.deepEqual(
+          second.list().map((i) => i.id),
+          [opened.id],
+        );
+        await second.close();
+      });
     } finally {
-      if (saved === undefined) delete process.env['KUBECONFIG'];
-      else process.env['KUBECONFIG'] = saved;
+      await state.remove();
+    }
+  });
+
+  test('a ConfigMap the daemon may not read stops the start (RP_ERR_STATE_STORE) instead of leading with no incidents', async () => {
+    const state = await tempDir();
+    kube.setScenario({ ...buildScenario('healthy'), forbidden: ['configmaps'] });
+    try {
+      await withKubeconfig(async () => {
+        const err = await IncidentManager.open({ config: configFor(state.dir), log: silentLogger() }).then(
+          (m) => m.close().then(() => null),
+          (e: unknown) => e,
+        );
+        assert.ok(isProbeError(err) && err.code === 'RP_ERR_STATE_STORE', String(err));
+        assert.match(err.message, new RegExp(`cannot be read from ConfigMap ${NS}/${name}.*403`));
+      });
+    } finally {
+      kube.setScenario('healthy');
       await state.remove();
     }
   });
@@ -184,3 +246,21 @@ describe('incidents.store: kubernetes from the config', () => {
     );
   });
 });
+
+function configFor(stateDir: string): ReturnType<typeof testConfig> {
+  return testConfig(
+    `kubernetes: { namespace: ${NS} }\nincidents: { store: kubernetes, configMap: ${name}, stateDir: ${JSON.stringify(stateDir)}, openAfter: 1 }\nnotify: [{ type: log }]`,
+  );
+}
+
+/** the engine finds the cluster as the daemon does: through KUBECONFIG */
+async function withKubeconfig(run: () => Promise<void>): Promise<void> {
+  const saved = process.env['KUBECONFIG'];
+  process.env['KUBECONFIG'] = kube.kubeconfigPath;
+  try {
+    await run();
+  } finally {
+    if (saved === undefined) delete process.env['KUBECONFIG'];
+    else process.env['KUBECONFIG'] = saved;
+  }
+}
