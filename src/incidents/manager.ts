@@ -265,7 +265,17 @@ export class IncidentManager {
     const leader = this.isLeader();
     // a write refused because another replica had written the state means that replica led meanwhile: reload
     if (!leader || !this.wasLeader || this.store.takeSuperseded()) {
-      const loaded = await this.store.load({ readOnly: !leader });
+      let loaded: LoadResult;
+      try {
+        loaded = await this.store.load({ readOnly: !leader });
+      } catch (err) {
+        // acting on a stale copy could open again what the old leader opened last cycle: sit this cycle out
+        this.options.log.warn(
+          { where: this.store.where, err: errorMessage(err) },
+          'incident state could not be read: nothing opened or sent this cycle',
+        );
+        return false;
+      }
       // a follower keeps its last good copy rather than showing nothing while the leader's file is unreadable
       if (leader || loaded.problem === null) this.state = loaded.state;
       this.adopt();
