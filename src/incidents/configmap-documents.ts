@@ -112,9 +112,17 @@ export class ConfigMapDocuments implements StateDocuments {
     }
   }
 
+  /** Moves the unusable text to the key `<name>.corrupt` (one replace), so a human can still read it. */
   async setAside(name: DocumentName): Promise<string> {
-    // the unusable text stays where it is for a human: the next write replaces the key only if nobody else has
-    return `${this.describe(name)} (left as it was; the next write replaces it)`;
+    const current = await this.fetch();
+    const text = current?.data?.[name];
+    if (!current || text === undefined) return `${this.describe(name)} (gone already)`;
+    const aside = `${name}.corrupt`;
+    const { [name]: _unusable, ...rest } = current.data ?? {};
+    const body: V1ConfigMap = { ...current, data: { ...rest, [aside]: text } };
+    const moved = await this.call('update', (o) => this.options.api.replaceNamespacedConfigMap({ ...this.ref(), body }, o));
+    this.cached = moved.ok ? moved.value : null;
+    return moved.ok ? `${this.location} key ${aside}` : `${this.describe(name)} (not moved: ${moved.error.message}; the next write replaces it)`;
   }
 
   close(): void {

@@ -63,15 +63,16 @@ export class StateStore {
     } catch (err) {
       problem = `not valid JSON (${errorMessage(err)})`;
     }
-    if (!options.readOnly) return this.quarantine(problem);
+    if (!options.readOnly) return this.quarantine(problem, text);
     this.log.error({ code: 'RP_ERR_STATE_CORRUPT' }, `incident state ${this.where} is unusable: ${problem}`);
     return { state: emptyState(), problem };
   }
 
   /** A document we cannot read is kept for a human, never overwritten; the daemon goes on with empty state. */
-  private async quarantine(problem: string): Promise<LoadResult> {
+  private async quarantine(problem: string, text: string): Promise<LoadResult> {
     const aside = await this.documents.setAside(STATE_FILE);
-    this.known = [null];
+    // moved aside, or left in place when moving failed: either way the next write may replace it
+    this.known = [null, text];
     const message = `incident state ${this.where} is unusable: ${problem}; moved to ${aside}, starting with no incidents`;
     this.log.error({ code: 'RP_ERR_STATE_CORRUPT' }, message);
     return { state: emptyState(), problem: message };

@@ -213,6 +213,23 @@ describe('incidents.store: kubernetes from the config', () => {
     }
   });
 
+  test('an unusable state key is moved to incidents.json.corrupt for a human, and the engine writes a fresh one', async () => {
+    const state = await tempDir();
+    await documents().write(STATE_FILE, '{"version":1,"incidents":');
+    try {
+      await withKubeconfig(async () => {
+        const manager = await IncidentManager.open({ config: configFor(state.dir), log: silentLogger(), clock: new FakeClock() });
+        await manager.evaluate(outage());
+        assert.equal(manager.metrics().stateProblem, null, 'the fresh state is written');
+        await manager.close();
+      });
+      assert.equal(stored(`${STATE_FILE}.corrupt`), '{"version":1,"incidents":');
+      assert.match(stored(STATE_FILE) ?? '', /"incidents":\[\{"id":"INC-/);
+    } finally {
+      await state.remove();
+    }
+  });
+
   test('a ConfigMap the daemon may not read stops the start (RP_ERR_STATE_STORE) instead of leading with no incidents', async () => {
     const state = await tempDir();
     kube.setScenario({ ...buildScenario('healthy'), forbidden: ['configmaps'] });
