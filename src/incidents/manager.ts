@@ -269,11 +269,10 @@ export class IncidentManager {
       try {
         loaded = await this.store.load({ readOnly: !leader });
       } catch (err) {
-        // acting on a stale copy could open again what the old leader opened last cycle: sit this cycle out
-        this.options.log.warn(
-          { where: this.store.where, err: errorMessage(err) },
-          'incident state could not be read: nothing opened or sent this cycle',
-        );
+        // acting on a stale copy could open again what the old leader opened last cycle: sit this cycle out, and
+        // read again next cycle
+        this.options.log.warn({ where: this.store.where, err: errorMessage(err) }, 'incident state could not be read: nothing opened this cycle');
+        this.wasLeader = false;
         return false;
       }
       // a follower keeps its last good copy rather than showing nothing while the leader's file is unreadable
