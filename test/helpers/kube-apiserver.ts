@@ -73,7 +73,22 @@ interface Stores {
 
 const VERB_OF: Record<string, string> = { GET: 'get', POST: 'create', PUT: 'update', PATCH: 'patch' };
 
-function route(state: ClusterState, stores: Stores, method: string, path: string, query: URLSearchParams, body: unknown): Reply {
+/** the stand-in merges; a JSON patch (the client's default content type) is refused rather than misread */
+const MERGE_PATCHES = ['application/merge-patch+json', 'application/strategic-merge-patch+json'];
+const unsupportedPatch = (type: string): Reply => ({
+  status: 415,
+  body: statusObject(415, 'UnsupportedMediaType', `the stand-in applies merge patches only, not ${type || 'a body without Content-Type'}`),
+});
+
+interface Request {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  contentType: string;
+  body: unknown;
+}
+
+function route(state: ClusterState, stores: Stores, { method, path, query, contentType, body }: Request): Reply {
   let m: RegExpExecArray | null;
   let ns = '';
   const refuse = (r: GuardedResource, verb: string, group?: string): Reply | null =>
@@ -138,7 +153,7 @@ function route(state: ClusterState, stores: Stores, method: string, path: string
     if (method === 'GET' && name) return configMaps.get(ns, name);
     if (method === 'POST' && !name) return configMaps.create(ns, body as IConfigMap);
     if (method === 'PUT' && name) return configMaps.replace(ns, name, body as IConfigMap);
-    if (method === 'PATCH' && name) return configMaps.patch(ns, name, body);
+    if (method === 'PATCH' && name) return MERGE_PATCHES.includes(contentType) ? configMaps.patch(ns, name, body) : unsupportedPatch(contentType);
     return notAllowed;
   }
   return { status: 404, body: statusObject(404, 'NotFound', 'the server could not find the requested resource') };
@@ -190,7 +205,18 @@ export async function startKubeApiServer(
       return;
     }
     readBody(req)
-      .then((body) => send(res, route(state, stores, req.method ?? 'GET', url.pathname, url.searchParams, body)))
+      .then((body) =>
+        send(
+          res,
+          route(state, stores, {
+            method: req.method ?? 'GET',
+            path: url.pathname,
+            query: url.searchParams,
+            contentType: (req.headers['content-type'] ?? '').split(';')[0].trim(),
+            body,
+          }),
+        ),
+      )
       .catch((err: unknown) => {
         drift.push(`${req.method} ${url.pathname}: ${(err as Error).message}`);
         send(res, { status: 500, body: statusObject(500, 'BadRequest', `stand-in could not serve a valid object: ${(err as Error).message}`) });

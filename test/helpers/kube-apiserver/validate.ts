@@ -73,7 +73,8 @@ export function podMetricsList(items: readonly PodMetrics[]): Json {
   return { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items };
 }
 
-export type StatusReason = 'NotFound' | 'Forbidden' | 'Unauthorized' | 'Conflict' | 'AlreadyExists' | 'BadRequest' | 'Invalid' | 'MethodNotAllowed';
+export type StatusReason =
+  'NotFound' | 'Forbidden' | 'Unauthorized' | 'Conflict' | 'AlreadyExists' | 'BadRequest' | 'Invalid' | 'MethodNotAllowed' | 'UnsupportedMediaType';
 
 export function statusObject(code: number, reason: StatusReason, message: string, details?: { name?: string; group?: string; kind?: string }): Json {
   const status = new Status({ status: 'Failure', message, reason, code, ...(details ? { details } : {}) });
