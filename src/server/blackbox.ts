@@ -72,7 +72,13 @@ export async function blackboxProbe(
   const timeoutMs = Math.round(
     Number.isFinite(scrapeMs) && scrapeMs > 0 ? Math.max(100, Math.min(config.timeout, scrapeMs - SCRAPE_OFFSET_MS)) : config.timeout,
   );
-  const endpoint: EndpointConfig = { ...ENDPOINT, path: `${url.pathname}${url.search}`, method };
+  const caFile = config.daemon.probeCaFile;
+  const endpoint: EndpointConfig = {
+    ...ENDPOINT,
+    path: `${url.pathname}${url.search}`,
+    method,
+    ...(caFile ? { tls: { ...ENDPOINT.tls, caFile } } : {}),
+  };
   inFlight++;
   const started = performance.now();
   try {
