@@ -23,10 +23,10 @@ export interface BlackboxReading {
 }
 
 /** FNV-1a (32 bit) over the address bytes, 4 for IPv4, 16 for IPv6: Go's ipHash, so the values match blackbox's. */
-export function ipAddrHash(address: string): number {
+export function ipAddrHash(address: string, family: number = isIP(address)): number {
   const bytes: number[] = [];
-  if (isIP(address) === 4) bytes.push(...address.split('.').map(Number));
-  else if (isIP(address) === 6) {
+  if (family === 4) bytes.push(...address.split('.').map(Number));
+  else if (family === 6) {
     const [head = '', tail = ''] = address.split('::');
     const groups = (part: string): string[] => (part ? part.split(':') : []);
     const missing = 8 - groups(head).length - groups(tail).length;
@@ -38,56 +38,74 @@ export function ipAddrHash(address: string): number {
   return hash;
 }
 
-const family = (name: string, help: string, lines: string): string => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${lines}`;
-const single = (name: string, help: string, value: number): string => family(name, help, `${name} ${value}\n`);
-const labelled = (name: string, labels: Record<string, string>, value: number): string =>
-  `${name}{${Object.entries(labels)
+/** blackbox's help texts; each family's two header lines are built once, at import */
+const HELP = {
+  probe_dns_lookup_time_seconds: 'Returns the time taken for probe dns lookup in seconds',
+  probe_duration_seconds: 'Returns how long the probe took to complete in seconds',
+  probe_failed_due_to_regex: 'Indicates if probe failed due to regex',
+  probe_http_content_length: 'Length of http content response',
+  probe_http_duration_seconds: 'Duration of http request by phase, summed over all redirects',
+  probe_http_redirects: 'The number of redirects',
+  probe_http_ssl: 'Indicates if SSL was used for the final redirect',
+  probe_http_status_code: 'Response HTTP status code',
+  probe_http_uncompressed_body_length: 'Length of uncompressed response body',
+  probe_http_version: 'Returns the version of HTTP of the probe response',
+  probe_ip_addr_hash: "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
+  probe_ip_protocol: 'Specifies whether probe ip protocol is IP4 or IP6',
+  probe_ssl_earliest_cert_expiry: 'Returns last SSL chain expiry in unixtime',
+  probe_ssl_last_chain_expiry_timestamp_seconds: 'Returns last SSL chain expiry in timestamp',
+  probe_ssl_last_chain_info: 'Contains SSL leaf certificate information',
+  probe_success: 'Displays whether or not the probe was a success',
+  probe_tls_version_info: 'Returns the TLS version used or NaN when unknown',
+} as const;
+type Family = keyof typeof HELP;
+const HEADER = Object.fromEntries(Object.entries(HELP).map(([name, help]) => [name, `# HELP ${name} ${help}\n# TYPE ${name} gauge\n`])) as Record<
+  Family,
+  string
+>;
+/** the phase lines' prefixes, in blackbox's (alphabetical) order */
+const PHASE_LINES = [...HTTP_PHASES].sort().map((phase) => ({ phase, prefix: `probe_http_duration_seconds{phase="${phase}"} ` }));
+
+const single = (name: Family, value: number): string => `${HEADER[name]}${name} ${value}\n`;
+const labelled = (name: Family, labels: Record<string, string>, value: number): string =>
+  `${HEADER[name]}${name}{${Object.entries(labels)
     .map(([key, text]) => `${key}="${escapeLabel(text)}"`)
     .join(',')}} ${value}\n`;
 
 export function blackboxFamilies(r: BlackboxReading): string {
   const answered = r.statusCode !== null;
   const address = r.connection?.address ?? '';
+  const family = isIP(address);
   const tls = r.connection?.tls;
-  const phases = [...HTTP_PHASES].sort().map((phase) => labelled('probe_http_duration_seconds', { phase }, (r.phases?.[phase] ?? 0) / 1000));
-  const parts = [
-    single('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds', (r.phases?.resolve ?? 0) / 1000),
-    single('probe_duration_seconds', 'Returns how long the probe took to complete in seconds', r.durationMs / 1000),
+  let phases = HEADER.probe_http_duration_seconds;
+  for (const { phase, prefix } of PHASE_LINES) phases += `${prefix}${(r.phases?.[phase] ?? 0) / 1000}\n`;
+  let text =
+    single('probe_dns_lookup_time_seconds', (r.phases?.resolve ?? 0) / 1000) +
+    single('probe_duration_seconds', r.durationMs / 1000) +
     // no fail_if_body_matches_regexp in these modules: never fails for a regex
-    single('probe_failed_due_to_regex', 'Indicates if probe failed due to regex', 0),
-    single('probe_http_content_length', 'Length of http content response', answered ? (r.contentLength ?? -1) : 0),
-    family('probe_http_duration_seconds', 'Duration of http request by phase, summed over all redirects', phases.join('')),
+    single('probe_failed_due_to_regex', 0) +
+    single('probe_http_content_length', answered ? (r.contentLength ?? -1) : 0) +
+    phases +
     // redirects are not followed: a 3xx is the answer, as with blackbox's no_follow_redirects
-    single('probe_http_redirects', 'The number of redirects', 0),
-    single('probe_http_ssl', 'Indicates if SSL was used for the final redirect', answered && r.https ? 1 : 0),
-    single('probe_http_status_code', 'Response HTTP status code', r.statusCode ?? 0),
-    single('probe_http_uncompressed_body_length', 'Length of uncompressed response body', answered ? r.bodyBytes : 0),
+    single('probe_http_redirects', 0) +
+    single('probe_http_ssl', answered && r.https ? 1 : 0) +
+    single('probe_http_status_code', r.statusCode ?? 0) +
+    single('probe_http_uncompressed_body_length', answered ? r.bodyBytes : 0) +
     // the client speaks HTTP/1.1 only
-    single('probe_http_version', 'Returns the version of HTTP of the probe response', answered ? 1.1 : 0),
-    single(
-      'probe_ip_addr_hash',
-      "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
-      address ? ipAddrHash(address) : 0,
-    ),
-    single('probe_ip_protocol', 'Specifies whether probe ip protocol is IP4 or IP6', isIP(address)),
-  ];
+    single('probe_http_version', answered ? 1.1 : 0) +
+    single('probe_ip_addr_hash', family ? ipAddrHash(address, family) : 0) +
+    single('probe_ip_protocol', family);
   if (tls) {
-    parts.push(single('probe_ssl_earliest_cert_expiry', 'Returns last SSL chain expiry in unixtime', tls.earliestExpiry));
-    if (tls.lastChainExpiry !== null) {
-      parts.push(single('probe_ssl_last_chain_expiry_timestamp_seconds', 'Returns last SSL chain expiry in timestamp', tls.lastChainExpiry));
-    }
-    const leaf = {
-      fingerprint_sha256: tls.leaf.fingerprintSha256,
-      issuer: tls.leaf.issuer,
-      subject: tls.leaf.subject,
-      subjectalternative: tls.leaf.subjectAlternative,
-    };
-    parts.push(family('probe_ssl_last_chain_info', 'Contains SSL leaf certificate information', labelled('probe_ssl_last_chain_info', leaf, 1)));
+    text += single('probe_ssl_earliest_cert_expiry', tls.earliestExpiry);
+    if (tls.lastChainExpiry !== null) text += single('probe_ssl_last_chain_expiry_timestamp_seconds', tls.lastChainExpiry);
+    const { fingerprintSha256, issuer, subject, subjectAlternative } = tls.leaf;
+    text += labelled(
+      'probe_ssl_last_chain_info',
+      { fingerprint_sha256: fingerprintSha256, issuer, subject, subjectalternative: subjectAlternative },
+      1,
+    );
   }
-  parts.push(single('probe_success', 'Displays whether or not the probe was a success', r.success ? 1 : 0));
-  if (tls) {
-    const version = labelled('probe_tls_version_info', { version: tls.version }, 1);
-    parts.push(family('probe_tls_version_info', 'Returns the TLS version used or NaN when unknown', version));
-  }
-  return parts.join('');
+  text += single('probe_success', r.success ? 1 : 0);
+  if (tls) text += labelled('probe_tls_version_info', { version: tls.version }, 1);
+  return text;
 }
