@@ -81,8 +81,11 @@ export async function blackboxProbe(
   };
   inFlight++;
   const started = performance.now();
+  // a timer cleared with the answer: AbortSignal.timeout's would stay armed for the whole timeout, one per probe
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('probe timeout', 'TimeoutError')), timeoutMs);
   try {
-    const sample = await sampleOnce({ url, endpoint, signal: AbortSignal.timeout(timeoutMs), timeoutMs, http });
+    const sample = await sampleOnce({ url, endpoint, signal: deadline.signal, timeoutMs, http });
     const body = blackboxFamilies({
       success: sample.ok,
       durationMs: performance.now() - started,
@@ -95,6 +98,7 @@ export async function blackboxProbe(
     });
     return { status: 200, contentType: EXPOSITION, body };
   } finally {
+    clearTimeout(timer);
     inFlight--;
   }
 }
