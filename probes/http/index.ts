@@ -54,6 +54,11 @@ export function publicFields(data: HttpData): { metrics: MetricRecord; details: 
     // our own connection pool's wait, kept apart from the latency above
     queueMs: Math.max(0, ...answered.map((s) => s.queueMs ?? 0)),
   };
+  const tls = data.connection?.tls;
+  if (tls) {
+    const expiresAt = new Date(tls.earliestExpiry * 1000).toISOString();
+    metrics['certificate'] = { expiresAt, version: tls.version, verified: tls.authorized, subject: tls.leaf.subject, issuer: tls.leaf.issuer };
+  }
   const details: MetricRecord = {
     sampleDurationsMs: answered.map((s) => s.ms),
     sampleOk: answered.map((s) => s.ok),
