@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import type { EndpointConfig } from '../../src/model/settings/endpoint.js';
 import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
 import { checkResponse } from './assert.js';
@@ -28,15 +29,19 @@ export interface SampleRequest {
   http: HttpResources;
 }
 
-async function readCapped(body: AsyncIterable<Uint8Array>, cap: number): Promise<{ text: string; bytes: number }> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body) {
-    bytes += chunk.length;
-    if (bytes > cap) throw new ProbeError('RP_ERR_BODY_TOO_LARGE', `response body exceeded ${cap} bytes`);
-    chunks.push(Buffer.from(chunk));
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), bytes };
+/** The body as text, refused once it passes `cap` bytes; events rather than an async iterator (one probe, one chunk, usually). */
+function readCapped(body: Readable, cap: number): Promise<{ text: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    body.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > cap) body.destroy(new ProbeError('RP_ERR_BODY_TOO_LARGE', `response body exceeded ${cap} bytes`));
+      else chunks.push(chunk);
+    });
+    body.once('error', reject);
+    body.once('end', () => resolve({ text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'), bytes }));
+  });
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
