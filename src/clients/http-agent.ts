@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from './undici.js';
 
 /** Connection-phase timings of one request, in milliseconds; zero when a kept-alive connection was reused. */
 export interface ConnectionPhases {
