@@ -4,9 +4,9 @@
  * installed. Every process is a real child (the CLI, the simulated API, blackbox_exporter); CPU and RSS come from
  * /proc. Loopback only; about 90 s. Run: `node dist/bench/daemon.js`.
  * Modes (`--mode`): `all` (the above), `scale` (`--endpoints N --interval 10s --duration 20`, against a minimal local
- * target so the target is not the limit; `--endpoints 20000` is the 20,000-per-10 s run), `rss` (the shipped
+ * target so the target is not the limit; `--endpoints 1000 --interval 500ms` is the 20,000-per-10 s run), `rss` (the shipped
  * config.yaml against the simulated API: steady RSS after `--cycles N` evaluation cycles), `metrics` (one scrape's
- * size and time at `--endpoints N`, plain and gzip).
+ * size and time at `--endpoints N`, plain and gzip, in-process: a config holds at most 1,000 endpoints).
  * Targets: ≤ 0.3 ms CPU per probe at 1,000 endpoints / 10 s, ≤ 50 MB RSS at the default config, lag p99 < 100 ms,
  * /metrics ≤ 2 MB and ≤ 50 ms at 5,000 endpoints.
  */
@@ -18,6 +18,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { ENDPOINT_HISTOGRAMS_UP_TO } from '../src/config/sections/metrics.js';
+import { DaemonMetrics } from '../src/metrics/daemon-metrics.js';
+import { RollingWindows } from '../src/metrics/windows.js';
+import type { ProbeResult } from '../src/model/types.js';
+import { startServer, type DaemonSurface } from '../src/server/server.js';
+import { silentLogger } from '../src/support/log.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -130,7 +136,7 @@ async function scrape(url: string, gzip = true): Promise<{ ms: number; text: str
   // fetch would inflate on its own and hide the wire size; ask for the raw bytes
   const response = await fetch(`${url}/metrics`, { headers: { 'accept-encoding': gzip ? 'gzip' : 'identity' } });
   const raw = Buffer.from(await response.arrayBuffer());
-  const wire = raw.length;
+  const wire = Number(response.headers.get('content-length') ?? raw.length);
   const text = (response.headers.get('content-encoding') === 'gzip' && !isInflated(raw) ? gunzipSync(raw) : raw).toString();
   return { ms: performance.now() - started, text, wire };
 }
@@ -343,32 +349,62 @@ async function rssRun(cycles: number): Promise<Row> {
   }
 }
 
-/** One scrape at N endpoints (after two cycles): size plain and gzip, time with and without gzip. */
-async function metricsRun(target: Proc, endpoints: number): Promise<Row> {
-  note(`metrics: ${endpoints} endpoints`);
-  const daemon = await startDaemon(target.url, { endpoints, interval: '10s' });
-  await sleep(12_000);
+/**
+ * One scrape at N endpoints: size plain and gzip, time with and without gzip, CPU of the render. A config holds at
+ * most 1,000 endpoints, so this fills the daemon's metrics layer in-process with N endpoint results (three runs each,
+ * windows included) and serves it through the daemon's own HTTP server.
+ */
+async function metricsRun(endpoints: number): Promise<Row> {
+  note(`metrics: ${endpoints} endpoints, in-process`);
+  const metrics = new DaemonMetrics(() => undefined);
+  metrics.detailUpTo(endpoints, ENDPOINT_HISTOGRAMS_UP_TO);
+  const windows = new RollingWindows(300_000);
+  for (let run = 0; run < 3; run++)
+    for (let i = 0; i < endpoints; i++) {
+      const result = endpointResult(`ep-${String(i).padStart(5, '0')}`, 2 + (i % 7) + run);
+      metrics.observe(result);
+      windows.record(result);
+    }
+  metrics.setWindows(windows);
+  const surface = {
+    metrics: async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: await metrics.text() }),
+    incidents: () => undefined,
+  };
+  const server = await startServer(surface as unknown as DaemonSurface, { host: '127.0.0.1', port: 0, log: silentLogger() });
   const plain: number[] = [];
   const gzip: number[] = [];
   let sizes = { text: 0, wire: 0 };
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < 9; i++) {
-    plain.push((await scrape(daemon.url, false)).ms);
-    const zipped = await scrape(daemon.url, true);
+    plain.push((await scrape(server.url, false)).ms);
+    const zipped = await scrape(server.url, true);
     gzip.push(zipped.ms);
     sizes = { text: zipped.text.length, wire: zipped.wire };
-    await sleep(300);
   }
+  const cpu = process.cpuUsage(cpu0);
+  await server.close();
   plain.sort((a, b) => a - b);
   gzip.sort((a, b) => a - b);
-  const rss = rssMb(daemon.child.pid!);
-  await daemon.stop();
   return {
-    what: `/metrics at ${endpoints.toLocaleString('en')} endpoints`,
-    process: 'radar-probe daemon',
+    what: `/metrics at ${endpoints.toLocaleString('en')} endpoints (histograms up to ${ENDPOINT_HISTOGRAMS_UP_TO})`,
+    process: 'metrics layer + HTTP server, in-process',
     probes: endpoints,
     cpuPerProbe: NaN,
-    rss,
-    extra: `${(sizes.text / 1e6).toFixed(2)} MB plain (target ≤ 2 MB at 5,000), ${(sizes.wire / 1e6).toFixed(2)} MB gzip; plain p50 ${f(plain[4], 1)} ms max ${f(plain.at(-1)!, 1)} ms; gzip p50 ${f(gzip[4], 1)} ms max ${f(gzip.at(-1)!, 1)} ms (target ≤ 50)`,
+    rss: rssMb(process.pid),
+    extra: `${(sizes.text / 1e6).toFixed(2)} MB plain (target ≤ 2 MB at 5,000), ${(sizes.wire / 1e6).toFixed(3)} MB gzip; wall plain p50 ${f(plain[4], 1)} ms, gzip p50 ${f(gzip[4], 1)} ms (target ≤ 50); CPU per scrape pair (render + gzip + our own parsing) ${f((cpu.user + cpu.system) / 1000 / 9, 1)} ms`,
+  };
+}
+
+/** An HTTP endpoint result as the probe reports it. */
+function endpointResult(name: string, ms: number): ProbeResult {
+  const phases = { resolve: 0, connect: 0.2, tls: 0, processing: ms - 0.4, transfer: 0.2 };
+  return {
+    name,
+    kind: 'http',
+    status: 'pass',
+    durationMs: ms,
+    metrics: {},
+    data: { kind: 'http', path: '/', method: 'GET', statusCode: 200, bytes: 20, phases, samples: [{ ms, ok: true, timedOut: false, status: 200 }] },
   };
 }
 
@@ -377,10 +413,12 @@ async function main(): Promise<void> {
   let rows: Row[];
   if (flags.mode === 'rss') rows = [await rssRun(Number(flags.cycles))];
   else {
+    if (flags.mode === 'scale' && endpoints > 1000)
+      throw new Error('a config holds at most 1,000 endpoints: for 20,000 probes per 10 s use --endpoints 1000 --interval 500ms');
     const target = flags.mode === 'all' ? await startTarget() : await startFastTarget();
     try {
       if (flags.mode === 'scale') rows = [await scaleRun(target, endpoints, flags.interval, Number(flags.duration))];
-      else if (flags.mode === 'metrics') rows = [await metricsRun(target, endpoints)];
+      else if (flags.mode === 'metrics') rows = [await metricsRun(endpoints)];
       else if (flags.mode === 'all') rows = await allRuns(target);
       else throw new Error(`--mode ${flags.mode}: expected all, scale, rss or metrics`);
     } finally {
