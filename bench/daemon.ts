@@ -34,6 +34,8 @@ const API = new URL('../src/demo/api.js', import.meta.url).href;
 const TICK_MS = 1000 / 100; // CLK_TCK is 100 on Linux
 const BLACKBOX = 'prometheus-blackbox-exporter';
 const SHIPPED_CONFIG = fileURLToPath(new URL('../../config.yaml', import.meta.url));
+/** what the Dockerfile's ENV and the Deployment give the daemon (docs/performance.md) */
+const SHIPPED_NODE_OPTIONS = '--max-semi-space-size=8';
 
 const { values: flags } = parseArgs({
   options: {
@@ -117,8 +119,8 @@ async function startDaemon(target: string, options: DaemonSetup): Promise<Proc> 
   const args = [...profile, CLI, 'daemon', '--config', join(dir, 'config.yaml'), ...(options.configFile ? ['--port', '0'] : [])];
   const child = spawn(process.execPath, args, {
     cwd: dir,
-    // DAEMON_NODE_OPTIONS=--cpu-prof (or --heapsnapshot-signal=SIGUSR2) profiles the daemon, not the bench
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir, NODE_OPTIONS: process.env['DAEMON_NODE_OPTIONS'] ?? '', ...options.env },
+    // as the image and the Deployment start it; DAEMON_NODE_OPTIONS replaces that (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`)
+    env: { PATH: process.env['PATH'] ?? '', HOME: dir, NODE_OPTIONS: process.env['DAEMON_NODE_OPTIONS'] ?? SHIPPED_NODE_OPTIONS, ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let url = '';
