@@ -104,7 +104,7 @@ export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
   }
 
   async function runAll(): Promise<null> {
-    if (plan.rate) {
+    if (plan.rate && !plan.sharded) {
       await send(0, 0, false);
       if (stopped) return null;
     }

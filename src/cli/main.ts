@@ -34,6 +34,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     }
     case 'run':
       return runOnce(args, io);
+    case 'merge': {
+      const { runMerge } = await import('./merge.js');
+      return runMerge(args, io);
+    }
   }
 }
 
