@@ -32,7 +32,11 @@ export async function runOnce(args: CliArgs, io: Io): Promise<number> {
   let report: RunReport;
   try {
     // everything that can fail on input failed above; from here the shards only wait for their common instant
-    if (startAtMs !== undefined) await waitUntil(startAtMs, io.signal);
+    if (startAtMs !== undefined) {
+      // the load generator is loaded lazily; load it now, so N shards do not all compile it at the start instant
+      await import('../../probes/load/index.js');
+      await waitUntil(startAtMs, io.signal);
+    }
     const extraChecks =
       baseline === undefined ? undefined : (r: RunReport): ThresholdResult[] => [compareBaseline(r, baseline, args.maxRegressionPct)];
     ({ report } = await runScenario({ plan, config, runner: env.runner, ...(extraChecks ? { extraChecks } : {}) }));
