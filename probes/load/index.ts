@@ -31,7 +31,13 @@ function loadSeries(latency: LatencySummary): MetricSample[] {
   for (const [quantile, key] of QUANTILES) {
     const ms = latency[key];
     if (typeof ms === 'number') {
-      series.push({ name: 'probe_latency_seconds', help: 'Load probe latency quantiles of the last run', value: ms / 1000, labels: { quantile } });
+      // `run` names a merged sharded run (the daemon's /api/load-runs); empty here, which Prometheus reads as absent
+      series.push({
+        name: 'probe_latency_seconds',
+        help: 'Load probe latency quantiles of the last run',
+        value: ms / 1000,
+        labels: { quantile, run: '' },
+      });
     }
   }
   const count = (v: unknown): number => (typeof v === 'number' ? v : 0);

@@ -26,6 +26,7 @@ const OPTIONS = {
   shard: { type: 'string' },
   'start-at': { type: 'string' },
   run: { type: 'string' },
+  'post-to': { type: 'string' },
   'log-level': { type: 'string' },
   fault: { type: 'string' },
   port: { type: 'string' },
@@ -60,6 +61,8 @@ export interface CliArgs {
   startAt?: string;
   /** `--run ID`: the sharded run's id (else derived from the settings and --start-at) */
   run?: string;
+  /** `--post-to URL`: the daemon a shard posts its result to */
+  postTo?: string;
   /** `probe merge FILE...` */
   files: string[];
 }
@@ -149,7 +152,15 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (values.shard !== undefined) args.shard = parseShardFlag(values.shard);
   set('startAt', values['start-at']);
   if (values.run !== undefined) args.run = checkRunId(values.run, '--run');
-  if (args.run !== undefined && args.shard === undefined) throw new UsageError('RP_ERR_USAGE', '--run names a sharded run: it needs --shard I/N');
+  for (const flag of ['run', 'post-to'] as const) {
+    if (values[flag] !== undefined && args.shard === undefined)
+      throw new UsageError('RP_ERR_USAGE', `--${flag} is for a sharded run: it needs --shard I/N`);
+  }
+  if (values['post-to'] !== undefined) {
+    const problem = urlProblem(values['post-to'], HTTP_SCHEMES);
+    if (problem) throw new UsageError('RP_ERR_USAGE', `--post-to: ${problem}`);
+    args.postTo = values['post-to'];
+  }
   if (args.amount !== undefined && args.durationMs !== undefined) {
     throw new UsageError(
       'RP_ERR_USAGE',

@@ -8,6 +8,7 @@ import { shardReport, startInstant, waitUntil } from '../scenarios/shards.js';
 import type { RunReport, ThresholdResult } from '../model/types.js';
 import type { CliArgs } from './args.js';
 import { probeEnvironment } from './context.js';
+import { postShardResult } from './post-shard.js';
 import { progressBar } from './progress.js';
 import { writeReportFiles } from './report-files.js';
 import { loadSettings } from './settings.js';
@@ -50,5 +51,14 @@ export async function runOnce(args: CliArgs, io: Io): Promise<number> {
   if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(formatHuman(report, io.stdout.isTTY && !io.env['NO_COLOR'] ? COLOR : PLAIN));
   await writeReportFiles(report, args, io.stderr);
-  return report.passed ? 0 : 1;
+  if (!shard) return report.passed ? 0 : 1;
+  if (args.postTo !== undefined) {
+    const problem = await postShardResult(args.postTo, report, io.env['PROBE_API_TOKEN']);
+    if (problem !== null) {
+      io.stderr.write(`probe: shard ${shard.index}/${shard.count} of run ${shard.run}: result not delivered: ${problem} [RP_ERR_SHARD_POST]\n`);
+      return 3;
+    }
+  }
+  // a shard's own figures are a part of the run: the verdict is the merge's; the shard fails only when its load did
+  return report.probes.every((p) => p.status === 'pass' || p.status === 'skipped') ? 0 : 1;
 }

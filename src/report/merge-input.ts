@@ -48,7 +48,7 @@ export interface ParsedShard {
   result: ShardResult;
 }
 
-function parseOne(input: ShardInput): ParsedShard {
+export function parseShardResult(input: ShardInput): ParsedShard {
   const parsed = shardResultSchema.safeParse(input.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -86,7 +86,7 @@ export interface ShardSet {
 /** Validates the inputs as one run; `allowMissing` lets a deadline merge go ahead without the shards that never came. */
 export function readShardSet(inputs: readonly ShardInput[], options: { allowMissing?: boolean } = {}): ShardSet {
   if (inputs.length === 0) throw new UsageError('RP_ERR_SHARD_MISSING', 'no shard results to merge');
-  const shards = inputs.map(parseOne).sort((a, b) => a.result.shard.index - b.result.shard.index);
+  const shards = inputs.map(parseShardResult).sort((a, b) => a.result.shard.index - b.result.shard.index);
   const first = shards[0].result.shard;
   const runs = groupSources(shards, (s) => s.result.shard.run);
   if (runs.size > 1) {

@@ -237,6 +237,22 @@ export const CAUSES = {
       'Deploy a hotfix, or disable the endpoint temporarily if it is critical',
     ],
   },
+  /**
+   * A sharded load run's merged figures broke one of its own thresholds (the user's gate, e.g. `p(95)<300`). It
+   * restates what the run measured; the runbook's severity bands for the same figures are judged as high_latency.
+   */
+  load_threshold_failed: {
+    family: 'latency',
+    role: 'symptom',
+    podHealth: false,
+    severity: 'P3',
+    runbook: 'Scenario 3 › Slow Response Times',
+    actions: [
+      'Read the merged verdict: GET /api/load-runs/{run} on the daemon (thresholds, each shard, missing shards)',
+      'ab -n 100 -c 10 {target}/v1/papers?limit=10',
+      'kubectl top pods -n {ns} -l {selector}',
+    ],
+  },
   /** a severity reported without any diagnosed cause (incidents API); it restates the symptom by definition */
   unclassified: {
     family: 'other',

@@ -12,7 +12,8 @@ import { diagnose } from '../diagnosis/index.js';
 import { diagnosisContext } from '../diagnosis/context.js';
 import { diagnosisInput } from '../diagnosis/input.js';
 import { worstSeverity } from '../model/severity.js';
-import type { RunReport } from '../model/types.js';
+import type { Finding, RunReport } from '../model/types.js';
+import type { FindingBuilder } from '../runbook/finding.js';
 import { findingBuilderFor } from '../runbook/fill.js';
 import { gateVerdict } from './run-scenario.js';
 
@@ -72,12 +73,35 @@ export async function waitUntil(atMs: number, signal: AbortSignal): Promise<void
   if (wait > 0) await sleep(wait, undefined, { signal });
 }
 
+/** A merged run whose own thresholds failed, as a finding the daemon's incidents and the reports carry. */
+function thresholdFinding(report: RunReport & { merge: MergeInfo }, raise: FindingBuilder): Finding[] {
+  const failed = report.thresholds.filter((t) => !t.ok);
+  if (failed.length === 0) return [];
+  const { run, shards, count, missing } = report.merge;
+  return [
+    raise('load_threshold_failed', {
+      summary: `load run ${run}: ${failed.length} of ${report.thresholds.length} thresholds failed on the merged figures of ${shards.length} of ${count} shards`,
+      evidence: [
+        ...failed.map((t) => `${t.expr}: ${t.reason ?? `actual ${String(t.actual)}`}`),
+        ...(missing.length > 0 ? [`missing shards: ${missing.join(', ')} (the run is incomplete)`] : []),
+      ],
+      vars: { run },
+    }),
+  ];
+}
+
 /**
  * Diagnoses a merged run like a scenario run: the runbook's latency and error-rate findings from the merged figures,
- * and the same gate (every shard ran, every threshold held, nothing at or above the severity gate, none missing).
+ * a finding for failed thresholds, and the same gate (every shard ran, every threshold held, nothing at or above the
+ * severity gate, none missing).
  */
-export function judgeMerged<R extends RunReport & { merge: MergeInfo }>(report: R, config: Config): R {
-  const findings = diagnose(diagnosisInput([], { summary: report.latency, fromLoad: true }), diagnosisContext(config, findingBuilderFor(config)));
+export function judgeMerged<R extends RunReport & { merge: MergeInfo }>(
+  report: R,
+  config: Config,
+  raise: FindingBuilder = findingBuilderFor(config),
+): R {
+  const diagnosed = diagnose(diagnosisInput([], { summary: report.latency, fromLoad: true }), diagnosisContext(config, raise));
+  const findings = [...diagnosed, ...thresholdFinding(report, raise)];
   const severity = worstSeverity(findings.map((f) => f.severity));
   const passed = report.merge.complete && gateVerdict(report.probes, report.thresholds, severity, config.severity.gate);
   return { ...report, findings, severity, passed };

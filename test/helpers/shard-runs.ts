@@ -55,14 +55,24 @@ export function startAtIn(ms: number): string {
 }
 
 /** Starts the N shard processes together; each one's --json result is written to dir/shard-I.json. */
-export async function runShards(target: string, count: number, dir: string, flags: readonly string[]): Promise<ShardRun> {
+export async function runShards(
+  target: string,
+  count: number,
+  dir: string,
+  flags: readonly string[],
+  options: { indexes?: number[]; env?: Record<string, string> } = {},
+): Promise<ShardRun> {
+  const indexes = options.indexes ?? Array.from({ length: count }, (_, i) => i + 1);
   const runs = await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      runCli(['--scenario', 'latency', '--target', target, '--json', '--shard', `${i + 1}/${count}`, ...flags], { timeoutMs: 60_000 }),
+    indexes.map((index) =>
+      runCli(['--scenario', 'latency', '--target', target, '--json', '--shard', `${index}/${count}`, ...flags], {
+        timeoutMs: 60_000,
+        ...(options.env ? { env: options.env } : {}),
+      }),
     ),
   );
   const files = runs.map((run, i) => {
-    const file = join(dir, `shard-${i + 1}.json`);
+    const file = join(dir, `shard-${indexes[i]}.json`);
     writeFileSync(file, run.stdout);
     return file;
   });
@@ -70,7 +80,7 @@ export async function runShards(target: string, count: number, dir: string, flag
     try {
       return JSON.parse(run.stdout) as RunReport;
     } catch {
-      throw new Error(`shard ${i + 1} exited ${run.code}: ${run.stderr}`);
+      throw new Error(`shard ${indexes[i]} exited ${run.code}: ${run.stderr}`);
     }
   });
   return { files, reports, runs };
