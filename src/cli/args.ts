@@ -86,7 +86,8 @@ function durationFlag(flag: string, text: string | undefined): number | undefine
   return read.ms;
 }
 
-export function parseCli(argv: readonly string[]): CliArgs {
+/** `env` is read only for what a flag says comes from it (`--shard job/N`). */
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -149,7 +150,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   set('logLevel', values['log-level']);
   set('fault', values.fault);
   set('port', port);
-  if (values.shard !== undefined) args.shard = parseShardFlag(values.shard);
+  if (values.shard !== undefined) args.shard = parseShardFlag(values.shard, env);
   set('startAt', values['start-at']);
   if (values.run !== undefined) args.run = checkRunId(values.run, '--run');
   for (const flag of ['run', 'post-to'] as const) {

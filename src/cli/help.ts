@@ -36,6 +36,7 @@ Options:
       --rate RPS          load: fixed arrival rate; latency counts from the intended send time
       --threshold EXPR    k6-style gate, repeatable: 'p(95)<500', 'error_rate<0.05', 'rps>50'
       --shard I/N         load: run shard I of N (1/N of --rate, --amount, --connections; only the load probe);
+                          job/N takes I from an Indexed Job's JOB_COMPLETION_INDEX (0-based, plus one);
                           the --json result carries the histogram for probe merge
       --run ID            load: the sharded run's id (default: derived from the settings and --start-at)
       --start-at TIME     load: wait until this RFC 3339 instant, so every shard's load overlaps

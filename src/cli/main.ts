@@ -16,7 +16,7 @@ function version(): string {
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCli(argv);
+  const args = parseCli(argv, io.env);
   switch (args.command) {
     case 'help':
       io.stdout.write(helpText());

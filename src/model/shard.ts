@@ -22,11 +22,25 @@ export function shardProblem(index: number, count: number): string | null {
   return null;
 }
 
-/** `I/N`, e.g. `2/4`; throws UsageError naming the flag. */
-export function parseShardFlag(text: string, flag = '--shard'): ShardId {
-  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!match) throw new UsageError('RP_ERR_USAGE', `${flag}: expected I/N (e.g. 2/4), got ${JSON.stringify(text)}`);
-  const shard = { index: Number(match[1]), count: Number(match[2]) };
+/**
+ * `I/N`, e.g. `2/4`, or `job/N`: the index of a Kubernetes Indexed Job's pod, JOB_COMPLETION_INDEX (0-based) + 1.
+ * Throws UsageError naming the flag.
+ */
+export function parseShardFlag(text: string, env: Readonly<Record<string, string | undefined>> = {}, flag = '--shard'): ShardId {
+  const match = /^\s*(\d+|job)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match) throw new UsageError('RP_ERR_USAGE', `${flag}: expected I/N (e.g. 2/4) or job/N, got ${JSON.stringify(text)}`);
+  let index = Number(match[1]);
+  if (match[1] === 'job') {
+    const fromJob = env['JOB_COMPLETION_INDEX'];
+    if (fromJob === undefined || !/^\d+$/.test(fromJob)) {
+      throw new UsageError(
+        'RP_ERR_USAGE',
+        `${flag} job/N reads JOB_COMPLETION_INDEX (set in the pods of an Indexed Job), got ${JSON.stringify(fromJob ?? null)}`,
+      );
+    }
+    index = Number(fromJob) + 1;
+  }
+  const shard = { index, count: Number(match[2]) };
   const problem = shardProblem(shard.index, shard.count);
   if (problem) throw new UsageError('RP_ERR_USAGE', `${flag}: ${problem}`);
   return shard;
