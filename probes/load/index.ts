@@ -10,6 +10,7 @@ import type { LatencySummary, MetricRecord, MetricSample } from '../../src/model
 import { runLoadEngine } from './engine.js';
 import { checkLoadGuardrails } from './guardrails.js';
 import { runLoadOffThread } from './offthread.js';
+import { runInProcessShards } from './in-process-shards.js';
 import { loadParams, resolvePlan } from './params.js';
 import type { EngineResult, LoadPlan, LoadProbeParams } from './types.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from '../types.js';
@@ -134,7 +135,12 @@ export const loadProbe: ProbeKind<LoadProbeParams, LoadSettings> = {
     }
     const hooks = { signal: ctx.signal, ...(ctx.progress ? { onProgress: ctx.progress } : {}) };
     try {
-      const result = params.offThread ? await runLoadOffThread(plan, hooks) : await runLoadEngine(plan, hooks);
+      const result =
+        params.shards !== undefined && params.shards > 1
+          ? await runInProcessShards(params, params.shards, ctx.timeoutMs, hooks)
+          : params.offThread
+            ? await runLoadOffThread(plan, hooks)
+            : await runLoadEngine(plan, hooks);
       return toOutcome(result, plan, ctx);
     } catch (err) {
       return { status: 'error', metrics: {}, error: { code: 'RP_ERR_LOAD_FAILED', message: ctx.redact(errorMessage(err)) } };

@@ -39,6 +39,7 @@ export const loadParams: z.ZodType<LoadProbeParams, z.ZodTypeDef, unknown> = z.o
   thresholds: z.array(z.string()).optional(),
   percentiles: z.array(z.number()).optional(),
   offThread: z.boolean().optional(),
+  shards: z.number().optional(),
   shard: z
     .object({
       index: z.number(),
@@ -146,6 +147,8 @@ export function resolvePlan(params: LoadProbeParams, budgetMs?: number): LoadPla
   positive('timeoutMs', params.timeoutMs, false);
   positive('maxBodyBytes', params.maxBodyBytes, true);
   positive('abortMinSamples', params.abortMinSamples, true);
+  if (params.shards !== undefined && shardProblem(1, params.shards))
+    throw new UsageError('RP_ERR_USAGE', `load shards: ${shardProblem(1, params.shards)}`);
   if (params.shard) {
     const problem = shardProblem(params.shard.index, params.shard.count);
     if (problem) throw new UsageError('RP_ERR_USAGE', `load shard: ${problem}`);

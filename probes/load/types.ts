@@ -38,6 +38,11 @@ export interface LoadProbeParams {
    * (every request the target sees is counted, so the shards' counts add up to the target's).
    */
   shard?: ShardOfRun;
+  /**
+   * Run the load as this many shards, each in its own worker thread with its share of connections, amount and rate,
+   * and merge their histograms (a daemon group's `shards: N`): more than one core's worth of load from one pod.
+   */
+  shards?: number;
 }
 
 export interface ShardOfRun {

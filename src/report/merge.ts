@@ -9,7 +9,7 @@ import { UsageError } from '../model/errors.js';
 import { evaluateThresholds, percentilesNeeded } from '../model/thresholds.js';
 import type { MergeInfo } from '../model/shard.js';
 import type { LatencySummary, MetricRecord, ProbeResult, ProbeStatus, RunReport } from '../model/types.js';
-import { readShardSet, type ParsedShard, type ShardInput } from './merge-input.js';
+import { readShardSet, type ParsedShard, type ShardInput, type ShardResult } from './merge-input.js';
 
 export type { ShardInput } from './merge-input.js';
 
@@ -40,21 +40,32 @@ export function unionMs(spans: readonly { startMs: number; endMs: number }[]): n
   return open ? total + open.endMs - open.startMs : total;
 }
 
-function mergedLatency(shards: readonly ParsedShard[], percentiles: readonly number[]): LatencySummary {
-  const latencies = shards.map((s) => s.result.latency);
+/** One shard's latency block as the merge reads it: a load summary with its encoded histogram and wall-clock span. */
+export interface ShardLatency {
+  /** for messages: `shard 2`, a file name */
+  label: string;
+  latency: ShardResult['latency'];
+}
+
+/**
+ * The latency block of the whole run from the shards' blocks: what `probe merge`, the daemon's /api/load-runs and a
+ * daemon group's `shards: N` all use.
+ */
+export function mergeLatencies(shards: readonly ShardLatency[], percentiles: readonly number[]): LatencySummary {
+  const latencies = shards.map((s) => s.latency);
   const sum = (key: string): number => latencies.reduce((total, l) => total + num(l[key]), 0);
   const histogram = newLatencyHistogram();
   try {
     for (const s of shards) {
-      const added = addEncodedHistogram(histogram, s.result.latency.histogram);
-      if ('problem' in added) throw new UsageError('RP_ERR_SHARD_INVALID', `${s.source}: ${added.problem}`);
+      const added = addEncodedHistogram(histogram, s.latency.histogram);
+      if ('problem' in added) throw new UsageError('RP_ERR_SHARD_INVALID', `${s.label}: ${added.problem}`);
     }
     const requests = sum('requests');
     const errors = sum('errors');
     const spans = latencies.map((l) => l.span);
     const spanMs = unionMs(spans);
     const first = latencies[0];
-    const aborted = shards.filter((s) => s.result.latency['aborted'] === true);
+    const aborted = shards.filter((s) => s.latency['aborted'] === true);
     return {
       requests,
       errors,
@@ -87,8 +98,7 @@ function mergedLatency(shards: readonly ParsedShard[], percentiles: readonly num
         : {}),
       connections: sum('connections'),
       aborted: aborted.length > 0,
-      abortReason:
-        aborted.length > 0 ? aborted.map((s) => `shard ${s.result.shard.index}: ${String(s.result.latency['abortReason'])}`).join('; ') : null,
+      abortReason: aborted.length > 0 ? aborted.map((s) => `${s.label}: ${String(s.latency['abortReason'])}`).join('; ') : null,
       histogram: encodeHistogram(histogram),
     };
   } finally {
@@ -128,7 +138,8 @@ export function mergeShards(inputs: readonly ShardInput[], options: MergeOptions
   const { shards, identity, missing } = readShardSet(inputs, options);
   const settingsThresholds = Array.isArray(identity.settings['thresholds']) ? identity.settings['thresholds'].map(String) : [];
   const thresholds = options.thresholds && options.thresholds.length > 0 ? [...options.thresholds] : settingsThresholds;
-  const latency = mergedLatency(shards, percentilesNeeded(thresholds));
+  const parts = shards.map((s) => ({ label: `shard ${s.result.shard.index}`, latency: s.result.latency }));
+  const latency = mergeLatencies(parts, percentilesNeeded(thresholds));
   const probes = shards.map(shardProbe);
   const results = evaluateThresholds(thresholds, latency);
   const first = shards[0].result;

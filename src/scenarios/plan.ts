@@ -33,6 +33,8 @@ export interface ScenarioOptions {
    * database and cluster checks belong to one process, not to each of N.
    */
   shard?: ShardId;
+  /** a daemon group's `shards: N`: the load probe runs N shards in worker threads and merges them */
+  loadShards?: number;
 }
 
 export interface ScenarioPlan {
@@ -96,6 +98,7 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
         ...(options.daemon ? { offThread: true } : {}),
         ...(options.shard ? { shard: options.shard } : {}),
       });
+      if (options.loadShards !== undefined) params.shards = options.loadShards;
       return { name: 'load', kind: 'load', params, timeoutMs: options.timeoutMs ?? timeoutMs };
     },
   };
