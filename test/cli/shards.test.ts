@@ -21,7 +21,7 @@ let otherRun: string;
 before(async () => {
   target = await knownLatencyTarget();
   other = await httpServer((_req, res) => res.end('{"items":[]}'));
-  const startAt = startAtIn(6_000);
+  const startAt = startAtIn(8_000);
   // the four shards of the run under test, and one shard of another run (against another server, so the target's
   // count stays the run's own)
   shards = await runShards(target.url, 4, dir, ['--rate', '100', '--duration', '2s', '--connections', '20', '--start-at', startAt]);
@@ -33,7 +33,8 @@ before(async () => {
 after(() => Promise.all([target.close(), other.close()]));
 
 async function merge(files: readonly string[], extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runCli(['merge', ...files, ...extra]);
+  // generous: on a starved machine a process start alone can take many seconds
+  return runCli(['merge', ...files, ...extra], { timeoutMs: 120_000 });
 }
 
 describe('probe --shard and probe merge', { concurrency: false }, () => {
@@ -79,7 +80,8 @@ describe('probe --shard and probe merge', { concurrency: false }, () => {
       assert.ok(ours >= theirs * 0.999, `p${p}: merged ${ours} ms is below the target's ${theirs.toFixed(3)} ms`);
       assert.ok(ours <= theirs + slack, `p${p}: merged ${ours} ms vs the target's ${theirs.toFixed(3)} ms (+${slack.toFixed(3)} ms allowed)`);
     }
-    assert.equal(l.rps, Math.round((l.requests * 1000 * 100) / (l['spanUnionMs'] as number)) / 100);
+    // spanUnionMs is shown rounded to 0.1 ms; rps was computed from the exact union
+    assert.ok(Math.abs(l.rps - (l.requests * 1000) / (l['spanUnionMs'] as number)) < 0.05, `rps ${l.rps} over ${String(l['spanUnionMs'])} ms`);
     assert.ok(l.rps > 70 && l.rps <= 110, `rps over the union of the spans: ${l.rps}`);
     assert.deepEqual(merged.merge?.shards, [1, 2, 3, 4]);
     assert.equal(merged.merge?.complete, true);
@@ -113,10 +115,9 @@ describe('probe --shard and probe merge', { concurrency: false }, () => {
 
   test('a missing shard, a duplicate, shards of two runs and mixed settings exit 2 naming the problem', async () => {
     const [one, two, three, four] = shards.files as [string, string, string, string];
-    const missing = await merge([one, two, four]);
+    const [missing, duplicate] = await Promise.all([merge([one, two, four]), merge([one, two, three, three, four])]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /missing shard 3\/4 .*\[RP_ERR_SHARD_MISSING\]/);
-    const duplicate = await merge([one, two, three, three, four]);
     assert.equal(duplicate.code, 2);
     assert.match(duplicate.stderr, /duplicate shard 3\/4: .*shard-3\.json, .*shard-3\.json \[RP_ERR_SHARD_DUPLICATE\]/);
     const mixedRuns = await merge([one, two, three, four, otherRun]);
