@@ -60,7 +60,7 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
       });
       return src.redact(page);
     },
-    blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner()),
+    blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner().http),
     incidents: () => src.incidents.manager,
     loadRuns: () => ({ store: src.loadRuns, tokens: controlTokens(src.config().incidents) }),
   };
