@@ -22,6 +22,10 @@ import { Scheduler } from './scheduler.js';
 import { startServer, type DaemonSurface, type RunningServer } from '../server/server.js';
 import { daemonSurface } from '../server/surface.js';
 import { RollingWindows } from '../metrics/windows.js';
+import { LoadRunStore } from '../server/load-run-store.js';
+import { mergeShards } from '../report/merge.js';
+import { judgeMerged } from '../scenarios/shards.js';
+import { redactDeep } from '../support/redact.js';
 
 export type { DaemonEvents, DaemonOptions };
 
@@ -43,6 +47,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private firstRound = new Set<string>();
   private chain: Promise<unknown> = Promise.resolve();
   private readonly heartbeat: Heartbeat;
+  readonly loadRuns: LoadRunStore;
 
   private constructor(private readonly options: DaemonOptions) {
     super();
@@ -65,6 +70,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     });
     this.gen = this.generation(config);
     this.sizeMetrics();
+    this.loadRuns = new LoadRunStore({
+      deadlineMs: () => this.gen.config.daemon.loadRunDeadline,
+      merge: (inputs) => redactDeep(judgeMerged(mergeShards(inputs, { allowMissing: true }), this.gen.config, this.gen.runner.raise), options.redact),
+      onMerged: (view) => {
+        this.metrics.series.update('load-runs', this.loadRuns.series(), { probe: 'load-run' });
+        const detail = { run: view.run, status: view.status, passed: view.passed, missing: view.missing, error: view.error };
+        if (view.passed) log.info(detail, `load run ${view.run}: ${view.status}, passed`);
+        else log.warn(detail, `load run ${view.run}: ${view.status}, failed`);
+        this.emit('load-run', view);
+      },
+    });
     this.heartbeat = new Heartbeat(options.now ?? Date.now);
     // every in-flight probe listens on this signal; a thousand of them are expected, not a leak
     setMaxListeners(0, this.stopping.signal);
@@ -184,7 +200,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   cycle(): Promise<RunReport> {
     return this.serial(async () => {
       const first = !this.isReady();
-      const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config, this.gen.runner.raise);
+      const latest = [...this.latestInPlanOrder(), ...this.loadRuns.latestResult()];
+      const report = await this.evaluator.run(latest, this.gen.config, this.gen.runner.raise);
       if (first) {
         this.options.log.info({ url: this.url }, 'first evaluation done: ready');
         this.emit('ready');
@@ -237,6 +254,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (this.stopping.signal.aborted) return;
     this.options.log.info('shutting down');
     clearInterval(this.cycleTimer);
+    this.loadRuns.close();
     this.stopping.abort();
     await this.scheduler.stop();
     await this.chain;
@@ -259,6 +277,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       report: () => this.evaluator.report,
       latest: () => this.latestInPlanOrder(),
       liveness: () => this.heartbeat.problem(this.gen.config.daemon.interval),
+      loadRuns: this.loadRuns,
     });
   }
 }

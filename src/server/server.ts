@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { UsageError, errorMessage } from '../model/errors.js';
 import type { IncidentManager } from '../incidents/manager.js';
 import { handleIncidentApi } from './incidents-api.js';
+import { handleLoadRunsApi, type LoadRunsRoute } from './load-runs-api.js';
 import type { Logger } from '../support/log.js';
 import type { BlackboxAnswer } from './blackbox.js';
 import type { HealthVerdict } from './health.js';
@@ -22,6 +23,8 @@ export interface DaemonSurface {
   statusPage(): string;
   blackbox(query: URLSearchParams, scrapeTimeout: string | undefined): Promise<BlackboxAnswer>;
   incidents(): IncidentManager | undefined;
+  /** sharded load runs posting their shards (absent: the API answers 404) */
+  loadRuns?(): LoadRunsRoute;
 }
 
 export interface RunningServer {
@@ -46,6 +49,9 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     return json(res, 404, {
       error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' },
     });
+  }
+  if (url.pathname.startsWith('/api/load-runs') && surface.loadRuns) {
+    if (await handleLoadRunsApi(surface.loadRuns(), req, res, url, log)) return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
@@ -78,7 +84,11 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     case '/':
       return send(res, 200, 'text/html; charset=utf-8', surface.statusPage());
     default:
-      return plain(res, 404, `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/results, /api/incidents, /probe)`);
+      return plain(
+        res,
+        404,
+        `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/results, /api/incidents, /api/load-runs, /probe)`,
+      );
   }
 }
 

@@ -10,6 +10,8 @@ import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { DaemonSurface } from './server.js';
 import { judge, type HealthCondition, type HealthVerdict } from './health.js';
 import { statusPage } from './status-page.js';
+import type { LoadRunStore } from './load-run-store.js';
+import { controlTokens } from '../config/sections/incidents.js';
 import type { RollingWindows } from '../metrics/windows.js';
 
 export interface SurfaceSource {
@@ -24,6 +26,7 @@ export interface SurfaceSource {
   latest(): LatestResult[];
   /** null while the evaluation loop keeps cycling; otherwise why the daemon is not alive */
   liveness(): string | null;
+  loadRuns: LoadRunStore;
 }
 
 export function daemonSurface(src: SurfaceSource): DaemonSurface {
@@ -59,6 +62,7 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
     },
     blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner().http),
     incidents: () => src.incidents.manager,
+    loadRuns: () => ({ store: src.loadRuns, tokens: controlTokens(src.config().incidents) }),
   };
 }
 
