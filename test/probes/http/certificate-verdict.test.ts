@@ -30,7 +30,7 @@ import { FakeClock, tempDir } from '../../incidents/helpers.js';
 const DAY_MS = 86_400_000;
 
 /** What answers at an endpoint's host. */
-type Host = 'expiring' | 'expired' | 'untrusted' | 'refusing' | 'valid-5xx' | 'plain';
+type Host = 'expiring' | 'expired' | 'untrusted' | 'refusing' | 'valid-5xx' | 'plain' | 'https-to-plain';
 
 interface Row {
   name: string;
@@ -57,6 +57,12 @@ const rows: Row[] = [
     name: 'the health check refusing, the other endpoints on an expired host: the outage leads, the certificate stays',
     hosts: { health: 'refusing', papers: 'expired', search: 'expired' },
     findings: ['P0 api_outage', 'P1 tls_certificate_expiring'],
+  },
+  {
+    // RP_ERR_TLS without a certificate to blame (https to a plain-HTTP port): no finding explains it, it stays an outage
+    name: 'a TLS failure with no certificate shown: the outage, unchanged',
+    hosts: all('https-to-plain'),
+    findings: ['P0 api_outage'],
   },
   {
     name: 'valid certificate, one request in four answered 500: the error rate, unchanged',
@@ -100,6 +106,7 @@ before(async () => {
   const plain = await httpServer(ok);
   servers.push(plain);
   hosts.set('plain', { url: plain.url });
+  hosts.set('https-to-plain', { url: plain.url.replace(/^http:/, 'https:') });
   hosts.set('refusing', { url: `http://127.0.0.1:${await closedPort()}` });
 });
 after(() => Promise.all(servers.map((s) => s.close())));
