@@ -5,6 +5,7 @@ import type { DeepReadonly } from '../model/settings/readonly.js';
 import { httpUrl } from '../model/settings/url.js';
 import { daemonSchema } from './sections/daemon.js';
 import { incidentsSchema } from './sections/incidents.js';
+import { metricsSchema } from './sections/metrics.js';
 import { notifySchema } from './sections/notify.js';
 import { severitySchema } from './sections/severity.js';
 
@@ -22,6 +23,7 @@ function schemaFor(kinds: typeof PROBE_KINDS) {
         timeout: duration.default('10s'),
         ...kinds.configShape(),
         daemon: daemonSchema.default({}),
+        metrics: metricsSchema.default({}),
         incidents: incidentsSchema.default({}),
         notify: notifySchema,
         severity: severitySchema.default({}),

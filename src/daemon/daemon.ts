@@ -64,6 +64,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ...(options.random ? { random: options.random } : {}),
     });
     this.gen = this.generation(config);
+    this.sizeMetrics();
     this.heartbeat = new Heartbeat(options.now ?? Date.now);
     // every in-flight probe listens on this signal; a thousand of them are expected, not a leak
     setMaxListeners(0, this.stopping.signal);
@@ -117,6 +118,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       signal: this.stopping.signal,
       memories: this.memories,
     });
+  }
+
+  /** Per-endpoint histograms only while the endpoint probes are few enough for a cheap scrape. */
+  private sizeMetrics(): void {
+    const endpoints = this.gen.plan.filter((p) => p.spec.kind === 'http').length;
+    this.metrics.detailUpTo(endpoints, this.gen.config.metrics.endpointHistogramsUpTo);
   }
 
   /** (Re)starts the schedules and the evaluation cycle for the current generation. */
@@ -214,6 +221,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (JSON.stringify(next.config.kubernetes.leaderElection) !== JSON.stringify(old.config.kubernetes.leaderElection))
         log.warn('kubernetes.leaderElection changes take effect on restart');
       this.gen = next;
+      this.sizeMetrics();
       this.results.retain(next.names);
       this.windows.setWindow(next.config.daemon.window);
       this.arm();

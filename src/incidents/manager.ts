@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from '../clients/undici.js';
 import type { Config } from '../config/schema.js';
 import { controlTokens, type ControlToken } from '../config/sections/incidents.js';
 import type { Logger } from '../support/log.js';

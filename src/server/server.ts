@@ -8,6 +8,7 @@ import type { Logger } from '../support/log.js';
 import type { BlackboxAnswer } from './blackbox.js';
 import type { HealthVerdict } from './health.js';
 import { applySecurityHeaders } from './headers.js';
+import { acceptsGzip, gzipText } from './compress.js';
 
 export interface DaemonSurface {
   metrics(): Promise<{ contentType: string; text: string }>;
@@ -28,9 +29,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -53,7 +54,8 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
   switch (url.pathname) {
     case '/metrics': {
       const { contentType, text } = await surface.metrics();
-      return send(res, 200, contentType, text);
+      if (!acceptsGzip(req.headers['accept-encoding'])) return send(res, 200, contentType, text, { vary: 'accept-encoding' });
+      return send(res, 200, contentType, await gzipText(text), { vary: 'accept-encoding', 'content-encoding': 'gzip' });
     }
     case '/healthz': {
       const { status, text } = surface.liveness();
