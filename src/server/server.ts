@@ -8,6 +8,7 @@ import type { Logger } from '../support/log.js';
 import type { BlackboxAnswer } from './blackbox.js';
 import type { HealthVerdict } from './health.js';
 import { applySecurityHeaders } from './headers.js';
+import { STATUS_ASSETS, type StaticAsset } from './status-page.js';
 
 export interface DaemonSurface {
   metrics(): Promise<{ contentType: string; text: string }>;
@@ -19,6 +20,8 @@ export interface DaemonSurface {
   results(): unknown;
   report(): unknown;
   statusPage(): string;
+  /** GET /api/status: JSON-ready and already redacted */
+  status(): unknown;
   blackbox(query: URLSearchParams, scrapeTimeout: string | undefined): Promise<BlackboxAnswer>;
   incidents(): IncidentManager | undefined;
 }
@@ -37,6 +40,19 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 const json = (res: ServerResponse, status: number, body: unknown): void =>
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
 const plain = (res: ServerResponse, status: number, body: string): void => send(res, status, 'text/plain; charset=utf-8', `${body}\n`);
+
+/** The page links its assets with `?v=<etag>`: that URL never changes content, so browsers may keep it; any other asks again. */
+function sendAsset(req: IncomingMessage, res: ServerResponse, url: URL, asset: StaticAsset): void {
+  const pinned = url.searchParams.get('v') === asset.etag.slice(1, -1);
+  res.setHeader('cache-control', pinned ? 'public, max-age=31536000, immutable' : 'no-cache');
+  res.setHeader('etag', asset.etag);
+  if (req.headers['if-none-match'] === asset.etag) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  send(res, 200, asset.contentType, asset.body);
+}
 
 async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL, log: Logger): Promise<void> {
   const manager = surface.incidents();
@@ -75,8 +91,13 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     }
     case '/':
       return send(res, 200, 'text/html; charset=utf-8', surface.statusPage());
-    default:
-      return plain(res, 404, `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/results, /api/incidents, /probe)`);
+    case '/api/status':
+      return json(res, 200, surface.status());
+    default: {
+      const asset = STATUS_ASSETS.get(url.pathname);
+      if (asset) return sendAsset(req, res, url, asset);
+      return plain(res, 404, `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/status, /api/results, /api/incidents, /probe)`);
+    }
   }
 }
 
