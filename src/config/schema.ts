@@ -4,14 +4,15 @@ import { duration } from '../model/settings/duration.js';
 import type { DeepReadonly } from '../model/settings/readonly.js';
 import { httpUrl } from '../model/settings/url.js';
 import { daemonSchema } from './sections/daemon.js';
+import { historySchema } from './sections/history.js';
 import { incidentsSchema } from './sections/incidents.js';
 import { notifySchema } from './sections/notify.js';
 import { severitySchema } from './sections/severity.js';
 
 /**
  * The config schema: the run-wide keys, then every registered probe kind's section (`kubernetes`, `endpoints`,
- * `load`, `database`, `external`, `prometheus` in this build: see probes/registry.ts), then the daemon's, incident
- * and paging sections. Rules that span sections live here, the one place that sees them all.
+ * `load`, `database`, `external`, `prometheus` in this build: see probes/registry.ts), then the daemon's, incident,
+ * history and paging sections. Rules that span sections live here, the one place that sees them all.
  */
 function schemaFor(kinds: typeof PROBE_KINDS) {
   return (
@@ -23,6 +24,7 @@ function schemaFor(kinds: typeof PROBE_KINDS) {
         ...kinds.configShape(),
         daemon: daemonSchema.default({}),
         incidents: incidentsSchema.default({}),
+        history: historySchema.default({}),
         notify: notifySchema,
         severity: severitySchema.default({}),
       })

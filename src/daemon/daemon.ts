@@ -12,6 +12,7 @@ import type { ProbeResult, RunReport } from '../model/types.js';
 import type { LatestResult } from './evaluate.js';
 import { Evaluator } from './evaluation-cycle.js';
 import { Generation } from './generation.js';
+import { HistoryHolder } from './history.js';
 import { IncidentHolder } from './incidents.js';
 import { startLeadership, type Leadership } from './leader.js';
 import { Heartbeat } from './liveness.js';
@@ -29,6 +30,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly metrics: DaemonMetrics;
   readonly windows: RollingWindows;
   readonly incidents: IncidentHolder;
+  readonly history: HistoryHolder;
   private leadership: Leadership = { isLeader: () => true, stop: async () => undefined };
   url: string | null = null;
   private gen: Generation;
@@ -50,6 +52,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.metrics = new DaemonMetrics((message, detail) => log.warn(detail, message), options.redact);
     this.windows = new RollingWindows(config.daemon.window);
     this.incidents = new IncidentHolder(log, () => this.leadership.isLeader());
+    this.history = new HistoryHolder(log.child({ component: 'history' }));
     this.results = new LatestResults(this.windows, this.metrics, log, options.redact);
     this.evaluator = new Evaluator({ windows: this.windows, metrics: this.metrics, incidents: this.incidents, log, redact: options.redact });
     this.scheduler = new Scheduler(config.daemon.jitter, {
@@ -81,6 +84,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       daemon.leadership = await startLeadership(options.config, options.log);
       daemon.metrics.leadership(() => daemon.leadership.isLeader());
       await daemon.incidents.open(options.config);
+      daemon.history.open(options.config);
     } catch (err) {
       await daemon.leadership.stop();
       await daemon.server?.close();
@@ -150,7 +154,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   private record(result: ProbeResult, everyMs: number | undefined): void {
-    this.emit('result', this.results.record(result, everyMs));
+    const now = Date.now();
+    const kept = this.results.record(result, everyMs, now);
+    this.history.record(kept, now);
+    this.emit('result', kept);
     if (this.firstRound.delete(result.name) && this.firstRound.size === 0 && !this.isReady()) this.cycleSafely();
   }
 
@@ -178,6 +185,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return this.serial(async () => {
       const first = !this.isReady();
       const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config, this.gen.runner.raise);
+      // an evaluation of no results says nothing about the service: it leaves no mark on the history bar
+      if (report.probes.length > 0) this.history.severity(report.severity, Date.now());
       if (first) {
         this.options.log.info({ url: this.url }, 'first evaluation done: ready');
         this.emit('ready');
@@ -214,6 +223,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (JSON.stringify(next.config.kubernetes.leaderElection) !== JSON.stringify(old.config.kubernetes.leaderElection))
         log.warn('kubernetes.leaderElection changes take effect on restart');
       this.gen = next;
+      await this.history.reconfigure(next.config);
       this.results.retain(next.names);
       this.windows.setWindow(next.config.daemon.window);
       this.arm();
@@ -233,6 +243,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     await this.scheduler.stop();
     await this.chain;
     await this.server?.close();
+    await this.history.close();
     await this.incidents.close();
     await this.leadership.stop();
     await this.http.close();
@@ -245,6 +256,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       metrics: this.metrics,
       windows: this.windows,
       incidents: this.incidents,
+      history: this.history,
+      probes: () => this.gen.plan.map((p) => ({ name: p.spec.name, kind: p.spec.kind })),
       redact: this.options.redact,
       config: () => this.gen.config,
       runner: () => this.gen.runner,

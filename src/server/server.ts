@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { UsageError, errorMessage } from '../model/errors.js';
 import type { IncidentManager } from '../incidents/manager.js';
 import { handleIncidentApi } from './incidents-api.js';
+import { handleHistoryApi, type HistorySource } from './history-api.js';
 import type { Logger } from '../support/log.js';
 import type { BlackboxAnswer } from './blackbox.js';
 import type { HealthVerdict } from './health.js';
@@ -24,6 +25,8 @@ export interface DaemonSurface {
   status(): unknown;
   blackbox(query: URLSearchParams, scrapeTimeout: string | undefined): Promise<BlackboxAnswer>;
   incidents(): IncidentManager | undefined;
+  /** what /api/uptime, /api/history and the badges read */
+  history(): HistorySource;
 }
 
 export interface RunningServer {
@@ -66,6 +69,7 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     res.setHeader('allow', 'GET, HEAD');
     return plain(res, 405, `${req.method ?? ''} not allowed; use GET`);
   }
+  if (handleHistoryApi(() => surface.history(), req, res, url)) return;
   switch (url.pathname) {
     case '/metrics': {
       const { contentType, text } = await surface.metrics();
@@ -96,7 +100,11 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     default: {
       const asset = STATUS_ASSETS.get(url.pathname);
       if (asset) return sendAsset(req, res, url, asset);
-      return plain(res, 404, `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/status, /api/results, /api/incidents, /probe)`);
+      return plain(
+        res,
+        404,
+        `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/status, /api/results, /api/incidents, /api/uptime, /api/history, /probe)`,
+      );
     }
   }
 }

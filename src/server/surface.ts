@@ -12,12 +12,17 @@ import { judge, type HealthCondition, type HealthVerdict } from './health.js';
 import { statusPage } from './status-page.js';
 import { statusDocument } from './status-api.js';
 import type { RollingWindows } from '../metrics/windows.js';
+import type { HistoryStore } from '../history/store.js';
 
 export interface SurfaceSource {
   metrics: DaemonMetrics;
   windows: RollingWindows;
   /** the daemon's incident engine, as the routes read it */
   incidents: { readonly manager: IncidentManager | undefined; samples(): MetricSample[]; degraded(): string | null };
+  /** the status history, as the daemon holds it */
+  history: { readonly current: HistoryStore | undefined; samples(): MetricSample[] };
+  /** the configured probes in plan order */
+  probes(): { name: string; kind: string }[];
   redact: Redactor;
   config(): Config;
   runner(): Runner;
@@ -31,6 +36,7 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
   return {
     metrics: async () => {
       src.metrics.series.update('incidents', src.incidents.samples());
+      src.metrics.series.update('history', src.history.samples());
       return { contentType: src.metrics.registry.contentType, text: await src.metrics.text() };
     },
     liveness: () => judge([() => notAlive(src.liveness())], 'ok'),
@@ -69,6 +75,11 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
     },
     blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner()),
     incidents: () => src.incidents.manager,
+    history: () => {
+      const latest = new Map(src.latest().map(({ result }) => [result.name, result.status]));
+      const probes = src.probes().map(({ name, kind }) => ({ probe: name, kind, current: latest.get(name) ?? null }));
+      return { service: src.config().service, store: src.history.current, probes };
+    },
   };
 }
 

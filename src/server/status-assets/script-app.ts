@@ -6,9 +6,10 @@ export const SCRIPT_APP = String.raw`
 var RANGES = ['24h', '7d', '30d', '90d'];
 var view = { range: '24h', ranges: RANGES, refreshMs: 5000, timer: null, generation: 0 };
 
-function getJson(path) {
+/** optional: history switched off (503) or not served by this build (404) is a section that says so, not an error */
+function getJson(path, optional) {
   return fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' }).then(function (res) {
-    if (res.status === 404) return null; // an API this daemon does not serve (yet): the section says so
+    if (optional && (res.status === 404 || res.status === 503)) return null;
     if (!res.ok) throw new Error(path + ' answered ' + res.status);
     return res.json();
   });
@@ -72,7 +73,7 @@ function render(status, uptime, histories) {
 function refresh() {
   var generation = ++view.generation;
   clearTimeout(view.timer);
-  return Promise.all([getJson('/api/status'), getJson('/api/uptime')])
+  return Promise.all([getJson('/api/status', false), getJson('/api/uptime', true)])
     .then(function (docs) {
       var status = docs[0];
       var uptime = docs[1];
@@ -81,7 +82,7 @@ function refresh() {
       var names = uptime ? [''].concat(uptime.probes.map(function (p) { return p.probe; })) : [];
       return Promise.all(names.map(function (name) {
         var query = '/api/history?range=' + encodeURIComponent(view.range) + (name ? '&probe=' + encodeURIComponent(name) : '');
-        return getJson(query).catch(function () { return null; });
+        return getJson(query, true).catch(function () { return null; });
       })).then(function (list) {
         if (generation !== view.generation) return; // a newer refresh (another range) owns the page
         var histories = {};

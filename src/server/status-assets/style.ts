@@ -40,7 +40,8 @@ fieldset.ranges legend{float:left;margin-right:.5rem;color:var(--muted);font-siz
 .uptimes{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:.4rem;margin:.6rem 0;padding:0;list-style:none}
 .uptimes li{border:1px solid var(--line);border-radius:.4rem;padding:.3rem .5rem;min-width:0}
 .uptimes .label{display:block;color:var(--muted);font-size:.75rem}
-.uptimes .value{font-weight:600;font-variant-numeric:tabular-nums}
+.uptimes .value{font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
+@media (max-width:30rem){.uptimes li{padding:.25rem .35rem}.uptimes .value{font-size:.85rem}}
 .bar{display:flex;gap:2px;height:2rem;margin:.5rem 0 .2rem;padding:0}
 .cell{flex:1 1 0;min-width:0;border-radius:2px;background:var(--none)}
 .cell.w-ok{background:var(--ok)}.cell.w-P3{background:var(--p3)}.cell.w-P2{background:var(--p2)}.cell.w-P1{background:var(--p1)}.cell.w-P0{background:var(--p0)}
