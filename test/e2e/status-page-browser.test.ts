@@ -6,27 +6,16 @@
  * the range selector and the history bar work from the keyboard. Screenshots go to test-artifacts/status-page/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
-import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
-import { fastDaemonYaml } from './fast-daemon.js';
-import { chromiumMissing, inPage, launchChromium, watchedPage, type WatchedPage } from '../helpers/browser.js';
+import type { SimulatedApi } from '../../src/demo/api.js';
+import { startPageRig, type PageRig } from './page-rig.js';
+import { chromiumMissing, inPage, watchedPage, type WatchedPage } from '../helpers/browser.js';
 
 /** CI keeps this folder as an artifact; it is git-ignored */
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', '..', 'test-artifacts', 'status-page');
 const WAIT_MS = 30_000;
-
-const yaml = (api: SimulatedApi): string =>
-  fastDaemonYaml({
-    target: api.url,
-    stateDir: join(mkdtempSync(join(tmpdir(), 'rp-page-state-')), 'state'),
-    notify: ['{ type: log }'],
-    incidents: 'verifyWindow: 3s',
-  });
 
 async function setFault(api: SimulatedApi, fault: string): Promise<void> {
   const res = await fetch(`${api.url}/__fault`, { method: 'POST', body: fault });
@@ -36,32 +25,24 @@ async function setFault(api: SimulatedApi, fault: string): Promise<void> {
 const text = async (w: WatchedPage, selector: string): Promise<string> => (await w.page.locator(selector).first().textContent()) ?? '';
 
 describe('status page in a real browser (issue 15 acceptance 1)', { skip: chromiumMissing, concurrency: false }, () => {
-  let api: SimulatedApi;
-  let daemon: DaemonProcess | undefined;
-  let browser: Browser;
+  let rig: PageRig;
   let desktop: WatchedPage;
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    api = await startSimulatedApi({ port: 0 });
-    [daemon, browser] = await Promise.all([startDaemon(yaml(api)), launchChromium()]);
-    desktop = await watchedPage(browser, { width: 1280, height: 900 });
+    rig = await startPageRig({ incidents: 'verifyWindow: 3s' });
+    desktop = await watchedPage(rig.browser, { width: 1280, height: 900 });
   });
-  after(async () => {
-    await browser?.close();
-    killOnExit(daemon);
-    await daemon?.stop();
-    await api?.close();
-  });
+  after(() => rig?.close());
 
   test('healthy, outage shown as P0, recovery shown as a past incident with uptime below 100 % and a chart', async () => {
     const { page } = desktop;
-    await page.goto(daemon!.url);
+    await page.goto(rig.daemon.url);
     await page.locator('#banner[data-state="ok"]').waitFor({ timeout: WAIT_MS });
     // a few healthy cycles, so the history has points before the outage
     await page.locator('#overall svg.chart circle').first().waitFor({ timeout: WAIT_MS });
 
-    await setFault(api, 'outage');
+    await setFault(rig.api, 'outage');
     await page.locator('#banner[data-state="P0"]').waitFor({ timeout: WAIT_MS });
     const incident = page.locator('#open article.incident').first();
     await incident.waitFor({ timeout: WAIT_MS });
@@ -71,7 +52,7 @@ describe('status page in a real browser (issue 15 acceptance 1)', { skip: chromi
     assert.match(await text(desktop, '#headline'), /Severity P0/);
     await page.screenshot({ path: join(SCREENSHOTS, 'desktop-outage.png'), fullPage: true });
 
-    await setFault(api, 'none');
+    await setFault(rig.api, 'none');
     const past = page.locator('#past tr[data-incident]').first();
     await past.waitFor({ timeout: WAIT_MS });
     assert.match((await past.textContent()) ?? '', /P0/);
@@ -109,8 +90,8 @@ describe('status page in a real browser (issue 15 acceptance 1)', { skip: chromi
   });
 
   test('390 × 844: no sideways scroll; dark theme under prefers-color-scheme: dark', async () => {
-    const mobile = await watchedPage(browser, { width: 390, height: 844 });
-    await mobile.page.goto(daemon!.url);
+    const mobile = await watchedPage(rig.browser, { width: 390, height: 844 });
+    await mobile.page.goto(rig.daemon.url);
     await mobile.page.locator('#past tr[data-incident]').first().waitFor({ timeout: WAIT_MS });
     await mobile.page.locator('#probes svg.chart').first().waitFor({ timeout: WAIT_MS });
     const widths = await inPage<{ scroll: number; inner: number }>(
