@@ -13,7 +13,7 @@ import type { SimulatedApi } from '../../src/demo/api.js';
 import { startPageRig, type PageRig } from './page-rig.js';
 import { chromiumMissing, inPage, watchedPage, type WatchedPage } from '../helpers/browser.js';
 
-/** CI keeps this folder as an artifact; it is git-ignored */
+/** screenshots for people and CI artifacts (docs/status-page.md); git-ignored */
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', '..', 'test-artifacts', 'status-page');
 const WAIT_MS = 30_000;
 
