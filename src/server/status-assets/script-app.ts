@@ -79,7 +79,9 @@ function refresh() {
       var uptime = docs[1];
       if (!status) throw new Error('/api/status is not served');
       view.refreshMs = status.refreshMs || view.refreshMs;
-      var names = uptime ? [''].concat(uptime.probes.map(function (p) { return p.probe; })) : [];
+      // a probe without a result in the range has an empty history: not worth a request per poll
+      var inRange = uptime ? uptime.probes.filter(function (p) { return p.uptime && p.uptime[view.range] !== null; }) : [];
+      var names = uptime ? [''].concat(inRange.map(function (p) { return p.probe; })) : [];
       return Promise.all(names.map(function (name) {
         var query = '/api/history?range=' + encodeURIComponent(view.range) + (name ? '&probe=' + encodeURIComponent(name) : '');
         return getJson(query, true).catch(function () { return null; });
