@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { HISTORY_FILE } from '../../src/history/database.js';
+import { HourBlock } from '../../src/history/hour-block.js';
 import { LatencyHistogram } from '../../src/history/latency-histogram.js';
 import { historyPoints, rangeTotal, uptimeSummary } from '../../src/history/queries.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/history/types.js';
@@ -31,6 +32,23 @@ describe('latency histogram', () => {
       assert.ok(Math.abs(read - exact) / exact < 0.045, `p${q * 100}: read ${read}, exact ${exact}`);
     }
     assert.equal(new LatencyHistogram().quantile(0.5), null);
+  });
+});
+
+describe('hour block', () => {
+  test('open (plain) and sealed (deflated) encodings read back the same minutes; the sealed one is smaller', () => {
+    const block = new HourBlock();
+    for (let i = 0; i < 240; i++) block.add(Math.floor(i / 4), i % 50 !== 0, 20 + ((i * 37) % 80) / 3);
+    const [plain, sealed] = [block.encode(false), block.encode(true)];
+    assert.ok(sealed.length < plain.length * 0.8, `${sealed.length} < ${plain.length}`);
+    for (const bytes of [plain, sealed]) {
+      const back = HourBlock.decode(bytes);
+      assert.deepEqual(
+        back.minutes.map((m) => m && [m.count, m.failures, m.okSumMs.toFixed(1), [...m.latency.counts].sort()]),
+        block.minutes.map((m) => m && [m.count, m.failures, m.okSumMs.toFixed(1), [...m.latency.counts].sort()]),
+      );
+    }
+    assert.throws(() => HourBlock.decode(Uint8Array.of(9, 1, 2)), /version 9/);
   });
 });
 
@@ -118,8 +136,8 @@ describe('history store', () => {
     const t = fresh();
     const { store, clock } = t;
     const start = T0 - 100 * DAY_MS;
-    // 100 days of one result every 5 minutes for 3 probes, through the write path
-    for (let m = 0; m < 100 * 24 * 60; m += 5) {
+    // 100 days of one result every 10 minutes for 3 probes, through the write path
+    for (let m = 0; m < 100 * 24 * 60; m += 10) {
       for (const probe of ['a', 'b', 'c']) store.record(sample(probe, start + m * MINUTE_MS, m % 97 === 0 ? 'fail' : 'pass', 5 + (m % 40)));
       if (m % 600 === 0) store.flush();
       clock.now = start + m * MINUTE_MS;
@@ -127,10 +145,10 @@ describe('history store', () => {
     store.flush();
     const before = store.sizeBytes();
     const rows = (): number => store.read().results(store.read().probes()[0], 0, 10_000_000).length;
-    assert.equal(rows(), (100 * 24 * 60) / 5);
+    assert.equal(rows(), (100 * 24 * 60) / 10);
     await store.prune();
-    assert.ok(rows() <= (24 * 60) / 5 + 1, `raw rows of a after pruning: ${rows()}`);
-    assert.equal(historyPoints(store, null, '90d')[0]?.count, (3 * 24 * 60) / 5, 'the oldest day of the range is whole');
+    assert.ok(rows() <= (24 * 60) / 10 + 1, `raw rows of a after pruning: ${rows()}`);
+    assert.equal(historyPoints(store, null, '90d')[0]?.count, (3 * 24 * 60) / 10, 'the oldest day of the range is whole');
     // the day 90 days back is kept whole (its later hours are inside the retention), the one before is gone
     assert.equal(store.read().dayTotals(0, 0, Math.floor(T0 / DAY_MS) - 91).size, 0, 'nothing older than 90 days');
     assert.equal(store.read().dayTotals(0, 0, Math.floor(T0 / DAY_MS) - 90).size, 1);
