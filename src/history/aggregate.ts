@@ -39,15 +39,7 @@ export class Aggregate {
     return uptimePercent(this.count, this.failures);
   }
 
-  write(out: ByteWriter): void {
-    out.varint(this.count);
-    out.varint(this.failures);
-    // tenths of a millisecond: sub-millisecond averages without a float on disk
-    out.varint(this.okSumMs * 10);
-    out.histogram(this.latency);
-  }
-
-  /** from a row's columns: the day rows keep their totals in columns and the distribution in a blob */
+  /** from a row of the hours or days table: totals in columns, the distribution in a blob */
   static fromRow(row: { count: number; failures: number; ok_sum_ms: number; latency: Uint8Array }): Aggregate {
     const a = new Aggregate();
     a.count = row.count;
@@ -55,60 +47,6 @@ export class Aggregate {
     a.okSumMs = row.ok_sum_ms;
     new ByteReader(row.latency).histogram(a.latency);
     return a;
-  }
-
-  static read(from: ByteReader): Aggregate {
-    const a = new Aggregate();
-    a.count = from.varint();
-    a.failures = from.varint();
-    a.okSumMs = from.varint() / 10;
-    from.histogram(a.latency);
-    return a;
-  }
-}
-
-const BLOCK_VERSION = 1;
-
-/** One hour of one probe as 60 minute slots; on disk only the minutes that hold results. */
-export class HourBlock {
-  readonly minutes: (Aggregate | undefined)[] = new Array<Aggregate | undefined>(60).fill(undefined);
-
-  add(minute: number, ok: boolean, durationMs: number): void {
-    const slot = (this.minutes[minute] ??= new Aggregate());
-    slot.add(ok, durationMs);
-  }
-
-  total(fromMinute = 0, toMinute = 59): Aggregate {
-    const sum = new Aggregate();
-    for (let m = fromMinute; m <= toMinute; m++) {
-      const slot = this.minutes[m];
-      if (slot) sum.merge(slot);
-    }
-    return sum;
-  }
-
-  encode(): Uint8Array {
-    const out = new ByteWriter();
-    out.u8(BLOCK_VERSION);
-    this.minutes.forEach((slot, minute) => {
-      if (!slot) return;
-      out.u8(minute);
-      slot.write(out);
-    });
-    return out.done();
-  }
-
-  static decode(bytes: Uint8Array): HourBlock {
-    const block = new HourBlock();
-    const from = new ByteReader(bytes);
-    const version = from.u8();
-    if (version !== BLOCK_VERSION) throw new RangeError(`history hour block version ${version} is not known to this build`);
-    while (from.more) {
-      const minute = from.u8();
-      if (minute > 59) throw new RangeError(`history hour block names minute ${minute}`);
-      block.minutes[minute] = Aggregate.read(from);
-    }
-    return block;
   }
 }
 

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE INDEX IF NOT EXISTS results_by_probe ON results (probe, t);
 CREATE TABLE IF NOT EXISTS hours (
   hour INTEGER NOT NULL, probe INTEGER NOT NULL, count INTEGER NOT NULL, failures INTEGER NOT NULL, ok_sum_ms REAL NOT NULL,
-  minutes BLOB NOT NULL, PRIMARY KEY (hour, probe)
+  latency BLOB NOT NULL, minutes BLOB NOT NULL, PRIMARY KEY (hour, probe)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS days (
   day INTEGER NOT NULL, probe INTEGER NOT NULL, count INTEGER NOT NULL, failures INTEGER NOT NULL, ok_sum_ms REAL NOT NULL,

@@ -5,7 +5,7 @@
  */
 import { Aggregate, uptimePercent } from './aggregate.js';
 import { SERVICE_ID } from './database.js';
-import type { ProbeRecord } from './reader.js';
+import type { HistoryReader, ProbeRecord } from './reader.js';
 import type { HistoryStore } from './store.js';
 import { DAY_MS, HOUR_MS, WORST_NAME, type WorstName } from './types.js';
 import type { ProbeStatus } from '../model/types.js';
@@ -38,12 +38,18 @@ export interface HistoryPoint {
   worst: WorstName | null;
 }
 
+/** bucket index → total of the probe (null: the service) over the window's buckets */
+function bucketTotals(reader: HistoryReader, probe: ProbeRecord | null, { bucketMs, first, last }: RangeWindow): Map<number, Aggregate> {
+  const id = probe?.id ?? SERVICE_ID;
+  return bucketMs === HOUR_MS ? reader.hourTotals(id, first, last) : reader.dayTotals(id, first, last);
+}
+
 /** every bucket of the range, oldest first, empty ones included (one history-bar cell each) */
 export function historyPoints(store: HistoryStore, probe: ProbeRecord | null, range: RangeName): HistoryPoint[] {
+  const reader = store.read();
   const { bucketMs, first, last } = rangeWindow(range, store.now());
-  const id = probe?.id ?? SERVICE_ID;
-  const totals = bucketMs === HOUR_MS ? store.reader.hourTotals(id, first, last) : store.reader.dayTotals(id, first, last);
-  const worst = store.reader.worstBy(first * bucketMs, (last + 1) * bucketMs, bucketMs);
+  const totals = bucketTotals(reader, probe, { bucketMs, first, last });
+  const worst = reader.worstBy(first * bucketMs, (last + 1) * bucketMs, bucketMs);
   const points: HistoryPoint[] = [];
   for (let index = first; index <= last; index++) {
     const total = totals.get(index) ?? new Aggregate();
@@ -63,9 +69,7 @@ export function historyPoints(store: HistoryStore, probe: ProbeRecord | null, ra
 
 /** one range's aggregate of one series, for a badge */
 export function rangeTotal(store: HistoryStore, probe: ProbeRecord | null, range: RangeName): Aggregate {
-  const { bucketMs, first, last } = rangeWindow(range, store.now());
-  const id = probe?.id ?? SERVICE_ID;
-  const totals = bucketMs === HOUR_MS ? store.reader.hourTotals(id, first, last) : store.reader.dayTotals(id, first, last);
+  const totals = bucketTotals(store.read(), probe, rangeWindow(range, store.now()));
   const sum = new Aggregate();
   for (const total of totals.values()) sum.merge(total);
   return sum;
@@ -90,15 +94,16 @@ export interface UptimeSummary {
 /** uptime of every listed probe (and the service) over every range; p50/p95 over 24 h */
 export function uptimeSummary(store: HistoryStore, listed: readonly { probe: string; kind: string; current: ProbeStatus | null }[]): UptimeSummary {
   const now = store.now();
+  const reader = store.read();
   const day = rangeWindow('24h', now);
-  const hours = store.reader.allHourTotals(day.first, day.last);
+  const hours = reader.allHourTotals(day.first, day.last);
   const counts = new Map<RangeName, Map<number, { count: number; failures: number }>>(
     RANGES.filter((r) => r !== '24h').map((range) => {
       const { first, last } = rangeWindow(range, now);
-      return [range, store.reader.dayCounts(first, last)] as const;
+      return [range, reader.dayCounts(first, last)] as const;
     }),
   );
-  const ids = new Map(store.reader.probes().map((p) => [p.name, p.id]));
+  const ids = new Map(reader.probes().map((p) => [p.name, p.id]));
   const uptimeOf = (id: number | undefined): UptimeByRange => {
     const daily = (range: RangeName): number | null => {
       const c = id === undefined ? undefined : counts.get(range)?.get(id);

@@ -1,6 +1,6 @@
 /** The read path: per-probe and all-probe totals by hour and by day, and the worst severity per bucket. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { Aggregate, HourBlock } from './aggregate.js';
+import { Aggregate } from './aggregate.js';
 import { SERVICE_ID } from './database.js';
 import { MINUTE_MS, STATUSES, type HistorySample } from './types.js';
 
@@ -10,9 +10,8 @@ export interface ProbeRecord {
   kind: string;
 }
 
-interface DayRow {
-  day: number;
-  probe: number;
+/** an hour's or a day's totals: counts in columns, the latency distribution in a small blob */
+interface TotalsRow {
   count: number;
   failures: number;
   ok_sum_ms: number;
@@ -25,8 +24,8 @@ export class HistoryReader {
   constructor(db: DatabaseSync) {
     this.sql = {
       probes: db.prepare(`SELECT id, name, kind FROM probes WHERE id <> ${SERVICE_ID} ORDER BY name`),
-      hours: db.prepare('SELECT hour, minutes FROM hours WHERE hour BETWEEN ? AND ? AND probe = ?'),
-      allHours: db.prepare('SELECT probe, minutes FROM hours WHERE hour BETWEEN ? AND ?'),
+      hours: db.prepare('SELECT hour, count, failures, ok_sum_ms, latency FROM hours WHERE hour BETWEEN ? AND ? AND probe = ?'),
+      allHours: db.prepare('SELECT probe, count, failures, ok_sum_ms, latency FROM hours WHERE hour BETWEEN ? AND ?'),
       days: db.prepare('SELECT day, probe, count, failures, ok_sum_ms, latency FROM days WHERE day BETWEEN ? AND ? AND probe = ?'),
       dayCounts: db.prepare('SELECT probe, sum(count) AS count, sum(failures) AS failures FROM days WHERE day BETWEEN ? AND ? GROUP BY probe'),
       severity: db.prepare('SELECT minute, worst FROM severity WHERE minute BETWEEN ? AND ?'),
@@ -40,24 +39,24 @@ export class HistoryReader {
 
   /** hour → that hour's total (every minute merged), for hours in [from, to] */
   hourTotals(probe: number, from: number, to: number): Map<number, Aggregate> {
-    const rows = this.sql.hours.all(from, to, probe) as { hour: number; minutes: Uint8Array }[];
-    return new Map(rows.map((row) => [row.hour, HourBlock.decode(row.minutes).total()]));
+    const rows = this.sql.hours.all(from, to, probe) as unknown as (TotalsRow & { hour: number })[];
+    return new Map(rows.map((row) => [row.hour, Aggregate.fromRow(row)]));
   }
 
   /** probe id → its total over hours [from, to], every probe at once */
   allHourTotals(from: number, to: number): Map<number, Aggregate> {
     const totals = new Map<number, Aggregate>();
-    for (const row of this.sql.allHours.iterate(from, to) as Iterable<{ probe: number; minutes: Uint8Array }>) {
-      const total = totals.get(row.probe) ?? new Aggregate();
-      total.merge(HourBlock.decode(row.minutes).total());
-      totals.set(row.probe, total);
+    for (const row of this.sql.allHours.iterate(from, to) as Iterable<TotalsRow & { probe: number }>) {
+      const total = totals.get(row.probe);
+      if (total) total.merge(Aggregate.fromRow(row));
+      else totals.set(row.probe, Aggregate.fromRow(row));
     }
     return totals;
   }
 
   /** day → that day's total, for days in [from, to] */
   dayTotals(probe: number, from: number, to: number): Map<number, Aggregate> {
-    const rows = this.sql.days.all(from, to, probe) as unknown as DayRow[];
+    const rows = this.sql.days.all(from, to, probe) as unknown as (TotalsRow & { day: number })[];
     return new Map(rows.map((row) => [row.day, Aggregate.fromRow(row)]));
   }
 

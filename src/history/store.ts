@@ -25,7 +25,7 @@ export interface HistoryOptions {
 
 export class HistoryStore {
   readonly writer: HistoryWriter;
-  readonly reader: HistoryReader;
+  private readonly reader: HistoryReader;
   /** where an unreadable file was moved at open, if it was */
   readonly movedTo: string | undefined;
   writeFailures = 0;
@@ -71,7 +71,16 @@ export class HistoryStore {
     this.writer.severity(t, WORST_RANK[severity ?? 'ok']);
   }
 
-  /** Commits what is queued; false (and onError) when it could not. Reads call it first: what was shown is on disk. */
+  /**
+   * The read side, after committing what is queued: a reader sees every result recorded so far, and what it shows
+   * is on disk, so a crash right after cannot take back a figure once shown.
+   */
+  read(): HistoryReader {
+    this.flush();
+    return this.reader;
+  }
+
+  /** Commits what is queued; false (and onError) when it could not. */
   flush(): boolean {
     if (this.closed) return false;
     return this.guard('write', () => this.writer.flush(this.now()));

@@ -5,7 +5,8 @@
  * those rows, so a failed flush is simply repeated by the next one.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { Aggregate, HourBlock, encodeHistogram } from './aggregate.js';
+import { Aggregate, encodeHistogram } from './aggregate.js';
+import { HourBlock } from './hour-block.js';
 import { SERVICE_ID } from './database.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, STATUSES, type HistorySample } from './types.js';
 
@@ -17,7 +18,7 @@ const key = (probe: number, period: number): string => `${period}:${probe}`;
 export class HistoryWriter {
   private readonly ids = new Map<string, number>();
   private pending: { id: number; sample: HistorySample }[] = [];
-  private readonly hours = new Map<string, { probe: number; hour: number; block: HourBlock }>();
+  private readonly hours = new Map<string, { probe: number; hour: number; block: HourBlock; sealed?: boolean }>();
   private readonly days = new Map<string, { probe: number; day: number; total: Aggregate }>();
   private readonly dirtyHours = new Set<string>();
   private readonly dirtyDays = new Set<string>();
@@ -30,7 +31,7 @@ export class HistoryWriter {
       probe: db.prepare('SELECT id FROM probes WHERE name = ?'),
       insertProbe: db.prepare('INSERT INTO probes (name, kind) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind RETURNING id'),
       result: db.prepare('INSERT INTO results (probe, t, status, duration_ms, code) VALUES (?, ?, ?, ?, ?)'),
-      hour: db.prepare('INSERT OR REPLACE INTO hours (hour, probe, count, failures, ok_sum_ms, minutes) VALUES (?, ?, ?, ?, ?, ?)'),
+      hour: db.prepare('INSERT OR REPLACE INTO hours (hour, probe, count, failures, ok_sum_ms, latency, minutes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       loadHour: db.prepare('SELECT minutes FROM hours WHERE hour = ? AND probe = ?'),
       day: db.prepare('INSERT OR REPLACE INTO days (day, probe, count, failures, ok_sum_ms, latency) VALUES (?, ?, ?, ?, ?, ?)'),
       loadDay: db.prepare('SELECT count, failures, ok_sum_ms, latency FROM days WHERE day = ? AND probe = ?'),
@@ -95,11 +96,13 @@ export class HistoryWriter {
     try {
       for (const { id, sample } of results)
         this.sql.result.run(id, sample.t, STATUSES.indexOf(sample.status), sample.durationMs, sample.code ?? null);
+      const openHour = Math.floor(now / HOUR_MS);
       for (const k of this.dirtyHours) {
         const entry = this.hours.get(k);
         if (!entry) continue;
-        const total = entry.block.total();
-        this.sql.hour.run(entry.hour, entry.probe, total.count, total.failures, total.okSumMs, entry.block.encode());
+        const { count, failures, okSumMs, latency } = entry.block.total();
+        entry.sealed = entry.hour < openHour;
+        this.sql.hour.run(entry.hour, entry.probe, count, failures, okSumMs, encodeHistogram(latency), entry.block.encode(entry.sealed));
       }
       for (const k of this.dirtyDays) {
         const entry = this.days.get(k);
@@ -120,11 +123,18 @@ export class HistoryWriter {
     this.evict(now);
   }
 
-  /** Rows of past hours and days leave memory once written; a late result reloads its row. */
+  /**
+   * Rows of past hours and days leave memory once written, an hour once written sealed (deflated): an hour that just
+   * ended is queued for that last rewrite. A late result reloads its row.
+   */
   private evict(now: number): void {
-    const hour = Math.floor(now / HOUR_MS) - 1;
+    const hour = Math.floor(now / HOUR_MS);
     const day = Math.floor(now / DAY_MS) - 1;
-    for (const [k, entry] of this.hours) if (entry.hour < hour) this.hours.delete(k);
+    for (const [k, entry] of this.hours) {
+      if (entry.hour >= hour) continue;
+      if (entry.sealed) this.hours.delete(k);
+      else this.dirtyHours.add(k);
+    }
     for (const [k, entry] of this.days) if (entry.day < day) this.days.delete(k);
   }
 

@@ -50,8 +50,6 @@ export function handleHistoryApi(source: () => HistorySource, req: IncomingMessa
 function answerFor(src: HistorySource, path: string, query: URLSearchParams, badge: RegExpExecArray | null): Answer {
   const store = src.store;
   if (!store) return problem(503, 'RP_ERR_HISTORY_OPEN', 'history is off (history.enabled) or could not be opened; see the daemon log');
-  // what a reader was shown is committed: a crash right after cannot take it back
-  store.flush();
   if (path === '/api/uptime') {
     const summary = uptimeSummary(store, src.probes);
     return json(200, { service: src.service, generatedAt: new Date(store.now()).toISOString(), ranges: RANGES, ...summary });
@@ -81,7 +79,10 @@ function answerFor(src: HistorySource, path: string, query: URLSearchParams, bad
 
 /** a configured probe or one the history remembers; a configured probe without results yet has an empty series */
 function find(src: HistorySource, store: HistoryStore, name: string): ProbeRecord | undefined {
-  const known = store.reader.probes().find((p) => p.name === name);
+  const known = store
+    .read()
+    .probes()
+    .find((p) => p.name === name);
   if (known) return known;
   const configured = src.probes.find((p) => p.probe === name);
   return configured ? { id: -1, name, kind: configured.kind } : undefined;
