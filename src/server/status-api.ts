@@ -3,7 +3,7 @@
  * incidents with their timeline and runbook actions, incidents resolved in the last 90 days, maintenance windows,
  * dependency notices and every probe's current state. Read-only, built from state the daemon already holds.
  */
-import { leadingFinding } from '../incidents/templates.js';
+import { leadingFinding, rankFindings } from '../incidents/templates.js';
 import type { IncidentView, MaintenanceListing, NoticeView, TimelineKind } from '../incidents/types.js';
 import type { Finding, RunReport, Severity } from '../model/types.js';
 
@@ -61,7 +61,8 @@ function openIncident(i: IncidentView): Record<string, unknown> {
     inMaintenance: i.inMaintenance,
     escalatedTo: i.escalatedTo,
     leading: leading ? finding(leading) : null,
-    findings: i.findings.map(finding),
+    // leading finding first: its actions are the ones to take first
+    findings: rankFindings(i.findings).map(finding),
     timeline: i.timeline
       .filter((e) => PUBLIC_TIMELINE.has(e.kind))
       .map(({ at, kind, message, severity, status }) => ({ at, kind, message, severity, status })),

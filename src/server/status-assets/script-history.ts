@@ -109,6 +109,7 @@ function latencyChart(history, rangeWords) {
     el('span', { class: 'k50', text: 'p50 ' + ms(latest.p50Ms) }),
     el('span', { class: 'k95', text: 'p95 ' + ms(latest.p95Ms) }),
     el('span', { text: 'top of scale ' + ms(top) }),
+    el('span', { text: rangeWords + ', one point per ' + (history.bucketSeconds < 86400 ? 'hour' : 'day') }),
   ]);
   return [chart, legend];
 }
