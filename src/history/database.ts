@@ -49,6 +49,8 @@ function configure(db: DatabaseSync): void {
   db.exec('PRAGMA busy_timeout = 2000');
   // the WAL file shrinks back to this after a checkpoint instead of keeping its largest size
   db.exec('PRAGMA journal_size_limit = 8388608');
+  // a checkpoint runs inside the commit that crosses this many pages: 1 MB keeps that commit short (default 4 MB)
+  db.exec('PRAGMA wal_autocheckpoint = 256');
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   if (version > SCHEMA_VERSION) throw new HistoryOpenError(`history schema ${version} is newer than this build knows (${SCHEMA_VERSION})`);
   db.exec(SCHEMA);

@@ -15,24 +15,21 @@ const BITMAP_BYTES = 8;
 
 export class HourBlock {
   readonly minutes: (Aggregate | undefined)[] = new Array<Aggregate | undefined>(MINUTES).fill(undefined);
-  /** the last encodings and total, until the next add: a block written again unchanged is not worked on again */
+  /** the last encodings, until the next add: a block written again unchanged is not encoded again */
   private encoded: [Uint8Array | undefined, Uint8Array | undefined] = [undefined, undefined];
-  private summed: Aggregate | undefined;
+  /** every minute merged, kept as results arrive: the open hour's row is rewritten every second */
+  private readonly sum = new Aggregate();
 
   add(minute: number, ok: boolean, durationMs: number): void {
     const slot = (this.minutes[minute] ??= new Aggregate());
     slot.add(ok, durationMs);
+    this.sum.add(ok, durationMs);
     this.encoded = [undefined, undefined];
-    this.summed = undefined;
   }
 
   /** every minute merged; the caller must not change it */
   total(): Aggregate {
-    if (this.summed) return this.summed;
-    const sum = new Aggregate();
-    for (const slot of this.minutes) if (slot) sum.merge(slot);
-    this.summed = sum;
-    return sum;
+    return this.sum;
   }
 
   /** `sealed`: the hour is over, deflate it (a quarter of the size; not worth it for a row rewritten every second) */
@@ -77,6 +74,7 @@ export class HourBlock {
     for (const slot of slots) slot.failures = from.varint();
     for (const slot of slots) slot.okSumMs = from.varint() / 10;
     for (const slot of slots) from.histogram(slot.latency);
+    for (const slot of slots) block.sum.merge(slot);
     return block;
   }
 }

@@ -97,19 +97,18 @@ export function uptimeSummary(store: HistoryStore, listed: readonly { probe: str
   const reader = store.read();
   const day = rangeWindow('24h', now);
   const hours = reader.allHourTotals(day.first, day.last);
-  const counts = new Map<RangeName, Map<number, { count: number; failures: number }>>(
-    RANGES.filter((r) => r !== '24h').map((range) => {
-      const { first, last } = rangeWindow(range, now);
-      return [range, reader.dayCounts(first, last)] as const;
-    }),
+  const daily: readonly RangeName[] = ['7d', '30d', '90d'];
+  const counts = reader.dayCounts(
+    daily.map((range) => rangeWindow(range, now).first),
+    rangeWindow('90d', now).last,
   );
   const ids = new Map(reader.probes().map((p) => [p.name, p.id]));
   const uptimeOf = (id: number | undefined): UptimeByRange => {
-    const daily = (range: RangeName): number | null => {
-      const c = id === undefined ? undefined : counts.get(range)?.get(id);
+    const over = (range: RangeName): number | null => {
+      const c = id === undefined ? undefined : counts.get(id)?.[daily.indexOf(range)];
       return c ? uptimePercent(c.count, c.failures) : null;
     };
-    return { '24h': (id === undefined ? undefined : hours.get(id))?.uptime() ?? null, '7d': daily('7d'), '30d': daily('30d'), '90d': daily('90d') };
+    return { '24h': (id === undefined ? undefined : hours.get(id))?.uptime() ?? null, '7d': over('7d'), '30d': over('30d'), '90d': over('90d') };
   };
   return {
     overall: uptimeOf(SERVICE_ID),
