@@ -35,6 +35,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/probes ./dist/probes
 COPY config.yaml ./config.yaml
+# the JSON Schema its first line names, for an editor opened on a copy of the file
+COPY config.schema.json ./config.schema.json
 # `probe` on PATH, as npm would install the bin: a link to the entry point, which carries its own shebang.
 # Node resolves the link to /app/dist/src, so imports and node_modules are found from there.
 # /app/data is the default incidents.stateDir for `docker run`; in Kubernetes a volume at /var/lib/radar-probe.

@@ -3,6 +3,8 @@
  * lag p50/p99, /metrics scrape time), with prometheus-blackbox-exporter probing the same target side by side when
  * installed. Every process is a real child (the CLI, the simulated API, blackbox_exporter); CPU and RSS come from
  * /proc. Loopback only; about 90 s. Run: `node dist/bench/daemon.js`.
+ * `--probe-only [--runs N]` runs only the /probe side by side, N times, and prints the medians; BENCH_CPU_PROF=DIR
+ * starts the daemon with `--cpu-prof` writing its profile into DIR (on a clean stop).
  * Targets: ≤ 0.5 ms CPU per probe, ≤ 80 MB RSS at the default config, lag p99 < 100 ms, /metrics < 50 ms at 1,000.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -66,7 +68,8 @@ async function startDaemon(target: string, options: { endpoints: number; interva
     join(dir, 'config.yaml'),
     `target: ${target}\n${endpointsYaml(options.endpoints)}kubernetes: { enabled: false }\nexternal: { openai: { enabled: false }, github: { enabled: false } }\nincidents: { stateDir: ./data }\n${daemon}\n`,
   );
-  const child = spawn(process.execPath, [CLI, 'daemon', '--config', join(dir, 'config.yaml')], {
+  const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
+  const child = spawn(process.execPath, [...profile, CLI, 'daemon', '--config', join(dir, 'config.yaml')], {
     cwd: dir,
     env: { PATH: process.env['PATH'] ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -76,7 +79,7 @@ async function startDaemon(target: string, options: { endpoints: number; interva
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       buffered += d.toString();
-      url ||= /"url":"(http:[^"]+)","probes"/.exec(buffered)?.[1] ?? '';
+      url ||= /"url":"(http:[^"]+)"/.exec(buffered)?.[1] ?? '';
       if (buffered.includes('first evaluation done: ready')) resolve();
       if (buffered.length > 1_000_000) buffered = buffered.slice(-10_000);
     });
@@ -162,6 +165,17 @@ async function startBlackbox(): Promise<Proc | null> {
 
 const f = (v: number, digits = 2): string => v.toFixed(digits);
 
+function table(rows: readonly Row[]): string[] {
+  return [
+    '| run | process | probes | CPU ms / probe | RSS MB (now / peak) | notes |',
+    '| --- | --- | ---: | ---: | ---: | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.what} | ${r.process} | ${r.probes} | ${Number.isNaN(r.cpuPerProbe) ? '—' : f(r.cpuPerProbe, 3)} | ${f(r.rss.now, 1)} / ${f(r.rss.peak, 1)} | ${r.extra} |`,
+    ),
+  ];
+}
+
 interface Row {
   what: string;
   process: string;
@@ -177,6 +191,31 @@ async function measure(proc: Proc, ms: number, probesSoFar: () => Promise<number
   await sleep(ms);
   const cpu = cpuMs(proc.child.pid!) - cpu0;
   return { cpu, probes: (await probesSoFar()) - probes0 };
+}
+
+/** /probe driven from outside at 50/s for 15 s: ours and blackbox_exporter, same target, at the same time. */
+async function probeSideBySide(target: Proc): Promise<Row[]> {
+  note('/probe: radar-probe and blackbox_exporter');
+  const rows: Row[] = [];
+  const blackbox = await startBlackbox();
+  const proxy = await startDaemon(target.url, { endpoints: 1, interval: '1h' });
+  const drive = async (proc: Proc, label: string): Promise<void> => {
+    const cpu0 = cpuMs(proc.child.pid!);
+    const { ok, failed } = await driveProbes(proc.url, target.url, 750, 15_000);
+    rows.push({
+      what: '/probe?module=http_2xx at 50/s, 15 s',
+      process: label,
+      probes: ok + failed,
+      cpuPerProbe: (cpuMs(proc.child.pid!) - cpu0) / (ok + failed),
+      rss: rssMb(proc.child.pid!),
+      extra: `${failed} failed`,
+    });
+  };
+  await Promise.all([drive(proxy, 'radar-probe daemon'), blackbox ? drive(blackbox, 'blackbox_exporter 0.23') : Promise.resolve()]);
+  if (!blackbox)
+    rows.push({ what: '/probe (blackbox_exporter not installed)', process: '—', probes: 0, cpuPerProbe: NaN, rss: { now: 0, peak: 0 }, extra: '' });
+  await Promise.all([proxy.stop(), blackbox?.stop()]);
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -201,26 +240,7 @@ async function main(): Promise<void> {
       extra: '',
     });
     await busy.stop();
-    // /probe driven from outside at 50/s: ours and blackbox_exporter, same target, at the same time.
-    note('/probe: radar-probe and blackbox_exporter');
-    const blackbox = await startBlackbox();
-    const proxy = await startDaemon(target.url, { endpoints: 1, interval: '1h' });
-    const drive = async (proc: Proc, label: string): Promise<void> => {
-      const cpu0 = cpuMs(proc.child.pid!);
-      const { ok, failed } = await driveProbes(proc.url, target.url, 750, 15_000);
-      rows.push({
-        what: '/probe?module=http_2xx at 50/s, 15 s',
-        process: label,
-        probes: ok + failed,
-        cpuPerProbe: (cpuMs(proc.child.pid!) - cpu0) / (ok + failed),
-        rss: rssMb(proc.child.pid!),
-        extra: `${failed} failed`,
-      });
-    };
-    await Promise.all([drive(proxy, 'radar-probe daemon'), blackbox ? drive(blackbox, 'blackbox_exporter 0.23') : Promise.resolve()]);
-    if (!blackbox)
-      rows.push({ what: '/probe (blackbox_exporter not installed)', process: '—', probes: 0, cpuPerProbe: NaN, rss: { now: 0, peak: 0 }, extra: '' });
-    await Promise.all([proxy.stop(), blackbox?.stop()]);
+    rows.push(...(await probeSideBySide(target)));
     note('waiting for the default-config window to end');
     const fp = await footprint;
     rows.unshift({
@@ -266,12 +286,7 @@ async function main(): Promise<void> {
     await target.stop();
   }
   const lines = [
-    '| run | process | probes | CPU ms / probe | RSS MB (now / peak) | notes |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
-    ...rows.map(
-      (r) =>
-        `| ${r.what} | ${r.process} | ${r.probes} | ${Number.isNaN(r.cpuPerProbe) ? '—' : f(r.cpuPerProbe, 3)} | ${f(r.rss.now, 1)} / ${f(r.rss.peak, 1)} | ${r.extra} |`,
-    ),
+    ...table(rows),
     '',
     `CPU from /proc (10 ms ticks), user + system, all threads of the measured process only (${process.platform}, node ${process.version}).`,
     'At the default config the process is idle most of the time, so its CPU per probe is mostly idle cost (process metrics) spread over few probes.',
@@ -280,7 +295,35 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-main().catch((err: unknown) => {
+/**
+ * `--probe-only [--runs N]`: only the /probe side by side, N times (default 3), with the median of each process and
+ * the ratio of the medians: the machine is shared, so one run proves little.
+ */
+async function probeOnly(runs: number): Promise<void> {
+  const target = await startTarget();
+  const all: Row[] = [];
+  try {
+    for (let run = 1; run <= runs; run++) all.push(...(await probeSideBySide(target)).map((r) => ({ ...r, what: `${r.what}, run ${run}` })));
+  } finally {
+    await target.stop();
+  }
+  const median = (name: string): number => {
+    const values = all.filter((r) => r.process === name).map((r) => r.cpuPerProbe);
+    return values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  };
+  const ours = median('radar-probe daemon');
+  const theirs = median('blackbox_exporter 0.23');
+  const lines = [
+    ...table(all),
+    '',
+    `median CPU ms / probe: radar-probe ${f(ours, 3)}, blackbox_exporter ${f(theirs, 3)}, ratio ${f(ours / theirs, 2)} (target ≤ 0.8)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+const runsAt = process.argv.indexOf('--runs');
+const run = process.argv.includes('--probe-only') ? probeOnly(runsAt > 0 ? Number(process.argv[runsAt + 1]) : 3) : main();
+run.catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exitCode = 1;
 });

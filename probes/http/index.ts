@@ -5,6 +5,7 @@ import type { MetricRecord } from '../../src/model/types.js';
 import { answeredSamples, type HttpData, type HttpSample } from '../../src/model/results.js';
 import { quantileOf } from '../../src/model/latency.js';
 import { sampleOnce, type SampleResult } from './request.js';
+import { certificateFinding, certificateSeries } from './certificate.js';
 import { settingsSection, type KindWithSettings, type ProbeOutcome } from '../types.js';
 
 export const httpParams = z.object({
@@ -53,6 +54,11 @@ export function publicFields(data: HttpData): { metrics: MetricRecord; details: 
     // our own connection pool's wait, kept apart from the latency above
     queueMs: Math.max(0, ...answered.map((s) => s.queueMs ?? 0)),
   };
+  const tls = data.connection?.tls;
+  if (tls) {
+    const expiresAt = new Date(tls.earliestExpiry * 1000).toISOString();
+    metrics['certificate'] = { expiresAt, version: tls.version, verified: tls.authorized, subject: tls.leaf.subject, issuer: tls.leaf.issuer };
+  }
   const details: MetricRecord = {
     sampleDurationsMs: answered.map((s) => s.ms),
     sampleOk: answered.map((s) => s.ok),
@@ -134,17 +140,31 @@ export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof en
       bytes: last?.bytes ?? 0,
       phases: last ? { ...last.phases } : null,
       samples: taken.map(typedSample),
+      contentLength: last?.contentLength ?? null,
     };
+    // the latest connection's, a failed handshake's included: an expired certificate is reported with its date
+    const connection = taken.findLast((s) => s.connection)?.connection;
+    if (connection) data.connection = connection;
+    const tls = connection?.tls;
+    const certificate = tls ? certificateFinding(url, tls, endpoint.tls?.expiryWarningDays ?? 14, ctx.raise) : null;
+    const extras = { ...(tls ? { series: certificateSeries(tls) } : {}), ...(certificate ? { findings: [certificate] } : {}) };
     const { metrics, details } = publicFields(data);
     const error = mostCommonError(taken);
     if (!last) {
       const why = taken.length ? `all ${taken.length} samples were cut by the run's own budget, not by the API` : 'aborted before the first sample';
-      return { status: 'error', metrics, details, data, error: { code: 'RP_ERR_PROBE_ABORTED', message: why } };
+      return { status: 'error', metrics, details, data, ...extras, error: { code: 'RP_ERR_PROBE_ABORTED', message: why } };
     }
     // Many samples estimate a rate: a few failures below the runbook's 1 % are not this endpoint failing.
     const answered = taken.length - taken.filter((s) => s.abandoned).length;
     const failed = taken.filter((s) => !s.ok && !s.abandoned).length;
-    if (!error || failed / answered < (params.passBelowErrorRate ?? 0.01)) return { status: 'pass', metrics, details, data };
-    return { status: 'fail', metrics, details, data, error: { code: error.code, message: ctx.redact(`${url.pathname}: ${error.message}`) } };
+    if (!error || failed / answered < (params.passBelowErrorRate ?? 0.01)) return { status: 'pass', metrics, details, data, ...extras };
+    return {
+      status: 'fail',
+      metrics,
+      details,
+      data,
+      ...extras,
+      error: { code: error.code, message: ctx.redact(`${url.pathname}: ${error.message}`) },
+    };
   },
 };

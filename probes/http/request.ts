@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import type { EndpointConfig } from '../../src/model/settings/endpoint.js';
 import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
 import { checkResponse } from './assert.js';
 import { classifyHttpError } from '../../src/clients/http-errors.js';
-import { newPhases, queuedMs, withPhases, type HttpResources } from '../../src/clients/http-agent.js';
+import { newPhases, queuedMs, withPhases, type ConnectionFacts, type HttpResources } from '../../src/clients/http-agent.js';
 
 export interface SampleResult {
   ok: boolean;
@@ -13,6 +14,10 @@ export interface SampleResult {
   status: number | null;
   bytes: number;
   phases: { resolve: number; connect: number; tls: number; processing: number; transfer: number };
+  /** the Content-Length header, null when the response sent none */
+  contentLength: number | null;
+  /** the connection that carried it (also a kept-alive one's, from when it was opened) */
+  connection?: ConnectionFacts;
   error?: ErrorInfo;
 }
 
@@ -24,15 +29,19 @@ export interface SampleRequest {
   http: HttpResources;
 }
 
-async function readCapped(body: AsyncIterable<Uint8Array>, cap: number): Promise<{ text: string; bytes: number }> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body) {
-    bytes += chunk.length;
-    if (bytes > cap) throw new ProbeError('RP_ERR_BODY_TOO_LARGE', `response body exceeded ${cap} bytes`);
-    chunks.push(Buffer.from(chunk));
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), bytes };
+/** The body as text, refused once it passes `cap` bytes; events rather than an async iterator (one probe, one chunk, usually). */
+function readCapped(body: Readable, cap: number): Promise<{ text: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    body.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > cap) body.destroy(new ProbeError('RP_ERR_BODY_TOO_LARGE', `response body exceeded ${cap} bytes`));
+      else chunks.push(chunk);
+    });
+    body.once('error', reject);
+    body.once('end', () => resolve({ text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'), bytes }));
+  });
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -45,6 +54,7 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
   let headersAt = started;
   let status: number | null = null;
   let bytes = 0;
+  let contentLength: number | null = null;
   const finish = (error?: ErrorInfo): SampleResult => {
     const end = performance.now();
     const connection = phases.resolve + phases.connect + phases.tls;
@@ -64,12 +74,17 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
         processing: round(Math.max(0, (status === null ? end : headersAt) - begun - connection)),
         transfer: round(status === null ? 0 : end - headersAt),
       },
+      contentLength,
     };
+    // a kept-alive connection made no handshake for this request: its facts are the ones noted when it was opened
+    const carried = phases.connection ?? (phases.assignedAt === undefined ? undefined : req.http.connectionFacts(req.url));
+    if (carried) result.connection = carried;
     if (error) result.error = error;
     return result;
   };
   try {
-    const agent = req.http.agent({ connectTimeoutMs: req.timeoutMs });
+    const caFile = endpoint.tls?.caFile;
+    const agent = req.http.agent({ connectTimeoutMs: req.timeoutMs, ...(caFile ? { caFile } : {}) });
     const body = endpoint.body === undefined ? undefined : typeof endpoint.body === 'string' ? endpoint.body : JSON.stringify(endpoint.body);
     const headers: Record<string, string> = { 'user-agent': 'radar-probe', ...endpoint.headers };
     if (body !== undefined && typeof endpoint.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
@@ -89,6 +104,8 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
     );
     headersAt = performance.now();
     status = response.statusCode;
+    const declared = Number(response.headers['content-length']);
+    contentLength = response.headers['content-length'] !== undefined && Number.isFinite(declared) ? declared : null;
     const contentType = String(response.headers['content-type'] ?? '');
     let text = '';
     try {

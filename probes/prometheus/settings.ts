@@ -15,7 +15,9 @@ export const prometheusSchema = z
       .default('5m'),
     queries: z
       .object({
-        errorRate: z.string().default('sum(rate(api_requests_total{status=~"5.."}[$window])) / sum(rate(api_requests_total[$window]))'),
+        errorRate: z
+          .string()
+          .default('(sum(rate(api_requests_total{status=~"5.."}[$window])) or vector(0)) / sum(rate(api_requests_total[$window]))'),
         p95: z.string().default('histogram_quantile(0.95, sum by (le) (rate(api_request_duration_seconds_bucket[$window])))'),
         requestRate: z.string().default('sum(rate(api_requests_total[$window]))'),
       })

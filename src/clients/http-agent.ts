@@ -1,11 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { lookup } from 'node:dns';
+import { readFileSync } from 'node:fs';
+import { rootCertificates, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { tlsFactsOf, verificationError } from './tls-facts.js';
+import type { ConnectionFacts } from '../model/results.js';
+
+export type { ConnectionFacts };
 
 /** Connection-phase timings of one request, in milliseconds; zero when a kept-alive connection was reused. */
 export interface ConnectionPhases {
@@ -19,6 +25,13 @@ export interface ConnectionPhases {
   /** when the request was handed to the pool, and when a connection took it (its headers are written next) */
   dispatchedAt?: number;
   assignedAt?: number;
+  /** the address connected to and, over TLS, what the handshake showed; set with the connection that carried it */
+  connection?: ConnectionFacts;
+}
+
+/** `https://host:443`: the key connection facts are kept under, from a URL or a connector's options alike. */
+export function connectionKey(protocol: string, hostname: string, port: string | number | null | undefined): string {
+  return `${protocol}//${hostname}:${port || (protocol === 'https:' ? 443 : 80)}`;
 }
 
 /** Connections per origin in the shared pool; requests beyond this wait in our own queue. */
@@ -46,12 +59,22 @@ export function withPhases<T>(phases: ConnectionPhases, fn: () => Promise<T>): P
   return phaseStore.run(phases, fn);
 }
 
+interface ConnectorOptions {
+  connectTimeoutMs: number;
+  /** verify the server's chain and name; checked here, after the handshake, so a rejected chain's facts are kept */
+  verify: boolean;
+  ca?: string[];
+  /** every new connection's facts, so a request on a kept-alive connection can still name them */
+  remember: (key: string, facts: ConnectionFacts) => void;
+  recall: (key: string) => ConnectionFacts | undefined;
+}
+
 /**
  * A connector that times DNS, TCP connect and TLS separately, like blackbox_exporter's phases. The connector runs
  * synchronously inside the dispatch that needed a new connection, so the async context is that request's.
  */
-function timedConnector(connectTimeoutMs: number, rejectUnauthorized: boolean): buildConnector.connector {
-  const base = buildConnector({ timeout: connectTimeoutMs, rejectUnauthorized });
+function timedConnector(settings: ConnectorOptions): buildConnector.connector {
+  const base = buildConnector({ timeout: settings.connectTimeoutMs, rejectUnauthorized: false, ...(settings.ca ? { ca: settings.ca } : {}) });
   return (options, callback) => {
     const phases = phaseStore.getStore();
     const started = performance.now();
@@ -60,6 +83,7 @@ function timedConnector(connectTimeoutMs: number, rejectUnauthorized: boolean): 
       phases.stage = 'resolving';
     }
     const host = options.hostname.replace(/^\[|\]$/g, '');
+    const https = options.protocol === 'https:';
     const onResolved = (address: string): void => {
       const resolved = performance.now();
       if (phases) {
@@ -68,16 +92,30 @@ function timedConnector(connectTimeoutMs: number, rejectUnauthorized: boolean): 
       }
       let tcpDone = resolved;
       const socket = base({ ...options, hostname: address }, (err, sock) => {
-        if (phases && !err) {
+        let error = err;
+        if (!err) {
+          const key = connectionKey(options.protocol, options.hostname, options.port);
+          const facts: ConnectionFacts = { address };
+          // a resumed TLS session shows no peer certificate: it is the one the session was first made with
+          const tls = https ? (tlsFactsOf(sock as TLSSocket) ?? settings.recall(key)?.tls) : undefined;
+          if (tls) facts.tls = tls;
+          settings.remember(key, facts);
+          if (phases) phases.connection = facts;
+          if (settings.verify && tls && !tls.authorized) {
+            error = verificationError(tls);
+            (sock as TLSSocket).destroy();
+          }
+        }
+        if (phases && !error) {
           const now = performance.now();
-          if (options.protocol === 'https:') phases.tls = now - tcpDone;
+          if (https) phases.tls = now - tcpDone;
           else phases.connect = now - resolved;
           phases.stage = 'connected';
         }
         // undici types the callback as two overloads (error, or socket); ours forwards whichever arrived
-        (callback as (error: Error | null, socket: unknown) => void)(err, sock);
+        (callback as (error: Error | null, socket: unknown) => void)(error, error ? null : sock);
       }) as unknown as Socket | undefined;
-      if (options.protocol === 'https:' && socket && typeof socket.once === 'function') {
+      if (https && socket && typeof socket.once === 'function') {
         socket.once('connect', () => {
           tcpDone = performance.now();
           if (phases) phases.connect = tcpDone - resolved;
@@ -142,16 +180,28 @@ const timeAssignment: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (o
 /** Shared HTTP clients: one Agent, hence one keep-alive pool per origin, closed when the owner is done. */
 export class HttpResources {
   private readonly agents = new Map<string, { agent: Agent; timed: Dispatcher }>();
+  private readonly facts = new Map<string, ConnectionFacts>();
 
   /** @param connections per origin; a smaller pool makes requests queue sooner (tests use that) */
   constructor(private readonly connections = POOL_CONNECTIONS) {}
 
-  agent(options: { connectTimeoutMs: number; insecure?: boolean }): Dispatcher {
-    const key = `${options.connectTimeoutMs}:${options.insecure ? 1 : 0}`;
+  /**
+   * @param options.caFile a PEM bundle trusted besides the system's roots (a private CA); read once, when the agent
+   *   for it is first asked for, so a missing file fails the requests that need it with its path named
+   */
+  agent(options: { connectTimeoutMs: number; insecure?: boolean; caFile?: string }): Dispatcher {
+    const key = `${options.connectTimeoutMs}:${options.insecure ? 1 : 0}:${options.caFile ?? ''}`;
     let entry = this.agents.get(key);
     if (!entry) {
+      const ca = options.caFile ? [...rootCertificates, readFileSync(options.caFile, 'utf8')] : undefined;
       const agent = new Agent({
-        connect: timedConnector(options.connectTimeoutMs, !options.insecure),
+        connect: timedConnector({
+          connectTimeoutMs: options.connectTimeoutMs,
+          verify: !options.insecure,
+          ...(ca ? { ca } : {}),
+          remember: (at, facts) => this.facts.set(at, facts),
+          recall: (at) => this.facts.get(at),
+        }),
         keepAliveTimeout: 10_000,
         connections: this.connections,
       });
@@ -159,6 +209,11 @@ export class HttpResources {
       this.agents.set(key, entry);
     }
     return entry.timed;
+  }
+
+  /** What the latest connection to `url`'s origin showed (its address, its certificates); kept-alive requests read it. */
+  connectionFacts(url: URL): ConnectionFacts | undefined {
+    return this.facts.get(connectionKey(url.protocol, url.hostname, url.port));
   }
 
   async close(): Promise<void> {

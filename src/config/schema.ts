@@ -35,6 +35,13 @@ function schemaFor(kinds: typeof PROBE_KINDS) {
           const known = config.endpoints.map((e) => e.name).join(', ');
           ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['load', 'endpoint'], message: `no endpoint named "${name}" (known: ${known})` });
         }
+        const cluster = config.kubernetes.enabled;
+        if (config.incidents.store === 'kubernetes' && (cluster === false || cluster === 'false'))
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['incidents', 'store'],
+            message: 'incidents.store: kubernetes keeps the state in a ConfigMap, but kubernetes.enabled is false',
+          });
       })
       // A config that never names a load endpoint is not wrong for lacking `papers`: it loads its main endpoint instead.
       .transform((config) => ({ ...config, load: { ...config.load, endpoint: config.load.endpoint ?? defaultLoadEndpoint(config.endpoints) } }))

@@ -1,17 +1,16 @@
 /**
- * Windows set through the API live in their own small file, not in the leader's state: any replica may take the
- * POST, and every replica reads the file each cycle. Written atomically; an unreadable file means "no windows".
- * Capped in count by the caller's limit: the file is rewritten on every change and read every cycle.
+ * Windows set through the API live in their own small document, not in the leader's state: any replica may take
+ * the POST, and every replica reads the document each cycle. Changed by read-modify-write (two replicas adding a
+ * window at once both keep theirs); an unreadable document means "no windows". Capped in count by the caller's
+ * limit: the document is rewritten on every change and read every cycle.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../support/log.js';
-import { writeFileAtomic } from './store.js';
+import { MAINTENANCE_FILE, updateDocument, type StateDocuments } from './documents.js';
 import type { MaintenanceWindow } from './types.js';
 
-export const MAINTENANCE_FILE = 'maintenance.json';
+export { MAINTENANCE_FILE } from './documents.js';
 
 const windows = z.array(
   z
@@ -28,19 +27,22 @@ function withId(w: MaintenanceWindow): MaintenanceWindow {
 
 export class MaintenanceStore {
   constructor(
-    private readonly dir: string,
+    private readonly documents: StateDocuments,
     private readonly log: Logger,
   ) {}
 
   async load(): Promise<MaintenanceWindow[]> {
-    let text: string;
+    let text: string | null;
     try {
-      text = await readFile(join(this.dir, MAINTENANCE_FILE), 'utf8');
+      text = await this.documents.read(MAINTENANCE_FILE);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.log.error({ err, code: 'RP_ERR_STATE_CORRUPT' }, 'maintenance windows could not be read');
+      this.log.error({ err, code: 'RP_ERR_STATE_CORRUPT' }, 'maintenance windows could not be read');
       return [];
     }
+    return text === null ? [] : this.parse(text);
+  }
+
+  private parse(text: string): MaintenanceWindow[] {
     try {
       const parsed = windows.safeParse(JSON.parse(text));
       if (parsed.success) return parsed.data.map(withId);
@@ -53,21 +55,28 @@ export class MaintenanceStore {
 
   /** Adds a window unless `limit` windows are still current (those over are dropped); returns what is on disk. */
   async add(window: Omit<MaintenanceWindow, 'id'>, now: number, limit: number): Promise<MaintenanceChange> {
-    const current = (await this.load()).filter((w) => w.end > now);
-    if (current.length >= limit) return { ok: false, problem: 'full' };
     const added = { ...window, id: `mw-${randomBytes(6).toString('hex')}` };
-    const next = [...current, added];
-    await writeFileAtomic(this.dir, MAINTENANCE_FILE, JSON.stringify(next));
-    return { ok: true, window: added, windows: next };
+    return this.change((all) => {
+      const current = all.filter((w) => w.end > now);
+      return current.length >= limit ? { ok: false, problem: 'full' } : { ok: true, window: added, windows: [...current, added] };
+    });
   }
 
   /** Removes the window with this id (and the ones already over). */
   async remove(id: string, now: number): Promise<MaintenanceChange> {
-    const all = await this.load();
-    const window = all.find((w) => w.id === id);
-    if (!window) return { ok: false, problem: 'unknown' };
-    const next = all.filter((w) => w.id !== id && w.end > now);
-    await writeFileAtomic(this.dir, MAINTENANCE_FILE, JSON.stringify(next));
-    return { ok: true, window, windows: next };
+    return this.change((all) => {
+      const window = all.find((w) => w.id === id);
+      return window ? { ok: true, window, windows: all.filter((w) => w.id !== id && w.end > now) } : { ok: false, problem: 'unknown' };
+    });
+  }
+
+  /** Applies `decide` to the windows as stored; re-applied to a concurrent writer's version instead of overwriting it. */
+  private async change(decide: (all: MaintenanceWindow[]) => MaintenanceChange): Promise<MaintenanceChange> {
+    let outcome: MaintenanceChange = { ok: false, problem: 'unknown' };
+    await updateDocument(this.documents, MAINTENANCE_FILE, (current) => {
+      outcome = decide(current === null ? [] : this.parse(current));
+      return outcome.ok ? JSON.stringify(outcome.windows) : null;
+    });
+    return outcome;
   }
 }

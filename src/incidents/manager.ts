@@ -34,7 +34,12 @@ import { cleanReport } from './report-input.js';
 import { pruneResolved, type IncidentState } from './state.js';
 import { applyNotices, openNotices, pruneNotices, queueNoticeMessage, toNoticeView, type NoticeChange } from './notices.js';
 import { readService } from './reading.js';
-import { StateStore, writeFileAtomic } from './store.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { compactToFit } from './state-budget.js';
+import { StateStore, type LoadResult } from './store.js';
+import { FileDocuments, type StateDocuments } from './documents.js';
+import { UsageError, errorMessage } from '../model/errors.js';
+import { stateDocumentsFor } from './store-from-config.js';
 import { DueTimer } from './timer.js';
 import type { DependencyNotice, Family, Incident, IncidentView, MaintenanceListing, MaintenanceWindow, NoticeView } from './types.js';
 import { toView } from './view.js';
@@ -50,6 +55,8 @@ export interface IncidentManagerOptions {
   /** false → keep a read-only copy of the shared state: open nothing, send nothing */
   isLeader?: () => boolean;
   fetchDispatcher?: Dispatcher;
+  /** where the state persists; by default what `incidents.store` says */
+  documents?: StateDocuments;
 }
 
 export interface IncidentMetrics {
@@ -97,7 +104,7 @@ export class IncidentManager {
     this.policy = { levels: config.incidents.escalation.levels, after: config.incidents.escalation.after, route: config.incidents.escalation.route };
     this.sinks = buildSinks(config.notify);
     this.redact = createRedactor(secretsOf(config));
-    this.maintenanceStore = new MaintenanceStore(store.dir, log);
+    this.maintenanceStore = new MaintenanceStore(store.documents, log);
     this.timer = new DueTimer(this.clock, () => void this.tick().catch((err: unknown) => log.error({ err }, 'incident timer failed')));
     this.ownAgent = options.fetchDispatcher ? null : new Agent({ keepAliveTimeout: 10_000, connections: 8 });
     const dispatcher = options.fetchDispatcher ?? this.ownAgent ?? undefined;
@@ -120,21 +127,27 @@ export class IncidentManager {
 
   static async open(options: IncidentManagerOptions): Promise<IncidentManager> {
     const dir = resolve(options.config.incidents.stateDir);
+    const documents = options.documents ?? (await stateDocumentsFor(options.config));
     let manager: IncidentManager | undefined;
     const health = new WriteHealth(
-      dir,
+      documents.location,
       options.log,
       () => (options.clock ?? systemClock).now(),
       (problem) => manager?.persistenceChanged(problem),
     );
-    const store = new StateStore(dir, options.log, health);
+    const store = new StateStore(documents, options.log, health);
     const leader = options.isLeader?.() ?? true;
-    // with election on, the lease decides who writes; without it, the lock file does
-    const lock = options.config.kubernetes.leaderElection.enabled ? null : await StateDirLock.acquire(dir, options.log);
+    // with election on, the lease decides who writes; without it, the lock file does (a ConfigMap needs none: a
+    // write over a newer state is refused by its resourceVersion and the state reloaded)
+    const lock =
+      options.config.kubernetes.leaderElection.enabled || options.config.incidents.store !== 'file'
+        ? null
+        : await StateDirLock.acquire(dir, options.log);
     try {
-      manager = new IncidentManager(options, store, (await store.load({ readOnly: !leader })).state);
+      manager = new IncidentManager(options, store, (await loadAtStart(store, leader)).state);
     } catch (err) {
       await lock?.release();
+      documents.close?.();
       throw err;
     }
     manager.lock = lock;
@@ -155,7 +168,7 @@ export class IncidentManager {
   }
 
   get postmortemDir(): string {
-    return join(this.store.dir, 'postmortems');
+    return join(resolve(this.options.config.incidents.stateDir), 'postmortems');
   }
 
   /** who may use the control API; empty: it is off */
@@ -200,7 +213,22 @@ export class IncidentManager {
   }
 
   private commit(): Promise<void> {
-    return this.store.commit(() => redactJson(this.state, this.redact));
+    return this.store.commit(() => this.snapshot());
+  }
+
+  /** The state as written, with resolved history dropped early when it outgrows the store's budget. */
+  private snapshot(): string {
+    const text = redactJson(this.state, this.redact);
+    const budget = this.store.documents.stateBudget;
+    const size = Buffer.byteLength(text);
+    if (size <= budget) return text;
+    const dropped = compactToFit(this.state, size - budget);
+    for (const id of dropped.incidents) this.pump.forget(id);
+    this.options.log.warn(
+      { size, budget, where: this.store.where, incidents: dropped.incidents, deadLetters: dropped.deadLetters },
+      'incident state is over its size budget: oldest resolved incidents and dead letters dropped early',
+    );
+    return redactJson(this.state, this.redact);
   }
 
   /**
@@ -211,7 +239,9 @@ export class IncidentManager {
   private persistenceChanged(problem: WriteProblem | null): void {
     if (this.closed || !this.isLeader()) return;
     if (problem && this.selfIncident) return;
-    const incident = problem ? persistenceIncident(this.options.config.service, this.store.dir, problem) : this.selfIncident;
+    const incident = problem
+      ? persistenceIncident(this.options.config.service, this.store.where, this.store.documents.remedies, problem)
+      : this.selfIncident;
     if (!incident) return;
     this.selfIncident = problem ? incident : null;
     const now = this.clock.now();
@@ -233,8 +263,18 @@ export class IncidentManager {
   private async leading(): Promise<boolean> {
     if (this.closed) return false;
     const leader = this.isLeader();
-    if (!leader || !this.wasLeader) {
-      const loaded = await this.store.load({ readOnly: !leader });
+    // a write refused because another replica had written the state means that replica led meanwhile: reload
+    if (!leader || !this.wasLeader || this.store.takeSuperseded()) {
+      let loaded: LoadResult;
+      try {
+        loaded = await this.store.load({ readOnly: !leader });
+      } catch (err) {
+        // acting on a stale copy could open again what the old leader opened last cycle: sit this cycle out, and
+        // read again next cycle
+        this.options.log.warn({ where: this.store.where, err: errorMessage(err) }, 'incident state could not be read: nothing opened this cycle');
+        this.wasLeader = false;
+        return false;
+      }
       // a follower keeps its last good copy rather than showing nothing while the leader's file is unreadable
       if (leader || loaded.problem === null) this.state = loaded.state;
       this.adopt();
@@ -477,7 +517,21 @@ export class IncidentManager {
     // retry counters and failure notes are otherwise only written with the next change
     if (this.wasLeader) await this.commit().catch((err: unknown) => this.options.log.error({ err }, 'incident state not written at shutdown'));
     if (this.ownAgent) await this.ownAgent.close().catch(() => undefined);
+    this.store.documents.close?.();
     await this.lock?.release();
+  }
+}
+
+/**
+ * A ConfigMap that cannot be read at start-up (RBAC, API down) stops the start with a clear message rather than
+ * starting empty: an empty leader would page every open incident again. The pod's restart backoff retries it.
+ */
+async function loadAtStart(store: StateStore, leader: boolean): Promise<LoadResult> {
+  try {
+    return await store.load({ readOnly: !leader });
+  } catch (err) {
+    if (store.documents instanceof FileDocuments) throw err;
+    throw new UsageError('RP_ERR_STATE_STORE', `incident state cannot be read from ${store.where}: ${errorMessage(err)}`);
   }
 }
 

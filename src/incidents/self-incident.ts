@@ -10,7 +10,8 @@ import type { WriteProblem } from './write-health.js';
 
 export const SELF_INCIDENT_TITLE = 'radar-probe cannot persist incident state';
 
-export function persistenceIncident(service: string, dir: string, problem: WriteProblem): Incident {
+/** `where`: the state directory or ConfigMap; `remedies`: what to check there first */
+export function persistenceIncident(service: string, where: string, remedies: readonly string[], problem: WriteProblem): Incident {
   const stamp = new Date(problem.since).toISOString().replace(/[-:]/g, '').slice(0, 15);
   return {
     id: `SELF-${stamp}-state`,
@@ -31,12 +32,10 @@ export function persistenceIncident(service: string, dir: string, problem: Write
         cause: 'state_not_persisted',
         severity: 'P1',
         summary: SELF_INCIDENT_TITLE,
-        evidence: [`${dir}: ${problem.code} (${problem.message})`],
-        runbook: 'incidents.stateDir must be a writable volume with free space',
-        actions: [
-          `check the volume behind ${dir}: mounted read-only? full (df -h)? owned by another user?`,
-          'paging continues from memory; do not restart the daemon until the state is written again',
-        ],
+        evidence: [`${where}: ${problem.code} (${problem.message})`],
+        runbook:
+          'the incident state store (incidents.store) must take writes: a writable volume with free space, or a ConfigMap the daemon may update',
+        actions: [...remedies, 'paging continues from memory; do not restart the daemon until the state is written again'],
       },
     ],
     impact: 'notifications still go out, but a restart would forget open incidents and queued notifications',

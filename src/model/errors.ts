@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   RP_ERR_STATE_CORRUPT: 'incident state file could not be read',
   RP_ERR_STATE_WRITE: 'incident state could not be written (read-only or full state directory); paging continues from memory',
   RP_ERR_STATE_LOCKED: 'another radar-probe daemon holds the state directory lock',
+  RP_ERR_STATE_STORE:
+    'incidents.store is kubernetes but the state ConfigMap cannot be reached at start-up (no in-cluster service account or kubeconfig, or the read was refused)',
   RP_ERR_NOTIFY_FAILED: 'notification delivery failed',
   RP_ERR_NOTIFY_DEAD: 'notification gave up after its retry budget; kept in the dead-letter list',
   RP_ERR_API_REQUEST: 'API request (incidents, history, badges) is invalid, unauthorized or names no incident or probe',

@@ -34,6 +34,26 @@ export interface HttpSample {
   abandoned?: boolean;
 }
 
+/** What a TLS handshake showed about the server's certificates (src/clients/tls-facts.ts reads it off the socket). */
+export interface TlsFacts {
+  /** blackbox's spelling: `TLS 1.2`, `TLS 1.3` */
+  version: string;
+  /** unix seconds: the soonest notAfter over the leaf and every certificate of the chain presented */
+  earliestExpiry: number;
+  /** unix seconds: the soonest notAfter of the verified chain (the same chain here); null when it did not verify */
+  lastChainExpiry: number | null;
+  leaf: { subject: string; issuer: string; subjectAlternative: string; fingerprintSha256: string };
+  authorized: boolean;
+  /** OpenSSL's or Node's reason when the chain did not verify, e.g. CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID */
+  authorizationError?: string;
+}
+
+/** The connection that carried a request: the address it reached and, over TLS, the handshake's facts. */
+export interface ConnectionFacts {
+  address: string;
+  tls?: TlsFacts;
+}
+
 export interface HttpData {
   kind: 'http';
   path: string;
@@ -43,6 +63,10 @@ export interface HttpData {
   bytes: number;
   phases: HttpPhases | null;
   samples: HttpSample[];
+  /** the last sample's Content-Length header (null: none sent, as for a chunked body) */
+  contentLength?: number | null;
+  /** the last sample's connection; absent when none was made */
+  connection?: ConnectionFacts;
 }
 
 export interface LoadData {

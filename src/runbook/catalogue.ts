@@ -237,6 +237,24 @@ export const CAUSES = {
       'Deploy a hotfix, or disable the endpoint temporarily if it is critical',
     ],
   },
+  /**
+   * Not in the runbook's scenarios: an expired certificate is an outage for every verifying client (Scenario 1's
+   * symptoms), one about to expire is a chore with a deadline. The probe sets the severity (P3 within the warning,
+   * P1 expired or untrusted); it explains no symptom itself, so beside an outage the outage's P0 leads (worst wins).
+   */
+  tls_certificate_expiring: {
+    family: 'availability',
+    role: 'root',
+    podHealth: false,
+    severity: 'P3',
+    runbook: 'TLS Certificate Expiry (beside Scenario 1 › Complete API Outage)',
+    actions: [
+      'echo | openssl s_client -connect {host}:{port} -servername {host} 2>/dev/null | openssl x509 -noout -dates -subject -issuer',
+      'kubectl -n {ns} get certificate   # cert-manager: READY, the secret each writes, and its renewal time',
+      'kubectl -n {ns} describe certificate   # why a renewal did not happen: the issuer, the ACME order and challenge',
+      'kubectl -n {ns} get ingress -o wide   # which TLS secret the ingress serves for {host}',
+    ],
+  },
   /** a severity reported without any diagnosed cause (incidents API); it restates the symptom by definition */
   unclassified: {
     family: 'other',

@@ -7,6 +7,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { ProbeError, errorMessage } from '../model/errors.js';
 import type { ProbeResult } from '../model/types.js';
 import type { FindingBuilder } from '../runbook/finding.js';
+import type { HttpResources } from '../clients/http-agent.js';
 import type { RunContext, ProbeMemory, ProbeOutcome, ProbeSpec, RegisteredKind } from '../../probes/types.js';
 
 /** After a deadline the probe gets this long to return its own, better-classified result before the runner answers for it. */
@@ -35,6 +36,11 @@ export class Runner extends EventEmitter<RunnerEvents> {
     super();
     // every probe in flight listens on the run's signal; dozens at once is normal, not a leak
     if (options.signal) setMaxListeners(0, options.signal);
+  }
+
+  /** the shared connection pools, for the blackbox endpoint's single requests */
+  get http(): HttpResources {
+    return this.options.base.http;
   }
 
   /** the run's finding builder, for the diagnosis that reads this runner's results */

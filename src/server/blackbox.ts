@@ -1,20 +1,26 @@
 /**
  * blackbox_exporter's `/probe?target=…&module=…`, so an existing Prometheus blackbox scrape config (with its
- * relabelling) works unchanged: one HTTP probe now, answered in blackbox's metric names from a fresh registry.
+ * relabelling) works unchanged: one request of the HTTP probe (its transport, phases and checks), answered in
+ * blackbox's families. Per request only the request itself: the endpoint's settings are validated once at import,
+ * the connection pool is the daemon's, the answer is written as text (see blackbox-families.ts).
  * Targets are restricted to the configured API's origin and `daemon.probeTargets` (scheme, host and port), POSTs to
  * `daemon.probePostTargets`: the daemon must be neither an open proxy nor a port scanner.
  */
-import { Gauge, Registry } from 'prom-client';
-import { endpointSchema } from '../model/settings/endpoint.js';
+import { performance } from 'node:perf_hooks';
+import { endpointSchema, type EndpointConfig } from '../model/settings/endpoint.js';
 import type { Config } from '../config/schema.js';
-import type { Runner } from '../runner/runner.js';
-import { HTTP_PHASES, httpDataOf } from '../model/results.js';
+import type { HttpResources } from '../clients/http-agent.js';
+import { sampleOnce } from '../../probes/http/request.js';
 import { originAllowed } from '../support/hosts.js';
+import { blackboxFamilies } from './blackbox-families.js';
 
 const MODULES: Record<string, 'GET' | 'POST'> = { http_2xx: 'GET', http_post_2xx: 'POST' };
 /** blackbox subtracts this from Prometheus' scrape timeout so the answer arrives before the scrape gives up */
 const SCRAPE_OFFSET_MS = 500;
 const MAX_IN_FLIGHT = 64;
+/** the endpoint settings every blackbox request shares (defaults: expect 2xx), validated once */
+const ENDPOINT: EndpointConfig = endpointSchema.parse({ name: 'blackbox', path: '/' });
+const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
 
 export interface BlackboxAnswer {
   status: number;
@@ -50,7 +56,7 @@ export async function blackboxProbe(
   query: URLSearchParams,
   scrapeTimeoutHeader: string | undefined,
   config: Config,
-  runner: Runner,
+  http: HttpResources,
 ): Promise<BlackboxAnswer> {
   const moduleName = query.get('module') || 'http_2xx';
   const method = MODULES[moduleName];
@@ -63,33 +69,36 @@ export async function blackboxProbe(
   if (refused) return text(403, refused);
   if (inFlight >= MAX_IN_FLIGHT) return text(429, 'Too many probes in flight');
   const scrapeMs = Number(scrapeTimeoutHeader) * 1000;
-  const timeoutMs = Number.isFinite(scrapeMs) && scrapeMs > 0 ? Math.max(100, Math.min(config.timeout, scrapeMs - SCRAPE_OFFSET_MS)) : config.timeout;
-  const endpoint = endpointSchema.parse({ name: 'blackbox', path: `${url.pathname}${url.search}`, method });
+  const timeoutMs = Math.round(
+    Number.isFinite(scrapeMs) && scrapeMs > 0 ? Math.max(100, Math.min(config.timeout, scrapeMs - SCRAPE_OFFSET_MS)) : config.timeout,
+  );
+  const caFile = config.daemon.probeCaFile;
+  const endpoint: EndpointConfig = {
+    ...ENDPOINT,
+    path: `${url.pathname}${url.search}`,
+    method,
+    ...(caFile ? { tls: { ...ENDPOINT.tls, caFile } } : {}),
+  };
   inFlight++;
-  let result;
+  const started = performance.now();
+  // a timer cleared with the answer: AbortSignal.timeout's would stay armed for the whole timeout, one per probe
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('probe timeout', 'TimeoutError')), timeoutMs);
   try {
-    result = await runner.run({ name: 'blackbox', kind: 'http', params: { target: url.origin, endpoint }, timeoutMs });
+    const sample = await sampleOnce({ url, endpoint, signal: deadline.signal, timeoutMs, http });
+    const body = blackboxFamilies({
+      success: sample.ok,
+      durationMs: performance.now() - started,
+      https: url.protocol === 'https:',
+      statusCode: sample.status,
+      contentLength: sample.contentLength,
+      bodyBytes: sample.bytes,
+      phases: sample.phases,
+      connection: sample.connection,
+    });
+    return { status: 200, contentType: EXPOSITION, body };
   } finally {
+    clearTimeout(timer);
     inFlight--;
   }
-  const registry = new Registry();
-  const gauge = (name: string, help: string, value: number): void => {
-    new Gauge({ name, help, registers: [registry] }).set(value);
-  };
-  const data = httpDataOf(result);
-  const phases = data?.phases;
-  gauge('probe_success', 'Displays whether or not the probe was a success', result.status === 'pass' ? 1 : 0);
-  gauge('probe_duration_seconds', 'Returns how long the probe took to complete in seconds', result.durationMs / 1000);
-  gauge('probe_http_status_code', 'Response HTTP status code', data?.statusCode ?? 0);
-  gauge('probe_http_content_length', 'Length of http content response', data?.bytes ?? 0);
-  gauge('probe_http_ssl', 'Indicates if SSL was used for the final redirect', url.protocol === 'https:' ? 1 : 0);
-  gauge('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds', (phases?.resolve ?? 0) / 1000);
-  const phase = new Gauge({
-    name: 'probe_http_duration_seconds',
-    help: 'Duration of http request by phase, summed over all redirects',
-    labelNames: ['phase'],
-    registers: [registry],
-  });
-  for (const name of HTTP_PHASES) phase.set({ phase: name }, (phases?.[name] ?? 0) / 1000);
-  return { status: 200, contentType: registry.contentType, body: await registry.metrics() };
 }

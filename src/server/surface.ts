@@ -63,7 +63,7 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
       });
       return src.redact(page);
     },
-    blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner()),
+    blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner().http),
     incidents: () => src.incidents.manager,
     history: () => {
       const latest = new Map(src.latest().map(({ result }) => [result.name, result.status]));

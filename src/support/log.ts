@@ -34,6 +34,8 @@ export function createLogger(options: LogOptions = {}): Logger {
     base: { name: 'radar-probe' },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // log pipelines filter on `"level":"warn"`, not on pino's numbers
+    formatters: { level: (label) => ({ level: label }) },
   };
   if (redact) {
     pinoOptions.hooks = {

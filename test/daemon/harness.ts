@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { CLI } from '../helpers/cli.js';
 
 export interface LogLine {
-  level: number;
+  /** pino's level name (`info`, `warn`, …); `none` for a line that was not JSON */
+  level: string;
   msg: string;
   [key: string]: unknown;
 }
@@ -59,7 +60,7 @@ export async function startDaemon(yaml: string, options: { env?: Record<string, 
       try {
         line = JSON.parse(text) as LogLine;
       } catch {
-        line = { level: 0, msg: text };
+        line = { level: 'none', msg: text };
       }
       lines.push(line);
       for (const w of [...waiters])

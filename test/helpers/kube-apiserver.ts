@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ILease } from 'kubernetes-models/coordination.k8s.io/v1/Lease';
+import { ConfigMapStore } from './kube-apiserver/configmaps.js';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { LeaseStore } from './kube-apiserver/leases.js';
 import { readLog, type Reply } from './kube-apiserver/logs.js';
 import type { Workload } from './kube-apiserver/objects.js';
@@ -32,6 +34,7 @@ export interface KubeApiServer {
   setScenario(scenario: ScenarioName | ClusterState, workload?: Partial<Workload>): void;
   readonly requests: RecordedRequest[];
   readonly leases: LeaseStore;
+  readonly configMaps: ConfigMapStore;
   /** schema violations found while serving; close() rejects when there are any */
   readonly drift: string[];
   close(): Promise<void>;
@@ -58,8 +61,34 @@ const forbidden = (ns: string, resource: GuardedResource, verb: string, group = 
 });
 
 const RV = '48213';
+const notAllowed: Reply = {
+  status: 405,
+  body: statusObject(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
+};
 
-function route(state: ClusterState, leases: LeaseStore, method: string, path: string, query: URLSearchParams, body: unknown): Reply {
+interface Stores {
+  leases: LeaseStore;
+  configMaps: ConfigMapStore;
+}
+
+const VERB_OF: Record<string, string> = { GET: 'get', POST: 'create', PUT: 'update', PATCH: 'patch' };
+
+/** the stand-in merges; a JSON patch (the client's default content type) is refused rather than misread */
+const MERGE_PATCHES = ['application/merge-patch+json', 'application/strategic-merge-patch+json'];
+const unsupportedPatch = (type: string): Reply => ({
+  status: 415,
+  body: statusObject(415, 'UnsupportedMediaType', `the stand-in applies merge patches only, not ${type || 'a body without Content-Type'}`),
+});
+
+interface Request {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  contentType: string;
+  body: unknown;
+}
+
+function route(state: ClusterState, stores: Stores, { method, path, query, contentType, body }: Request): Reply {
   let m: RegExpExecArray | null;
   let ns = '';
   const refuse = (r: GuardedResource, verb: string, group?: string): Reply | null =>
@@ -107,12 +136,25 @@ function route(state: ClusterState, leases: LeaseStore, method: string, path: st
   if ((m = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/leases(?:\/([^/]+))?$/.exec(path))) {
     ns = m[1]!;
     const name = m[2];
-    const denied = refuse('leases', method === 'GET' ? 'get' : method === 'POST' ? 'create' : 'update', 'coordination.k8s.io');
+    const denied = refuse('leases', VERB_OF[method] ?? 'update', 'coordination.k8s.io');
     if (denied) return denied;
+    const { leases } = stores;
     if (method === 'GET' && name) return leases.get(ns, name);
     if (method === 'POST' && !name) return leases.create(ns, body as ILease);
     if (method === 'PUT' && name) return leases.replace(ns, name, body as ILease);
-    return { status: 405, body: statusObject(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`) };
+    return notAllowed;
+  }
+  if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps(?:\/([^/]+))?$/.exec(path))) {
+    ns = m[1]!;
+    const name = m[2];
+    const denied = refuse('configmaps', VERB_OF[method] ?? 'update');
+    if (denied) return denied;
+    const { configMaps } = stores;
+    if (method === 'GET' && name) return configMaps.get(ns, name);
+    if (method === 'POST' && !name) return configMaps.create(ns, body as IConfigMap);
+    if (method === 'PUT' && name) return configMaps.replace(ns, name, body as IConfigMap);
+    if (method === 'PATCH' && name) return MERGE_PATCHES.includes(contentType) ? configMaps.patch(ns, name, body) : unsupportedPatch(contentType);
+    return notAllowed;
   }
   return { status: 404, body: statusObject(404, 'NotFound', 'the server could not find the requested resource') };
 }
@@ -148,7 +190,7 @@ export async function startKubeApiServer(
 ): Promise<KubeApiServer> {
   const token = options.token ?? 'stand-in-token-5f2c9a';
   let state = checked(typeof scenario === 'string' ? buildScenario(scenario, options.workload) : scenario);
-  const leases = new LeaseStore();
+  const stores: Stores = { leases: new LeaseStore(), configMaps: new ConfigMapStore() };
   const requests: RecordedRequest[] = [];
   const drift: string[] = [];
   const send = (res: ServerResponse, reply: Reply): void => {
@@ -163,7 +205,18 @@ export async function startKubeApiServer(
       return;
     }
     readBody(req)
-      .then((body) => send(res, route(state, leases, req.method ?? 'GET', url.pathname, url.searchParams, body)))
+      .then((body) =>
+        send(
+          res,
+          route(state, stores, {
+            method: req.method ?? 'GET',
+            path: url.pathname,
+            query: url.searchParams,
+            contentType: (req.headers['content-type'] ?? '').split(';')[0].trim(),
+            body,
+          }),
+        ),
+      )
       .catch((err: unknown) => {
         drift.push(`${req.method} ${url.pathname}: ${(err as Error).message}`);
         send(res, { status: 500, body: statusObject(500, 'BadRequest', `stand-in could not serve a valid object: ${(err as Error).message}`) });
@@ -183,7 +236,7 @@ export async function startKubeApiServer(
       state = checked(typeof next === 'string' ? buildScenario(next, workload ?? options.workload) : next);
     },
     requests,
-    leases,
+    ...stores,
     drift,
     async close() {
       server.closeAllConnections();

@@ -73,13 +73,14 @@ function configYaml(targets: readonly ScrapeTarget[], withRules: boolean): strin
   return `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s\n${withRules ? 'rule_files: [rules.yml]\n' : ''}scrape_configs:\n${jobs}\n`;
 }
 
-export async function startPrometheus(options: { targets: readonly ScrapeTarget[]; rules?: string }): Promise<PrometheusServer> {
+/** `port`: a port chosen beforehand, for a scraped process that must know Prometheus' URL before Prometheus starts */
+export async function startPrometheus(options: { targets: readonly ScrapeTarget[]; rules?: string; port?: number }): Promise<PrometheusServer> {
   const bin = prometheusBinary();
   if (!bin) throw new Error('prometheus binary not found (install the Debian package "prometheus" or set PROMETHEUS_BIN)');
   const dir = await mkdtemp(join(tmpdir(), 'radar-prom-'));
   await writeFile(join(dir, 'prometheus.yml'), configYaml(options.targets, options.rules !== undefined));
   if (options.rules !== undefined) await writeFile(join(dir, 'rules.yml'), options.rules);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     bin,

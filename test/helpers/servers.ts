@@ -49,6 +49,11 @@ export async function closedPort(): Promise<number> {
   return running.port;
 }
 
+/** An HTTPS server presenting the given key and certificate. */
+export function httpsServer(tls: { key: Buffer; cert: Buffer }, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Running> {
+  return listen(createHttpsServer({ key: tls.key, cert: tls.cert }, handler), 'https');
+}
+
 /** A self-signed HTTPS server: a client that verifies certificates must refuse it. */
 export function selfSignedHttpsServer(): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'rp-tls-'));

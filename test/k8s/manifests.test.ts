@@ -23,7 +23,6 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 
 const REQUIRED_KINDS = [
   'Deployment',
-  'PersistentVolumeClaim',
   'ServiceAccount',
   'Role',
   'RoleBinding',
@@ -55,10 +54,11 @@ describe('kustomize base k8s/', { skip: kubectlMissing }, () => {
     objects = await renderK8s();
   });
 
-  test('renders every kind the deployment needs, nothing cluster-wide and no Secret', () => {
+  test('renders every kind the deployment needs, nothing cluster-wide, no Secret and no volume claim', () => {
     const kinds = objects.map((o) => o.kind);
     for (const kind of REQUIRED_KINDS) assert.ok(kinds.includes(kind), `missing ${kind}`);
-    for (const kind of ['ClusterRole', 'ClusterRoleBinding', 'Secret']) assert.ok(!kinds.includes(kind), `unexpected ${kind}`);
+    for (const kind of ['ClusterRole', 'ClusterRoleBinding', 'Secret', 'PersistentVolumeClaim'])
+      assert.ok(!kinds.includes(kind), `unexpected ${kind}`);
     for (const o of objects) assert.equal(o.metadata.namespace, 'default', `${o.kind} namespace`);
   });
 
@@ -175,6 +175,7 @@ function kubernetesCallsInCode(): Set<string> {
     Endpoints: '|endpoints',
     EndpointSlice: 'discovery.k8s.io|endpointslices',
     Lease: 'coordination.k8s.io|leases',
+    ConfigMap: '|configmaps',
   };
   const used = new Set<string>();
   for (const dir of ['src', 'probes']) {

@@ -1,7 +1,7 @@
 /** k8s/ rendered by the real kustomize (kubectl), shared by the manifest tests. */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -21,9 +21,9 @@ export interface K8sObject {
   spec?: Record<string, unknown>;
 }
 
-/** `dir`: the base, or an overlay of it */
+/** `dir`: the base, or an overlay of it (relative to the repository, or absolute) */
 export async function renderK8s(dir = 'k8s'): Promise<K8sObject[]> {
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', join(root, dir)], { timeout: 30_000 });
+  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', resolve(root, dir)], { timeout: 30_000 });
   const docs = parseAllDocuments(stdout);
   for (const doc of docs) assert.deepEqual(doc.errors, [], 'kustomize output is valid YAML');
   return docs.map((doc) => doc.toJS() as K8sObject);

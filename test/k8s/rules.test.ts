@@ -56,6 +56,7 @@ const KNOWN_SERIES = new Set([
   'probe_db_up',
   'probe_k8s_pods_ready',
   'probe_github_ratelimit_remaining',
+  'probe_ssl_earliest_cert_expiry',
   'api_requests_total',
   'api_request_duration_seconds_bucket',
   'up',
@@ -75,7 +76,14 @@ test("the runbook's alerts are there with its thresholds", () => {
   const down = byName.get('APIDown');
   assert.match(down?.expr ?? '', /probe_success\{probe="health"\}\) == 0/);
   assert.equal(down?.for, '1m');
-  for (const name of ['RadarProbeDown', 'RadarProbeNotificationsFailing', 'RadarProbeOutboxBacklog', 'RadarProbeIncidentOpenP0']) {
+  for (const name of [
+    'TLSCertificateExpiringSoon',
+    'TLSCertificateExpired',
+    'RadarProbeDown',
+    'RadarProbeNotificationsFailing',
+    'RadarProbeOutboxBacklog',
+    'RadarProbeIncidentOpenP0',
+  ]) {
     assert.ok(byName.has(name), `${name} is defined`);
   }
 });

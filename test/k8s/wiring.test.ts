@@ -13,6 +13,12 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
   let objects: K8sObject[] = [];
   const one = <T>(kind: string): T => oneOf<T>(objects, kind);
   const podSpecs = (): [string, IPodSpec][] => podSpecsOf(objects);
+  /** the generated config ConfigMap (the state ConfigMap is the other one) */
+  const configMapOf = (rendered: readonly K8sObject[]): IConfigMap => {
+    const found = rendered.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('radar-probe-config-'));
+    assert.equal(found.length, 1, 'one generated config ConfigMap');
+    return found[0] as unknown as IConfigMap;
+  };
 
   before(async () => {
     objects = await renderK8s();
@@ -69,7 +75,7 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
   });
 
   test("the ConfigMap's config.yaml validates with the project loader and agrees with the manifests", () => {
-    const configMap = one<IConfigMap>('ConfigMap');
+    const configMap = configMapOf(objects);
     const text = configMap.data?.['config.yaml'];
     assert.ok(text, 'ConfigMap holds config.yaml');
     const config = parseConfigText(text, 'k8s/config.yaml', { env: { POD_NAMESPACE: 'prod' } });
@@ -101,22 +107,48 @@ describe('kustomize base k8s/ fits together', { skip: kubectlMissing }, () => {
     assert.deepEqual(leaseRule?.resourceNames, [config.kubernetes.leaderElection.leaseName], 'the Role names the configured Lease');
   });
 
-  test('both daemon replicas share one ReadWriteMany claim as the state dir, so a new leader continues the incidents', () => {
+  test('both daemon replicas share the incident state through the ConfigMap the base ships empty; no volume is shared', () => {
     const deployment = one<IDeployment>('Deployment');
     const pod = deployment.spec?.template.spec as IPodSpec;
-    const config = parseConfigText(one<IConfigMap>('ConfigMap').data?.['config.yaml'] ?? '', 'k8s/config.yaml', { env: {} });
+    const config = parseConfigText(configMapOf(objects).data?.['config.yaml'] ?? '', 'k8s/config.yaml', { env: {} });
     assert.ok((deployment.spec?.replicas ?? 1) > 1 && config.kubernetes.leaderElection.enabled, 'several replicas, one leader');
+    assert.equal(config.incidents.store, 'kubernetes');
+    const state = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === config.incidents.configMap) as IConfigMap | undefined;
+    assert.ok(state, `the base renders ConfigMap ${config.incidents.configMap}`);
+    // a `data` field in the manifest would make every `kubectl apply` wipe the daemon's keys
+    assert.equal(state.data, undefined, 'shipped without data');
+    assert.equal(state.binaryData, undefined);
+    const rule = one<IRole>('Role').rules?.find((r) => r.resources?.includes('configmaps'));
+    assert.deepEqual(rule?.resourceNames, [config.incidents.configMap], 'the Role names the state ConfigMap and only it');
+    assert.deepEqual([...(rule?.verbs ?? [])].sort(), ['get', 'update'], 'read and replace; create is not needed (the manifest creates it)');
     const mount = pod.containers[0]?.volumeMounts?.find((m) => m.mountPath === config.incidents.stateDir);
-    assert.ok(mount && !mount.readOnly && !mount.subPath, 'the whole claim, writable, at incidents.stateDir');
-    const claimName = pod.volumes?.find((v) => v.name === mount.name)?.persistentVolumeClaim?.claimName;
-    assert.ok(claimName, 'the state volume is a PersistentVolumeClaim, not a per-pod emptyDir');
-    const claim = objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claimName) as IPersistentVolumeClaim | undefined;
-    assert.ok(claim, `the base renders PersistentVolumeClaim ${claimName}`);
-    assert.deepEqual(claim.spec?.accessModes, ['ReadWriteMany'], 'mountable by replicas on different nodes at once');
-    assert.ok(claim.spec?.resources?.requests?.['storage'], 'requests a size');
+    assert.ok(pod.volumes?.find((v) => v.name === mount?.name)?.emptyDir, 'the state dir (post-mortems) is scratch space per pod');
     // the one-shot CronJob keeps no incidents: a scratch emptyDir is right for it
     const cronPod = one<ICronJob>('CronJob').spec?.jobTemplate.spec?.template.spec as IPodSpec;
     const cronState = cronPod.containers[0]?.volumeMounts?.find((m) => m.mountPath === config.incidents.stateDir);
-    assert.ok(cronPod.volumes?.find((v) => v.name === cronState?.name)?.emptyDir, 'the CronJob does not mount the shared claim');
+    assert.ok(cronPod.volumes?.find((v) => v.name === cronState?.name)?.emptyDir, 'the CronJob mounts no shared state');
+  });
+});
+
+describe('components/shared-volume (examples/k8s-shared-volume)', { skip: kubectlMissing }, () => {
+  test('switches to the file store on one ReadWriteMany claim mounted by both replicas', async () => {
+    const objects = await renderK8s('examples/k8s-shared-volume');
+    const deployment = oneOf<IDeployment>(objects, 'Deployment');
+    const pod = deployment.spec?.template.spec as IPodSpec;
+    const container = pod.containers[0];
+    const env = Object.fromEntries((container?.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value ?? '']));
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('radar-probe-config-')) as unknown as IConfigMap;
+    const config = parseConfigText(configMap.data?.['config.yaml'] ?? '', 'k8s/config.yaml', { env });
+    assert.equal(config.incidents.store, 'file');
+    const mount = container?.volumeMounts?.find((m) => m.mountPath === config.incidents.stateDir);
+    assert.ok(mount && !mount.readOnly && !mount.subPath, 'the whole claim, writable, at incidents.stateDir');
+    const volume = pod.volumes?.find((v) => v.name === mount.name);
+    assert.equal(volume?.emptyDir, undefined, 'the emptyDir is replaced, not kept beside the claim');
+    const claimName = volume?.persistentVolumeClaim?.claimName;
+    const claim = objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claimName) as IPersistentVolumeClaim | undefined;
+    assert.ok(claim, `the overlay renders PersistentVolumeClaim ${claimName}`);
+    assert.deepEqual(claim.spec?.accessModes, ['ReadWriteMany'], 'mountable by replicas on different nodes at once');
+    assert.ok(claim.spec?.resources?.requests?.['storage'], 'requests a size');
+    assert.equal(claim.spec?.storageClassName, 'nfs-client');
   });
 });

@@ -85,7 +85,7 @@ describe('each sink speaks its receiver’s format (real local receivers)', () =
   test('log: one structured line per notification, paging events at warn', () => {
     const line = logLines.find((l) => l.kind === 'open');
     assert.ok(line);
-    assert.equal(line.level, 40);
+    assert.equal(line.level, 'warn');
     assert.equal(line.incident, id);
     assert.ok(!JSON.stringify(logLines).includes('R0UT1NGKEY'), 'routing key never logged');
   });

@@ -73,6 +73,8 @@ export const daemonSchema = z
     probeTargets: z.array(originEntry).default([]),
     /** `module=http_post_2xx` sends POSTs: only to these origins, named exactly (no wildcards) */
     probePostTargets: z.array(originEntry.refine((text) => !text.includes('*'), 'POST targets are named exactly, without *')).default([]),
+    /** a PEM bundle /probe trusts besides the system roots, as a blackbox module's tls_config.ca_file */
+    probeCaFile: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((daemon, ctx) => {

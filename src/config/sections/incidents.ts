@@ -7,6 +7,20 @@ const severityLevel = z.enum(['P0', 'P1', 'P2', 'P3']);
 export const incidentsSchema = z
   .object({
     stateDir: z.string().default('./data'),
+    /**
+     * Where incident state, the notification outbox and API maintenance windows persist: files in stateDir, or
+     * the ConfigMap `configMap` in the Kubernetes namespace (replicas then need no shared volume). Post-mortem
+     * files stay in stateDir either way.
+     */
+    store: z.enum(['file', 'kubernetes']).default('file'),
+    configMap: z
+      .string()
+      .max(253)
+      .regex(
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+        'expected a Kubernetes object name (lower case letters, digits, - and .)',
+      )
+      .default('radar-probe-state'),
     openAfter: z.number().int().min(1).max(1_000).default(2),
     verifyWindow: thresholdDuration.default('30m'),
     /** the INCIDENT template's "Updates" link; empty → the daemon's /api/incidents/:id path */

@@ -18,6 +18,16 @@ export const jsonAssertion = z
   })
   .strict();
 
+/** How a certificate is judged: trusted roots beyond the system's, and how early an expiry is worth a finding. */
+export const endpointTls = z
+  .object({
+    /** a PEM bundle trusted besides the system roots: a private or in-cluster CA (cert-manager's, a mesh's) */
+    caFile: z.string().min(1).optional(),
+    /** a certificate of the chain expiring sooner than this many days is a P3 finding (expired or untrusted: P1) */
+    expiryWarningDays: z.number().positive().max(3650).default(14),
+  })
+  .strict();
+
 export const endpointSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'expected a short name of letters, digits, "-", "_" or "."'),
@@ -29,6 +39,7 @@ export const endpointSchema = z
     samples: z.number().int().min(1).max(1000).default(1),
     maxBodyBytes: z.number().int().positive().max(MAX_BODY_BYTES_CAP, 'must be at most 67108864 (64 MiB)').default(1_048_576),
     dependsOn: z.array(z.string()).default([]),
+    tls: endpointTls.default({}),
     expect: z
       .object({
         status: z.union([statusMatcher, z.array(statusMatcher).nonempty()]).default('2xx'),

@@ -6,7 +6,7 @@ import type { IEndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/Endpo
 import { endpointSlice, endpoints, pod, podMetrics, podName, time, warning, type PodMetrics, type Workload } from './objects.js';
 
 /** Resources the stand-in can be told to refuse with 403 (as a Role without that rule would). */
-export type GuardedResource = 'pods' | 'pods/log' | 'events' | 'endpoints' | 'endpointslices' | 'metrics' | 'leases';
+export type GuardedResource = 'pods' | 'pods/log' | 'events' | 'endpoints' | 'endpointslices' | 'metrics' | 'leases' | 'configmaps';
 
 export interface ClusterState {
   workload: Workload;

@@ -6,6 +6,7 @@ import { Status } from '@kubernetes-models/apimachinery/apis/meta/v1/Status';
 import { Lease, type ILease } from 'kubernetes-models/coordination.k8s.io/v1/Lease';
 import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSlice';
 import { EndpointSliceList } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSliceList';
+import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Endpoints, type IEndpoints } from 'kubernetes-models/v1/Endpoints';
 import { Event, type IEvent } from 'kubernetes-models/v1/Event';
 import { EventList } from 'kubernetes-models/v1/EventList';
@@ -55,6 +56,12 @@ export function leaseObject(object: ILease): Json {
   return model.toJSON() as Json;
 }
 
+export function configMapObject(object: IConfigMap): Json {
+  const model = new ConfigMap(object);
+  model.validate();
+  return model.toJSON() as Json;
+}
+
 /** metrics.k8s.io is outside kubernetes-models: check the fields clients read by hand. */
 export function podMetricsList(items: readonly PodMetrics[]): Json {
   const quantity = /^\d+(\.\d+)?(n|u|m|k|Ki|Mi|Gi|M|G)?$/;
@@ -66,7 +73,8 @@ export function podMetricsList(items: readonly PodMetrics[]): Json {
   return { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items };
 }
 
-export type StatusReason = 'NotFound' | 'Forbidden' | 'Unauthorized' | 'Conflict' | 'AlreadyExists' | 'BadRequest' | 'Invalid' | 'MethodNotAllowed';
+export type StatusReason =
+  'NotFound' | 'Forbidden' | 'Unauthorized' | 'Conflict' | 'AlreadyExists' | 'BadRequest' | 'Invalid' | 'MethodNotAllowed' | 'UnsupportedMediaType';
 
 export function statusObject(code: number, reason: StatusReason, message: string, details?: { name?: string; group?: string; kind?: string }): Json {
   const status = new Status({ status: 'Failure', message, reason, code, ...(details ? { details } : {}) });

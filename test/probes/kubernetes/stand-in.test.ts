@@ -1,6 +1,7 @@
 /** The stand-in itself: it must refuse shapes the real API would never serve, and answer like the real server. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ApiException, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { SCENARIOS, buildScenario, startKubeApiServer, type KubeApiServer } from '../../helpers/kube-apiserver.js';
 
 let server: KubeApiServer;
@@ -70,5 +71,58 @@ describe('kube-apiserver stand-in', () => {
     const none = await get(`/api/v1/namespaces/default/pods/${server.state().pods[0].metadata!.name!}/log?previous=true`);
     assert.equal(none.status, 400);
     assert.match(none.body, /previous terminated container \\"api\\" in pod/);
+  });
+});
+
+describe('kube-apiserver stand-in: ConfigMaps through the real client', () => {
+  const core = (): CoreV1Api => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(server.kubeconfigPath);
+    return kubeConfig.makeApiClient(CoreV1Api);
+  };
+  const status = (err: unknown): number | undefined => (err instanceof ApiException ? err.code : undefined);
+
+  test('create, get, replace with the resourceVersion read; a stale one is a 409 Conflict; a second create AlreadyExists', async () => {
+    const api = core();
+    const namespace = 'default';
+    const created = await api.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'cm-a' }, data: { k: '1' } } });
+    assert.ok(created.metadata?.resourceVersion);
+    await assert.rejects(api.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'cm-a' } } }), (e) => status(e) === 409);
+    const read = await api.readNamespacedConfigMap({ namespace, name: 'cm-a' });
+    const replaced = await api.replaceNamespacedConfigMap({ namespace, name: 'cm-a', body: { ...read, data: { k: '2' } } });
+    assert.notEqual(replaced.metadata?.resourceVersion, read.metadata?.resourceVersion, 'every write moves the version');
+    await assert.rejects(
+      api.replaceNamespacedConfigMap({ namespace, name: 'cm-a', body: { ...read, data: { k: 'stale' } } }),
+      (e) => status(e) === 409 && /the object has been modified/.test(String((e as ApiException<string>).body)),
+    );
+    assert.deepEqual(server.configMaps.peek(namespace, 'cm-a')?.data, { k: '2' }, 'the stale write changed nothing');
+  });
+
+  test('merge patch with a resourceVersion precondition; injected conflicts; over 1 MiB is 422 Invalid', async () => {
+    const api = core();
+    const namespace = 'default';
+    server.configMaps.seed(namespace, 'cm-b');
+    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    const rv = server.configMaps.peek(namespace, 'cm-b')?.metadata?.resourceVersion;
+    await api.patchNamespacedConfigMap({ namespace, name: 'cm-b', body: { metadata: { resourceVersion: rv }, data: { a: 'x' } } }, merge);
+    await api.patchNamespacedConfigMap({ namespace, name: 'cm-b', body: { data: { b: 'y' } } }, merge);
+    assert.deepEqual(server.configMaps.peek(namespace, 'cm-b')?.data, { a: 'x', b: 'y' });
+    await assert.rejects(
+      api.patchNamespacedConfigMap({ namespace, name: 'cm-b', body: { data: { c: 'z' } } }),
+      (e) => status(e) === 415,
+      'a JSON patch',
+    );
+    await assert.rejects(
+      api.patchNamespacedConfigMap({ namespace, name: 'cm-b', body: { metadata: { resourceVersion: rv }, data: { c: 'z' } } }, merge),
+      (e) => status(e) === 409,
+    );
+    server.configMaps.injectConflicts(1);
+    const fresh = await api.readNamespacedConfigMap({ namespace, name: 'cm-b' });
+    await assert.rejects(api.replaceNamespacedConfigMap({ namespace, name: 'cm-b', body: fresh }), (e) => status(e) === 409, 'an injected race');
+    const after = await api.readNamespacedConfigMap({ namespace, name: 'cm-b' });
+    await assert.rejects(
+      api.replaceNamespacedConfigMap({ namespace, name: 'cm-b', body: { ...after, data: { big: 'x'.repeat(1024 * 1024) } } }),
+      (e) => status(e) === 422,
+    );
   });
 });
