@@ -42,10 +42,12 @@ const cpuMs = (from: NodeJS.CpuUsage): number => {
   return (user + system) / 1000;
 };
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const time = <T>(work: () => T): [T, number] => {
+/** wall and CPU ms of a piece of work */
+const time = <T>(work: () => T): [T, number, number] => {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const result = work();
-  return [result, performance.now() - t];
+  return [result, performance.now() - t, cpuMs(cpu)];
 };
 
 async function aggregates(dir: string): Promise<void> {
@@ -83,12 +85,13 @@ async function aggregates(dir: string): Promise<void> {
   console.log(`  on disk: ${mb(store.sizeBytes())} (${(store.sizeBytes() / PROBES / 1024).toFixed(0)} KB per probe)`);
   const listed = names.map((probe) => ({ probe, kind: 'http', current: 'pass' as const }));
   for (let i = 0; i < 2; i++) {
-    const [summary, uptimeMs] = time(() => uptimeSummary(store, listed));
+    const [summary, uptimeMs, uptimeCpu] = time(() => uptimeSummary(store, listed));
     const probe = store.read().probes()[PROBES >> 1] ?? null;
-    const [points, historyMs] = time(() => historyPoints(store, probe, '90d'));
-    const [day, dayMs] = time(() => historyPoints(store, probe, '24h'));
+    const [points, historyMs, historyCpu] = time(() => historyPoints(store, probe, '90d'));
+    const [day, dayMs, dayCpu] = time(() => historyPoints(store, probe, '24h'));
+    const ms = (wall: number, cpu: number): string => `${wall.toFixed(1)} ms wall / ${cpu.toFixed(1)} ms CPU`;
     console.log(
-      `  ${i === 0 ? 'cold' : 'warm'}: /api/uptime ${uptimeMs.toFixed(0)} ms (overall 90d ${summary.overall['90d']} %), /api/history 90d ${historyMs.toFixed(1)} ms (${points.length} points), 24h ${dayMs.toFixed(1)} ms (${day.length} points)`,
+      `  ${i === 0 ? 'cold' : 'warm'}: /api/uptime ${ms(uptimeMs, uptimeCpu)} (overall 90d ${summary.overall['90d']} %); /api/history 90d ${ms(historyMs, historyCpu)} (${points.length} points); 24h ${ms(dayMs, dayCpu)} (${day.length} points)`,
     );
   }
   await store.close();

@@ -46,7 +46,7 @@ function configure(db: DatabaseSync): void {
   db.exec('PRAGMA auto_vacuum = INCREMENTAL');
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
-  db.exec('PRAGMA busy_timeout = 2000');
+  db.exec('PRAGMA busy_timeout = 50');
   // the WAL file shrinks back to this after a checkpoint instead of keeping its largest size
   db.exec('PRAGMA journal_size_limit = 8388608');
   // a checkpoint runs inside the commit that crosses this many pages: 1 MB keeps that commit short (default 4 MB)

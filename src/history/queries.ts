@@ -97,15 +97,13 @@ export function uptimeSummary(store: HistoryStore, listed: readonly { probe: str
   const reader = store.read();
   const day = rangeWindow('24h', now);
   const hours = reader.allHourTotals(day.first, day.last);
-  const daily: readonly RangeName[] = ['7d', '30d', '90d'];
-  const counts = reader.dayCounts(
-    daily.map((range) => rangeWindow(range, now).first),
-    rangeWindow('90d', now).last,
-  );
+  const daily = ['7d', '30d', '90d'] as const;
+  const [week, month, quarter] = daily.map((range) => rangeWindow(range, now));
+  const counts = reader.dayCounts([week?.first ?? 0, month?.first ?? 0, quarter?.first ?? 0], day.last);
   const ids = new Map(reader.probes().map((p) => [p.name, p.id]));
   const uptimeOf = (id: number | undefined): UptimeByRange => {
     const over = (range: RangeName): number | null => {
-      const c = id === undefined ? undefined : counts.get(id)?.[daily.indexOf(range)];
+      const c = id === undefined ? undefined : counts.get(id)?.[(daily as readonly RangeName[]).indexOf(range)];
       return c ? uptimePercent(c.count, c.failures) : null;
     };
     return { '24h': (id === undefined ? undefined : hours.get(id))?.uptime() ?? null, '7d': over('7d'), '30d': over('30d'), '90d': over('90d') };
