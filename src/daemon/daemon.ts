@@ -254,7 +254,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private surface(): DaemonSurface {
     return daemonSurface({
       metrics: this.metrics,
-      windows: this.windows,
       incidents: this.incidents,
       history: this.history,
       probes: () => this.gen.plan.map((p) => ({ name: p.spec.name, kind: p.spec.kind })),

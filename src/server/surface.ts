@@ -11,12 +11,10 @@ import type { DaemonSurface } from './server.js';
 import { judge, type HealthCondition, type HealthVerdict } from './health.js';
 import { statusPage } from './status-page.js';
 import { statusDocument } from './status-api.js';
-import type { RollingWindows } from '../metrics/windows.js';
 import type { HistoryStore } from '../history/store.js';
 
 export interface SurfaceSource {
   metrics: DaemonMetrics;
-  windows: RollingWindows;
   /** the daemon's incident engine, as the routes read it */
   incidents: { readonly manager: IncidentManager | undefined; samples(): MetricSample[]; degraded(): string | null };
   /** the status history, as the daemon holds it */
