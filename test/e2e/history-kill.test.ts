@@ -1,18 +1,18 @@
 /**
  * Issue 15 acceptance 2 through real `probe daemon` processes: a daemon records cycles of health, an outage and the
- * recovery; /api/uptime is read; the daemon is SIGKILLed (its history writer commits every second, so the kill
- * lands between or during writes); a daemon restarted on the same directory shows the same figures. The restart
- * schedules its probes by a cron that does not fire during the test, so nothing new can move the figures: any
- * difference is history lost (or invented) across the kill.
+ * recovery; it is then reloaded (SIGHUP) onto a cron that does not fire during the test, so once its last in-flight
+ * probes have landed nothing new can move the figures; /api/uptime is read; the daemon is SIGKILLed; a daemon
+ * restarted on the same directory with that config shows the same figures. Any difference is history lost (or
+ * invented) across the kill.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
 import { parseFault } from '../../src/demo/faults.js';
-import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
+import { killOnExit, startDaemon, writeConfig, type DaemonProcess } from '../daemon/harness.js';
 import { waitFor } from '../helpers/prometheus-server.js';
 import { fastDaemonYaml } from './fast-daemon.js';
 
@@ -32,7 +32,9 @@ describe('history across kill -9 (issue 15 acceptance 2)', { concurrency: false 
   let api: SimulatedApi;
   let stateDir: string;
   let daemon: DaemonProcess | undefined;
-  const yaml = (extra = ''): string => fastDaemonYaml({ target: api.url, stateDir, notify: ['{ type: log }'] }) + extra;
+  const yaml = (): string => fastDaemonYaml({ target: api.url, stateDir, notify: ['{ type: log }'] });
+  /** the same probes on a cron that fires on January 1st only: a daemon that serves the history and adds nothing */
+  const frozen = (): string => yaml().replace('window: 2s }', `window: 2s, groups: [{ scenario: continuous, cron: "0 0 1 1 *" }] }`);
 
   before(async () => {
     api = await startSimulatedApi({ port: 0 });
@@ -57,16 +59,31 @@ describe('history across kill -9 (issue 15 acceptance 2)', { concurrency: false 
       const u = (await read(first, '/api/uptime')) as Uptime;
       return health(u)?.current === 'pass' ? u : undefined;
     });
-    const before = (await read(first, '/api/uptime')) as Uptime;
+    writeConfig(dirname(first.configFile), frozen());
+    first.proc.kill('SIGHUP');
+    await first.waitFor((l) => l.msg === 'configuration reloaded', 10_000, 'the reload onto the cron');
+    // probes in flight at the reload still land (within their 1 s timeout): wait until the figures hold still
+    let last = '';
+    await waitFor(
+      'figures that hold still',
+      async () => {
+        const now = JSON.stringify(await read(first, '/api/history?range=24h'));
+        const still = now === last;
+        last = now;
+        return still ? true : undefined;
+      },
+      { everyMs: 1_500, timeoutMs: 20_000 },
+    );
     const historyBefore = await read(first, '/api/history?probe=health&range=24h');
     const serviceBefore = await read(first, '/api/history?range=7d');
+    const before = (await read(first, '/api/uptime')) as Uptime;
     first.proc.kill('SIGKILL');
     assert.equal(await first.exited, null);
 
     const uptime = health(before)?.uptime['24h'] ?? null;
     assert.ok(uptime !== null && uptime > 0 && uptime < 100, `a figure worth keeping: ${uptime}`);
     // a cron that fires on January 1st only: the restarted daemon serves the history and adds nothing to it
-    daemon = await startDaemon(yaml().replace('window: 2s }', `window: 2s, groups: [{ scenario: continuous, cron: "0 0 1 1 *" }] }`));
+    daemon = await startDaemon(frozen());
     const second = daemon;
     const after = (await read(second, '/api/uptime')) as Uptime;
     assert.deepEqual(
