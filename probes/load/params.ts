@@ -33,6 +33,7 @@ export const loadParams: z.ZodType<LoadProbeParams, z.ZodTypeDef, unknown> = z.o
   durationMs: z.number().optional(),
   rate: z.number().optional(),
   timeoutMs: z.number(),
+  maxBodyBytes: z.number().optional(),
   abortOnErrorRate: z.number(),
   abortMinSamples: z.number(),
   thresholds: z.array(z.string()).optional(),
