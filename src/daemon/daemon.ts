@@ -12,6 +12,7 @@ import type { ProbeResult, RunReport } from '../model/types.js';
 import type { LatestResult } from './evaluate.js';
 import { Evaluator } from './evaluation-cycle.js';
 import { Generation } from './generation.js';
+import { HistoryHolder } from './history.js';
 import { IncidentHolder } from './incidents.js';
 import { startLeadership, type Leadership } from './leader.js';
 import { Heartbeat } from './liveness.js';
@@ -33,6 +34,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly metrics: DaemonMetrics;
   readonly windows: RollingWindows;
   readonly incidents: IncidentHolder;
+  readonly history: HistoryHolder;
   private leadership: Leadership = { isLeader: () => true, stop: async () => undefined };
   url: string | null = null;
   private gen: Generation;
@@ -55,6 +57,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.metrics = new DaemonMetrics((message, detail) => log.warn(detail, message), options.redact);
     this.windows = new RollingWindows(config.daemon.window);
     this.incidents = new IncidentHolder(log, () => this.leadership.isLeader());
+    this.history = new HistoryHolder(log.child({ component: 'history' }));
     this.results = new LatestResults(this.windows, this.metrics, log, options.redact);
     this.evaluator = new Evaluator({ windows: this.windows, metrics: this.metrics, incidents: this.incidents, log, redact: options.redact });
     this.scheduler = new Scheduler(config.daemon.jitter, {
@@ -98,6 +101,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       daemon.leadership = await startLeadership(options.config, options.log);
       daemon.metrics.leadership(() => daemon.leadership.isLeader());
       await daemon.incidents.open(options.config);
+      daemon.history.open(options.config);
     } catch (err) {
       await daemon.leadership.stop();
       await daemon.server?.close();
@@ -173,7 +177,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   private record(result: ProbeResult, everyMs: number | undefined): void {
-    this.emit('result', this.results.record(result, everyMs));
+    const now = Date.now();
+    const kept = this.results.record(result, everyMs, now);
+    this.history.record(kept, now);
+    this.emit('result', kept);
     if (this.firstRound.delete(result.name) && this.firstRound.size === 0 && !this.isReady()) this.cycleSafely();
   }
 
@@ -202,6 +209,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const first = !this.isReady();
       const latest = [...this.latestInPlanOrder(), ...this.loadRuns.latestResult()];
       const report = await this.evaluator.run(latest, this.gen.config, this.gen.runner.raise);
+      // an evaluation of no results says nothing about the service: it leaves no mark on the history bar
+      if (report.probes.length > 0) this.history.severity(report.severity, Date.now());
       if (first) {
         this.options.log.info({ url: this.url }, 'first evaluation done: ready');
         this.emit('ready');
@@ -239,6 +248,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         log.warn('kubernetes.leaderElection changes take effect on restart');
       this.gen = next;
       this.sizeMetrics();
+      await this.history.reconfigure(next.config);
       this.results.retain(next.names);
       this.windows.setWindow(next.config.daemon.window);
       this.arm();
@@ -259,6 +269,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     await this.scheduler.stop();
     await this.chain;
     await this.server?.close();
+    await this.history.close();
     await this.incidents.close();
     await this.leadership.stop();
     await this.http.close();
@@ -269,8 +280,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private surface(): DaemonSurface {
     return daemonSurface({
       metrics: this.metrics,
-      windows: this.windows,
       incidents: this.incidents,
+      history: this.history,
+      probes: () => this.gen.plan.map((p) => ({ name: p.spec.name, kind: p.spec.kind })),
       redact: this.options.redact,
       config: () => this.gen.config,
       runner: () => this.gen.runner,

@@ -74,7 +74,10 @@ export const ERROR_CODES = {
     'incidents.store is kubernetes but the state ConfigMap cannot be reached at start-up (no in-cluster service account or kubeconfig, or the read was refused)',
   RP_ERR_NOTIFY_FAILED: 'notification delivery failed',
   RP_ERR_NOTIFY_DEAD: 'notification gave up after its retry budget; kept in the dead-letter list',
-  RP_ERR_API_REQUEST: 'incidents API request is invalid, unauthorized or names no incident',
+  RP_ERR_API_REQUEST: 'API request (incidents, history, badges) is invalid, unauthorized or names no incident or probe',
+  // status history
+  RP_ERR_HISTORY_OPEN: 'status history cannot be opened (directory not writable, newer schema) or was unreadable and moved aside',
+  RP_ERR_HISTORY_WRITE: 'status history could not be written or pruned; probing goes on, the history misses those moments',
   // anything else
   RP_ERR_INTERNAL: 'internal error',
 } as const;
