@@ -1,14 +1,16 @@
 /**
  * Load bench: one local target (a child process), raw autocannon, our load probe and wrk side by side, against
  * injected delays of 0, 20 and 200 ms, closed-loop and at a fixed rate. Prints a Markdown table.
- * Targets: our req/s ≥ 0.95 × raw autocannon's; our p50/p95 within 2 % of the injected delay plus the no-delay
- * baseline. Loopback only; under two minutes. Run: `node dist/bench/load.js`.
+ * Targets: our req/s ≥ 0.95 × raw autocannon's in closed loop at every delay (guarded: PASS/FAIL lines, exit code 1
+ * on a FAIL unless `--no-guard`); our p50/p95 within 2 % of the injected delay plus the no-delay baseline.
+ * Loopback only; under two minutes. Run: `node dist/bench/load.js [--no-guard]`. See docs/benchmarks.md.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { ours, rawAutocannon, wrk, type Figures, type RunSpec } from './load-generators.js';
+import { MIN_RATIO, verdictLines, verdicts } from './load-guard.js';
 
 const CONNECTIONS = 10;
 const CLOSED_MS = 3_000;
@@ -22,6 +24,8 @@ interface Row extends Figures {
   load: string;
   generator: string;
   server: { p50Ms: number; p95Ms: number };
+  /** this process's CPU time per completed request (generators that run in it; wrk is a separate process) */
+  cpuUsPerRequest: number | null;
 }
 
 async function startTarget(): Promise<{ child: ChildProcess; origin: string }> {
@@ -48,8 +52,8 @@ function accuracy(measured: number | null, server: number, baseline: number, del
 function table(rows: Row[], baseline: number): string {
   const acRps = new Map(rows.filter((r) => r.generator === 'autocannon').map((r) => [`${r.delay}/${r.load}`, r.rps]));
   const lines = [
-    '| delay | load | generator | req/s | × autocannon | p50 ms | p95 ms | server hold p50/p95 ms | p50 − (hold + base) | p95 − (hold + base) | notes |',
-    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| delay | load | generator | req/s | × autocannon | CPU µs/req | p50 ms | p95 ms | server hold p50/p95 ms | p50 − (hold + base) | p95 − (hold + base) | notes |',
+    '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const r of rows) {
     const ac = acRps.get(`${r.delay}/${r.load}`);
@@ -57,7 +61,7 @@ function table(rows: Row[], baseline: number): string {
     const ratio = ac && r.generator !== 'autocannon' && r.load === 'closed' ? `${(r.rps / ac).toFixed(3)}` : '';
     const mine = r.generator.startsWith('radar-probe');
     lines.push(
-      `| ${r.delay} ms | ${r.load} | ${r.generator} | ${r.rps.toFixed(0)} | ${ratio} | ${f(r.p50Ms)} | ${f(r.p95Ms)} | ${f(r.server.p50Ms)} / ${f(r.server.p95Ms)} | ` +
+      `| ${r.delay} ms | ${r.load} | ${r.generator} | ${r.rps.toFixed(0)} | ${ratio} | ${f(r.cpuUsPerRequest, 1)} | ${f(r.p50Ms)} | ${f(r.p95Ms)} | ${f(r.server.p50Ms)} / ${f(r.server.p95Ms)} | ` +
         `${mine ? accuracy(r.p50Ms, r.server.p50Ms, baseline, r.delay) : ''} | ${mine ? accuracy(r.p95Ms, r.server.p95Ms, baseline, r.delay) : ''} | ${r.note ?? ''} |`,
     );
   }
@@ -76,6 +80,8 @@ interface Entry {
   generator: string;
   go: (spec: RunSpec) => Promise<Figures | null>;
   spec: RunSpec;
+  /** runs in this process, so process.cpuUsage() is its cost */
+  inProcess: boolean;
 }
 
 function entries(origin: string): Entry[][] {
@@ -84,17 +90,20 @@ function entries(origin: string): Entry[][] {
     const rated: RunSpec = { ...closed, durationMs: RATE_MS, rate: RATE_FOR_DELAY[delay] };
     const rate = `rate ${rated.rate}/s`;
     return [
-      { delay, load: 'closed', generator: 'autocannon', go: rawAutocannon, spec: closed },
-      { delay, load: 'closed', generator: 'radar-probe', go: (s: RunSpec) => ours(s), spec: closed },
-      ...(delay === 0 ? [{ delay, load: 'closed', generator: 'radar-probe (worker)', go: (s: RunSpec) => ours(s, true), spec: closed }] : []),
-      { delay, load: 'closed', generator: 'wrk', go: wrk, spec: closed },
-      { delay, load: rate, generator: 'autocannon', go: rawAutocannon, spec: rated },
-      { delay, load: rate, generator: 'radar-probe', go: (s: RunSpec) => ours(s), spec: rated },
+      { delay, load: 'closed', generator: 'autocannon', go: rawAutocannon, spec: closed, inProcess: true },
+      { delay, load: 'closed', generator: 'radar-probe', go: (s: RunSpec) => ours(s), spec: closed, inProcess: true },
+      ...(delay === 0
+        ? [{ delay, load: 'closed', generator: 'radar-probe (worker)', go: (s: RunSpec) => ours(s, true), spec: closed, inProcess: true }]
+        : []),
+      { delay, load: 'closed', generator: 'wrk', go: wrk, spec: closed, inProcess: false },
+      { delay, load: rate, generator: 'autocannon', go: rawAutocannon, spec: rated, inProcess: true },
+      { delay, load: rate, generator: 'radar-probe', go: (s: RunSpec) => ours(s), spec: rated, inProcess: true },
     ];
   });
 }
 
-export async function main(): Promise<void> {
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const guarded = !argv.includes('--no-guard');
   const { child, origin } = await startTarget();
   const best = new Map<Entry, Row>();
   const loadBefore = loadavg()[0];
@@ -106,14 +115,18 @@ export async function main(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         for (const entry of group) {
           await serverStats(origin);
+          const cpuBefore = process.cpuUsage();
           const figures = await entry.go(entry.spec);
+          const cpu = process.cpuUsage(cpuBefore);
           const server = await serverStats(origin);
           if (!figures) continue;
-          const row: Row = { ...figures, delay: entry.delay, load: entry.load, generator: entry.generator, server };
+          const cpuUsPerRequest = entry.inProcess && figures.requests > 0 ? (cpu.user + cpu.system) / figures.requests : null;
+          const row: Row = { ...figures, delay: entry.delay, load: entry.load, generator: entry.generator, server, cpuUsPerRequest };
           const kept = best.get(entry);
           best.set(entry, kept ? better(kept, row) : row);
           process.stderr.write(
-            `  ${entry.delay} ms ${entry.load} ${entry.generator}: ${figures.rps.toFixed(0)} req/s p50 ${f(figures.p50Ms)} p95 ${f(figures.p95Ms)}\n`,
+            `  ${entry.delay} ms ${entry.load} ${entry.generator}: ${figures.rps.toFixed(0)} req/s p50 ${f(figures.p50Ms)} p95 ${f(figures.p95Ms)} ` +
+              `CPU ${f(cpuUsPerRequest, 1)} µs/req\n`,
           );
         }
       }
@@ -132,6 +145,16 @@ export async function main(): Promise<void> {
       `best of ${ROUNDS} interleaved rounds; ${CONNECTIONS} connections; closed runs ${CLOSED_MS / 1000} s, rate runs ${RATE_MS / 1000} s; ` +
       `node ${process.version}; ${cpus().length} CPUs, 1-minute load average ${load}${rows.some((r) => r.generator === 'wrk') ? '' : '; wrk is not installed'}\n`,
   );
+  const list = verdicts(rows);
+  process.stdout.write(`\n${verdictLines(list).join('\n')}\n`);
+  if (list.some((v) => !v.ok)) {
+    if (guarded) {
+      process.stderr.write(
+        `load bench guard failed: radar-probe below ${MIN_RATIO} × autocannon (--no-guard reports without failing, for a noisy machine)\n`,
+      );
+      process.exitCode = 1;
+    } else process.stdout.write('guard not enforced (--no-guard)\n');
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

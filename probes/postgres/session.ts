@@ -4,7 +4,7 @@
  */
 import { deadline } from '../../src/support/abort.js';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import type { QueryResultRow } from 'pg';
 import type { DatabaseConfig } from './settings.js';
 import type { ProbeContext } from '../types.js';
@@ -68,9 +68,11 @@ export async function withSession<T>(ctx: ProbeContext, db: DatabaseConfig, use:
     const message = 'database.url must be a postgres:// or postgresql:// URL';
     throw new DbFailure({ code: 'RP_ERR_CONFIG_INVALID', phase: 'connect', message });
   }
+  // pg costs ~10 MB resident: a daemon without a database.url never loads it
+  const { default: driver } = await import('pg');
   let client: pg.Client;
   try {
-    client = new pg.Client({
+    client = new driver.Client({
       connectionString: withApplicationName(db.url.trim()),
       application_name: APPLICATION_NAME,
       connectionTimeoutMillis: Math.max(1, Math.min(ctx.timeoutMs, db.timeout)),

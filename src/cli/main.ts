@@ -3,10 +3,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/load.js';
 import { ProbeError, UsageError } from '../model/errors.js';
 import { parseCli } from './args.js';
-import { checkConfig } from './check-config.js';
-import { runDemo } from './demo.js';
 import { helpText } from './help.js';
-import { runOnce, type Io } from './oneshot.js';
+import type { Io } from './oneshot.js';
 
 export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3 } as const;
 
@@ -16,7 +14,7 @@ function version(): string {
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCli(argv);
+  const args = parseCli(argv, io.env);
   switch (args.command) {
     case 'help':
       io.stdout.write(helpText());
@@ -24,16 +22,27 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     case 'version':
       io.stdout.write(`radar-probe ${version()}\n`);
       return EXIT.passed;
-    case 'check-config':
+    // Each command loads only its own code: the daemon's resident memory holds no demo API, no one-shot reporting.
+    case 'check-config': {
+      const { checkConfig } = await import('./check-config.js');
       return checkConfig(args, io);
-    case 'demo':
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo.js');
       return runDemo(args, io);
+    }
     case 'daemon': {
       const { runDaemon } = await import('./daemon.js');
       return runDaemon(args, io);
     }
-    case 'run':
+    case 'run': {
+      const { runOnce } = await import('./oneshot.js');
       return runOnce(args, io);
+    }
+    case 'merge': {
+      const { runMerge } = await import('./merge.js');
+      return runMerge(args, io);
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { httpUrl } from '../model/settings/url.js';
 import { daemonSchema } from './sections/daemon.js';
 import { historySchema } from './sections/history.js';
 import { incidentsSchema } from './sections/incidents.js';
+import { metricsSchema } from './sections/metrics.js';
 import { notifySchema } from './sections/notify.js';
 import { severitySchema } from './sections/severity.js';
 
@@ -23,6 +24,7 @@ function schemaFor(kinds: typeof PROBE_KINDS) {
         timeout: duration.default('10s'),
         ...kinds.configShape(),
         daemon: daemonSchema.default({}),
+        metrics: metricsSchema.default({}),
         incidents: incidentsSchema.default({}),
         history: historySchema.default({}),
         notify: notifySchema,

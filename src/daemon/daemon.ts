@@ -23,6 +23,10 @@ import { Scheduler } from './scheduler.js';
 import { startServer, type DaemonSurface, type RunningServer } from '../server/server.js';
 import { daemonSurface } from '../server/surface.js';
 import { RollingWindows } from '../metrics/windows.js';
+import { LoadRunStore } from '../server/load-run-store.js';
+import { mergeShards } from '../report/merge.js';
+import { judgeMerged } from '../scenarios/shards.js';
+import { redactDeep } from '../support/redact.js';
 
 export type { DaemonEvents, DaemonOptions };
 
@@ -45,6 +49,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private firstRound = new Set<string>();
   private chain: Promise<unknown> = Promise.resolve();
   private readonly heartbeat: Heartbeat;
+  readonly loadRuns: LoadRunStore;
 
   private constructor(private readonly options: DaemonOptions) {
     super();
@@ -67,6 +72,18 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       ...(options.random ? { random: options.random } : {}),
     });
     this.gen = this.generation(config);
+    this.sizeMetrics();
+    this.loadRuns = new LoadRunStore({
+      deadlineMs: () => this.gen.config.daemon.loadRunDeadline,
+      merge: (inputs) => redactDeep(judgeMerged(mergeShards(inputs, { allowMissing: true }), this.gen.config, this.gen.runner.raise), options.redact),
+      onMerged: (view) => {
+        this.metrics.series.update('load-runs', this.loadRuns.series(), { probe: 'load-run' });
+        const detail = { run: view.run, status: view.status, passed: view.passed, missing: view.missing, error: view.error };
+        if (view.passed) log.info(detail, `load run ${view.run}: ${view.status}, passed`);
+        else log.warn(detail, `load run ${view.run}: ${view.status}, failed`);
+        this.emit('load-run', view);
+      },
+    });
     this.heartbeat = new Heartbeat(options.now ?? Date.now);
     // every in-flight probe listens on this signal; a thousand of them are expected, not a leak
     setMaxListeners(0, this.stopping.signal);
@@ -121,6 +138,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       signal: this.stopping.signal,
       memories: this.memories,
     });
+  }
+
+  /** Per-endpoint histograms only while the endpoint probes are few enough for a cheap scrape. */
+  private sizeMetrics(): void {
+    const endpoints = this.gen.plan.filter((p) => p.spec.kind === 'http').length;
+    this.metrics.detailUpTo(endpoints, this.gen.config.metrics.endpointHistogramsUpTo);
   }
 
   /** (Re)starts the schedules and the evaluation cycle for the current generation. */
@@ -184,7 +207,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   cycle(): Promise<RunReport> {
     return this.serial(async () => {
       const first = !this.isReady();
-      const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config, this.gen.runner.raise);
+      const latest = [...this.latestInPlanOrder(), ...this.loadRuns.latestResult()];
+      const report = await this.evaluator.run(latest, this.gen.config, this.gen.runner.raise);
       // an evaluation of no results says nothing about the service: it leaves no mark on the history bar
       if (report.probes.length > 0) this.history.severity(report.severity, Date.now());
       if (first) {
@@ -223,6 +247,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (JSON.stringify(next.config.kubernetes.leaderElection) !== JSON.stringify(old.config.kubernetes.leaderElection))
         log.warn('kubernetes.leaderElection changes take effect on restart');
       this.gen = next;
+      this.sizeMetrics();
       await this.history.reconfigure(next.config);
       this.results.retain(next.names);
       this.windows.setWindow(next.config.daemon.window);
@@ -239,6 +264,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (this.stopping.signal.aborted) return;
     this.options.log.info('shutting down');
     clearInterval(this.cycleTimer);
+    this.loadRuns.close();
     this.stopping.abort();
     await this.scheduler.stop();
     await this.chain;
@@ -254,7 +280,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private surface(): DaemonSurface {
     return daemonSurface({
       metrics: this.metrics,
-      windows: this.windows,
       incidents: this.incidents,
       history: this.history,
       probes: () => this.gen.plan.map((p) => ({ name: p.spec.name, kind: p.spec.kind })),
@@ -264,6 +289,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       report: () => this.evaluator.report,
       latest: () => this.latestInPlanOrder(),
       liveness: () => this.heartbeat.problem(this.gen.config.daemon.interval),
+      loadRuns: this.loadRuns,
     });
   }
 }

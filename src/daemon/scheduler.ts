@@ -13,6 +13,11 @@ import type { Schedule } from './plan.js';
 
 /** The first run of every job starts within this (times jitter), whatever its interval: results, and readiness, come fast. */
 const FIRST_RUN_SPREAD_MS = 10_000;
+/**
+ * ...but never faster than this many first runs per second (up to the interval itself): 20,000 endpoints started
+ * within one second would queue behind our own connection pool and grow the heap for the rest of the process's life.
+ */
+const FIRST_RUNS_PER_SECOND = 500;
 
 export interface Job {
   name: string;
@@ -63,7 +68,7 @@ export class Scheduler {
       const every = job.schedule.everyMs;
       const index = seen.get(every) ?? 0;
       seen.set(every, index + 1);
-      return this.armInterval(job, every, (index / peers.get(every)!) * every);
+      return this.armInterval(job, every, (index / peers.get(every)!) * every, peers.get(every)!);
     });
   }
 
@@ -98,8 +103,10 @@ export class Scheduler {
     this.running.set(job.name, run);
   }
 
-  private armInterval(job: Job, everyMs: number, phaseMs: number): Armed {
+  private armInterval(job: Job, everyMs: number, phaseMs: number, peers: number): Armed {
     const base = this.now();
+    const firstSpread = (): number =>
+      Math.min(everyMs, Math.max(this.jitter * Math.min(everyMs, FIRST_RUN_SPREAD_MS), (peers / FIRST_RUNS_PER_SECOND) * 1000));
     let k = 0;
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
@@ -107,7 +114,7 @@ export class Scheduler {
       // Skip slots already in the past (a blocked loop, a suspended host) instead of firing a burst to catch up.
       const behind = Math.floor((this.now() - base - phaseMs) / everyMs);
       if (behind > k) k = behind;
-      const spread = this.jitter * (k === 0 ? Math.min(everyMs, FIRST_RUN_SPREAD_MS) : everyMs);
+      const spread = k === 0 ? firstSpread() : this.jitter * everyMs;
       const plannedAt = base + (k === 0 ? 0 : phaseMs + k * everyMs) + this.random() * spread;
       k++;
       timer = setTimeout(

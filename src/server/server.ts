@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { UsageError, errorMessage } from '../model/errors.js';
 import type { IncidentManager } from '../incidents/manager.js';
 import { handleIncidentApi } from './incidents-api.js';
+import { handleLoadRunsApi, type LoadRunsRoute } from './load-runs-api.js';
 import { handleHistoryApi, type HistorySource } from './history-api.js';
 import type { Logger } from '../support/log.js';
 import type { BlackboxAnswer } from './blackbox.js';
 import type { HealthVerdict } from './health.js';
 import { applySecurityHeaders } from './headers.js';
+import { acceptsGzip, gzipText } from './compress.js';
+import { STATUS_ASSETS, type StaticAsset } from './status-page.js';
 
 export interface DaemonSurface {
   metrics(): Promise<{ contentType: string; text: string }>;
@@ -20,8 +23,12 @@ export interface DaemonSurface {
   results(): unknown;
   report(): unknown;
   statusPage(): string;
+  /** GET /api/status: JSON-ready and already redacted */
+  status(): unknown;
   blackbox(query: URLSearchParams, scrapeTimeout: string | undefined): Promise<BlackboxAnswer>;
   incidents(): IncidentManager | undefined;
+  /** sharded load runs posting their shards (absent: the API answers 404) */
+  loadRuns?(): LoadRunsRoute;
   /** what /api/uptime, /api/history and the badges read */
   history(): HistorySource;
 }
@@ -31,15 +38,28 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 const json = (res: ServerResponse, status: number, body: unknown): void =>
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
 const plain = (res: ServerResponse, status: number, body: string): void => send(res, status, 'text/plain; charset=utf-8', `${body}\n`);
+
+/** The page links its assets with `?v=<etag>`: that URL never changes content, so browsers may keep it; any other asks again. */
+function sendAsset(req: IncomingMessage, res: ServerResponse, url: URL, asset: StaticAsset): void {
+  const pinned = url.searchParams.get('v') === asset.etag.slice(1, -1);
+  res.setHeader('cache-control', pinned ? 'public, max-age=31536000, immutable' : 'no-cache');
+  res.setHeader('etag', asset.etag);
+  if (req.headers['if-none-match'] === asset.etag) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  send(res, 200, asset.contentType, asset.body);
+}
 
 async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL, log: Logger): Promise<void> {
   const manager = surface.incidents();
@@ -49,6 +69,9 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
       error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' },
     });
   }
+  if (url.pathname.startsWith('/api/load-runs') && surface.loadRuns) {
+    if (await handleLoadRunsApi(surface.loadRuns(), req, res, url, log)) return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return plain(res, 405, `${req.method ?? ''} not allowed; use GET`);
@@ -57,7 +80,8 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
   switch (url.pathname) {
     case '/metrics': {
       const { contentType, text } = await surface.metrics();
-      return send(res, 200, contentType, text);
+      if (!acceptsGzip(req.headers['accept-encoding'])) return send(res, 200, contentType, text, { vary: 'accept-encoding' });
+      return send(res, 200, contentType, await gzipText(text), { vary: 'accept-encoding', 'content-encoding': 'gzip' });
     }
     case '/healthz': {
       const { status, text } = surface.liveness();
@@ -79,12 +103,17 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     }
     case '/':
       return send(res, 200, 'text/html; charset=utf-8', surface.statusPage());
-    default:
+    case '/api/status':
+      return json(res, 200, surface.status());
+    default: {
+      const asset = STATUS_ASSETS.get(url.pathname);
+      if (asset) return sendAsset(req, res, url, asset);
       return plain(
         res,
         404,
-        `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/results, /api/incidents, /api/uptime, /api/history, /probe)`,
+        `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/status, /api/results, /api/incidents, /api/load-runs, /api/uptime, /api/history, /probe)`,
       );
+    }
   }
 }
 

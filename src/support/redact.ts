@@ -41,12 +41,33 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   };
 }
 
-/** Deep-redacts every string in a JSON-like value (reports, log objects). */
+/**
+ * Deep-redacts every string in a JSON-like value (reports, log objects). Arrays and plain objects in which nothing
+ * changed come back as they were, not copied: every probe result passes through here, and with no secret in it the
+ * copy was most of the daemon's garbage per probe.
+ */
 export function redactDeep<T>(value: T, redact: Redactor): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, redact)) as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const done = redactDeep(item, redact);
+      if (copy === null && done !== item) copy = value.slice(0, i);
+      copy?.push(done);
+    }
+    return (copy ?? value) as T;
+  }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)])) as T;
+    const proto: unknown = Object.getPrototypeOf(value);
+    const plain = proto === Object.prototype || proto === null;
+    let changed = !plain;
+    const entries = Object.entries(value).map(([k, v]: [string, unknown]) => {
+      const done = redactDeep(v, redact);
+      if (done !== v) changed = true;
+      return [k, done] as const;
+    });
+    return changed ? (Object.fromEntries(entries) as T) : value;
   }
   return value;
 }

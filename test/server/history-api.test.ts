@@ -21,6 +21,7 @@ function surfaceFor(history: () => HistorySource): DaemonSurface {
     results: unused,
     report: unused,
     statusPage: unused,
+    status: unused,
     blackbox: unused,
     incidents: () => undefined,
     history,

@@ -1,7 +1,7 @@
 /** URL and header credentials are scrubbed from any text, named in the config or not. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRedactor } from '../../src/support/redact.js';
+import { createRedactor, redactDeep } from '../../src/support/redact.js';
 import { secretsOf } from '../../src/config/secrets.js';
 import { testConfig } from '../helpers/context.js';
 
@@ -34,4 +34,18 @@ test('sink secrets are collected with the forms a server echoes them in', () => 
   const clean = scrub(echoed);
   for (const secret of ['0123456789abcdefXYZ', 'R0UTINGKEY0123456789', 'header-secret-1', 'longsignature99'])
     assert.ok(!clean.includes(secret), `${secret} in ${clean}`);
+});
+
+test('redactDeep copies only what it changed: an untouched tree comes back as it was', () => {
+  const redact = createRedactor(['hunter2']);
+  const clean = { a: [1, 'x', { b: null }], c: { d: 'y' } };
+  assert.equal(redactDeep(clean, redact), clean);
+  const dirty = { keep: { d: 'y' }, list: ['ok', 'pw hunter2'], n: 3 };
+  const out = redactDeep(dirty, redact);
+  assert.notEqual(out, dirty);
+  assert.equal(out.keep, dirty.keep, 'an unchanged branch is shared');
+  assert.deepEqual(out, { keep: { d: 'y' }, list: ['ok', 'pw [REDACTED]'], n: 3 });
+  assert.deepEqual(dirty.list, ['ok', 'pw hunter2'], 'the input is not modified');
+  const when = { at: new Date(0) };
+  assert.deepEqual(redactDeep(when, redact), { at: {} }, 'non-plain objects are still rebuilt as plain ones');
 });

@@ -1,5 +1,5 @@
 /** One JSON POST with a hard deadline, classified into deliver / retry / give up. Never throws. */
-import { request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from '../../clients/undici.js';
 import { errorMessage } from '../../model/errors.js';
 import type { DeliveryResult } from '../types.js';
 

@@ -1,0 +1,39 @@
+/**
+ * The parts of undici the daemon uses. `import 'undici'` loads all of it — fetch, WebSocket, caches, mocks, proxies:
+ * ~110 modules and ~13 MB resident — where probes and sinks need an Agent, a Pool, a connector and `request`. These
+ * are undici's own classes (test/clients/undici.test.ts holds them identical to the package's exports), and
+ * `request` is wired onto the dispatchers exactly as undici's index does it.
+ */
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
+
+const load = createRequire(import.meta.url);
+const DispatcherBase = load('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
+Object.assign(DispatcherBase.prototype, load('undici/lib/api/index.js') as object);
+const { getGlobalDispatcher } = load('undici/lib/global.js') as { getGlobalDispatcher: typeof Undici.getGlobalDispatcher };
+
+export const Agent = load('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
+export type Agent = Undici.Agent;
+export const Pool = load('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
+export type Pool = Undici.Pool;
+export const buildConnector = load('undici/lib/core/connect.js') as typeof Undici.buildConnector;
+// eslint-disable-next-line @typescript-eslint/no-namespace -- re-exports undici's namespace of connector types
+export declare namespace buildConnector {
+  type connector = Undici.buildConnector.connector;
+}
+export type { Dispatcher } from 'undici';
+
+type RequestOptions = Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> &
+  Partial<Pick<Undici.Dispatcher.RequestOptions, 'method'>> & { dispatcher?: Undici.Dispatcher };
+
+/** undici's top-level `request(url, options)`: the URL's origin and path, on the given dispatcher or the global one. */
+export function request(url: string | URL, options: RequestOptions = {}): Promise<Undici.Dispatcher.ResponseData> {
+  const { dispatcher = getGlobalDispatcher(), ...rest } = options;
+  const parsed = new URL(url);
+  return dispatcher.request({
+    ...rest,
+    origin: parsed.origin,
+    path: `${parsed.pathname}${parsed.search}`,
+    method: options.method ?? (options.body ? 'PUT' : 'GET'),
+  });
+}
