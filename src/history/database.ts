@@ -47,10 +47,11 @@ function configure(db: DatabaseSync): void {
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA busy_timeout = 50');
-  // the WAL file shrinks back to this after a checkpoint instead of keeping its largest size
-  db.exec('PRAGMA journal_size_limit = 8388608');
-  // a checkpoint runs inside the commit that crosses this many pages: 1 MB keeps that commit short (default 4 MB)
-  db.exec('PRAGMA wal_autocheckpoint = 256');
+  // The history shares its volume with the incident state (incidents.stateDir): its WAL must stay small, so a small
+  // volume still has room for the state that pages. A checkpoint runs inside the commit that crosses this many pages
+  // (256 KB, not the default 4 MB: also keeps that commit short), and the WAL file shrinks back to 256 KB after it.
+  db.exec('PRAGMA wal_autocheckpoint = 64');
+  db.exec('PRAGMA journal_size_limit = 262144');
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   if (version > SCHEMA_VERSION) throw new HistoryOpenError(`history schema ${version} is newer than this build knows (${SCHEMA_VERSION})`);
   db.exec(SCHEMA);
