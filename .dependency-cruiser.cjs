@@ -12,6 +12,7 @@ const LAYERS = [
   'src/cli', // argument parsing, the commands, the one place that exits and handles signals
   'src/daemon', // scheduler, plan, evaluation cycle, generations
   'src/server', // HTTP routes, status page, blackbox endpoint, incidents API
+  'src/history', // the status history store: results and severities over time, uptime and series queries
   'src/incidents', // incident lifecycle, state, escalation, post-mortems
   'src/notify', // paging sinks
   'src/scenarios', // the planner and scenario runs (the table itself is runbook knowledge)

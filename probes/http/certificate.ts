@@ -1,8 +1,9 @@
 /**
  * The server certificate, judged as an SRE would: a certificate of the chain expiring within the endpoint's
  * `tls.expiryWarningDays` is a P3 (someone must renew it within days, nothing fails yet); an expired or untrusted one
- * fails every verifying client, so it is P1 at least (beside the outage it causes, diagnosis raises it to that
- * symptom's severity, the worst wins). Plus the gauges blackbox_exporter names, for dashboards and alert rules.
+ * fails every verifying client: P1, the issue's decision. The requests it fails are marked on their samples
+ * (`certificateRejected`), so diagnosis reads no outage or error rate from them: the service answers the handshake,
+ * the fix is a renewal, not a restart. Plus the gauges blackbox_exporter names, for dashboards and alert rules.
  */
 import type { MetricSample } from '../../src/model/types.js';
 import type { Finding } from '../../src/model/types.js';
@@ -30,20 +31,30 @@ export function certificateSeries(tls: TlsFacts): MetricSample[] {
   ];
 }
 
+const daysLeftOf = (tls: TlsFacts, nowMs: number): number => (tls.earliestExpiry - nowMs / 1000) / DAY_S;
+
+const hasExpired = (tls: TlsFacts, nowMs: number): boolean => daysLeftOf(tls, nowMs) <= 0 || tls.authorizationError === 'CERT_HAS_EXPIRED';
+
+/** Verifying clients refuse this certificate: expired, or its chain did not verify. */
+export function certificateRejected(tls: TlsFacts, nowMs = Date.now()): boolean {
+  return hasExpired(tls, nowMs) || !tls.authorized;
+}
+
 /** null while the certificate is trusted and further than the warning from its expiry. */
 export function certificateFinding(url: URL, tls: TlsFacts, warningDays: number, raise: FindingBuilder, nowMs = Date.now()): Finding | null {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port || '443';
-  const daysLeft = (tls.earliestExpiry - nowMs / 1000) / DAY_S;
-  const expired = daysLeft <= 0 || tls.authorizationError === 'CERT_HAS_EXPIRED';
+  const daysLeft = daysLeftOf(tls, nowMs);
   const evidence = [
     `earliest expiry in the chain: ${isoDate(tls.earliestExpiry)} (${daysLeft.toFixed(1)} days from now)`,
     `leaf: subject ${tls.leaf.subject || '(none)'}, issuer ${tls.leaf.issuer || '(none)'}, names ${tls.leaf.subjectAlternative || '(none)'}`,
     `sha256 fingerprint ${tls.leaf.fingerprintSha256}; ${tls.version}`,
   ];
   const vars = { host, port };
-  if (expired || !tls.authorized) {
-    const why = expired ? `expired on ${isoDate(tls.earliestExpiry)}` : `is not trusted (${tls.authorizationError ?? 'verification failed'})`;
+  if (certificateRejected(tls, nowMs)) {
+    const why = hasExpired(tls, nowMs)
+      ? `expired on ${isoDate(tls.earliestExpiry)}`
+      : `is not trusted (${tls.authorizationError ?? 'verification failed'})`;
     return raise('tls_certificate_expiring', {
       severity: 'P1',
       summary: `the TLS certificate of ${host}:${port} ${why}: every client that verifies certificates fails`,

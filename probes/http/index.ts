@@ -6,7 +6,7 @@ import { answeredSamples, type HttpData, type HttpSample } from '../../src/model
 import { quantileOf } from '../../src/model/latency.js';
 import { deadline as timerUnder } from '../../src/support/abort.js';
 import { sampleOnce, type SampleResult } from './request.js';
-import { certificateFinding, certificateSeries } from './certificate.js';
+import { certificateFinding, certificateRejected, certificateSeries } from './certificate.js';
 import { settingsSection, type KindWithSettings, type ProbeOutcome } from '../types.js';
 
 export const httpParams = z.object({
@@ -85,6 +85,12 @@ function cutByUs(sample: SampleResult, grantedMs: number, timeoutMs: number): bo
   return code === 'RP_ERR_PROBE_ABORTED' || grantedMs < timeoutMs - TIMER_SLACK_MS;
 }
 
+/** A request that failed only because verifying clients refuse the certificate the handshake showed (typed, not by message). */
+function rejectedByCertificate(s: Taken): boolean {
+  const tls = s.connection?.tls;
+  return !s.ok && !s.abandoned && s.error?.code === 'RP_ERR_TLS' && tls !== undefined && certificateRejected(tls);
+}
+
 function typedSample(s: Taken): HttpSample {
   return {
     ms: s.durationMs,
@@ -93,6 +99,7 @@ function typedSample(s: Taken): HttpSample {
     timedOut: !s.abandoned && /TIMEOUT/.test(s.error?.code ?? ''),
     status: s.status,
     ...(s.abandoned ? { abandoned: true } : {}),
+    ...(rejectedByCertificate(s) ? { certificateRejected: true } : {}),
   };
 }
 

@@ -105,6 +105,7 @@ export async function runLoadEngine(plan: LoadPlan, hooks: EngineHooks): Promise
     abortReason: finalStop?.message ?? null,
     ...(endedByDeadline && finalStop === null ? { endedBy: `the run's deadline (${plan.deadlineMs} ms, inside the probe timeout)` } : {}),
     ...(driver?.facts() ?? { generator: 'undici', connections }),
+    ...(plan.sharded ? recorder.shardFacts() : {}),
   });
   recorder.close();
   return { latency, stopped: finalStop, failure };

@@ -10,6 +10,7 @@ import type { LatencySummary, MetricRecord, MetricSample } from '../../src/model
 import { runLoadEngine } from './engine.js';
 import { checkLoadGuardrails } from './guardrails.js';
 import { runLoadOffThread } from './offthread.js';
+import { runInProcessShards } from './in-process-shards.js';
 import { loadParams, resolvePlan } from './params.js';
 import type { EngineResult, LoadPlan, LoadProbeParams } from './types.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from '../types.js';
@@ -31,7 +32,13 @@ function loadSeries(latency: LatencySummary): MetricSample[] {
   for (const [quantile, key] of QUANTILES) {
     const ms = latency[key];
     if (typeof ms === 'number') {
-      series.push({ name: 'probe_latency_seconds', help: 'Load probe latency quantiles of the last run', value: ms / 1000, labels: { quantile } });
+      // `run` names a merged sharded run (the daemon's /api/load-runs); empty here, which Prometheus reads as absent
+      series.push({
+        name: 'probe_latency_seconds',
+        help: 'Load probe latency quantiles of the last run',
+        value: ms / 1000,
+        labels: { quantile, run: '' },
+      });
     }
   }
   const count = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -128,7 +135,12 @@ export const loadProbe: ProbeKind<LoadProbeParams, LoadSettings> = {
     }
     const hooks = { signal: ctx.signal, ...(ctx.progress ? { onProgress: ctx.progress } : {}) };
     try {
-      const result = params.offThread ? await runLoadOffThread(plan, hooks) : await runLoadEngine(plan, hooks);
+      const result =
+        params.shards !== undefined && params.shards > 1
+          ? await runInProcessShards(params, params.shards, ctx.timeoutMs, hooks)
+          : params.offThread
+            ? await runLoadOffThread(plan, hooks)
+            : await runLoadEngine(plan, hooks);
       return toOutcome(result, plan, ctx);
     } catch (err) {
       return { status: 'error', metrics: {}, error: { code: 'RP_ERR_LOAD_FAILED', message: ctx.redact(errorMessage(err)) } };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { LoadPlanInput } from './settings.js';
 import { UsageError } from '../../src/model/errors.js';
 import { parseThreshold, percentilesNeeded } from '../../src/model/thresholds.js';
+import { shardProblem } from '../../src/model/shard.js';
 import type { LoadPlan, LoadProbeParams, ResolvedRequest } from './types.js';
 
 /** Scenario 3's check: `ab -n 100 -c 10 http://localhost:8000/v1/papers?limit=10` */
@@ -39,6 +40,14 @@ export const loadParams: z.ZodType<LoadProbeParams, z.ZodTypeDef, unknown> = z.o
   thresholds: z.array(z.string()).optional(),
   percentiles: z.array(z.number()).optional(),
   offThread: z.boolean().optional(),
+  shards: z.number().optional(),
+  shard: z
+    .object({
+      index: z.number(),
+      count: z.number(),
+      totals: z.object({ connections: z.number(), amount: z.number().nullable(), rate: z.number().nullable() }),
+    })
+    .optional(),
 });
 
 export interface LoadOverrides {
@@ -139,6 +148,12 @@ export function resolvePlan(params: LoadProbeParams, budgetMs?: number): LoadPla
   positive('timeoutMs', params.timeoutMs, false);
   positive('maxBodyBytes', params.maxBodyBytes, true);
   positive('abortMinSamples', params.abortMinSamples, true);
+  if (params.shards !== undefined && shardProblem(1, params.shards))
+    throw new UsageError('RP_ERR_USAGE', `load shards: ${shardProblem(1, params.shards)}`);
+  if (params.shard) {
+    const problem = shardProblem(params.shard.index, params.shard.count);
+    if (problem) throw new UsageError('RP_ERR_USAGE', `load shard: ${problem}`);
+  }
   if (!(params.abortOnErrorRate >= 0 && params.abortOnErrorRate <= 1)) {
     throw new UsageError('RP_ERR_USAGE', `load abortOnErrorRate must be between 0 and 1, got ${String(params.abortOnErrorRate)}`);
   }
@@ -163,5 +178,6 @@ export function resolvePlan(params: LoadProbeParams, budgetMs?: number): LoadPla
     abortMinSamples: params.abortMinSamples,
     abortThresholds: [...(params.thresholds ?? [])],
     percentiles: [...(params.percentiles ?? [])].filter((p) => Number.isFinite(p) && p >= 0 && p <= 100),
+    ...(params.shard ? { sharded: true } : {}),
   };
 }

@@ -2,12 +2,9 @@
  * Counts every outcome of a load run and keeps latencies in a fixed-size HDR histogram (microseconds, 3 significant
  * digits: ±0.1 %), so memory does not grow with the length of the run.
  */
-import { build, type Histogram } from 'hdr-histogram-js';
-import { STANDARD_PERCENTILES } from '../../src/model/thresholds.js';
+import type { Histogram } from 'hdr-histogram-js';
+import { encodeHistogram, latencyFigures, newLatencyHistogram, recordLatencyMs, round } from '../../src/model/latency-histogram.js';
 import type { LatencySummary, MetricRecord } from '../../src/model/types.js';
-
-/** 1 µs .. 1 h; anything slower is clamped to the top (a fixed-rate run's latency can exceed the timeout). */
-const HIGHEST_US = 3_600_000_000;
 
 /** the code of a response whose body grew past load.maxBodyBytes (the endpoint's maxBodyBytes) */
 export const BODY_TOO_LARGE = 'RP_ERR_BODY_TOO_LARGE';
@@ -29,13 +26,7 @@ export const COUNTED_AS = {
 } as const;
 
 export class LoadRecorder {
-  private readonly histogram: Histogram = build({
-    bitBucketSize: 32,
-    autoResize: false,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_US,
-    numberOfSignificantValueDigits: 3,
-  });
+  private readonly histogram: Histogram = newLatencyHistogram();
   requests = 0;
   errors = 0;
   timeouts = 0;
@@ -59,8 +50,7 @@ export class LoadRecorder {
   }
 
   private recordLatency(ms: number): void {
-    const us = Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000)));
-    this.histogram.recordValue(us);
+    recordLatencyMs(this.histogram, ms);
   }
 
   private completed(): void {
@@ -117,13 +107,6 @@ export class LoadRecorder {
 
   /** The latency block; `extra` adds run facts (mode, abort state) the recorder does not know. */
   summary(percentiles: readonly number[], extra: MetricRecord = {}): LatencySummary {
-    const h = this.histogram;
-    const has = h.totalCount > 0;
-    const ms = (us: number): number => Math.round(us) / 1000;
-    // percentiles report a bucket's upper edge; never above the exact maximum
-    const at = (p: number): number | null => (has ? ms(Math.min(h.getValueAtPercentile(p), h.maxValue)) : null);
-    const percentilesMs: MetricRecord = {};
-    for (const p of new Set([...STANDARD_PERCENTILES, ...percentiles])) percentilesMs[String(p)] = at(p);
     const spanMs = this.lastCompletionAt - this.startedAt;
     return {
       requests: this.requests,
@@ -131,16 +114,7 @@ export class LoadRecorder {
       timeouts: this.timeouts,
       errorRate: round(this.errorRate, 6),
       rps: spanMs > 0 ? round((this.requests * 1000) / spanMs, 2) : 0,
-      p50Ms: at(50),
-      p90Ms: at(90),
-      p95Ms: at(95),
-      p99Ms: at(99),
-      maxMs: has ? ms(h.maxValue) : null,
-      minMs: has ? ms(h.minNonZeroValue) : null,
-      avgMs: has ? round(h.mean / 1000, 3) : null,
-      stdevMs: has ? round(h.stdDeviation / 1000, 3) : null,
-      percentilesMs,
-      latencySamples: h.totalCount,
+      ...latencyFigures(this.histogram, percentiles),
       warmupExcluded: this.warmupExcluded,
       non2xx: this.non2xx,
       httpErrors: this.httpErrors,
@@ -153,6 +127,15 @@ export class LoadRecorder {
       countedAs: { ...COUNTED_AS },
       ...extra,
     };
+  }
+
+  /**
+   * What a shard adds so its run can be merged with others: the histogram itself, and its span in wall-clock time
+   * (epoch ms, first send to last completion) for the union of the shards' spans.
+   */
+  shardFacts(): MetricRecord {
+    const epoch = (t: number): number => round(performance.timeOrigin + t, 3);
+    return { histogram: encodeHistogram(this.histogram), span: { startMs: epoch(this.startedAt), endMs: epoch(this.lastCompletionAt) } };
   }
 
   close(): void {
@@ -170,9 +153,4 @@ function countBounded(counts: Map<string, number>, code: string): void {
 export function errorCodeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'other';
-}
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }

@@ -32,6 +32,23 @@ export interface LoadProbeParams {
   percentiles?: number[];
   /** run the load generator in a worker thread so the caller's event loop stays responsive */
   offThread?: boolean;
+  /**
+   * This run is one shard of a larger run: connections, amount and rate above are its share of `totals`. Its result
+   * then carries its histogram and wall-clock span for the merge, and a fixed-rate run sends no unmeasured warm-up
+   * (every request the target sees is counted, so the shards' counts add up to the target's).
+   */
+  shard?: ShardOfRun;
+  /**
+   * Run the load as this many shards, each in its own worker thread with its share of connections, amount and rate,
+   * and merge their histograms (a daemon group's `shards: N`): more than one core's worth of load from one pod.
+   */
+  shards?: number;
+}
+
+export interface ShardOfRun {
+  index: number;
+  count: number;
+  totals: { connections: number; amount: number | null; rate: number | null };
 }
 
 /** What the engine needs, fully resolved (no defaults left to guess). */
@@ -50,6 +67,8 @@ export interface LoadPlan {
   abortMinSamples: number;
   abortThresholds: string[];
   percentiles: number[];
+  /** one shard of a larger run (see LoadProbeParams.shard): keep the histogram, no warm-up */
+  sharded?: boolean;
 }
 
 export interface ResolvedRequest {

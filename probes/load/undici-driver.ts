@@ -134,7 +134,7 @@ export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
   }
 
   async function runAll(): Promise<null> {
-    if (plan.rate) {
+    if (plan.rate && !plan.sharded) {
       warmup = describeEnd(await attempt(0, 0));
       if (stopped) return null;
     }

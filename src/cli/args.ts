@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { readDuration, TIMER } from '../model/settings/duration.js';
 import { HTTP_SCHEMES, urlProblem } from '../model/settings/url.js';
 import { UsageError } from '../model/errors.js';
+import { checkRunId, parseShardFlag, type ShardId } from '../model/shard.js';
 
-export const COMMANDS = ['run', 'daemon', 'demo', 'check-config', 'help', 'version'] as const;
+export const COMMANDS = ['run', 'daemon', 'demo', 'check-config', 'merge', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -22,6 +23,10 @@ const OPTIONS = {
   duration: { type: 'string' },
   rate: { type: 'string' },
   threshold: { type: 'string', multiple: true },
+  shard: { type: 'string' },
+  'start-at': { type: 'string' },
+  run: { type: 'string' },
+  'post-to': { type: 'string' },
   'log-level': { type: 'string' },
   fault: { type: 'string' },
   port: { type: 'string' },
@@ -50,6 +55,16 @@ export interface CliArgs {
   fault?: string;
   port?: number;
   once: boolean;
+  /** `--shard I/N`: this run is shard I of N of a sharded load run */
+  shard?: ShardId;
+  /** `--start-at`: RFC 3339, checked against the clock when the run starts */
+  startAt?: string;
+  /** `--run ID`: the sharded run's id (else derived from the settings and --start-at) */
+  run?: string;
+  /** `--post-to URL`: the daemon a shard posts its result to */
+  postTo?: string;
+  /** `probe merge FILE...` */
+  files: string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -71,7 +86,8 @@ function durationFlag(flag: string, text: string | undefined): number | undefine
   return read.ms;
 }
 
-export function parseCli(argv: readonly string[]): CliArgs {
+/** `env` is read only for what a flag says comes from it (`--shard job/N`). */
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -85,8 +101,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
     throw new UsageError('RP_ERR_USAGE', message.split('\n')[0] ?? message);
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 1) throw new UsageError('RP_ERR_USAGE', `unexpected argument ${JSON.stringify(positionals[1])} (see probe --help)`);
   const word = positionals[0];
+  if (positionals.length > 1 && word !== 'merge') {
+    throw new UsageError('RP_ERR_USAGE', `unexpected argument ${JSON.stringify(positionals[1])} (see probe --help)`);
+  }
   let command: Command;
   if (values.help || word === 'help') command = 'help';
   else if (values.version || word === 'version') command = 'version';
@@ -111,7 +129,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
     thresholds: values.threshold ?? [],
     maxRegressionPct: positiveNumber('max-regression', values['max-regression'], false) ?? 20,
     once: values.once ?? false,
+    files: command === 'merge' ? positionals.slice(1) : [],
   };
+  if (command === 'merge' && args.files.length === 0)
+    throw new UsageError('RP_ERR_USAGE', 'probe merge needs the shard result files (probe merge FILE...)');
   const set = <K extends keyof CliArgs>(key: K, value: CliArgs[K] | undefined): void => {
     if (value !== undefined) args[key] = value;
   };
@@ -129,6 +150,18 @@ export function parseCli(argv: readonly string[]): CliArgs {
   set('logLevel', values['log-level']);
   set('fault', values.fault);
   set('port', port);
+  if (values.shard !== undefined) args.shard = parseShardFlag(values.shard, env);
+  set('startAt', values['start-at']);
+  if (values.run !== undefined) args.run = checkRunId(values.run, '--run');
+  for (const flag of ['run', 'post-to'] as const) {
+    if (values[flag] !== undefined && args.shard === undefined)
+      throw new UsageError('RP_ERR_USAGE', `--${flag} is for a sharded run: it needs --shard I/N`);
+  }
+  if (values['post-to'] !== undefined) {
+    const problem = urlProblem(values['post-to'], HTTP_SCHEMES);
+    if (problem) throw new UsageError('RP_ERR_USAGE', `--post-to: ${problem}`);
+    args.postTo = values['post-to'];
+  }
   if (args.amount !== undefined && args.durationMs !== undefined) {
     throw new UsageError(
       'RP_ERR_USAGE',

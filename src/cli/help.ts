@@ -10,6 +10,8 @@ Usage:
   probe --scenario NAME [--target URL] [--config FILE] [--timeout DUR] [--json]
         [--junit FILE] [--summary FILE] [--baseline FILE] [--max-regression PCT]
         [--connections N] [--amount N | --duration DUR] [--rate RPS] [--threshold EXPR]...
+        [--shard I/N [--run ID] [--start-at RFC3339] [--post-to DAEMON_URL]]
+  probe merge FILE... [--json] [--threshold EXPR]... [--junit FILE] [--summary FILE] [--config FILE]
   probe daemon [--config FILE] [--target URL] [--port N] [--log-level LEVEL]
   probe demo [--fault FAULT] [--port N] [--once]
   probe check-config [--config FILE] [--target URL] [--port N] [load flags]
@@ -33,6 +35,13 @@ Options:
       --duration DUR      load: run for a time instead of an amount
       --rate RPS          load: fixed arrival rate; latency counts from the intended send time
       --threshold EXPR    k6-style gate, repeatable: 'p(95)<500', 'error_rate<0.05', 'rps>50'
+      --shard I/N         load: run shard I of N (1/N of --rate, --amount, --connections; only the load probe);
+                          job/N takes I from an Indexed Job's JOB_COMPLETION_INDEX (0-based, plus one);
+                          the --json result carries the histogram for probe merge
+      --run ID            load: the sharded run's id (default: derived from the settings and --start-at)
+      --start-at TIME     load: wait until this RFC 3339 instant, so every shard's load overlaps
+      --post-to URL       load: post the shard's result to the daemon at URL (token: PROBE_API_TOKEN);
+                          a shard exits 0 when its load ran (the verdict is the merge's), 3 when not delivered
       --log-level LEVEL   fatal, error, warn, info, debug, trace, silent
       --fault FAULT       demo: none, outage, errors=0.3, latency=800, near-fail, api-fail, hang, reset, huge-body, invalid-json
       --port N            demo: port of the simulated API (default 8000, or a free one if taken)

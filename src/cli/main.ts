@@ -14,7 +14,7 @@ function version(): string {
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCli(argv);
+  const args = parseCli(argv, io.env);
   switch (args.command) {
     case 'help':
       io.stdout.write(helpText());
@@ -38,6 +38,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     case 'run': {
       const { runOnce } = await import('./oneshot.js');
       return runOnce(args, io);
+    }
+    case 'merge': {
+      const { runMerge } = await import('./merge.js');
+      return runMerge(args, io);
     }
   }
 }

@@ -56,7 +56,8 @@ export async function loadSettings(args: CliArgs, env: Env, cwd: string = proces
   // does not exist, a cap the flags exceed, a bad threshold) are exit 2 for every command alike, never at 3 a.m.
   for (const name of scenarioNames()) planScenario(name, config, options);
   planDaemon(config);
-  const plan = args.scenario !== undefined ? planScenario(args.scenario, config, options) : undefined;
+  const chosen = args.shard ? { ...options, shard: args.shard } : options;
+  const plan = args.scenario !== undefined ? planScenario(args.scenario, config, chosen) : undefined;
   await checkReportFiles(args);
   return { config, source, ...(plan ? { plan } : {}) };
 }

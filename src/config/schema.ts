@@ -4,6 +4,7 @@ import { duration } from '../model/settings/duration.js';
 import type { DeepReadonly } from '../model/settings/readonly.js';
 import { httpUrl } from '../model/settings/url.js';
 import { daemonSchema } from './sections/daemon.js';
+import { historySchema } from './sections/history.js';
 import { incidentsSchema } from './sections/incidents.js';
 import { metricsSchema } from './sections/metrics.js';
 import { notifySchema } from './sections/notify.js';
@@ -11,8 +12,8 @@ import { severitySchema } from './sections/severity.js';
 
 /**
  * The config schema: the run-wide keys, then every registered probe kind's section (`kubernetes`, `endpoints`,
- * `load`, `database`, `external`, `prometheus` in this build: see probes/registry.ts), then the daemon's, incident
- * and paging sections. Rules that span sections live here, the one place that sees them all.
+ * `load`, `database`, `external`, `prometheus` in this build: see probes/registry.ts), then the daemon's, incident,
+ * history and paging sections. Rules that span sections live here, the one place that sees them all.
  */
 function schemaFor(kinds: typeof PROBE_KINDS) {
   return (
@@ -25,6 +26,7 @@ function schemaFor(kinds: typeof PROBE_KINDS) {
         daemon: daemonSchema.default({}),
         metrics: metricsSchema.default({}),
         incidents: incidentsSchema.default({}),
+        history: historySchema.default({}),
         notify: notifySchema,
         severity: severitySchema.default({}),
       })

@@ -12,6 +12,7 @@ import type { ProbeResult, RunReport } from '../model/types.js';
 import type { LatestResult } from './evaluate.js';
 import { Evaluator } from './evaluation-cycle.js';
 import { Generation } from './generation.js';
+import { HistoryHolder } from './history.js';
 import { IncidentHolder } from './incidents.js';
 import { startLeadership, type Leadership } from './leader.js';
 import { Heartbeat } from './liveness.js';
@@ -22,6 +23,10 @@ import { Scheduler } from './scheduler.js';
 import { startServer, type DaemonSurface, type RunningServer } from '../server/server.js';
 import { daemonSurface } from '../server/surface.js';
 import { RollingWindows } from '../metrics/windows.js';
+import { LoadRunStore } from '../server/load-run-store.js';
+import { mergeShards } from '../report/merge.js';
+import { judgeMerged } from '../scenarios/shards.js';
+import { redactDeep } from '../support/redact.js';
 
 export type { DaemonEvents, DaemonOptions };
 
@@ -29,6 +34,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly metrics: DaemonMetrics;
   readonly windows: RollingWindows;
   readonly incidents: IncidentHolder;
+  readonly history: HistoryHolder;
   private leadership: Leadership = { isLeader: () => true, stop: async () => undefined };
   url: string | null = null;
   private gen: Generation;
@@ -43,6 +49,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private firstRound = new Set<string>();
   private chain: Promise<unknown> = Promise.resolve();
   private readonly heartbeat: Heartbeat;
+  readonly loadRuns: LoadRunStore;
 
   private constructor(private readonly options: DaemonOptions) {
     super();
@@ -50,6 +57,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.metrics = new DaemonMetrics((message, detail) => log.warn(detail, message), options.redact);
     this.windows = new RollingWindows(config.daemon.window);
     this.incidents = new IncidentHolder(log, () => this.leadership.isLeader());
+    this.history = new HistoryHolder(log.child({ component: 'history' }));
     this.results = new LatestResults(this.windows, this.metrics, log, options.redact);
     this.evaluator = new Evaluator({ windows: this.windows, metrics: this.metrics, incidents: this.incidents, log, redact: options.redact });
     this.scheduler = new Scheduler(config.daemon.jitter, {
@@ -65,6 +73,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     });
     this.gen = this.generation(config);
     this.sizeMetrics();
+    this.loadRuns = new LoadRunStore({
+      deadlineMs: () => this.gen.config.daemon.loadRunDeadline,
+      merge: (inputs) => redactDeep(judgeMerged(mergeShards(inputs, { allowMissing: true }), this.gen.config, this.gen.runner.raise), options.redact),
+      onMerged: (view) => {
+        this.metrics.series.update('load-runs', this.loadRuns.series(), { probe: 'load-run' });
+        const detail = { run: view.run, status: view.status, passed: view.passed, missing: view.missing, error: view.error };
+        if (view.passed) log.info(detail, `load run ${view.run}: ${view.status}, passed`);
+        else log.warn(detail, `load run ${view.run}: ${view.status}, failed`);
+        this.emit('load-run', view);
+      },
+    });
     this.heartbeat = new Heartbeat(options.now ?? Date.now);
     // every in-flight probe listens on this signal; a thousand of them are expected, not a leak
     setMaxListeners(0, this.stopping.signal);
@@ -82,6 +101,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       daemon.leadership = await startLeadership(options.config, options.log);
       daemon.metrics.leadership(() => daemon.leadership.isLeader());
       await daemon.incidents.open(options.config);
+      daemon.history.open(options.config);
     } catch (err) {
       await daemon.leadership.stop();
       await daemon.server?.close();
@@ -157,7 +177,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   private record(result: ProbeResult, everyMs: number | undefined): void {
-    this.emit('result', this.results.record(result, everyMs));
+    const now = Date.now();
+    const kept = this.results.record(result, everyMs, now);
+    this.history.record(kept, now);
+    this.emit('result', kept);
     if (this.firstRound.delete(result.name) && this.firstRound.size === 0 && !this.isReady()) this.cycleSafely();
   }
 
@@ -184,7 +207,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   cycle(): Promise<RunReport> {
     return this.serial(async () => {
       const first = !this.isReady();
-      const report = await this.evaluator.run(this.latestInPlanOrder(), this.gen.config, this.gen.runner.raise);
+      const latest = [...this.latestInPlanOrder(), ...this.loadRuns.latestResult()];
+      const report = await this.evaluator.run(latest, this.gen.config, this.gen.runner.raise);
+      // an evaluation of no results says nothing about the service: it leaves no mark on the history bar
+      if (report.probes.length > 0) this.history.severity(report.severity, Date.now());
       if (first) {
         this.options.log.info({ url: this.url }, 'first evaluation done: ready');
         this.emit('ready');
@@ -222,6 +248,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         log.warn('kubernetes.leaderElection changes take effect on restart');
       this.gen = next;
       this.sizeMetrics();
+      await this.history.reconfigure(next.config);
       this.results.retain(next.names);
       this.windows.setWindow(next.config.daemon.window);
       this.arm();
@@ -237,10 +264,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (this.stopping.signal.aborted) return;
     this.options.log.info('shutting down');
     clearInterval(this.cycleTimer);
+    this.loadRuns.close();
     this.stopping.abort();
     await this.scheduler.stop();
     await this.chain;
     await this.server?.close();
+    await this.history.close();
     await this.incidents.close();
     await this.leadership.stop();
     await this.http.close();
@@ -251,14 +280,16 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private surface(): DaemonSurface {
     return daemonSurface({
       metrics: this.metrics,
-      windows: this.windows,
       incidents: this.incidents,
+      history: this.history,
+      probes: () => this.gen.plan.map((p) => ({ name: p.spec.name, kind: p.spec.kind })),
       redact: this.options.redact,
       config: () => this.gen.config,
       runner: () => this.gen.runner,
       report: () => this.evaluator.report,
       latest: () => this.latestInPlanOrder(),
       liveness: () => this.heartbeat.problem(this.gen.config.daemon.interval),
+      loadRuns: this.loadRuns,
     });
   }
 }

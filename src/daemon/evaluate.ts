@@ -30,7 +30,8 @@ export type { LatestResult } from '../model/types.js';
  */
 function windowedEndpoint(result: ProbeResult, windows: RollingWindows, flakyRate: number): EndpointReading {
   const latest = endpointReading(result);
-  const stats = windows.stats(result.name);
+  // certificate rejections are the certificate finding's (see reachedSamples), never this endpoint's outage or error rate
+  const stats = windows.stats(result.name)?.reached;
   if (!stats || stats.samples === 0) return latest;
   const streak = stats.failingStreak;
   const before = stats.samples - streak;

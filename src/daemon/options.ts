@@ -1,4 +1,5 @@
 /** What a daemon is started with, and the events tests and the CLI wait on instead of sleeping. */
+import type { LoadRunView } from '../server/load-run-store.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../support/log.js';
 import type { ProbeResult, RunReport } from '../model/types.js';
@@ -11,6 +12,8 @@ export interface DaemonEvents {
   reloaded: [config: Config];
   'reload-failed': [problems: string[]];
   overlap: [probe: string];
+  /** a sharded load run was merged (all shards arrived, or its deadline passed) */
+  'load-run': [view: LoadRunView];
   stopped: [];
 }
 

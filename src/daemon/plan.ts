@@ -13,9 +13,10 @@ export interface ScheduledProbe {
   group: string;
 }
 
-function groupSpecs(name: string, config: Config): ProbeSpec[] {
+function groupSpecs(name: string, config: Config, shards: number | undefined): ProbeSpec[] {
+  const options = { daemon: true, ...(shards !== undefined && shards > 1 ? { loadShards: shards } : {}) };
   // a scenario keeps its thresholds (the load probe stops early on them); daemon-only rows have none
-  return isScenarioName(name) ? planScenario(name, config, { daemon: true }).specs : planSpecs(name, config, { daemon: true });
+  return isScenarioName(name) ? planScenario(name, config, options).specs : planSpecs(name, config, options);
 }
 
 const sameSpec = (a: ProbeSpec, b: ProbeSpec): boolean => a.kind === b.kind && JSON.stringify(a.params) === JSON.stringify(b.params);
@@ -28,7 +29,7 @@ export function planDaemon(config: Config): ScheduledProbe[] {
   const planned = new Map<string, ScheduledProbe>();
   for (const group of config.daemon.groups) {
     const schedule: Schedule = group.cron !== undefined ? { cron: group.cron } : { everyMs: group.interval ?? config.daemon.interval };
-    for (const spec of groupSpecs(group.scenario, config)) {
+    for (const spec of groupSpecs(group.scenario, config, group.shards)) {
       const taken = planned.get(spec.name);
       if (taken && sameSpec(taken.spec, spec)) continue;
       const name = taken ? `${spec.name}-${group.scenario}` : spec.name;

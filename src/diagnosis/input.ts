@@ -3,7 +3,7 @@
  * rolling windows (down = the last few samples failed, error rate = the whole window), without rewriting results.
  */
 import type { ErrorInfo } from '../model/errors.js';
-import { answeredSamples, httpDataOf } from '../model/results.js';
+import { httpDataOf, reachedSamples } from '../model/results.js';
 import type { LatencySummary, ProbeResult, ProbeStatus } from '../model/types.js';
 
 export interface EndpointReading {
@@ -29,7 +29,8 @@ export interface DiagnosisInput {
 
 export function endpointReading(result: ProbeResult): EndpointReading {
   const data = httpDataOf(result);
-  const answered = answeredSamples(data);
+  // a certificate rejection is explained by the certificate finding: like an abandoned sample, it is no count here
+  const answered = reachedSamples(data);
   return {
     name: result.name,
     status: result.status,

@@ -354,7 +354,8 @@ export class IncidentManager {
     const plan = planPaging(ctx, effects);
     for (const change of notices) queueNoticeMessage(ctx, change);
     if (pruneNotices(this.state, ctx.now, this.options.config.incidents.keepResolved)) changed = true;
-    const pruned = pruneResolved(this.state, ctx.now, this.options.config.incidents.keepResolved);
+    const { keepResolved, maxResolved } = this.options.config.incidents;
+    const pruned = pruneResolved(this.state, ctx.now, keepResolved, maxResolved);
     for (const id of pruned) this.pump.forget(id);
     const queued = this.outbox.pendingCommit();
     if (changed || notices.length > 0 || plan.touched.size > 0 || pruned.length > 0 || queued.length > 0) await this.commit();

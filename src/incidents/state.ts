@@ -178,10 +178,14 @@ export function parseState(document: unknown): { ok: true; state: IncidentState 
   return { ok: true, state };
 }
 
-/** Drops resolved incidents older than `keepMs` whose messages are all delivered; returns their ids. */
-export function pruneResolved(state: IncidentState, now: number, keepMs: number): string[] {
+/**
+ * Drops resolved incidents older than `keepMs`, then the oldest beyond `maxResolved`, but only those whose messages
+ * are all delivered; returns their ids.
+ */
+export function pruneResolved(state: IncidentState, now: number, keepMs: number, maxResolved = Number.POSITIVE_INFINITY): string[] {
   const queued = new Set(state.outbox.map((e) => e.notification.incidentId));
-  const gone = state.incidents.filter((i) => i.resolvedAt !== null && now - i.resolvedAt > keepMs && !queued.has(i.id)).map((i) => i.id);
+  const resolved = state.incidents.filter((i) => i.resolvedAt !== null).sort((a, b) => (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0));
+  const gone = resolved.filter((i, newest) => (now - (i.resolvedAt ?? now) > keepMs || newest >= maxResolved) && !queued.has(i.id)).map((i) => i.id);
   if (gone.length > 0) state.incidents = state.incidents.filter((i) => !gone.includes(i.id));
   return gone;
 }

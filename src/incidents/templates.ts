@@ -65,6 +65,7 @@ const PREVENTION: Record<string, string> = {
   connection_pool_exhaustion: 'Regular load testing to identify bottlenecks; size the connection pool for peak load',
   cpu_saturation: 'Regular load testing to identify bottlenecks',
   high_latency: 'Regular load testing to identify bottlenecks',
+  load_threshold_failed: 'Regular load testing to identify bottlenecks',
   external_openai_failure: 'Implement circuit breakers for external services; graceful degradation when services unavailable',
   external_github_failure: 'Implement circuit breakers for external services; graceful degradation when services unavailable',
   github_rate_limited: 'Implement circuit breakers for external services; graceful degradation when services unavailable',

@@ -14,6 +14,22 @@ export interface WindowStats {
   p95Ms: number | null;
   /** failed samples at the end of the window, most recent last: the "is it down right now" reading */
   failingStreak: number;
+  /**
+   * The same counts over the samples that reached the API past the handshake: a certificate rejection is the
+   * certificate finding's, so the endpoints' symptoms (outage, error rate) are read off these.
+   */
+  reached: { samples: number; errors: number; failingStreak: number };
+}
+
+/** Failed samples at the end of `ok`, skipping the ones `skip` marks. */
+function streakOf(ok: readonly boolean[], skip: readonly boolean[]): number {
+  let streak = 0;
+  for (let i = ok.length - 1; i >= 0; i--) {
+    if (skip[i]) continue;
+    if (ok[i]) break;
+    streak++;
+  }
+  return streak;
 }
 
 class SampleLog {
@@ -21,14 +37,16 @@ class SampleLog {
   ms: number[] = [];
   ok: boolean[] = [];
   timedOut: boolean[] = [];
+  certificateRejected: boolean[] = [];
   /** stats are read several times per evaluation (diagnosis, gauges, status page); computed once per change */
   private cached: WindowStats | null = null;
 
-  push(at: number, ms: number, ok: boolean, timedOut = false): void {
+  push(at: number, ms: number, ok: boolean, timedOut = false, certificateRejected = false): void {
     this.at.push(at);
     this.ms.push(ms);
     this.ok.push(ok);
     this.timedOut.push(timedOut);
+    this.certificateRejected.push(certificateRejected);
     this.cached = null;
     if (this.at.length > MAX_SAMPLES_PER_PROBE) this.drop(this.at.length - MAX_SAMPLES_PER_PROBE);
   }
@@ -44,6 +62,7 @@ class SampleLog {
     this.ms.splice(0, n);
     this.ok.splice(0, n);
     this.timedOut.splice(0, n);
+    this.certificateRejected.splice(0, n);
     this.cached = null;
   }
 
@@ -58,8 +77,7 @@ class SampleLog {
   private compute(): WindowStats {
     const samples = this.ok.length;
     const errors = this.ok.reduce((n, ok) => (ok ? n : n + 1), 0);
-    let failingStreak = 0;
-    for (let i = samples - 1; i >= 0 && !this.ok[i]; i--) failingStreak++;
+    const rejected = this.certificateRejected.reduce((n, r) => (r ? n + 1 : n), 0);
     return {
       samples,
       errors,
@@ -68,7 +86,9 @@ class SampleLog {
         this.okDurations().sort((a, b) => a - b),
         0.95,
       ),
-      failingStreak,
+      failingStreak: streakOf(this.ok, []),
+      // a rejected sample always failed: removing it removes one sample and one error
+      reached: { samples: samples - rejected, errors: errors - rejected, failingStreak: streakOf(this.ok, this.certificateRejected) },
     };
   }
 }
@@ -103,7 +123,7 @@ export class RollingWindows {
     const timedOut = /TIMEOUT/.test(result.error?.code ?? '');
     if (samples.length === 0) log.push(at, result.durationMs, false, timedOut);
     const lastFailed = samples.map((s) => s.ok).lastIndexOf(false);
-    samples.forEach((s, i) => log.push(at, s.ms, s.ok, timedOut && i === lastFailed));
+    samples.forEach((s, i) => log.push(at, s.ms, s.ok, timedOut && i === lastFailed, s.certificateRejected === true));
   }
 
   /**
@@ -114,7 +134,8 @@ export class RollingWindows {
     const view = new RollingWindows(this.windowMs, this.now);
     for (const [name, log] of this.logs) {
       const kept = new SampleLog();
-      for (let i = 0; i < log.at.length; i++) if (log.at[i] > from) kept.push(log.at[i], log.ms[i], log.ok[i], log.timedOut[i]);
+      for (let i = 0; i < log.at.length; i++)
+        if (log.at[i] > from) kept.push(log.at[i], log.ms[i], log.ok[i], log.timedOut[i], log.certificateRejected[i]);
       view.logs.set(name, kept);
     }
     return view;

@@ -15,6 +15,11 @@ export const ERROR_CODES = {
   RP_ERR_UNKNOWN_SCENARIO: 'no scenario by that name',
   RP_ERR_LOAD_CAP: 'load options exceed a guardrail cap',
   RP_ERR_LOAD_HOST_NOT_ALLOWED: 'load target host is not allowed',
+  RP_ERR_SHARD_INVALID: 'a shard result is not a sharded load result (no shard id or no histogram) or cannot be read',
+  RP_ERR_SHARD_MIXED: 'shard results of different runs, shard counts or settings cannot be merged',
+  RP_ERR_SHARD_MISSING: 'a shard of the run is missing from the merge',
+  RP_ERR_SHARD_DUPLICATE: 'the same shard index appears twice in the merge',
+  RP_ERR_SHARD_POST: 'a shard could not post its result to the daemon (--post-to); exit 3',
   // runner
   RP_ERR_PROBE_TIMEOUT: 'probe did not finish within its timeout',
   RP_ERR_PROBE_ABORTED: 'probe was aborted (shutdown or run cancelled)',
@@ -69,7 +74,10 @@ export const ERROR_CODES = {
     'incidents.store is kubernetes but the state ConfigMap cannot be reached at start-up (no in-cluster service account or kubeconfig, or the read was refused)',
   RP_ERR_NOTIFY_FAILED: 'notification delivery failed',
   RP_ERR_NOTIFY_DEAD: 'notification gave up after its retry budget; kept in the dead-letter list',
-  RP_ERR_API_REQUEST: 'incidents API request is invalid, unauthorized or names no incident',
+  RP_ERR_API_REQUEST: 'API request (incidents, history, badges) is invalid, unauthorized or names no incident or probe',
+  // status history
+  RP_ERR_HISTORY_OPEN: 'status history cannot be opened (directory not writable, newer schema) or was unreadable and moved aside',
+  RP_ERR_HISTORY_WRITE: 'status history could not be written or pruned; probing goes on, the history misses those moments',
   // anything else
   RP_ERR_INTERNAL: 'internal error',
 } as const;

@@ -32,6 +32,13 @@ export interface HttpSample {
    * nowhere (not in error rates, windows or latency). A request that used its whole per-request timeout did time out.
    */
   abandoned?: boolean;
+  /**
+   * Failed at the handshake because the certificate was expired or untrusted (RP_ERR_TLS with the handshake's facts
+   * saying so): the service answered, only verifying clients refuse it. The certificate finding explains it, so it
+   * forms no error-rate, outage or endpoint symptom of its own; it still counts as a failure wherever requests are
+   * counted (metrics, windows' error ratio), as clients do see it fail.
+   */
+  certificateRejected?: true;
 }
 
 /** What a TLS handshake showed about the server's certificates (src/clients/tls-facts.ts reads it off the socket). */
@@ -112,6 +119,14 @@ export type ProbeData = HttpData | LoadData | ExternalData | PostgresData | Kube
 /** The samples the API answered or failed: every error rate and latency reads these, never the abandoned ones. */
 export function answeredSamples(data: { samples: readonly HttpSample[] } | undefined): HttpSample[] {
   return data ? data.samples.filter((s) => !s.abandoned) : [];
+}
+
+/**
+ * The answered samples that reached the API past the handshake: the API's own symptoms are read off these. A
+ * certificate rejection is the certificate's finding, not a failure of the service behind it.
+ */
+export function reachedSamples(data: { samples: readonly HttpSample[] } | undefined): HttpSample[] {
+  return answeredSamples(data).filter((s) => !s.certificateRejected);
 }
 
 export function httpDataOf(result: { data?: ProbeData }): HttpData | undefined {

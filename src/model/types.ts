@@ -3,6 +3,7 @@ import type { ErrorInfo } from './errors.js';
 import type { ProbeData } from './results.js';
 import type { FindingConfidence } from './confidence.js';
 import type { LatencySummary, MetricRecord } from './measures.js';
+import type { MergeInfo, ShardReport } from './shard.js';
 
 export type { LatencySummary, MetricRecord, MetricValue } from './measures.js';
 export type { ConfidenceLevel, FindingConfidence } from './confidence.js';
@@ -84,4 +85,8 @@ export interface RunReport {
   latency?: LatencySummary;
   findings: Finding[];
   thresholds: ThresholdResult[];
+  /** set when this run is one shard of a sharded load run (`--shard I/N`) */
+  shard?: ShardReport;
+  /** set on the merge of a sharded load run's shards */
+  merge?: MergeInfo;
 }

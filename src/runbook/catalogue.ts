@@ -238,6 +238,22 @@ export const CAUSES = {
     ],
   },
   /**
+   * A sharded load run's merged figures broke one of its own thresholds (the user's gate, e.g. `p(95)<300`). It
+   * restates what the run measured; the runbook's severity bands for the same figures are judged as high_latency.
+   */
+  load_threshold_failed: {
+    family: 'latency',
+    role: 'symptom',
+    podHealth: false,
+    severity: 'P3',
+    runbook: 'Scenario 3 › Slow Response Times',
+    actions: [
+      'Read the merged verdict: GET /api/load-runs/{run} on the daemon (thresholds, each shard, missing shards)',
+      'ab -n 100 -c 10 {target}/v1/papers?limit=10',
+      'kubectl top pods -n {ns} -l {selector}',
+    ],
+  },
+  /**
    * Not in the runbook's scenarios: an expired certificate is an outage for every verifying client (Scenario 1's
    * symptoms), one about to expire is a chore with a deadline. The probe sets the severity (P3 within the warning,
    * P1 expired or untrusted); it explains no symptom itself, so beside an outage the outage's P0 leads (worst wins).

@@ -3,9 +3,10 @@ import type { Config } from '../config/schema.js';
 import { healthEndpointOf, type EndpointConfig } from '../model/settings/endpoint.js';
 import { UsageError } from '../model/errors.js';
 import { parseThreshold } from '../model/thresholds.js';
+import type { ShardId } from '../model/shard.js';
 import { planLoad, PROBE_KINDS } from '../../probes/registry.js';
 import type { ProbeSpec } from '../../probes/types.js';
-import { isScenarioName, scenarioNames, scenarioRow, type Planner } from '../runbook/scenarios.js';
+import { isScenarioName, runsLoad, scenarioNames, scenarioRow, type Planner } from '../runbook/scenarios.js';
 
 export { isScenarioName, scenarioDescriptions } from '../runbook/scenarios.js';
 
@@ -27,6 +28,13 @@ export interface ScenarioOptions {
    * does the error-rate and p95 arithmetic) and load runs off the event loop.
    */
   daemon?: boolean;
+  /**
+   * One shard of a sharded load run: only the scenario's load probe runs (its share of the load); the health,
+   * database and cluster checks belong to one process, not to each of N.
+   */
+  shard?: ShardId;
+  /** a daemon group's `shards: N`: the load probe runs N shards in worker threads and merges them */
+  loadShards?: number;
 }
 
 export interface ScenarioPlan {
@@ -85,7 +93,12 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
       const cli = options.load ?? {};
       const sized = cli.amount ?? cli.durationMs ?? config.load.amount ?? config.load.duration;
       const overrides = { ...cli, thresholds, ...(sized === undefined && defaultAmount !== undefined ? { amount: defaultAmount } : {}) };
-      const { params, timeoutMs } = planLoad(config, { ...overrides, ...(options.daemon ? { offThread: true } : {}) });
+      const { params, timeoutMs } = planLoad(config, {
+        ...overrides,
+        ...(options.daemon ? { offThread: true } : {}),
+        ...(options.shard ? { shard: options.shard } : {}),
+      });
+      if (options.loadShards !== undefined) params.shards = options.loadShards;
       return { name: 'load', kind: 'load', params, timeoutMs: options.timeoutMs ?? timeoutMs };
     },
   };
@@ -123,6 +136,11 @@ export function planScenario(name: string, config: Config, options: ScenarioOpti
   // A malformed threshold is a usage error now, not a failed run later.
   for (const expr of thresholds) parseThreshold(expr);
   let specs = planSpecs(name, config, options, thresholds);
+  if (options.shard) {
+    specs = specs.filter((s) => s.kind === 'load');
+    if (specs.length === 0)
+      throw new UsageError('RP_ERR_USAGE', `--shard: scenario "${name}" runs no load probe (one of: ${scenarioNames().filter(runsLoad).join(', ')})`);
+  }
   if (options.timeoutMs !== undefined) specs = specs.map((s) => ({ ...s, timeoutMs: options.timeoutMs }));
   return { name, specs, thresholds };
 }

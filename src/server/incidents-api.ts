@@ -8,32 +8,10 @@ import { formatDuration, parseDuration } from '../model/settings/duration.js';
 import { parseMaintenance, reasonOf } from '../incidents/maintenance.js';
 import type { IncidentManager } from '../incidents/manager.js';
 import { silentLogger, type Logger } from '../support/log.js';
+import { fail, readBody, send } from './api-io.js';
 import { controlGate } from './control.js';
 
 const MAX_BODY = 16 * 1024;
-
-function send(res: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
-  const text = typeof body === 'string' ? body : `${JSON.stringify(body, null, 2)}\n`;
-  // cache-control and the other security headers are set for every response by the server (./headers.ts)
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  send(res, status, { error: { code: 'RP_ERR_API_REQUEST', message } });
-}
-
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Passes the control gate and reads the JSON object body; answers the request itself when either fails. */
 async function controlRequest(
@@ -53,7 +31,7 @@ async function controlRequest(
     fail(res, gate.status, gate.message, gate.headers);
     return null;
   }
-  const text = await readBody(req);
+  const text = await readBody(req, MAX_BODY);
   if (text === null) {
     fail(res, 413, `body larger than ${MAX_BODY} bytes`);
     return null;

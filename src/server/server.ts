@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { UsageError, errorMessage } from '../model/errors.js';
 import type { IncidentManager } from '../incidents/manager.js';
 import { handleIncidentApi } from './incidents-api.js';
+import { handleLoadRunsApi, type LoadRunsRoute } from './load-runs-api.js';
+import { handleHistoryApi, type HistorySource } from './history-api.js';
 import type { Logger } from '../support/log.js';
 import type { BlackboxAnswer } from './blackbox.js';
 import type { HealthVerdict } from './health.js';
 import { applySecurityHeaders } from './headers.js';
 import { acceptsGzip, gzipText } from './compress.js';
+import { STATUS_ASSETS, type StaticAsset } from './status-page.js';
 
 export interface DaemonSurface {
   metrics(): Promise<{ contentType: string; text: string }>;
@@ -20,8 +23,14 @@ export interface DaemonSurface {
   results(): unknown;
   report(): unknown;
   statusPage(): string;
+  /** GET /api/status: JSON-ready and already redacted */
+  status(): unknown;
   blackbox(query: URLSearchParams, scrapeTimeout: string | undefined): Promise<BlackboxAnswer>;
   incidents(): IncidentManager | undefined;
+  /** sharded load runs posting their shards (absent: the API answers 404) */
+  loadRuns?(): LoadRunsRoute;
+  /** what /api/uptime, /api/history and the badges read */
+  history(): HistorySource;
 }
 
 export interface RunningServer {
@@ -39,6 +48,19 @@ const json = (res: ServerResponse, status: number, body: unknown): void =>
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
 const plain = (res: ServerResponse, status: number, body: string): void => send(res, status, 'text/plain; charset=utf-8', `${body}\n`);
 
+/** The page links its assets with `?v=<etag>`: that URL never changes content, so browsers may keep it; any other asks again. */
+function sendAsset(req: IncomingMessage, res: ServerResponse, url: URL, asset: StaticAsset): void {
+  const pinned = url.searchParams.get('v') === asset.etag.slice(1, -1);
+  res.setHeader('cache-control', pinned ? 'public, max-age=31536000, immutable' : 'no-cache');
+  res.setHeader('etag', asset.etag);
+  if (req.headers['if-none-match'] === asset.etag) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  send(res, 200, asset.contentType, asset.body);
+}
+
 async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerResponse, url: URL, log: Logger): Promise<void> {
   const manager = surface.incidents();
   if (url.pathname.startsWith('/api/incidents') || url.pathname.startsWith('/api/maintenance') || url.pathname.startsWith('/api/deliveries')) {
@@ -47,10 +69,14 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
       error: { code: 'RP_ERR_USAGE', message: manager ? `no such path ${url.pathname}` : 'incident tracking is not running' },
     });
   }
+  if (url.pathname.startsWith('/api/load-runs') && surface.loadRuns) {
+    if (await handleLoadRunsApi(surface.loadRuns(), req, res, url, log)) return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return plain(res, 405, `${req.method ?? ''} not allowed; use GET`);
   }
+  if (handleHistoryApi(() => surface.history(), req, res, url)) return;
   switch (url.pathname) {
     case '/metrics': {
       const { contentType, text } = await surface.metrics();
@@ -77,8 +103,17 @@ async function route(surface: DaemonSurface, req: IncomingMessage, res: ServerRe
     }
     case '/':
       return send(res, 200, 'text/html; charset=utf-8', surface.statusPage());
-    default:
-      return plain(res, 404, `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/results, /api/incidents, /probe)`);
+    case '/api/status':
+      return json(res, 200, surface.status());
+    default: {
+      const asset = STATUS_ASSETS.get(url.pathname);
+      if (asset) return sendAsset(req, res, url, asset);
+      return plain(
+        res,
+        404,
+        `no such path ${url.pathname} (try /, /metrics, /healthz, /readyz, /api/status, /api/results, /api/incidents, /api/load-runs, /api/uptime, /api/history, /probe)`,
+      );
+    }
   }
 }
 

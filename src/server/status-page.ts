@@ -1,94 +1,90 @@
-/** The small HTML status page at `/`: current severity, every probe, open incidents. No scripts, no assets. */
+/**
+ * The status page at `/`: an HTML shell plus a stylesheet, a script and a favicon, all served by the daemon from
+ * this module (no CDN, works air-gapped; shipped in dist/ as compiled strings). The script fills the page from the
+ * read-only JSON APIs and keeps it current by polling; the Content-Security-Policy allows no inline script or style.
+ */
+import { createHash } from 'node:crypto';
 import type { RunReport } from '../model/types.js';
-import type { WindowStats } from '../metrics/windows.js';
+import { SCRIPT_APP } from './status-assets/script-app.js';
+import { SCRIPT_DOM } from './status-assets/script-dom.js';
+import { SCRIPT_HISTORY } from './status-assets/script-history.js';
+import { SCRIPT_RENDER } from './status-assets/script-render.js';
+import { STATUS_STYLE } from './status-assets/style.js';
 
-export interface StatusPageIncident {
-  id: string;
-  severity: string;
-  status: string;
-  impact: string;
-  startedAt: string;
+export interface StaticAsset {
+  contentType: string;
+  body: string;
+  etag: string;
 }
 
-export interface StatusPageNotice {
-  id: string;
-  dependency: string;
-  summary: string;
-  openedAt: string;
-}
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="14" fill="#1f883d"/><path d="M6 17h6l3-7 4 13 3-6h4" fill="none" stroke="#fff" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+
+/** one scope for the four parts: they share helpers and none leaks a global */
+export const STATUS_SCRIPT = ['(function () {', SCRIPT_DOM, SCRIPT_HISTORY, SCRIPT_RENDER, SCRIPT_APP, '})();', ''].join('\n');
+
+const asset = (contentType: string, body: string): StaticAsset => ({
+  contentType,
+  body,
+  etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`,
+});
+
+/** path → asset; the page links them with their etag as a version, so a new build is never served from a stale cache */
+export const STATUS_ASSETS: ReadonlyMap<string, StaticAsset> = new Map([
+  ['/assets/status.css', asset('text/css; charset=utf-8', STATUS_STYLE)],
+  ['/assets/status.js', asset('text/javascript; charset=utf-8', STATUS_SCRIPT)],
+  ['/favicon.svg', asset('image/svg+xml', FAVICON)],
+]);
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const esc = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+const versioned = (path: string): string => `${path}?v=${encodeURIComponent(STATUS_ASSETS.get(path)?.etag.slice(1, -1) ?? '')}`;
 
 export interface StatusPageInput {
   service: string;
   report: RunReport | null;
-  windows: (name: string) => WindowStats | undefined;
-  incidents: StatusPageIncident[] | null;
-  /** open dependency notices: a dependency failing on its own check, not paged */
-  notices?: StatusPageNotice[];
-  refreshSeconds: number;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
-const COLORS: Record<string, string> = { P0: '#b00020', P1: '#d9480f', P2: '#e67700', P3: '#5c7cfa', ok: '#2b8a3e', other: '#868e96' };
+const RANGE_LABELS: readonly [string, string][] = [
+  ['24h', '24 h'],
+  ['7d', '7 d'],
+  ['30d', '30 d'],
+  ['90d', '90 d'],
+];
 
-/** The page's only style, constant so the Content-Security-Policy can allow it by hash (no inline style attributes). */
-export const STATUS_PAGE_STYLE = `body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}h1 span{color:#fff;padding:.1em .5em;border-radius:.3em}
-${Object.entries(COLORS)
-  .map(([level, color]) => `.level-${level}{background:${color}}`)
-  .join('')}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left}
-tr.fail td,tr.error td{background:#fff0f0}tr.skipped td{color:#888}`;
-
-function probeRows(input: StatusPageInput): string {
-  return (input.report?.probes ?? [])
-    .map((p) => {
-      const w = p.kind === 'http' ? input.windows(p.name) : undefined;
-      const window =
-        w && w.samples
-          ? `${(w.errorRatio * 100).toFixed(1)} % errors, p95 ${w.p95Ms === null ? 'n/a' : `${w.p95Ms.toFixed(1)} ms`} (${w.samples} samples)`
-          : '';
-      const why = p.error ? `${p.error.code}: ${p.error.message}` : (p.reason ?? '');
-      return `<tr class="${esc(p.status)}"><td>${esc(p.name)}</td><td>${esc(p.kind)}</td><td>${esc(p.status)}</td><td>${p.durationMs.toFixed(1)} ms</td><td>${esc(window)}</td><td>${esc(why)}</td></tr>`;
-    })
-    .join('\n');
+function section(id: string, title: string, extra = ''): string {
+  return `<section aria-labelledby="h-${id}"><h2 id="h-${id}">${esc(title)}</h2><div id="${id}"${extra}><p class="empty">Loading…</p></div></section>`;
 }
 
-function incidentList(incidents: StatusPageIncident[] | null): string {
-  if (incidents === null) return '<p>Incident tracking is not available in this build.</p>';
-  if (incidents.length === 0) return '<p>No open incidents.</p>';
-  const items = incidents.map(
-    (i) =>
-      `<li><b>${esc(i.severity)}</b> ${esc(i.status)} — ${esc(i.impact)} <small>(since ${esc(i.startedAt)}, <a href="/api/incidents/${encodeURIComponent(i.id)}">${esc(i.id)}</a>)</small></li>`,
-  );
-  return `<ul>${items.join('')}</ul>`;
-}
-
-function noticeList(notices: readonly StatusPageNotice[]): string {
-  if (notices.length === 0) return '';
-  const items = notices.map(
-    (n) => `<li><b>${esc(n.dependency)}</b> ${esc(n.summary)} <small>(since ${esc(n.openedAt)}, ${esc(n.id)}, not paged)</small></li>`,
-  );
-  return `<h2>Dependency notices</h2><ul>${items.join('')}</ul>`;
-}
-
+/** The shell: the service name and the headline are rendered here (escaped) so the page says something before the script runs. */
 export function statusPage(input: StatusPageInput): string {
   const report = input.report;
-  const level = report === null ? 'starting' : (report.severity ?? 'ok');
+  const state = report === null ? 'none' : (report.severity ?? 'ok');
   const headline =
-    report === null ? 'Waiting for the first evaluation…' : report.severity === null ? 'All checks healthy' : `Severity ${report.severity}`;
-  const findings = (report?.findings ?? [])
-    .map((f) => `<li><b>${esc(f.severity)}</b> ${esc(f.summary)} <small>(${esc(f.runbook)})</small></li>`)
-    .join('');
+    report === null ? 'Waiting for the first evaluation' : report.severity === null ? 'All checks healthy' : `Severity ${report.severity}`;
+  const ranges = RANGE_LABELS.map(
+    ([value, label], i) => `<label><input type="radio" name="range" value="${value}"${i === 0 ? ' checked' : ''}><span>${label}</span></label>`,
+  ).join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${input.refreshSeconds}">
-<title>${esc(input.service)} — ${esc(level)}</title>
-<style>${STATUS_PAGE_STYLE}</style></head>
-<body><h1>${esc(input.service)} <span class="level-${COLORS[level] ? level : 'other'}">${esc(headline)}</span></h1>
-<p>Last evaluation: ${esc(report?.startedAt ?? 'none yet')} · <a href="/metrics">metrics</a> · <a href="/api/results">results</a> · <a href="/api/incidents">incidents</a></p>
-<h2>Open incidents</h2>${incidentList(input.incidents)}
-${noticeList(input.notices ?? [])}
-<h2>Findings</h2>${findings ? `<ul>${findings}</ul>` : '<p>None.</p>'}
-<h2>Probes</h2><table><tr><th>probe</th><th>kind</th><th>status</th><th>last run</th><th>rolling window</th><th>detail</th></tr>
-${probeRows(input)}</table></body></html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(input.service)} — ${esc(headline)}</title>
+<link rel="icon" type="image/svg+xml" href="${versioned('/favicon.svg')}">
+<link rel="stylesheet" href="${versioned('/assets/status.css')}">
+<script src="${versioned('/assets/status.js')}" defer></script></head>
+<body><header class="top"><h1 id="service">${esc(input.service)}</h1>
+<div id="banner" class="banner sev-${state}" role="status" aria-live="polite"><strong id="headline">${esc(headline)}</strong><span id="leading"></span></div>
+<p class="meta" id="updated">Last evaluation ${esc(report?.startedAt ?? 'none yet')}</p><p class="meta" id="connection" role="alert"></p>
+<fieldset class="ranges"><legend>History range</legend>${ranges}</fieldset>
+<noscript><p>This page updates itself with JavaScript; without it, read <a href="/api/status">/api/status</a> and <a href="/api/uptime">/api/uptime</a>.</p></noscript>
+</header>
+<main>
+${section('open', 'Open incidents')}
+${section('notices', 'Dependency notices')}
+${section('maintenance', 'Maintenance windows')}
+${section('overall', 'Service uptime and response time')}
+${section('probes', 'Probes', ' class="probe-grid"').replace('</section>', '<div id="idle"></div></section>')}
+${section('past', 'Past incidents (last 90 days)')}
+</main>
+<footer>Read-only JSON: <a href="/api/status">status</a> · <a href="/api/uptime">uptime</a> · <a href="/api/history?range=24h">history</a> · <a href="/api/incidents">incidents</a> · <a href="/metrics">metrics</a></footer>
+</body></html>
 `;
 }

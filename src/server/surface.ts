@@ -10,13 +10,19 @@ import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { DaemonSurface } from './server.js';
 import { judge, type HealthCondition, type HealthVerdict } from './health.js';
 import { statusPage } from './status-page.js';
-import type { RollingWindows } from '../metrics/windows.js';
+import type { LoadRunStore } from './load-run-store.js';
+import { controlTokens } from '../config/sections/incidents.js';
+import { statusDocument } from './status-api.js';
+import type { HistoryStore } from '../history/store.js';
 
 export interface SurfaceSource {
   metrics: DaemonMetrics;
-  windows: RollingWindows;
   /** the daemon's incident engine, as the routes read it */
   incidents: { readonly manager: IncidentManager | undefined; samples(): MetricSample[]; degraded(): string | null };
+  /** the status history, as the daemon holds it */
+  history: { readonly current: HistoryStore | undefined; samples(): MetricSample[] };
+  /** the configured probes in plan order */
+  probes(): { name: string; kind: string }[];
   redact: Redactor;
   config(): Config;
   runner(): Runner;
@@ -24,12 +30,14 @@ export interface SurfaceSource {
   latest(): LatestResult[];
   /** null while the evaluation loop keeps cycling; otherwise why the daemon is not alive */
   liveness(): string | null;
+  loadRuns: LoadRunStore;
 }
 
 export function daemonSurface(src: SurfaceSource): DaemonSurface {
   return {
     metrics: async () => {
       src.metrics.series.update('incidents', src.incidents.samples());
+      src.metrics.series.update('history', src.history.samples());
       return { contentType: src.metrics.registry.contentType, text: await src.metrics.text() };
     },
     liveness: () => judge([() => notAlive(src.liveness())], 'ok'),
@@ -44,21 +52,36 @@ export function daemonSurface(src: SurfaceSource): DaemonSurface {
       return { updatedAt: report?.startedAt ?? null, severity: report?.severity ?? null, probes };
     },
     report: () => src.report(),
-    statusPage: () => {
-      const incidents = src.incidents.manager?.list().filter((i) => i.open) ?? null;
-      const notices = src.incidents.manager?.notices().filter((n) => n.open) ?? [];
-      const page = statusPage({
+    statusPage: () => src.redact(statusPage({ service: src.config().service, report: src.report() })),
+    status: () => {
+      const manager = src.incidents.manager;
+      const document = statusDocument({
         service: src.config().service,
+        now: Date.now(),
+        intervalMs: src.config().daemon.interval,
         report: src.report(),
-        windows: (name) => src.windows.stats(name),
-        incidents: incidents && redactDeep(incidents, src.redact),
-        notices: redactDeep(notices, src.redact),
-        refreshSeconds: Math.max(5, Math.round(src.config().daemon.interval / 1000)),
+        incidents: manager?.list() ?? null,
+        notices: manager?.notices() ?? [],
+        maintenance: manager?.maintenanceWindows() ?? [],
+        probes: src.latest().map(({ result, finishedAt }) => ({
+          name: result.name,
+          kind: result.kind,
+          status: result.status,
+          durationMs: result.durationMs,
+          detail: result.error ? `${result.error.code}: ${result.error.message}` : (result.reason ?? ''),
+          finishedAt: new Date(finishedAt).toISOString(),
+        })),
       });
-      return src.redact(page);
+      return redactDeep(document, src.redact);
     },
     blackbox: (query, timeout) => blackboxProbe(query, timeout, src.config(), src.runner().http),
     incidents: () => src.incidents.manager,
+    loadRuns: () => ({ store: src.loadRuns, tokens: controlTokens(src.config().incidents) }),
+    history: () => {
+      const latest = new Map(src.latest().map(({ result }) => [result.name, result.status]));
+      const probes = src.probes().map(({ name, kind }) => ({ probe: name, kind, current: latest.get(name) ?? null }));
+      return { service: src.config().service, store: src.history.current, probes };
+    },
   };
 }
 

@@ -58,7 +58,8 @@ daemon: { host: 127.0.0.1, interval: 1s }
   await daemon.waitFor((l) => l.msg === 'incident opened', 10_000, 'an incident');
   await daemon.waitFor((l) => /delivery failed/.test(l.msg), 10_000, 'a failed webhook delivery');
   const surfaces: Record<string, string> = {};
-  for (const path of ['/metrics', '/api/results', '/api/report', '/api/incidents', '/']) surfaces[path] = (await daemon.get(path)).text;
+  for (const path of ['/metrics', '/api/results', '/api/report', '/api/incidents', '/', '/api/status', '/api/uptime'])
+    surfaces[path] = (await daemon.get(path)).text;
   const incidents = JSON.parse(surfaces['/api/incidents']) as { incidents: { id: string }[] };
   for (const { id } of incidents.incidents) surfaces[`/api/incidents/${id}`] = (await daemon.get(`/api/incidents/${id}`)).text;
   // the probes did see the secrets: the failing endpoint's path is in the results, redacted

@@ -54,27 +54,38 @@ function fillUp(dir: string): void {
   }
 }
 
+/**
+ * The status history lives on its own volume here: its open database would keep `mount -o remount,ro` from taking
+ * the state volume (EBUSY), and this file is about the incident state.
+ */
 const configFor = (api: SimulatedApi, receiver: Receiver, stateDir: string): string =>
   fastDaemonYaml({
     target: api.url,
     stateDir,
     incidents: 'verifyWindow: 2s',
     notify: [`{ type: webhook, url: ${JSON.stringify(receiver.url)}, retry: { initial: 100ms, max: 500ms } }`],
-  });
+  }) + `history: { dir: ${JSON.stringify(mkdtempSync(join(tmpdir(), 'rp-history-')))} }\n`;
 
 describe('a state directory that stops taking writes never stops paging (issue 14 acceptance 3)', { concurrency: false }, () => {
   const root = process.getuid?.() === 0;
   let api: SimulatedApi;
   let receiver: Receiver;
   let daemon: DaemonProcess | undefined;
+  // every daemon started here: one left running by a failed test would keep this file from ever ending
+  const started: DaemonProcess[] = [];
+  const start = async (yaml: string): Promise<DaemonProcess> => {
+    const d = await startDaemon(yaml);
+    started.push(d);
+    return d;
+  };
 
   before(async () => {
     api = await startSimulatedApi({ port: 0 });
     receiver = await startReceiver();
   });
   after(async () => {
-    killOnExit(daemon);
-    await daemon?.exited;
+    for (const d of started) killOnExit(d);
+    await Promise.all(started.map((d) => d.exited));
     for (const dir of mounts.splice(0)) {
       sh('umount', ['-l', dir]);
       rmSync(join(dir, '..'), { recursive: true, force: true });
@@ -115,7 +126,7 @@ describe('a state directory that stops taking writes never stops paging (issue 1
 
   test('made read-only while running: the outage still pages', { skip: !root && 'needs root to mount' }, async (t) => {
     const volume = stateVolume('1m');
-    daemon = await startDaemon(configFor(api, receiver, volume.dir));
+    daemon = await start(configFor(api, receiver, volume.dir));
     await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 15_000, 'readiness');
     const how = await makeReadOnly(volume);
     t.diagnostic(`state dir made read-only by ${how}`);
@@ -127,7 +138,7 @@ describe('a state directory that stops taking writes never stops paging (issue 1
   test('a full disk: the outage still pages and no temp file is left behind', { skip: !root && 'needs root to mount' }, async (t) => {
     const volume = stateVolume('64k');
     if (!volume.mounted) return t.skip('mount not permitted');
-    daemon = await startDaemon(configFor(api, receiver, volume.dir));
+    daemon = await start(configFor(api, receiver, volume.dir));
     await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 15_000, 'readiness');
     fillUp(volume.dir);
     await outagePagesWhileUndurable(daemon, 'tmpfs full');
@@ -144,7 +155,7 @@ describe('a state directory that stops taking writes never stops paging (issue 1
     const how = await makeReadOnly(volume);
     t.diagnostic(`state dir read-only from the start by ${how}`);
     const before = receiver.received.length;
-    daemon = await startDaemon(configFor(api, receiver, volume.dir));
+    daemon = await start(configFor(api, receiver, volume.dir));
     assert.equal((await daemon.get('/metrics')).status, 200);
     assert.equal((await daemon.get('/api/incidents')).status, 200);
     await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 15_000, 'readiness');

@@ -57,6 +57,22 @@ describe('RollingWindows', () => {
     assert.equal(w.overall()!.timeouts, 1);
   });
 
+  test('certificate rejections count as errors, and the reached counts leave them out (the streak reads past them)', () => {
+    const w = new RollingWindows(60_000);
+    const rejected = http('a', [
+      [3, false],
+      [3, false],
+    ]);
+    if (rejected.data?.kind === 'http') for (const s of rejected.data.samples) s.certificateRejected = true;
+    w.record(http('a', [[5, true]]));
+    w.record(http('a', [[5, false]]));
+    w.record(rejected);
+    const stats = w.stats('a')!;
+    assert.deepEqual([stats.samples, stats.errors, stats.failingStreak], [4, 3, 3]);
+    assert.deepEqual(stats.reached, { samples: 2, errors: 1, failingStreak: 1 });
+    assert.deepEqual(w.since(0).stats('a')?.reached, { samples: 2, errors: 1, failingStreak: 1 });
+  });
+
   test('overall summary joins every endpoint', () => {
     const w = new RollingWindows(10_000);
     w.record(

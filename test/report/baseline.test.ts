@@ -53,8 +53,9 @@ describe('compareBaseline', () => {
     assert.equal(compareBaseline(withP95(12), await readBaselineFile(good), 20).ok, true);
   });
 
-  test('real runs: a 5 ms baseline against a 50 ms server fails', async () => {
-    const [fast, slow] = await Promise.all([target({ delayMs: 5 }), target({ delayMs: 50 })]);
+  // 40× apart, so a loaded machine stretching the fast run's tail cannot close the gap
+  test('real runs: a 5 ms baseline against a 200 ms server fails', async () => {
+    const [fast, slow] = await Promise.all([target({ delayMs: 5 }), target({ delayMs: 200 })]);
     try {
       const size = { amount: 40, connections: 4 };
       const before = await runLoad(fast.url, size);

@@ -29,6 +29,8 @@ const groupSchema = z
       .string()
       .refine((expr) => isCronExpression(expr), { message: 'expected a cron expression like "*/5 * * * *"' })
       .optional(),
+    /** run the group's load as this many shards in worker threads, merged like a sharded run's (probe merge) */
+    shards: z.number().int().min(1).max(16).optional(),
   })
   .strict()
   .superRefine((group, ctx) => {
@@ -36,6 +38,9 @@ const groupSchema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cron'], message: 'set either interval or cron, not both' });
     }
     const loads = runsLoad(group.scenario);
+    if (group.shards !== undefined && !loads) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['shards'], message: `scenario "${group.scenario}" runs no load probe to shard` });
+    }
     if (loads && group.cron === undefined && (group.interval ?? 0) < MIN_LOAD_INTERVAL_MS) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -61,6 +66,8 @@ export const daemonSchema = z
     jitter: z.number().min(0).max(1).default(0.1),
     /** rolling window of endpoint samples that error rate and p95 (hence severity) are computed over */
     window: positive.default('5m'),
+    /** a sharded load run posting to /api/load-runs is merged this long after its first shard arrived, complete or not */
+    loadRunDeadline: positive.default('10m'),
     groups: z
       .array(groupSchema)
       .min(1, `expected at least one group (the default is [{ scenario: ${CONTINUOUS} }])`)

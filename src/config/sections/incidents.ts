@@ -42,8 +42,10 @@ export const incidentsSchema = z
           .strict(),
       )
       .default([]),
-    /** resolved incidents older than this leave the state file (their post-mortems stay on disk) */
-    keepResolved: ageDuration.default('30d'),
+    /** resolved incidents older than this leave the state file (their post-mortems stay on disk); the status page lists 90 days */
+    keepResolved: ageDuration.default('90d'),
+    /** and at most this many resolved incidents stay, the oldest leaving first: the state file is rewritten on every change */
+    maxResolved: z.number().int().min(1).max(10_000).default(200),
     /**
      * The control API (POST/DELETE /api/maintenance: it silences paging) is off until a token is set here or in
      * apiTokens; callers send `Authorization: Bearer <token>`. This one is named "default" in the change log.

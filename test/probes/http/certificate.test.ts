@@ -2,12 +2,10 @@
  * Certificate expiry against real HTTPS servers whose certificates openssl made for the test (a throwaway CA, exact
  * notAfter). Expected verdicts come from the runbook's severity table as the catalogue applies it: a certificate
  * that still verifies but expires within the warning is a chore with a deadline (P3); an expired or untrusted one
- * fails every verifying client (P1, and the probe itself fails with RP_ERR_TLS).
+ * fails every verifying client (P1, and the probe itself fails with RP_ERR_TLS). The verdict these findings lead to is
+ * certificate-verdict.test.ts's.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { httpProbe } from '../../../probes/http/index.js';
 import { runProbe, type ProbeOutcome } from '../../../probes/types.js';
@@ -16,8 +14,6 @@ import type { Severity } from '../../../src/model/types.js';
 import { makeCertificates, type TestCertificates } from '../../helpers/certificates.js';
 import { testConfig, testContext } from '../../helpers/context.js';
 import { httpsServer, type Running } from '../../helpers/servers.js';
-import { runCli } from '../../helpers/cli.js';
-import type { RunReport } from '../../../src/model/types.js';
 
 const DAY_MS = 86_400_000;
 const servers: Running[] = [];
@@ -96,49 +92,5 @@ describe('TLS certificate expiry', () => {
     } finally {
       await ctx.close();
     }
-  });
-});
-
-/**
- * The whole verdict, from the one-shot: the certificate finding combines with the endpoints' reading by the usual
- * rules (the worst wins). Expected from the runbook's table: an expiring certificate on a healthy API is the only
- * finding, P3; an expired one fails every request, health included, which the table calls a complete outage (P0),
- * with the certificate finding (P1) beside it naming what to renew.
- */
-describe('TLS certificate expiry in the one-shot verdict', () => {
-  async function endpointScenario(certs: TestCertificates): Promise<RunReport> {
-    const server = await serve(certs);
-    const dir = mkdtempSync(join(tmpdir(), 'rp-tls-cli-'));
-    const tls = `tls: { caFile: ${JSON.stringify(certs.caFile)} }`;
-    writeFileSync(
-      join(dir, 'config.yaml'),
-      [
-        `target: ${server.url}`,
-        `endpoints:\n  - { name: health, path: /health, ${tls} }\n  - { name: papers, path: /v1/papers, ${tls} }`,
-        'kubernetes: { enabled: false }',
-        'external: { openai: { enabled: false }, github: { enabled: false } }',
-        '',
-      ].join('\n'),
-    );
-    const run = await runCli(['--scenario', 'endpoint', '--config', join(dir, 'config.yaml'), '--json']);
-    return JSON.parse(run.stdout) as RunReport;
-  }
-
-  test('expires in 5 days: P3, tls_certificate_expiring leads', async () => {
-    const report = await endpointScenario(makeCertificates(Date.now() + 5 * DAY_MS));
-    assert.equal(report.severity, 'P3', JSON.stringify(report.findings));
-    assert.deepEqual(
-      report.findings.map((f) => [f.cause, f.severity]),
-      [['tls_certificate_expiring', 'P3']],
-    );
-  });
-
-  test('expired: the outage (P0) leads, the certificate finding (P1) says why', async () => {
-    const report = await endpointScenario(makeCertificates(Date.now() - DAY_MS));
-    assert.equal(report.severity, 'P0', JSON.stringify(report.findings));
-    assert.equal(report.findings[0]?.cause, 'api_outage');
-    const certificate = report.findings.find((f) => f.cause === 'tls_certificate_expiring');
-    assert.equal(certificate?.severity, 'P1');
-    assert.match(certificate?.summary ?? '', /expired on/);
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * The history database: one SQLite file (node:sqlite, built into Node: nothing to compile) in WAL mode. A commit is a
+ * WAL append; synchronous=NORMAL syncs at checkpoints only, so a killed process loses nothing it committed and a power
+ * cut at most the last commits, never the file's consistency. incremental auto-vacuum lets pruning hand pages back to
+ * the file system a few at a time instead of one long VACUUM.
+ */
+import { mkdirSync, renameSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+export const HISTORY_FILE = 'history.sqlite';
+const SCHEMA_VERSION = 1;
+/** the reserved probe id of the service-level series (every probe's results together) */
+export const SERVICE_ID = 0;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS probes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+  probe INTEGER NOT NULL, t INTEGER NOT NULL, status INTEGER NOT NULL, duration_ms REAL NOT NULL, code TEXT
+);
+CREATE INDEX IF NOT EXISTS results_by_probe ON results (probe, t);
+CREATE TABLE IF NOT EXISTS hours (
+  hour INTEGER NOT NULL, probe INTEGER NOT NULL, count INTEGER NOT NULL, failures INTEGER NOT NULL, ok_sum_ms REAL NOT NULL,
+  latency BLOB NOT NULL, minutes BLOB NOT NULL, PRIMARY KEY (hour, probe)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS days (
+  day INTEGER NOT NULL, probe INTEGER NOT NULL, count INTEGER NOT NULL, failures INTEGER NOT NULL, ok_sum_ms REAL NOT NULL,
+  latency BLOB NOT NULL, PRIMARY KEY (day, probe)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS severity (minute INTEGER PRIMARY KEY, worst INTEGER NOT NULL);
+INSERT OR IGNORE INTO probes (id, name, kind) VALUES (${SERVICE_ID}, '', 'service');
+`;
+
+export class HistoryOpenError extends Error {
+  constructor(
+    message: string,
+    /** where an unreadable file was moved, so nobody loses it */
+    readonly movedTo?: string,
+  ) {
+    super(message);
+  }
+}
+
+function configure(db: DatabaseSync): void {
+  // auto_vacuum only takes effect on a new file, before the first table
+  db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA busy_timeout = 50');
+  // The history shares its volume with the incident state (incidents.stateDir): its WAL must stay small, so a small
+  // volume still has room for the state that pages. A checkpoint runs inside the commit that crosses this many pages
+  // (256 KB, not the default 4 MB: also keeps that commit short), and the WAL file shrinks back to 256 KB after it.
+  db.exec('PRAGMA wal_autocheckpoint = 64');
+  db.exec('PRAGMA journal_size_limit = 262144');
+  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  if (version > SCHEMA_VERSION) throw new HistoryOpenError(`history schema ${version} is newer than this build knows (${SCHEMA_VERSION})`);
+  db.exec(SCHEMA);
+  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  const check = db.prepare('PRAGMA quick_check').get() as { quick_check: string };
+  if (check.quick_check !== 'ok') throw new Error(`quick_check: ${check.quick_check}`);
+}
+
+/**
+ * Opens (or creates) the file in `dir`. A file SQLite cannot read is moved aside and a new one started: history is
+ * a convenience, probing must go on. Other failures (no permission, newer schema) throw HistoryOpenError.
+ */
+export function openDatabase(dir: string, now: number): { db: DatabaseSync; movedTo?: string } {
+  const file = join(dir, HISTORY_FILE);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new HistoryOpenError(`cannot create ${dir}: ${(err as Error).message}`);
+  }
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(file);
+    configure(db);
+    return { db };
+  } catch (err) {
+    db?.close();
+    if (err instanceof HistoryOpenError) throw err;
+    const message = (err as Error).message;
+    if (!/not a database|malformed|corrupt|quick_check/i.test(message)) throw new HistoryOpenError(`cannot open ${file}: ${message}`);
+    const movedTo = `${file}.corrupt-${now}`;
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+    const fresh = new DatabaseSync(file);
+    configure(fresh);
+    return { db: fresh, movedTo };
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The write path: results and severities are queued in memory and committed in one transaction per flush (the store
+ * flushes every second and before every read), so a probe never waits on the disk and a `kill -9` loses at most the
+ * last second. The open hour and day of each probe stay in memory as the whole truth of their row: a flush rewrites
+ * those rows, so a failed flush is simply repeated by the next one.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { Aggregate, encodeHistogram } from './aggregate.js';
+import { HourBlock } from './hour-block.js';
+import { SERVICE_ID } from './database.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, STATUSES, type HistorySample } from './types.js';
+
+/** raw results waiting for a flush; beyond this (a disk failing for minutes) the oldest are dropped, counted */
+export const MAX_PENDING = 20_000;
+
+const key = (probe: number, period: number): string => `${period}:${probe}`;
+
+export class HistoryWriter {
+  private readonly ids = new Map<string, number>();
+  private pending: { id: number; sample: HistorySample }[] = [];
+  private readonly hours = new Map<string, { probe: number; hour: number; block: HourBlock; sealed?: boolean }>();
+  private readonly days = new Map<string, { probe: number; day: number; total: Aggregate }>();
+  private readonly dirtyHours = new Set<string>();
+  private readonly dirtyDays = new Set<string>();
+  private readonly severities = new Map<number, number>();
+  dropped = 0;
+  private readonly sql: Record<'probe' | 'insertProbe' | 'result' | 'hour' | 'loadHour' | 'day' | 'loadDay' | 'severity', StatementSync>;
+
+  constructor(private readonly db: DatabaseSync) {
+    this.sql = {
+      probe: db.prepare('SELECT id FROM probes WHERE name = ?'),
+      insertProbe: db.prepare('INSERT INTO probes (name, kind) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind RETURNING id'),
+      result: db.prepare('INSERT INTO results (probe, t, status, duration_ms, code) VALUES (?, ?, ?, ?, ?)'),
+      hour: db.prepare('INSERT OR REPLACE INTO hours (hour, probe, count, failures, ok_sum_ms, latency, minutes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      loadHour: db.prepare('SELECT minutes FROM hours WHERE hour = ? AND probe = ?'),
+      day: db.prepare('INSERT OR REPLACE INTO days (day, probe, count, failures, ok_sum_ms, latency) VALUES (?, ?, ?, ?, ?, ?)'),
+      loadDay: db.prepare('SELECT count, failures, ok_sum_ms, latency FROM days WHERE day = ? AND probe = ?'),
+      severity: db.prepare(
+        'INSERT INTO severity (minute, worst) VALUES (?, ?) ON CONFLICT (minute) DO UPDATE SET worst = max(worst, excluded.worst)',
+      ),
+    };
+  }
+
+  /** the probe's id, registering it (and its current kind) on first sight */
+  idOf(probe: string, kind: string): number {
+    const known = this.ids.get(probe);
+    if (known !== undefined) return known;
+    const row = this.sql.probe.get(probe) as { id: number } | undefined;
+    const id = row?.id ?? (this.sql.insertProbe.get(probe, kind) as { id: number }).id;
+    this.ids.set(probe, id);
+    return id;
+  }
+
+  /** Counts the result into its minute (probe and service) at once; the raw row waits for the flush. */
+  record(sample: HistorySample): void {
+    const id = this.idOf(sample.probe, sample.kind);
+    if (this.pending.length >= MAX_PENDING) {
+      this.pending.shift();
+      this.dropped += 1;
+    }
+    this.pending.push({ id, sample });
+    if (sample.status === 'skipped') return;
+    const ok = sample.status === 'pass';
+    for (const probe of [id, SERVICE_ID]) {
+      const hour = this.hourBlock(probe, Math.floor(sample.t / HOUR_MS));
+      hour.add(Math.floor(sample.t / MINUTE_MS) % 60, ok, sample.durationMs);
+      this.dayTotal(probe, Math.floor(sample.t / DAY_MS)).add(ok, sample.durationMs);
+    }
+  }
+
+  /** the worst severity rank (see WORST_RANK) seen at `t`'s minute */
+  severity(t: number, rank: number): void {
+    const minute = Math.floor(t / MINUTE_MS);
+    this.severities.set(minute, Math.max(rank, this.severities.get(minute) ?? 0));
+  }
+
+  /** Bulk fast path (the bench, imports): a whole hour of one probe, already aggregated. Committed by the next flush. */
+  writeHour(probe: string, kind: string, hour: number, block: HourBlock): void {
+    const id = this.idOf(probe, kind);
+    const k = key(id, hour);
+    this.hours.set(k, { probe: id, hour, block });
+    this.dirtyHours.add(k);
+    const total = block.total();
+    this.dayTotal(id, Math.floor((hour * HOUR_MS) / DAY_MS)).merge(total);
+  }
+
+  get queued(): number {
+    return this.pending.length + this.dirtyHours.size + this.severities.size;
+  }
+
+  /** One transaction for everything queued. Throws when it could not commit; what was queued stays queued. */
+  flush(now: number): void {
+    if (this.queued === 0) return;
+    const results = this.pending;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const { id, sample } of results)
+        this.sql.result.run(id, sample.t, STATUSES.indexOf(sample.status), sample.durationMs, sample.code ?? null);
+      const openHour = Math.floor(now / HOUR_MS);
+      for (const k of this.dirtyHours) {
+        const entry = this.hours.get(k);
+        if (!entry) continue;
+        const { count, failures, okSumMs, latency } = entry.block.total();
+        entry.sealed = entry.hour < openHour;
+        this.sql.hour.run(entry.hour, entry.probe, count, failures, okSumMs, encodeHistogram(latency), entry.block.encode(entry.sealed));
+      }
+      for (const k of this.dirtyDays) {
+        const entry = this.days.get(k);
+        if (!entry) continue;
+        const { count, failures, okSumMs, latency } = entry.total;
+        this.sql.day.run(entry.day, entry.probe, count, failures, okSumMs, encodeHistogram(latency));
+      }
+      for (const [minute, worst] of this.severities) this.sql.severity.run(minute, worst);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+    this.pending = this.pending.slice(results.length);
+    this.dirtyHours.clear();
+    this.dirtyDays.clear();
+    this.severities.clear();
+    this.evict(now);
+  }
+
+  /**
+   * Rows of past hours and days leave memory once written, an hour once written sealed (deflated): an hour that just
+   * ended is queued for that last rewrite. A late result reloads its row.
+   */
+  private evict(now: number): void {
+    const hour = Math.floor(now / HOUR_MS);
+    const day = Math.floor(now / DAY_MS) - 1;
+    for (const [k, entry] of this.hours) {
+      if (entry.hour >= hour) continue;
+      if (entry.sealed) this.hours.delete(k);
+      else this.dirtyHours.add(k);
+    }
+    for (const [k, entry] of this.days) if (entry.day < day) this.days.delete(k);
+  }
+
+  private hourBlock(probe: number, hour: number): HourBlock {
+    const k = key(probe, hour);
+    this.dirtyHours.add(k);
+    let entry = this.hours.get(k);
+    if (!entry) {
+      const row = this.sql.loadHour.get(hour, probe) as { minutes: Uint8Array } | undefined;
+      entry = { probe, hour, block: row ? decodeOrFresh(row.minutes) : new HourBlock() };
+      this.hours.set(k, entry);
+    }
+    return entry.block;
+  }
+
+  private dayTotal(probe: number, day: number): Aggregate {
+    const k = key(probe, day);
+    this.dirtyDays.add(k);
+    let entry = this.days.get(k);
+    if (!entry) {
+      const row = this.sql.loadDay.get(day, probe) as { count: number; failures: number; ok_sum_ms: number; latency: Uint8Array } | undefined;
+      entry = { probe, day, total: row ? Aggregate.fromRow(row) : new Aggregate() };
+      this.days.set(k, entry);
+    }
+    return entry.total;
+  }
+}
+
+/** a row this build cannot read is rewritten from what arrives now, rather than failing every result of its hour */
+function decodeOrFresh(bytes: Uint8Array): HourBlock {
+  try {
+    return HourBlock.decode(bytes);
+  } catch {
+    return new HourBlock();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Sharded load runs for the tests: a target with a known latency distribution that records every response's latency
+ * itself, and N real `probe --shard I/N` processes started against it with one --start-at.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunReport } from '../../src/model/types.js';
+import { runCli, type CliRun } from './cli.js';
+import { httpServer, type Running } from './servers.js';
+
+export interface KnownLatencyTarget extends Running {
+  /** every load request's latency (ms) as the target measured it: arrival of the request to the end of the response */
+  latencies: number[];
+}
+
+/**
+ * A 20-step pattern on the target's own arrival counter: 90 % fast (15..32 ms, 2 ms apart), 5 % at 180 ms, 5 % at
+ * 220 ms. p50, p90, p95 and p99 then fall on distinct values the target knows exactly.
+ */
+export function delayFor(arrival: number): number {
+  const k = arrival % 20;
+  return k < 18 ? 15 + k : k === 18 ? 180 : 220;
+}
+
+export async function knownLatencyTarget(): Promise<KnownLatencyTarget> {
+  const latencies: number[] = [];
+  let arrivals = 0;
+  const running = await httpServer((req, res) => {
+    const started = performance.now();
+    if (!req.url?.startsWith('/v1/papers')) {
+      res.end('{"status":"ok"}');
+      return;
+    }
+    const delay = delayFor(arrivals++);
+    setTimeout(() => res.end('{"items":[]}', () => latencies.push(performance.now() - started)), delay);
+  });
+  return { ...running, latencies };
+}
+
+/** nearest rank, as HDR histograms read a percentile */
+export function nearestRank(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export interface ShardRun {
+  files: string[];
+  reports: RunReport[];
+  runs: CliRun[];
+}
+
+/** An RFC 3339 instant far enough ahead for N processes to start on a busy machine. */
+export function startAtIn(ms: number): string {
+  return new Date(Date.now() + ms).toISOString();
+}
+
+/** Starts the N shard processes together; each one's --json result is written to dir/shard-I.json. */
+export async function runShards(
+  target: string,
+  count: number,
+  dir: string,
+  flags: readonly string[],
+  options: { indexes?: number[]; env?: Record<string, string> } = {},
+): Promise<ShardRun> {
+  const indexes = options.indexes ?? Array.from({ length: count }, (_, i) => i + 1);
+  const runs = await Promise.all(
+    indexes.map((index) =>
+      runCli(['--scenario', 'latency', '--target', target, '--json', '--shard', `${index}/${count}`, ...flags], {
+        timeoutMs: 60_000,
+        ...(options.env ? { env: options.env } : {}),
+      }),
+    ),
+  );
+  const files = runs.map((run, i) => {
+    const file = join(dir, `shard-${indexes[i]}.json`);
+    writeFileSync(file, run.stdout);
+    return file;
+  });
+  const reports = runs.map((run, i) => {
+    try {
+      return JSON.parse(run.stdout) as RunReport;
+    } catch {
+      throw new Error(`shard ${indexes[i]} exited ${run.code}: ${run.stderr}`);
+    }
+  });
+  return { files, reports, runs };
+}
