@@ -144,7 +144,7 @@ function settingsOf<P, S>(kind: ProbeKind<P, S>, sections: Readonly<Record<strin
 /**
  * The kind behind one sealed interface. Params a plan checked are remembered by identity with what their schema made
  * of them: the daemon runs the same specs every cycle, and parsing them again on each run cost measurable CPU at
- * thousands of endpoints. A plan's specs are therefore not changed after it was built; params no plan checked (a
+ * thousands of endpoints. Checked params are therefore frozen: a plan's specs are replaced, not changed; params no plan checked (a
  * spec built by hand, the blackbox endpoint's) are parsed before their run.
  */
 export function registered<P, S>(kind: ProbeKind<P, S>): RegisteredKind {
@@ -155,7 +155,8 @@ export function registered<P, S>(kind: ProbeKind<P, S>): RegisteredKind {
     check: (params) => {
       const parsed = kind.params.safeParse(params);
       if (!parsed.success) return issuesOf(kind.name, parsed.error);
-      if (typeof params === 'object' && params !== null) checked.set(params, parsed.data);
+      // frozen: a change after the check would otherwise run stale params without a word
+      if (typeof params === 'object' && params !== null) checked.set(Object.freeze(params), parsed.data);
       return null;
     },
     run: (params, ctx) =>

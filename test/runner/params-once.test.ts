@@ -23,6 +23,7 @@ test('params a plan checked are run as checked, without parsing them again on ev
     assert.equal(parses(), 1);
     for (let i = 0; i < 3; i++) assert.deepEqual((await sealed.run(params, ctx)).metrics, { n: 4 });
     assert.equal(parses(), 1, 'checked params parsed again at run time');
+    assert.throws(() => Object.assign(params, { n: 5 }), TypeError, 'checked params can be replaced, not changed');
     // params nobody checked are still parsed (and rejected) at their run
     assert.deepEqual((await sealed.run({ n: 3 }, ctx)).metrics, { n: 6 });
     assert.equal(parses(), 2);
