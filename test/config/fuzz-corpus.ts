@@ -284,6 +284,11 @@ function textCases(secret: string): ConfigCase[] {
     plain('anchor reused validly', 'timeout: &t 5s\nload:\n  timeout: *t\n', []),
     plain('anchor makes a duplicate endpoint', 'endpoints:\n  - &e { name: a, path: /a }\n  - *e\n', ['endpoints[1].name']),
     plain('past the size bound', `${'#'.repeat(1_023)}\n`.repeat(4 * 1_024 + 1), ['--config', 'RP_ERR_CONFIG_TOO_LARGE']),
+    plain('a flow list of 1M one-character entries', `endpoints: [${'0,'.repeat(1_000_000)}0]\n`, [
+      'more than the 150000',
+      'RP_ERR_CONFIG_TOO_LARGE',
+    ]),
+    plain('200k lines of a block list', `endpoints:\n${'- 0\n'.repeat(200_000)}`, ['200001 lines and commas', 'RP_ERR_CONFIG_TOO_LARGE']),
     plain('10k unknown keys', keys(10_000), ['k0: unknown key', '10000 keys, more than the 1000']),
     plain('a list past the entries bound', `endpoints: [${Array(25_001).fill('0').join(',')}]\n`, ['endpoints: 25001 entries, more than the 25000']),
     plain('5k unknown keys in a section', `daemon:\n${keys(5_000).replace(/^/gm, '  ')}`, ['daemon.k0: unknown key']),
