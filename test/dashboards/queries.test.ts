@@ -201,6 +201,13 @@ notify: [{ type: log }]
         jobs.result.some((r) => r.metric['job'] === 'blackbox-https'),
         `the job variable lists ${JSON.stringify(jobs.result.map((r) => r.metric))}`,
       );
+      const instance = dashboard.templating.list.find((v) => v.name === 'instance')!;
+      const instances = await prometheus!.query(substitute(variableSelector(instance)!, { job: 'blackbox-https' }));
+      assert.deepEqual(
+        instances.result.map((r) => r.metric['instance']),
+        [`${tls.url}/health`],
+        'the instance variable offers the probed target',
+      );
       const expiry = queries.find((q) => q.where.includes('/ Certificate expires in ('))!;
       const data = await prometheus!.query(substitute(expiry.expr, { job: 'blackbox-https' }));
       assert.equal(data.result.length, 1, JSON.stringify(data.result));
