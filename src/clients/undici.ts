@@ -8,15 +8,44 @@ import { createRequire } from 'node:module';
 import type * as Undici from 'undici';
 
 const load = createRequire(import.meta.url);
-const DispatcherBase = load('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
-Object.assign(DispatcherBase.prototype, load('undici/lib/api/index.js') as object);
-const { getGlobalDispatcher } = load('undici/lib/global.js') as { getGlobalDispatcher: typeof Undici.getGlobalDispatcher };
 
-export const Agent = load('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
+interface UndiciParts {
+  Agent: typeof Undici.Agent;
+  Pool: typeof Undici.Pool;
+  buildConnector: typeof Undici.buildConnector;
+  getGlobalDispatcher: typeof Undici.getGlobalDispatcher;
+}
+
+/**
+ * undici's files by path: they are not its public API, so an undici release that moves one must cost memory, not
+ * start-up — then the whole package is loaded instead.
+ */
+function slimParts(): UndiciParts | null {
+  try {
+    const DispatcherBase = load('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
+    const api = load('undici/lib/api/index.js') as object;
+    const parts = {
+      Agent: load('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
+      Pool: load('undici/lib/dispatcher/pool.js') as typeof Undici.Pool,
+      buildConnector: load('undici/lib/core/connect.js') as typeof Undici.buildConnector,
+      getGlobalDispatcher: (load('undici/lib/global.js') as Pick<UndiciParts, 'getGlobalDispatcher'>).getGlobalDispatcher,
+    };
+    if (![parts.Agent, parts.Pool, parts.buildConnector, parts.getGlobalDispatcher].every((part) => typeof part === 'function')) return null;
+    Object.assign(DispatcherBase.prototype, api);
+    return parts;
+  } catch {
+    return null;
+  }
+}
+
+const parts: UndiciParts = slimParts() ?? (load('undici') as UndiciParts);
+const { getGlobalDispatcher } = parts;
+
+export const Agent = parts.Agent;
 export type Agent = Undici.Agent;
-export const Pool = load('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
+export const Pool = parts.Pool;
 export type Pool = Undici.Pool;
-export const buildConnector = load('undici/lib/core/connect.js') as typeof Undici.buildConnector;
+export const buildConnector = parts.buildConnector;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- re-exports undici's namespace of connector types
 export declare namespace buildConnector {
   type connector = Undici.buildConnector.connector;

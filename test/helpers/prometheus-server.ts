@@ -14,6 +14,19 @@ export interface ScrapeTarget {
   job: string;
   /** host:port */
   address: string;
+  /**
+   * A blackbox-style job: scrape `/probe?module=M&target=T` of `address`, with the probed target as the `instance`
+   * label, as the blackbox_exporter relabelling does.
+   */
+  probe?: { module: string; target: string };
+}
+
+function scrapeJob(t: ScrapeTarget): string {
+  const job = `  - job_name: ${JSON.stringify(t.job)}\n    static_configs:\n      - targets: [${JSON.stringify(t.address)}]`;
+  if (!t.probe) return job;
+  const params = `    metrics_path: /probe\n    params: { module: [${JSON.stringify(t.probe.module)}], target: [${JSON.stringify(t.probe.target)}] }`;
+  const instance = `    relabel_configs:\n      - { target_label: instance, replacement: ${JSON.stringify(t.probe.target)} }`;
+  return `${job}\n${params}\n${instance}`;
 }
 
 export interface PrometheusServer {
@@ -67,9 +80,7 @@ export async function waitFor<T>(
 }
 
 function configYaml(targets: readonly ScrapeTarget[], withRules: boolean): string {
-  const jobs = targets
-    .map((t) => `  - job_name: ${JSON.stringify(t.job)}\n    static_configs:\n      - targets: [${JSON.stringify(t.address)}]`)
-    .join('\n');
+  const jobs = targets.map(scrapeJob).join('\n');
   return `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s\n${withRules ? 'rule_files: [rules.yml]\n' : ''}scrape_configs:\n${jobs}\n`;
 }
 
