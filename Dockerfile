@@ -48,6 +48,10 @@ RUN chmod 0755 dist/src/cli.js \
  && chown 10001:10001 /app/data /var/lib/radar-probe
 # Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
+# Under a steady probe rate Node.js grows its young generation to 64 MB per semi-space; 8 MB costs no measurable CPU
+# and about 90 MB less resident memory at 1,000 endpoints (docs/performance.md). V8 reads it only at start, hence
+# here. `docker run -e NODE_OPTIONS=...` replaces this default as a whole: add the flag there to keep it.
+ENV NODE_OPTIONS=--max-semi-space-size=8
 EXPOSE 9464
 # /healthz fails once the evaluation loop has not completed a cycle for 3 intervals (a wedged daemon, not just a
 # dead one). The image has no curl: node asks. A one-shot run (`--scenario ...`) exits long before the first check.

@@ -4,6 +4,7 @@ import { endpointSchema, endpointsDefaults, endpointsSchema } from '../../src/mo
 import type { MetricRecord } from '../../src/model/types.js';
 import { answeredSamples, type HttpData, type HttpSample } from '../../src/model/results.js';
 import { quantileOf } from '../../src/model/latency.js';
+import { deadline as timerUnder } from '../../src/support/abort.js';
 import { sampleOnce, type SampleResult } from './request.js';
 import { certificateFinding, certificateRejected, certificateSeries } from './certificate.js';
 import { settingsSection, type KindWithSettings, type ProbeOutcome } from '../types.js';
@@ -131,8 +132,15 @@ export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof en
         const grantedMs = Math.max(1, Math.floor(Math.min(timeoutMs, remaining)));
         // Our own timer, not undici's coarse one, ends a sample given less than its timeout, on time to be told apart;
         // the per-request timeout itself stays one value, so samples share one agent and its kept-alive connections.
-        const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(grantedMs)]);
-        const sample = await sampleOnce({ url, endpoint, signal, timeoutMs, http: ctx.http });
+        // A sample granted all that is left of the run needs none: the runner's signal fires then. The timer is
+        // cleared with the sample (AbortSignal.timeout's stayed armed for the whole timeout, one per sample).
+        const own = grantedMs < Math.floor(remaining) ? timerUnder(ctx.signal, grantedMs) : null;
+        let sample: SampleResult;
+        try {
+          sample = await sampleOnce({ url, endpoint, signal: own?.signal ?? ctx.signal, timeoutMs, http: ctx.http });
+        } finally {
+          own?.dispose();
+        }
         longestMs = Math.max(longestMs, sample.durationMs);
         taken.push({ ...sample, abandoned: cutByUs(sample, grantedMs, timeoutMs) });
       }

@@ -44,7 +44,28 @@ function duplicateKeys(doc: Document, where: (range: Range) => string): string[]
   return problems;
 }
 
+/**
+ * Lines plus flow separators a document may have: what YAML parsing time grows with (it cannot be interrupted, not
+ * even by SIGTERM). 20,000 endpoints of several lines each fit; a few MiB of one-character entries, which would take
+ * the parser tens of seconds, do not.
+ */
+export const MAX_YAML_SEPARATORS = 150_000;
+
+function separatorsIn(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 44) n++;
+  }
+  return n;
+}
+
 export function parseYaml(text: string, sourceName: string): ParsedYaml {
+  const separators = separatorsIn(text);
+  if (separators > MAX_YAML_SEPARATORS) {
+    const problem = `${sourceName}: ${separators} lines and commas, more than the ${MAX_YAML_SEPARATORS} a config file may hold`;
+    throw new ConfigError([problem], 'RP_ERR_CONFIG_TOO_LARGE');
+  }
   const lineCounter = new LineCounter();
   const where = (range: Range): string => (range ? `${sourceName}:${lineCounter.linePos(range[0]).line}` : sourceName);
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });

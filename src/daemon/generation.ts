@@ -43,6 +43,16 @@ function memoryFor(memories: Map<string, ProbeMemory>, spec: ProbeSpec): ProbeMe
   return memory;
 }
 
+/** The same memory, found by the spec itself once known: no key string built and hashed on every run. */
+function memoryCache(memories: Map<string, ProbeMemory>): (spec: ProbeSpec) => ProbeMemory {
+  const bySpec = new WeakMap<ProbeSpec, ProbeMemory>();
+  return (spec) => {
+    let memory = bySpec.get(spec);
+    if (!memory) bySpec.set(spec, (memory = memoryFor(memories, spec)));
+    return memory;
+  };
+}
+
 export class Generation {
   readonly plan: ScheduledProbe[];
   readonly names: ReadonlySet<string>;
@@ -61,7 +71,7 @@ export class Generation {
       http: deps.http,
       redact: deps.redact,
       signal: deps.signal,
-      memoryFor: (spec) => memoryFor(deps.memories, spec),
+      memoryFor: memoryCache(deps.memories),
     });
   }
 }

@@ -2,7 +2,7 @@
 import { answeredSamples, httpDataOf } from './results.js';
 import type { LatencySummary, ProbeResult } from './types.js';
 
-export function quantileOf(sorted: readonly number[], q: number): number | null {
+export function quantileOf(sorted: ArrayLike<number>, q: number): number | null {
   if (sorted.length === 0) return null;
   // nearest-rank, the definition k6 and most load tools report
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));

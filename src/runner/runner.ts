@@ -3,7 +3,7 @@
  * or on shutdown, and whatever the probe does (resolve, reject, hang) the runner hands back a result on time.
  */
 import { performance } from 'node:perf_hooks';
-import { EventEmitter, setMaxListeners } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { ProbeError, errorMessage } from '../model/errors.js';
 import type { ProbeResult } from '../model/types.js';
 import type { FindingBuilder } from '../runbook/finding.js';
@@ -15,6 +15,7 @@ const GRACE_MS = 150;
 
 /** Aborts the leftovers of a probe that already answered; one shared reason, no stack trace per probe. */
 const RESULT_RETURNED = new ProbeError('RP_ERR_PROBE_ABORTED', 'result already returned');
+const RUN_CANCELLED = new ProbeError('RP_ERR_PROBE_ABORTED', 'run cancelled');
 
 export interface RunnerOptions {
   kinds: { get(name: string): RegisteredKind | undefined };
@@ -32,10 +33,17 @@ export interface RunnerEvents {
 }
 
 export class Runner extends EventEmitter<RunnerEvents> {
+  /**
+   * The probes in flight, cancelled together when the run's signal aborts. One listener on that signal for all of
+   * them, not one each: removing a listener walks the list, which at thousands of probes in flight costs O(n) per probe.
+   */
+  private readonly live = new Set<AbortController>();
+  private readonly cancelAll = (): void => {
+    for (const controller of this.live) controller.abort(RUN_CANCELLED);
+  };
+
   constructor(private readonly options: RunnerOptions) {
     super();
-    // every probe in flight listens on the run's signal; dozens at once is normal, not a leak
-    if (options.signal) setMaxListeners(0, options.signal);
   }
 
   /** the shared connection pools, for the blackbox endpoint's single requests */
@@ -106,29 +114,24 @@ export class Runner extends EventEmitter<RunnerEvents> {
 
   private async guarded(kind: RegisteredKind, spec: ProbeSpec, timeoutMs: number, memory: ProbeMemory): Promise<ProbeOutcome> {
     const controller = new AbortController();
-    const parent = this.options.signal;
-    const onParentAbort = (): void => controller.abort(new ProbeError('RP_ERR_PROBE_ABORTED', 'run cancelled'));
-    if (parent?.aborted) onParentAbort();
-    parent?.addEventListener('abort', onParentAbort, { once: true });
+    const signal = controller.signal;
+    this.track(controller);
+    // one timer per probe, cleared with its result: AbortSignal.timeout's would stay armed for the whole timeout
     const timer = setTimeout(() => controller.abort(new ProbeError('RP_ERR_PROBE_TIMEOUT', `no result within ${timeoutMs} ms`)), timeoutMs);
-    const ctx: RunContext = {
-      ...this.options.base,
-      signal: controller.signal,
-      timeoutMs,
-      memory,
-    };
+    const ctx: RunContext = { ...this.options.base, signal, timeoutMs, memory };
     let graceTimer: NodeJS.Timeout | undefined;
+    let force = (): void => undefined;
     const forced = new Promise<ProbeOutcome>((resolve) => {
-      const force = (): void => {
+      force = (): void => {
         graceTimer = setTimeout(() => {
-          const reason: unknown = controller.signal.reason;
+          const reason: unknown = signal.reason;
           const info = reason instanceof ProbeError ? reason.toInfo() : { code: 'RP_ERR_PROBE_TIMEOUT' as const, message: 'timed out' };
           resolve({ status: 'error', error: info });
         }, GRACE_MS);
       };
-      if (controller.signal.aborted) force();
-      else controller.signal.addEventListener('abort', force, { once: true });
     });
+    if (signal.aborted) force();
+    else signal.addEventListener('abort', force, { once: true });
     const attempt = Promise.resolve()
       .then(() => kind.run(spec.params, ctx))
       .catch((err: unknown): ProbeOutcome => ({
@@ -140,10 +143,25 @@ export class Runner extends EventEmitter<RunnerEvents> {
     } finally {
       clearTimeout(timer);
       clearTimeout(graceTimer);
-      parent?.removeEventListener('abort', onParentAbort);
-      // Whatever is still running must stop now: the result has been handed back.
-      if (!controller.signal.aborted) controller.abort(RESULT_RETURNED);
+      this.untrack(controller);
+      // Whatever is still running must stop now: the result has been handed back. Without arming a grace period
+      // nobody waits for any more.
+      signal.removeEventListener('abort', force);
+      if (!signal.aborted) controller.abort(RESULT_RETURNED);
     }
+  }
+
+  /** The run's signal is listened to only while probes are in flight, so a runner left behind holds nothing on it. */
+  private track(controller: AbortController): void {
+    const parent = this.options.signal;
+    if (!parent) return;
+    if (parent.aborted) return controller.abort(RUN_CANCELLED);
+    if (this.live.size === 0) parent.addEventListener('abort', this.cancelAll, { once: true });
+    this.live.add(controller);
+  }
+
+  private untrack(controller: AbortController): void {
+    if (this.live.delete(controller) && this.live.size === 0) this.options.signal?.removeEventListener('abort', this.cancelAll);
   }
 }
 

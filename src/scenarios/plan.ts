@@ -109,7 +109,9 @@ function planner(config: Config, options: ScenarioOptions, thresholds: readonly 
  * asks for the same probe twice (the health check beside every endpoint, where health is the only one) gets it once.
  */
 function checked(all: readonly ProbeSpec[]): ProbeSpec[] {
-  const specs = all.filter((spec, i) => all.findIndex((s) => s.name === spec.name) === i);
+  const seen = new Set<string>();
+  // a set, not a search per spec: at 20,000 endpoints that search was 200 million comparisons per plan
+  const specs = all.filter((spec) => !seen.has(spec.name) && seen.add(spec.name));
   for (const spec of specs) {
     const kind = PROBE_KINDS.get(spec.kind);
     const problem = kind ? kind.check(spec.params) : `probe kind "${spec.kind}" is not registered`;

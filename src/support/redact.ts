@@ -32,10 +32,14 @@ const CREDENTIAL_PATTERNS: readonly [RegExp, string][] = [
 
 export type Redactor = (text: string) => string;
 
+/** Every credential pattern needs one of these characters: a text without any (a name, a status) skips them all. */
+const MAY_HOLD_CREDENTIAL = /[:=/]/;
+
 export function createRedactor(secrets: readonly string[]): Redactor {
   return (text: string): string => {
     let out = text;
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (!MAY_HOLD_CREDENTIAL.test(out)) return out;
     for (const [pattern, replacement] of CREDENTIAL_PATTERNS) out = out.replace(pattern, replacement);
     return out;
   };
@@ -61,13 +65,17 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
   if (value !== null && typeof value === 'object') {
     const proto: unknown = Object.getPrototypeOf(value);
     const plain = proto === Object.prototype || proto === null;
-    let changed = !plain;
-    const entries = Object.entries(value).map(([k, v]: [string, unknown]) => {
-      const done = redactDeep(v, redact);
-      if (done !== v) changed = true;
-      return [k, done] as const;
-    });
-    return changed ? (Object.fromEntries(entries) as T) : value;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    // entries are built only once something changed (or to turn a class instance into a plain object)
+    let entries: [string, unknown][] | null = plain ? null : [];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const done = redactDeep(record[key], redact);
+      if (entries === null && done !== record[key]) entries = keys.slice(0, i).map((k) => [k, record[k]]);
+      entries?.push([key, done]);
+    }
+    return entries === null ? value : (Object.fromEntries(entries) as T);
   }
   return value;
 }

@@ -94,6 +94,17 @@ describe('config loading', () => {
     }
   });
 
+  test('20 000 endpoints fit in one config; a longer list is refused with its length and line', () => {
+    const endpoints = (n: number): string => Array.from({ length: n }, (_, i) => `  - { name: e${i}, path: /${i} }\n`).join('');
+    const config = parseConfigText(`target: http://127.0.0.1:9\nendpoints:\n${endpoints(20_000)}`, 'big.yaml', { env: {} });
+    assert.equal(config.endpoints.length, 20_000);
+    assert.throws(
+      () => parseConfigText(`target: http://127.0.0.1:9\nendpoints: [${Array(25_001).fill('0').join(',')}]\n`, 'long.yaml', { env: {} }),
+      (err: unknown) =>
+        err instanceof ConfigError && err.problems.some((p) => /^endpoints: 25001 entries, more than the 25000 .*\(long\.yaml:2\)$/.test(p)),
+    );
+  });
+
   test('explicit missing file names the file; no file means built-in defaults', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rp-config-'));
     await assert.rejects(loadConfig({ file: 'nope.yaml', cwd: dir, env: {} }), /nope\.yaml: cannot read config file: no such file/);

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { parseConfigText } from '../../src/config/load.js';
+import { parse } from 'yaml';
 import { ops, parseDockerfile, read, root } from './dockerfile.js';
 
 const stages = parseDockerfile(read('Dockerfile'));
@@ -108,4 +109,18 @@ test('src/ and probes/ import only Node built-ins and production dependencies', 
     }
   }
   assert.ok(bareImports > 0, 'the scan sees package imports');
+});
+
+test('the daemon starts with its young generation capped, in the image and in the Deployment that replaces its NODE_OPTIONS', () => {
+  const cap = /(^|\s)--max-semi-space-size=8(\s|$)/;
+  assert.ok(
+    ops(runtime, 'ENV').some((e) => /^NODE_OPTIONS=/.test(e) && cap.test(e.slice('NODE_OPTIONS='.length))),
+    'ENV NODE_OPTIONS=--max-semi-space-size=8',
+  );
+  const deployment = parse(read('k8s/deployment.yaml')) as {
+    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
+  };
+  const options = deployment.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+  assert.match(options, cap, 'the Deployment sets NODE_OPTIONS, which replaces the image default: it must carry the cap');
+  assert.match(options, /--max-old-space-size=\d+/);
 });

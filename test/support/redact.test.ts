@@ -46,6 +46,8 @@ test('redactDeep copies only what it changed: an untouched tree comes back as it
   assert.equal(out.keep, dirty.keep, 'an unchanged branch is shared');
   assert.deepEqual(out, { keep: { d: 'y' }, list: ['ok', 'pw [REDACTED]'], n: 3 });
   assert.deepEqual(dirty.list, ['ok', 'pw hunter2'], 'the input is not modified');
+  assert.deepEqual(Object.keys(out), ['keep', 'list', 'n'], 'keys keep their order');
+  assert.equal(redact('hunter2'), '[REDACTED]', 'a configured secret goes also from a text no credential pattern could match');
   const when = { at: new Date(0) };
   assert.deepEqual(redactDeep(when, redact), { at: {} }, 'non-plain objects are still rebuilt as plain ones');
 });

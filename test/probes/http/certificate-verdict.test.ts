@@ -133,11 +133,12 @@ const verdict = (report: RunReport): string[] => report.findings.map((f) => `${f
 
 /** The one-shot's shared path in-process, each endpoint probing its own host (a config has one target). */
 async function endpointScenario(row: Row, config: Config): Promise<{ report: RunReport; results: ProbeResult[] }> {
-  const plan = planScenario('endpoint', config);
-  for (const spec of plan.specs) {
+  const planned = planScenario('endpoint', config);
+  const specs = planned.specs.map((spec) => {
     const host = row.hosts[spec.name as keyof Row['hosts']];
-    (spec.params as { target: string }).target = served(host).url;
-  }
+    return { ...spec, params: { ...(spec.params as object), target: served(host).url } };
+  });
+  const plan = { ...planned, specs };
   const env = probeEnvironment(config, { log: silentLogger() });
   try {
     return await runScenario({ plan, config, runner: env.runner });
