@@ -39,8 +39,10 @@ function describeEnd(end: ExchangeEnd): string {
 
 export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
   const lanes = plan.amount !== null ? Math.min(plan.connections, plan.amount) : plan.connections;
-  // pipelining 1: one request on the wire per connection, like autocannon's default and `ab`
-  const clients = Array.from({ length: lanes }, () => new Client(plan.origin, { pipelining: 1, connect: { timeout: plan.timeoutMs } }));
+  // pipelining 1: one request on the wire per connection, like autocannon's default and `ab`. headersTimeout and
+  // bodyTimeout 0: no timer of undici's per request; the TimeoutSweep enforces the timeout of every attempt.
+  const clientOptions = { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: plan.timeoutMs } };
+  const clients = Array.from({ length: lanes }, () => new Client(plan.origin, clientOptions));
   const options = plan.requests.map(dispatchOptions);
   /** each lane's attempt on the wire, for the timeout sweep and for a stop */
   const inFlight: (Attempt | null)[] = new Array<Attempt | null>(lanes).fill(null);

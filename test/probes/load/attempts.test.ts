@@ -66,6 +66,26 @@ describe('load probe: every attempt counted', () => {
     }
   });
 
+  test('a server that closes each connection after its response: every request answered on a fresh connection, none lost', async () => {
+    let arrived = 0;
+    // `connection: close` says so in the response, and the lane already has its next request waiting when it is read
+    const closing = await httpServer((req, res) => {
+      arrived++;
+      req.resume();
+      res.writeHead(200, { connection: 'close' }).end('ok');
+    });
+    try {
+      const outcome = await run(closing.url, { amount: 60, connections: 3, abortOnErrorRate: 1 });
+      const l = outcome.latency!;
+      assert.equal(l.requests, 60);
+      assert.equal(arrived, 60);
+      assert.deepEqual(l.statusCounts, { '200': 60 }, JSON.stringify(l.transportErrorCodes));
+      assert.equal(l.transportErrors, 0);
+    } finally {
+      await closing.close();
+    }
+  });
+
   test('a request undici refuses before sending (a header with a line break) is an error per attempt, not a stack overflow', async () => {
     const quiet = await httpServer((_req, res) => res.end('ok'));
     try {
