@@ -1,5 +1,6 @@
 /** Runs the real `probe daemon` as a child process and lets a test wait on its JSON log lines instead of sleeping. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,20 @@ export function writeConfig(dir: string, yaml: string): string {
   const file = join(dir, 'config.yaml');
   writeFileSync(file, yaml);
   return file;
+}
+
+/** every daemon process this test file started and that has not exited yet */
+const running = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every daemon this file started that is still running, and waits for them: one left running by a failed
+ * test would keep the test file from ever ending.
+ */
+export async function killStartedDaemons(): Promise<void> {
+  const left = [...running].filter((proc) => proc.exitCode === null && proc.signalCode === null);
+  const exits = left.map((proc) => once(proc, 'exit'));
+  for (const proc of left) proc.kill('SIGKILL');
+  await Promise.all(exits);
 }
 
 export async function startDaemon(yaml: string, options: { env?: Record<string, string>; args?: string[] } = {}): Promise<DaemonProcess> {
@@ -70,7 +85,13 @@ export async function startDaemon(yaml: string, options: { env?: Record<string, 
         }
     }
   });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  running.add(proc);
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on('exit', (code) => {
+      running.delete(proc);
+      resolve(code);
+    }),
+  );
   const output = (): string => `${raw}${stderr ? `\n--- stderr ---\n${stderr}` : ''}`;
   const waitFor = (match: (l: LogLine) => boolean, timeoutMs = 10_000, what = 'log line'): Promise<LogLine> => {
     const seen = lines.find(match);

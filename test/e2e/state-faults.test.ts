@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSimulatedApi, type SimulatedApi } from '../../src/demo/api.js';
 import { parseFault } from '../../src/demo/faults.js';
-import { killOnExit, startDaemon, type DaemonProcess } from '../daemon/harness.js';
+import { killStartedDaemons, startDaemon, type DaemonProcess } from '../daemon/harness.js';
 import { fastDaemonYaml } from './fast-daemon.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
@@ -71,21 +71,13 @@ describe('a state directory that stops taking writes never stops paging (issue 1
   let api: SimulatedApi;
   let receiver: Receiver;
   let daemon: DaemonProcess | undefined;
-  // every daemon started here: one left running by a failed test would keep this file from ever ending
-  const started: DaemonProcess[] = [];
-  const start = async (yaml: string): Promise<DaemonProcess> => {
-    const d = await startDaemon(yaml);
-    started.push(d);
-    return d;
-  };
 
   before(async () => {
     api = await startSimulatedApi({ port: 0 });
     receiver = await startReceiver();
   });
   after(async () => {
-    for (const d of started) killOnExit(d);
-    await Promise.all(started.map((d) => d.exited));
+    await killStartedDaemons();
     for (const dir of mounts.splice(0)) {
       sh('umount', ['-l', dir]);
       rmSync(join(dir, '..'), { recursive: true, force: true });
@@ -126,7 +118,7 @@ describe('a state directory that stops taking writes never stops paging (issue 1
 
   test('made read-only while running: the outage still pages', { skip: !root && 'needs root to mount' }, async (t) => {
     const volume = stateVolume('1m');
-    daemon = await start(configFor(api, receiver, volume.dir));
+    daemon = await startDaemon(configFor(api, receiver, volume.dir));
     await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 15_000, 'readiness');
     const how = await makeReadOnly(volume);
     t.diagnostic(`state dir made read-only by ${how}`);
@@ -138,7 +130,7 @@ describe('a state directory that stops taking writes never stops paging (issue 1
   test('a full disk: the outage still pages and no temp file is left behind', { skip: !root && 'needs root to mount' }, async (t) => {
     const volume = stateVolume('64k');
     if (!volume.mounted) return t.skip('mount not permitted');
-    daemon = await start(configFor(api, receiver, volume.dir));
+    daemon = await startDaemon(configFor(api, receiver, volume.dir));
     await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 15_000, 'readiness');
     fillUp(volume.dir);
     await outagePagesWhileUndurable(daemon, 'tmpfs full');
@@ -155,7 +147,7 @@ describe('a state directory that stops taking writes never stops paging (issue 1
     const how = await makeReadOnly(volume);
     t.diagnostic(`state dir read-only from the start by ${how}`);
     const before = receiver.received.length;
-    daemon = await start(configFor(api, receiver, volume.dir));
+    daemon = await startDaemon(configFor(api, receiver, volume.dir));
     assert.equal((await daemon.get('/metrics')).status, 200);
     assert.equal((await daemon.get('/api/incidents')).status, 200);
     await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 15_000, 'readiness');
