@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { after, describe, test } from 'node:test';
 import { HISTORY_FILE } from '../../src/history/database.js';
 import { HourBlock } from '../../src/history/hour-block.js';
@@ -51,6 +53,23 @@ describe('hour block', () => {
       );
     }
     assert.throws(() => HourBlock.decode(Uint8Array.of(9, 1, 2)), /version 9/);
+  });
+
+  test('a full hour stays small in memory: the writer holds one per probe (20,000 at the end of every hour)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // a probe every 10 s: 60 minutes of 6 results each, latencies spread over several buckets
+    const blocks = Array.from({ length: 2000 }, (_, p) => {
+      const block = new HourBlock();
+      for (let i = 0; i < 360; i++) block.add(Math.floor(i / 6), true, 1 + ((p + i) % 5) * 0.3);
+      return block;
+    });
+    gc();
+    const perBlock = (process.memoryUsage().heapUsed - before) / blocks.length;
+    // an Aggregate with a Map per minute was 25 KB per hour
+    assert.ok(perBlock < 12_000, `${Math.round(perBlock)} bytes per hour block`);
   });
 });
 
