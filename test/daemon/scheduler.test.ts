@@ -135,7 +135,9 @@ test('runs due in the same slot of the clock start in one turn of the event loop
 test('slots: at most 250 ms, a twentieth of the interval, about 25 runs', () => {
   assert.equal(slotMs(10_000, 100), 250);
   assert.equal(slotMs(1000, 10), 50);
-  assert.equal(slotMs(10_000, 2000), 12.5);
+  assert.equal(slotMs(10_000, 500), 50);
+  assert.equal(slotMs(10_000, 2000), 0, 'no slots where the process is never idle');
+  assert.equal(slotOf(1001, 0), 1001);
   assert.equal(slotOf(1001, 250), 1250);
   assert.equal(slotOf(1250, 250), 1250);
 });
