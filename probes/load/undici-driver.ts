@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
 import { errorMessage } from '../../src/model/errors.js';
 import { Attempt, dispatchOptions, TimeoutSweep, type ExchangeEnd } from './exchange.js';
-import { BODY_TOO_LARGE, errorCodeOf, type LoadRecorder } from './recorder.js';
+import { BODY_TOO_LARGE, errorCodeOf, recordEnd, type LoadRecorder } from './recorder.js';
 import type { Driver, LoadPlan } from './types.js';
 
 /** setTimeout fires up to ~1 ms late; sleep until just before the due time, then yield turn by turn until it. */
@@ -58,22 +58,7 @@ export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
   let warmup = 'none';
   const isStopped = (): boolean => stopped;
 
-  /**
-   * `backlogMs`: how long the request waited for a connection after its due time, added to its latency.
-   * `warmupSample`: a closed-loop connection's first response (counted, left out of the percentiles).
-   */
-  function record(end: ExchangeEnd, backlogMs: number, warmupSample: boolean): void {
-    switch (end.kind) {
-      case 'response':
-        return recorder.response(end.status, end.latencyMs + backlogMs, warmupSample);
-      case 'too-large':
-        return recorder.rejected(BODY_TOO_LARGE);
-      case 'timeout':
-        return recorder.timeout(end.latencyMs + backlogMs);
-      case 'error':
-        return recorder.transportError(errorCodeOf(end.error));
-    }
-  }
+  const record = (end: ExchangeEnd, backlogMs: number, warmupSample: boolean): void => recordEnd(recorder, end, backlogMs, warmupSample);
 
   /** one attempt on a lane, as a promise: for the fixed-rate schedule, whose pace is set by timers anyway */
   const attempt = (lane: number, slot: number): Promise<ExchangeEnd> =>
