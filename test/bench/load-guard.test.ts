@@ -35,6 +35,22 @@ describe('load bench guard', () => {
     assert.doesNotMatch(lines[1], /CPU/);
   });
 
+  test("rounds pair up: the ratio is the median of the rounds' own ratios, not a ratio of medians", () => {
+    // a neighbour slowed rounds 2 and 3 for both generators alike; ours was ahead in every round but one
+    const ours = { ...row(0, 'radar-probe', 30_000), rounds: [40_000, 20_000, 21_000, 39_000, 30_000] };
+    const autocannon = { ...row(0, 'autocannon', 38_000), rounds: [38_000, 19_000, 20_000, 41_000, 29_000] };
+    const [v] = verdicts([autocannon, ours]);
+    assert.equal(Math.round(v.ratio * 1000) / 1000, 1.05);
+    assert.deepEqual([v.paired?.rounds, Math.round(v.paired!.min * 1000) / 1000], [5, 0.951]);
+    assert.match(verdictLines([v])[0], /median of 5 paired rounds, 0\.951–1\.053/);
+    // ours behind in most rounds fails, however good its best round was
+    const behind = { ...ours, rounds: [40_000, 18_000, 18_000, 36_000, 27_000] };
+    assert.equal(verdicts([autocannon, behind])[0].ok, false);
+    // a round where autocannon got nothing through counts against the probe, not as a division by zero
+    const broken = { ...autocannon, rounds: [0, 0, 0, 41_000, 29_000] };
+    assert.equal(verdicts([broken, ours])[0].ok, false);
+  });
+
   test('a run autocannon could not measure fails rather than passing by division', () => {
     const [v] = verdicts([row(0, 'autocannon', 0), row(0, 'radar-probe', 100)]);
     assert.equal(v.ok, false);
