@@ -16,8 +16,15 @@ import { median, MIN_RATIO, verdictLines, verdicts } from './load-guard.js';
 
 const CONNECTIONS = 10;
 const CLOSED_MS = 2_000;
-/** rounds of the guarded pair (autocannon and the probe, closed loop); at 0 ms the machine, not the target, sets the pace */
-const GUARD_ROUNDS: Record<number, number> = { 0: 9, 20: 3, 200: 3 };
+/**
+ * The guarded pair (autocannon and the probe, closed loop): rounds and run length per delay. At 0 ms the machine, not
+ * the target, sets the pace, and neighbours come and go within seconds: many short back-to-back pairs.
+ */
+const GUARD_ROUNDS: Record<number, { rounds: number; ms: number }> = {
+  0: { rounds: 15, ms: 1_000 },
+  20: { rounds: 3, ms: 2_000 },
+  200: { rounds: 3, ms: 2_000 },
+};
 /** rounds of everything else (the worker, wrk, the fixed-rate runs) */
 const OTHER_ROUNDS = 3;
 const RATE_MS = 2_000;
@@ -114,10 +121,11 @@ function entries(origin: string): Entry[][] {
     const closed: RunSpec = { origin, path: `/delay/${delay}`, connections: CONNECTIONS, durationMs: CLOSED_MS };
     const rated: RunSpec = { ...closed, durationMs: RATE_MS, rate: RATE_FOR_DELAY[delay] };
     const rate = `rate ${rated.rate}/s`;
-    const guarded = GUARD_ROUNDS[delay];
+    const { rounds: guarded, ms } = GUARD_ROUNDS[delay];
+    const pair: RunSpec = { ...closed, durationMs: ms };
     return [
-      { delay, load: 'closed', generator: 'autocannon', go: rawAutocannon, spec: closed, inProcess: true, rounds: guarded },
-      { delay, load: 'closed', generator: 'radar-probe', go: (s: RunSpec) => ours(s), spec: closed, inProcess: true, rounds: guarded },
+      { delay, load: 'closed', generator: 'autocannon', go: rawAutocannon, spec: pair, inProcess: true, rounds: guarded },
+      { delay, load: 'closed', generator: 'radar-probe', go: (s: RunSpec) => ours(s), spec: pair, inProcess: true, rounds: guarded },
       ...(delay === 0
         ? [
             {
@@ -183,8 +191,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   process.stdout.write(
     `${table(rows, baseline)}\n\nno-delay baseline (client + loopback): ${baseline.toFixed(3)} ms; ✓ = within 2 % of the injected delay; ` +
       `medians of interleaved rounds (closed loop autocannon and radar-probe: ${Object.entries(GUARD_ROUNDS)
-        .map(([delay, n]) => `${n} at ${delay} ms`)
-        .join(', ')}; the rest ${OTHER_ROUNDS}); ${CONNECTIONS} connections; closed runs ${CLOSED_MS / 1000} s, rate runs ${RATE_MS / 1000} s; ` +
+        .map(([delay, g]) => `${g.rounds} × ${g.ms / 1000} s at ${delay} ms`)
+        .join(', ')}; the rest ${OTHER_ROUNDS} × ${CLOSED_MS / 1000} s); ${CONNECTIONS} connections; ` +
       `node ${process.version}; ${cpus().length} CPUs, 1-minute load average ${load}${rows.some((r) => r.generator === 'wrk') ? '' : '; wrk is not installed'}\n`,
   );
   const list = verdicts(rows);

@@ -187,7 +187,7 @@ export class ResponseParser {
       if (colon < 0 || colon > eol) return this.fail('HPE_INVALID_HEADER_TOKEN', 'a header line without a colon') ?? false;
       // only three headers frame the body: look closer at a line only when its name has one of their lengths
       const framing = FRAMING_HEADERS[colon - start];
-      if (framing !== undefined && text.slice(start, colon).toLowerCase() === framing) {
+      if (framing !== undefined && (text.charCodeAt(start) | 0x20) === framing.charCodeAt(0) && text.slice(start, colon).toLowerCase() === framing) {
         const value = text
           .slice(colon + 1, eol)
           .trim()

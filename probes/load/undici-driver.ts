@@ -1,5 +1,6 @@
 /**
- * Load over undici, one Client (one connection) per lane.
+ * Load over undici, one Client (one connection) per lane: every fixed-rate run, and closed-loop runs whose requests
+ * the lean HTTP/1.1 lanes do not send (see wireRequests in http1-driver.ts).
  *
  * With a rate this is a fixed arrival rate (wrk2's model): request k is due at start + k/rate. Its latency is the
  * response time plus the time it waited because every connection was still busy with earlier requests (from its
@@ -10,8 +11,8 @@
  * Without a rate it is closed-loop (each connection sends its next request when the previous one completes, like
  * `ab -c`); there the first response on each connection carries its connection setup and is counted but left out
  * of the percentiles when every connection sends several requests. A closed-loop lane sends its next request from
- * the previous one's end callback, with no promise or timer in between, so the generator's own cost per request
- * stays close to raw autocannon's.
+ * the previous one's end callback, with no promise or timer in between (undici itself writes it one event-loop
+ * turn later, which at a 0 ms target costs about a tenth of the throughput: the lean lanes exist for that).
  *
  * Every attempt ends as exactly one outcome: a response, a timeout, a transport error (refused, reset, closed
  * without an answer) or a response rejected by us (a body over plan.maxBodyBytes). Bodies are drained chunk by

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, test } from 'node:test';
-import { rawHttpServer, type RawHttpServer } from '../../helpers/servers.js';
+import { rawHttpServer, selfSignedHttpsServer, type RawHttpServer } from '../../helpers/servers.js';
 import { runLoad as run } from './targets.js';
 import type { LoadProbeParams } from '../../../probes/load/index.js';
 import type { LatencySummary } from '../../../src/model/types.js';
@@ -134,5 +134,18 @@ describe('load lanes: HTTP/1.1 framing', () => {
     const { l, server } = await against((n, socket) => socket.write(answers[n % 2]), { amount: 6 });
     assert.deepEqual(l.statusCounts, { '200': 6 }, JSON.stringify(codes(l)));
     assert.equal(server.connections(), 6);
+  });
+
+  test('https: the lanes speak TLS and verify the certificate; a self-signed one is an error per attempt with its code', async () => {
+    const selfSigned = await selfSignedHttpsServer();
+    try {
+      const outcome = await run(selfSigned.url, { amount: 4, connections: 2, abortOnErrorRate: 1, timeoutMs: 2_000 });
+      const l = outcome.latency!;
+      assert.equal(l.generator, 'http1');
+      assert.deepEqual([l.requests, l.transportErrors], [4, 4]);
+      assert.deepEqual(codes(l), { DEPTH_ZERO_SELF_SIGNED_CERT: 4 });
+    } finally {
+      await selfSigned.close();
+    }
   });
 });
