@@ -30,7 +30,10 @@ describe('load bench guard', () => {
       ],
     );
     const lines = verdictLines(list);
-    assert.match(lines[0], /^PASS 0 ms closed loop: radar-probe 38100 req\/s = 0\.953 × autocannon 40000 req\/s.*; CPU 19\.5 vs 20\.0 µs\/req$/);
+    assert.match(
+      lines[0],
+      /^PASS 0 ms closed loop: radar-probe 38100 req\/s = 0\.953 × autocannon 40000 req\/s.*; CPU 19\.5 vs 20\.0 µs\/req \(bar ≤ 1 ×\)$/,
+    );
     assert.match(lines[1], /^FAIL 20 ms/);
     assert.doesNotMatch(lines[1], /CPU/);
   });
@@ -49,6 +52,14 @@ describe('load bench guard', () => {
     // a round where autocannon got nothing through counts against the probe, not as a division by zero
     const broken = { ...autocannon, rounds: [0, 0, 0, 41_000, 29_000] };
     assert.equal(verdicts([broken, ours])[0].ok, false);
+  });
+
+  test('at 0 ms the probe must also cost no more CPU per request than autocannon; at other delays CPU is only reported', () => {
+    const costly = verdicts([row(0, 'autocannon', 40_000, 'closed', 14), row(0, 'radar-probe', 42_000, 'closed', 14.5)]);
+    assert.deepEqual([costly[0].ok, costly[0].cpuOk], [false, false]);
+    assert.match(verdictLines(costly)[0], /^FAIL .*\(bar ≤ 1 ×, over it\)$/);
+    const slow = verdicts([row(20, 'autocannon', 480, 'closed', 40), row(20, 'radar-probe', 480, 'closed', 60)]);
+    assert.equal(slow[0].ok, true);
   });
 
   test('a run autocannon could not measure fails rather than passing by division', () => {
