@@ -4,9 +4,8 @@
  * interleaved rounds (autocannon and the probe back to back in each round, in alternating order).
  * Targets: our req/s ≥ 0.95 × raw autocannon's in closed loop at every delay, as the median of each round's ratio,
  * and at 0 ms our CPU per request ≤ autocannon's (guarded: PASS/FAIL lines, exit code 1 on a FAIL unless
- * `--no-guard`); our p50/p95 within 2 % of the injected
- * delay plus the no-delay baseline. Loopback only; about two minutes. Run: `node dist/bench/load.js [--no-guard]`.
- * See docs/benchmarks.md.
+ * `--no-guard`); our p50/p95 within 2 % of the injected delay plus the no-delay baseline. Loopback only; about two
+ * minutes. Run: `node dist/bench/load.js [--no-guard]`. See docs/benchmarks.md.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
