@@ -27,6 +27,7 @@ import type { ProbeResult } from '../src/model/types.js';
 import { gzipText } from '../src/server/compress.js';
 import { startServer, type DaemonSurface } from '../src/server/server.js';
 import { silentLogger } from '../src/support/log.js';
+import { SHIPPED_NODE_OPTIONS } from './shipped-node-options.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -34,8 +35,6 @@ const API = new URL('../src/demo/api.js', import.meta.url).href;
 const TICK_MS = 1000 / 100; // CLK_TCK is 100 on Linux
 const BLACKBOX = 'prometheus-blackbox-exporter';
 const SHIPPED_CONFIG = fileURLToPath(new URL('../../config.yaml', import.meta.url));
-/** what the Dockerfile's ENV and the Deployment give the daemon (docs/performance.md) */
-const SHIPPED_NODE_OPTIONS = '--max-semi-space-size=8';
 
 const { values: flags } = parseArgs({
   options: {
