@@ -9,14 +9,15 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulatedApi } from '../src/demo/api.js';
-import { SHIPPED_NODE_OPTIONS } from './shipped-node-options.js';
+import { shippedRuntimeEnv } from './shipped-runtime.js';
+import { binaryPages } from './binary-pages.js';
 import { heapByConstructor, heapByPackage, largestStrings, type HeapSnapshot } from './heap-snapshot.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -29,9 +30,17 @@ const { values: flags } = parseArgs({
     cycles: { type: 'string', default: '2' },
     only: { type: 'string', default: 'all' },
     snapshot: { type: 'boolean', default: false },
+    /** keep the measured daemon running this many seconds after the report, to look at it with other tools */
+    hold: { type: 'string', default: '0' },
+    /** options on the daemon's command line, for V8 flags NODE_OPTIONS refuses (`--single-threaded`, `--max-lazy`) */
+    'node-args': { type: 'string', default: '' },
   },
 });
-const nodeOptions = process.env['DAEMON_NODE_OPTIONS'] ?? SHIPPED_NODE_OPTIONS;
+const runtimeEnv = shippedRuntimeEnv();
+const nodeOptions = runtimeEnv['NODE_OPTIONS'] ?? '';
+const runtimeLabel = Object.entries(runtimeEnv)
+  .map(([key, value]) => `${key}=${value}`)
+  .join(' ');
 const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
 
 /** The modules whose import cost is worth knowing alone (the daemon's own entry last: all of them together). */
@@ -61,16 +70,21 @@ interface Smaps {
   file: number;
   /** resident pages per mapped file (basename) or pseudo-mapping ([heap], [stack], anon) */
   byMapping: Map<string, { rss: number; anon: number }>;
+  /** resident anonymous memory by mapping size: 256 kB V8 pages, 8 MB thread stacks, 64 MB malloc arena reservations */
+  anonBySize: Map<number, { count: number; rss: number }>;
 }
 
 function readSmaps(pid: number): Smaps {
   const text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
-  const out: Smaps = { rss: 0, anon: 0, file: 0, byMapping: new Map() };
+  const out: Smaps = { rss: 0, anon: 0, file: 0, byMapping: new Map(), anonBySize: new Map() };
   let name = '';
+  let size = 0;
   for (const line of text.split('\n')) {
     const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
     if (header) {
       name = header[1] ? header[1].slice(header[1].lastIndexOf('/') + 1) : 'anon';
+      const [start = '0', end = '0'] = line.split(' ', 1)[0].split('-');
+      size = parseInt(end, 16) - parseInt(start, 16);
       continue;
     }
     const field = /^(Rss|Anonymous):\s+(\d+) kB/.exec(line);
@@ -80,6 +94,10 @@ function readSmaps(pid: number): Smaps {
     if (field[1] === 'Rss') {
       entry.rss += bytes;
       out.rss += bytes;
+      if (name === 'anon' && bytes > 0) {
+        const bySize = out.anonBySize.get(size) ?? { count: 0, rss: 0 };
+        out.anonBySize.set(size, { count: bySize.count + 1, rss: bySize.rss + bytes });
+      }
     } else {
       entry.anon += bytes;
       out.anon += bytes;
@@ -90,9 +108,19 @@ function readSmaps(pid: number): Smaps {
   return out;
 }
 
+const NODE_BINARY = realpathSync(process.execPath);
+const binaryLine = (pages: Map<string, number>, vs?: Map<string, number>): string =>
+  [...pages]
+    .map(([group, bytes]): [string, number] => [group, bytes - (vs?.get(group) ?? 0)])
+    .filter(([, bytes]) => bytes >= 262144)
+    .map(([group, bytes]) => `${group} ${vs ? '+' : ''}${mb(bytes)}`)
+    .join(', ');
+
 interface BareRow {
   step: string;
   smaps: Smaps;
+  /** the `node` binary's resident pages by component */
+  binary: Map<string, number>;
   heapUsed: number;
   heapTotal: number;
   external: number;
@@ -103,27 +131,29 @@ async function bareProcess(spec: string | undefined): Promise<BareRow> {
   const load = spec ? `await import(${JSON.stringify(spec)});` : '';
   const script = `${load} await new Promise((r) => setTimeout(r, 500)); const m = process.memoryUsage(); console.log(JSON.stringify({ heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external })); setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_OPTIONS: nodeOptions },
+    env: { PATH: process.env['PATH'] ?? '', ...runtimeEnv },
     cwd: fileURLToPath(new URL('.', import.meta.url)),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  const stats = JSON.parse(chunk.toString()) as Omit<BareRow, 'step' | 'smaps'>;
+  const stats = JSON.parse(chunk.toString()) as Omit<BareRow, 'step' | 'smaps' | 'binary'>;
   const smaps = readSmaps(child.pid!);
+  const binary = binaryPages(child.pid!, NODE_BINARY);
   child.kill();
   await once(child, 'exit');
-  return { step: spec?.replace(SRC, 'src/') ?? '(empty node)', smaps, ...stats };
+  return { step: spec?.replace(SRC, 'src/') ?? '(empty node)', smaps, binary, ...stats };
 }
 
 async function bareRuns(): Promise<void> {
-  console.log(`\n## Bare processes (NODE_OPTIONS=${nodeOptions}): what importing one module alone adds to an empty Node.js`);
+  console.log(`\n## Bare processes (${runtimeLabel}): what importing one module alone adds to an empty Node.js`);
   const base = await bareProcess(undefined);
-  console.log('| import | RSS MB | +anon MB | +file MB | +node binary MB | heap used MB | external MB |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(`Empty node: its binary's resident pages (MB): ${binaryLine(base.binary)}\n`);
+  console.log('| import | RSS MB | +anon MB | +file MB | +node binary MB | heap used MB | external MB | binary pages it adds (MB) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   const binary = (s: Smaps): number => s.byMapping.get('node')?.rss ?? 0;
   const row = (r: BareRow, vs: BareRow | undefined): string => {
     const d = (a: number, b: number | undefined): string => (b === undefined ? mb(a) : `${a >= b ? '+' : ''}${mb(a - b)}`);
-    return `| ${r.step} | ${mb(r.smaps.rss)} | ${d(r.smaps.anon, vs?.smaps.anon)} | ${d(r.smaps.file, vs?.smaps.file)} | ${d(binary(r.smaps), vs ? binary(vs.smaps) : undefined)} | ${mb(r.heapUsed)} | ${mb(r.external)} |`;
+    return `| ${r.step} | ${mb(r.smaps.rss)} | ${d(r.smaps.anon, vs?.smaps.anon)} | ${d(r.smaps.file, vs?.smaps.file)} | ${d(binary(r.smaps), vs ? binary(vs.smaps) : undefined)} | ${mb(r.heapUsed)} | ${mb(r.external)} | ${vs ? binaryLine(r.binary, vs.binary) : ''} |`;
   };
   console.log(row(base, undefined));
   for (const step of BARE_STEPS) console.log(row(await bareProcess(step), base));
@@ -139,6 +169,7 @@ async function waitForFile(file: string, timeoutMs: number): Promise<void> {
 
 interface SelfReport {
   memoryUsage: NodeJS.MemoryUsage;
+  heap: { malloced_memory: number; peak_malloced_memory: number; external_memory: number };
   spaces: { name: string; size: number; used: number; physical: number }[];
   modules: string[];
   internals: string[];
@@ -162,16 +193,16 @@ async function daemonRun(cycles: number): Promise<void> {
     const env = {
       PATH: process.env['PATH'] ?? '',
       HOME: dir,
+      ...runtimeEnv,
       NODE_OPTIONS: `${nodeOptions} --import ${PRELOAD}`,
       API_URL: api.url,
       OPENAI_BASE_URL: `${api.url}/openai`,
       GITHUB_API_URL: `${api.url}/github`,
       RSS_REPORT_FILE: report,
       RSS_HEAP_SNAPSHOT: snapshot,
-      // allocator settings the image may ship are read from the environment, not NODE_OPTIONS
-      ...(process.env['MALLOC_ARENA_MAX'] ? { MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] } : {}),
     };
-    const child = spawn(process.execPath, [CLI, 'daemon', '--config', join(dir, 'config.yaml'), '--port', '0'], {
+    const nodeArgs = flags['node-args'].split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, CLI, 'daemon', '--config', join(dir, 'config.yaml'), '--port', '0'], {
       cwd: dir,
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -188,23 +219,36 @@ async function daemonRun(cycles: number): Promise<void> {
       perCycle.push(mb(readSmaps(child.pid!).rss));
     }
     const smaps = readSmaps(child.pid!);
+    const binary = binaryLine(binaryPages(child.pid!, NODE_BINARY));
     const threads = Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
     child.kill('SIGUSR2');
     await waitForFile(report, 120_000);
     const self = JSON.parse(readFileSync(report, 'utf8')) as SelfReport;
+    if (Number(flags.hold) > 0) {
+      console.log(`holding the daemon (pid ${child.pid}) for ${flags.hold} s`);
+      await sleep(Number(flags.hold) * 1000);
+    }
     child.kill('SIGTERM');
     await once(child, 'exit');
 
-    console.log(`\n## Daemon, shipped config.yaml, NODE_OPTIONS=${nodeOptions}, after ${cycles} cycles of 15 s`);
+    console.log(
+      `\n## Daemon, shipped config.yaml, ${runtimeLabel}${nodeArgs.length ? ` and ${nodeArgs.join(' ')}` : ''}, after ${cycles} cycles of 15 s`,
+    );
     console.log(
       `RSS per cycle ${perCycle.join(', ')} MB; RSS ${mb(smaps.rss)} MB = anonymous ${mb(smaps.anon)} + file-backed ${mb(smaps.file)}; ${threads} threads`,
     );
     const mappings = [...smaps.byMapping].sort((a, b) => b[1].rss - a[1].rss).slice(0, 12);
     console.log(`Mappings: ${mappings.map(([name, m]) => `${name} ${mb(m.rss)} (anon ${mb(m.anon)})`).join('; ')}`);
+    console.log(`The node binary's resident pages (MB): ${binary}`);
+    const anonList = [...smaps.anonBySize].sort((a, b) => b[1].rss - a[1].rss).slice(0, 10);
+    console.log(
+      `Anonymous memory by mapping size (count × size: resident MB): ${anonList.map(([size, a]) => `${a.count} × ${(size / 1024).toFixed(0)} kB: ${mb(a.rss)}`).join(', ')}`,
+    );
     const m = self.memoryUsage;
     console.log(
       `memoryUsage: rss ${mb(m.rss)}, heapTotal ${mb(m.heapTotal)}, heapUsed ${mb(m.heapUsed)}, external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)}`,
     );
+    console.log(`V8 malloced (zones, compilers) ${mb(self.heap.malloced_memory)} MB, peak ${mb(self.heap.peak_malloced_memory)} MB`);
     console.log(`V8 spaces (physical/used MB): ${self.spaces.map((s) => `${s.name} ${mb(s.physical)}/${mb(s.used)}`).join(', ')}`);
     const packages = new Map<string, number>();
     for (const url of self.modules) packages.set(packageOf(url), (packages.get(packageOf(url)) ?? 0) + 1);
