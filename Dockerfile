@@ -52,6 +52,11 @@ USER 10001:10001
 # and about 90 MB less resident memory at 1,000 endpoints (docs/performance.md). V8 reads it only at start, hence
 # here. `docker run -e NODE_OPTIONS=...` replaces this default as a whole: add the flag there to keep it.
 ENV NODE_OPTIONS=--max-semi-space-size=8
+# glibc malloc keeps freed memory for reuse: after V8 compiles undici's HTTP parser (WebAssembly) on a worker thread,
+# ~10 MB of compiler scratch memory stays resident in that thread's arena for good. With a fixed threshold, blocks of
+# 32 kB and more are mapped on their own and returned when freed (docs/performance.md "Memory"). Read at start from
+# the environment; the Deployment's env keeps it (it replaces NODE_OPTIONS only).
+ENV MALLOC_MMAP_THRESHOLD_=32768
 EXPOSE 9464
 # /healthz fails once the evaluation loop has not completed a cycle for 3 intervals (a wedged daemon, not just a
 # dead one). The image has no curl: node asks. A one-shot run (`--scenario ...`) exits long before the first check.

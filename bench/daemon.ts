@@ -28,6 +28,7 @@ import type { ProbeResult } from '../src/model/types.js';
 import { gzipText } from '../src/server/compress.js';
 import { startServer, type DaemonSurface } from '../src/server/server.js';
 import { silentLogger } from '../src/support/log.js';
+import { shippedRuntimeEnv } from './shipped-runtime.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -35,8 +36,6 @@ const API = new URL('../src/demo/api.js', import.meta.url).href;
 const TICK_MS = 1000 / 100; // CLK_TCK is 100 on Linux
 const BLACKBOX = 'prometheus-blackbox-exporter';
 const SHIPPED_CONFIG = fileURLToPath(new URL('../../config.yaml', import.meta.url));
-/** what the Dockerfile's ENV and the Deployment give the daemon (docs/performance.md) */
-const SHIPPED_NODE_OPTIONS = '--max-semi-space-size=8';
 
 const { values: flags } = parseArgs({
   options: {
@@ -122,7 +121,7 @@ async function startDaemon(target: string, options: DaemonSetup): Promise<Proc> 
   const child = spawn(process.execPath, args, {
     cwd: dir,
     // as the image and the Deployment start it; DAEMON_NODE_OPTIONS replaces that (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`)
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir, NODE_OPTIONS: process.env['DAEMON_NODE_OPTIONS'] ?? SHIPPED_NODE_OPTIONS, ...options.env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: dir, ...shippedRuntimeEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let url = '';

@@ -4,6 +4,7 @@
  */
 import { evaluateThreshold, parseThreshold, type Threshold } from '../../src/model/thresholds.js';
 import { LoadRecorder } from './recorder.js';
+import { startHttp1, wireRequests } from './http1-driver.js';
 import { startUndici } from './undici-driver.js';
 import type { Driver, EngineHooks, EngineResult, LoadPlan, StopReason } from './types.js';
 
@@ -83,7 +84,8 @@ export async function runLoadEngine(plan: LoadPlan, hooks: EngineHooks): Promise
   let failure: string | null = null;
   try {
     if (!stopped) {
-      driver = startUndici(plan, recorder);
+      const wire = wireRequests(plan);
+      driver = wire ? startHttp1(plan, recorder, wire) : startUndici(plan, recorder);
       failure = await driver.done;
     }
   } finally {

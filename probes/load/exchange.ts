@@ -116,7 +116,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
 export class TimeoutSweep {
   private readonly timer: NodeJS.Timeout;
 
-  constructor(timeoutMs: number, inFlight: ReadonlyArray<Attempt | null>) {
+  constructor(timeoutMs: number, inFlight: ReadonlyArray<{ expire(now: number): boolean } | null>) {
     const tickMs = Math.min(100, Math.max(1, Math.floor(timeoutMs / 100)));
     this.timer = setInterval(() => {
       const now = performance.now();

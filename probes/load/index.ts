@@ -1,8 +1,8 @@
 /**
  * The load probe: the runbook's Scenario 3 check (`ab -n 100 -c 10 …/v1/papers?limit=10`) with exact percentiles.
- * Closed-loop load and a fixed arrival rate (`rate`) both run on our own undici driver, which counts every attempt
- * (autocannon's client keeps each response body whole and silently reconnects when a server closes without an
- * answer, so a huge body or a dead API went unseen). Latency is always measured by us (see probes/load/recorder.ts
+ * Closed-loop load runs on our own HTTP/1.1 lanes (http1-driver.ts), a fixed arrival rate (`rate`) on our undici
+ * driver; both count every attempt (autocannon's client keeps each response body whole and silently reconnects when
+ * a server closes without an answer, so a huge body or a dead API went unseen). Latency is always measured by us (see probes/load/recorder.ts
  * for how errors and timeouts count). Thresholds are evaluated by the caller, except `:abortOnFail` ones.
  */
 import { ProbeError, isProbeError, errorMessage } from '../../src/model/errors.js';

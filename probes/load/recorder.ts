@@ -5,6 +5,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { encodeHistogram, latencyFigures, newLatencyHistogram, recordLatencyMs, round } from '../../src/model/latency-histogram.js';
 import type { LatencySummary, MetricRecord } from '../../src/model/types.js';
+import type { ExchangeEnd } from './exchange.js';
 
 /** the code of a response whose body grew past load.maxBodyBytes (the endpoint's maxBodyBytes) */
 export const BODY_TOO_LARGE = 'RP_ERR_BODY_TOO_LARGE';
@@ -140,6 +141,24 @@ export class LoadRecorder {
 
   close(): void {
     this.histogram.destroy();
+  }
+}
+
+/**
+ * Counts how one attempt ended. `backlogMs`: how long the request waited for a connection after its due time (fixed
+ * rate), added to its latency. `warmupSample`: a closed-loop connection's first response (counted, left out of the
+ * percentiles).
+ */
+export function recordEnd(recorder: LoadRecorder, end: ExchangeEnd, backlogMs: number, warmupSample: boolean): void {
+  switch (end.kind) {
+    case 'response':
+      return recorder.response(end.status, end.latencyMs + backlogMs, warmupSample);
+    case 'too-large':
+      return recorder.rejected(BODY_TOO_LARGE);
+    case 'timeout':
+      return recorder.timeout(end.latencyMs + backlogMs);
+    case 'error':
+      return recorder.transportError(errorCodeOf(end.error));
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Load over undici, one Client (one connection) per lane.
+ * Load over undici, one Client (one connection) per lane: every fixed-rate run, and closed-loop runs whose requests
+ * the lean HTTP/1.1 lanes do not send (see wireRequests in http1-driver.ts).
  *
  * With a rate this is a fixed arrival rate (wrk2's model): request k is due at start + k/rate. Its latency is the
  * response time plus the time it waited because every connection was still busy with earlier requests (from its
@@ -10,8 +11,8 @@
  * Without a rate it is closed-loop (each connection sends its next request when the previous one completes, like
  * `ab -c`); there the first response on each connection carries its connection setup and is counted but left out
  * of the percentiles when every connection sends several requests. A closed-loop lane sends its next request from
- * the previous one's end callback, with no promise or timer in between, so the generator's own cost per request
- * stays close to raw autocannon's.
+ * the previous one's end callback, with no promise or timer in between (undici itself writes it one event-loop
+ * turn later, which at a 0 ms target costs about a tenth of the throughput: the lean lanes exist for that).
  *
  * Every attempt ends as exactly one outcome: a response, a timeout, a transport error (refused, reset, closed
  * without an answer) or a response rejected by us (a body over plan.maxBodyBytes). Bodies are drained chunk by
@@ -21,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
 import { errorMessage } from '../../src/model/errors.js';
 import { Attempt, dispatchOptions, TimeoutSweep, type ExchangeEnd } from './exchange.js';
-import { BODY_TOO_LARGE, errorCodeOf, type LoadRecorder } from './recorder.js';
+import { BODY_TOO_LARGE, errorCodeOf, recordEnd, type LoadRecorder } from './recorder.js';
 import type { Driver, LoadPlan } from './types.js';
 
 /** setTimeout fires up to ~1 ms late; sleep until just before the due time, then yield turn by turn until it. */
@@ -58,22 +59,7 @@ export function startUndici(plan: LoadPlan, recorder: LoadRecorder): Driver {
   let warmup = 'none';
   const isStopped = (): boolean => stopped;
 
-  /**
-   * `backlogMs`: how long the request waited for a connection after its due time, added to its latency.
-   * `warmupSample`: a closed-loop connection's first response (counted, left out of the percentiles).
-   */
-  function record(end: ExchangeEnd, backlogMs: number, warmupSample: boolean): void {
-    switch (end.kind) {
-      case 'response':
-        return recorder.response(end.status, end.latencyMs + backlogMs, warmupSample);
-      case 'too-large':
-        return recorder.rejected(BODY_TOO_LARGE);
-      case 'timeout':
-        return recorder.timeout(end.latencyMs + backlogMs);
-      case 'error':
-        return recorder.transportError(errorCodeOf(end.error));
-    }
-  }
+  const record = (end: ExchangeEnd, backlogMs: number, warmupSample: boolean): void => recordEnd(recorder, end, backlogMs, warmupSample);
 
   /** one attempt on a lane, as a promise: for the fixed-rate schedule, whose pace is set by timers anyway */
   const attempt = (lane: number, slot: number): Promise<ExchangeEnd> =>

@@ -24,9 +24,12 @@ import { startServer, type DaemonSurface, type RunningServer } from '../server/s
 import { daemonSurface } from '../server/surface.js';
 import { RollingWindows } from '../metrics/windows.js';
 import { LoadRunStore } from '../server/load-run-store.js';
-import { mergeShards } from '../report/merge.js';
+import type { mergeShards as MergeShards } from '../report/merge.js';
 import { judgeMerged } from '../scenarios/shards.js';
 import { redactDeep } from '../support/redact.js';
+
+/** report/merge.js, loaded when the first shard of a sharded load run arrives (LoadRunStore.ready) */
+let mergeShards: typeof MergeShards | undefined;
 
 export type { DaemonEvents, DaemonOptions };
 
@@ -75,7 +78,15 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.sizeMetrics();
     this.loadRuns = new LoadRunStore({
       deadlineMs: () => this.gen.config.daemon.loadRunDeadline,
-      merge: (inputs) => redactDeep(judgeMerged(mergeShards(inputs, { allowMissing: true }), this.gen.config, this.gen.runner.raise), options.redact),
+      merge: (inputs) => {
+        if (!mergeShards) throw new Error('the merge code is not loaded yet');
+        return redactDeep(judgeMerged(mergeShards(inputs, { allowMissing: true }), this.gen.config, this.gen.runner.raise), options.redact);
+      },
+      // The merge brings the HDR histogram library and its compression: ~7 MB resident that a daemon no sharded
+      // load run posts to never needs (docs/performance.md "Memory").
+      prepare: async () => {
+        mergeShards = (await import('../report/merge.js')).mergeShards;
+      },
       onMerged: (view) => {
         this.metrics.series.update('load-runs', this.loadRuns.series(), { probe: 'load-run' });
         const detail = { run: view.run, status: view.status, passed: view.passed, missing: view.missing, error: view.error };

@@ -46,6 +46,8 @@ export interface LoadRunStoreOptions {
   deadlineMs(): number;
   /** merges and judges (thresholds, findings, verdict); a partial set when the deadline passed */
   merge(inputs: ShardInput[]): MergedRun;
+  /** loads what `merge` needs; awaited before the first shard is accepted, so a daemon that never sees one never loads it */
+  prepare?(): Promise<void>;
   onMerged(view: LoadRunView): void;
   now?: () => number;
 }
@@ -62,9 +64,16 @@ const refused = (status: number, code: string, message: string): Accepted => ({ 
 export class LoadRunStore {
   private readonly runs = new Map<string, Entry>();
   private readonly now: () => number;
+  private prepared: Promise<void> | undefined;
 
   constructor(private readonly options: LoadRunStoreOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** Resolves once `accept` can merge: the caller awaits it before accepting a shard. */
+  ready(): Promise<void> {
+    this.prepared ??= this.options.prepare?.() ?? Promise.resolve();
+    return this.prepared;
   }
 
   /** One shard's result, as posted to /api/load-runs/{run}/shards/{index}. */

@@ -35,6 +35,7 @@ async function postShard(route: LoadRunsRoute, req: IncomingMessage, res: Server
   } catch {
     return fail(res, 400, "body: expected the shard's --json result", {}, 'RP_ERR_SHARD_INVALID');
   }
+  await route.store.ready();
   const answer = route.store.accept(run, index, body);
   if (answer.status >= 400) log.warn({ request: what, status: answer.status, by: gate.who, answer: answer.body }, 'load-run shard refused');
   else log.info({ run, shard: index, by: gate.who }, 'load-run shard received');

@@ -1,5 +1,5 @@
 /** The daemon's HTTP surface on daemon.port: metrics, health, results, blackbox-style /probe, incidents, status page. */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError, errorMessage } from '../model/errors.js';
 import type { IncidentManager } from '../incidents/manager.js';
@@ -7,6 +7,7 @@ import { handleIncidentApi } from './incidents-api.js';
 import { handleLoadRunsApi, type LoadRunsRoute } from './load-runs-api.js';
 import { handleHistoryApi, type HistorySource } from './history-api.js';
 import type { Logger } from '../support/log.js';
+import { http } from '../support/node-http.js';
 import type { BlackboxAnswer } from './blackbox.js';
 import type { HealthVerdict } from './health.js';
 import { applySecurityHeaders } from './headers.js';

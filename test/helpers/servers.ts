@@ -113,3 +113,34 @@ export async function blackholeListener(): Promise<Running & { proc: ChildProces
     },
   };
 }
+
+export interface RawHttpServer extends Running {
+  /** requests that arrived (each head ending in an empty line), and connections accepted */
+  readonly arrived: () => number;
+  readonly connections: () => number;
+}
+
+/**
+ * A TCP server that answers each request head it reads with whatever bytes `answer` writes on the socket: for
+ * responses no HTTP library would send (split anywhere, 1xx, trailers, garbage, a body cut short).
+ */
+export async function rawHttpServer(answer: (index: number, socket: Socket, head: string) => void): Promise<RawHttpServer> {
+  let arrived = 0;
+  let connections = 0;
+  const server = createNetServer((socket) => {
+    connections++;
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    let buffered = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        answer(arrived++, socket, head);
+      }
+    });
+  });
+  const running = await listen(server);
+  return { ...running, arrived: () => arrived, connections: () => connections };
+}

@@ -7,6 +7,7 @@ import { builtinModules } from 'node:module';
 import { parseConfigText } from '../../src/config/load.js';
 import { parse } from 'yaml';
 import { ops, parseDockerfile, read, root } from './dockerfile.js';
+import { SHIPPED_MALLOC_ENV, SHIPPED_NODE_OPTIONS } from '../../bench/shipped-runtime.js';
 
 const stages = parseDockerfile(read('Dockerfile'));
 const build = stages.find((s) => s.name === 'build');
@@ -123,4 +124,16 @@ test('the daemon starts with its young generation capped, in the image and in th
   const options = deployment.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
   assert.match(options, cap, 'the Deployment sets NODE_OPTIONS, which replaces the image default: it must carry the cap');
   assert.match(options, /--max-old-space-size=\d+/);
+});
+
+test('the image sets the malloc settings the benches measure, and the Deployment does not replace them', () => {
+  const env = ops(runtime, 'ENV');
+  for (const [key, value] of Object.entries(SHIPPED_MALLOC_ENV)) assert.ok(env.includes(`${key}=${value}`), `ENV ${key}=${value}`);
+  assert.ok(env.includes(`NODE_OPTIONS=${SHIPPED_NODE_OPTIONS}`), `the benches start the daemon with the image's NODE_OPTIONS`);
+  const deployment = parse(read('k8s/deployment.yaml')) as { spec: { template: { spec: { containers: { env?: { name: string }[] }[] } } } };
+  const names = deployment.spec.template.spec.containers[0]?.env?.map((e) => e.name) ?? [];
+  assert.deepEqual(
+    names.filter((name) => name in SHIPPED_MALLOC_ENV),
+    [],
+  );
 });
