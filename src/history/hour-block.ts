@@ -18,9 +18,10 @@ export class HourBlock {
   /**
    * Per minute [present, count, failures, latency sum] in one array; every minute's distribution as [minute, bucket,
    * count] triples in (minute, bucket) order in another. An Aggregate with its Map per minute cost about 420 bytes:
-   * 500 MB of heap at the end of every hour with 20,000 endpoints every 10 s. This way a full hour is a few kilobytes.
+   * 500 MB of heap at the end of every hour with 20,000 endpoints every 10 s. This way a full hour is a few kilobytes,
+   * and an hour just begun under a kilobyte (both arrays grow with the minutes that have results).
    */
-  private readonly totals = new Float64Array(MINUTES * 4);
+  private totals = new Float64Array(0);
   private readonly buckets: number[] = [];
   /** the last encodings, until the next add: a block written again unchanged is not encoded again */
   private encoded: [Uint8Array | undefined, Uint8Array | undefined] = [undefined, undefined];
@@ -39,7 +40,7 @@ export class HourBlock {
     const slots = Array.from({ length: MINUTES }, (_, minute) => {
       if (!this.totals[minute * 4]) return undefined;
       const slot = new Aggregate();
-      [slot.count, slot.failures, slot.okSumMs] = this.totals.subarray(minute * 4 + 1, minute * 4 + 4);
+      [slot.count = 0, slot.failures = 0, slot.okSumMs = 0] = this.totals.subarray(minute * 4 + 1, minute * 4 + 4);
       return slot;
     });
     const b = this.buckets;
@@ -59,6 +60,12 @@ export class HourBlock {
   }
 
   private count(minute: number, count: number, failures: number, okSumMs: number): void {
+    if (this.totals.length < minute * 4 + 4) {
+      // grown a quarter of an hour at a time
+      const grown = new Float64Array(Math.min(MINUTES, Math.ceil((minute + 1) / 15) * 15) * 4);
+      grown.set(this.totals);
+      this.totals = grown;
+    }
     this.totals[minute * 4] = 1;
     this.totals[minute * 4 + 1] += count;
     this.totals[minute * 4 + 2] += failures;
