@@ -8,13 +8,14 @@
  * config.yaml against the simulated API: steady RSS after `--cycles N` evaluation cycles), `metrics` (one scrape's
  * size and time at `--endpoints N`, plain and gzip, in-process, without probing).
  * `--probe-only [--runs N]` runs only the /probe side by side, N times, and prints the medians; BENCH_CPU_PROF=DIR
- * starts the daemon with `--cpu-prof` writing its profile into DIR (on a clean stop).
+ * starts the daemon with `--cpu-prof` writing its profile into DIR (on a clean stop); BENCH_DAEMON_NODE_ARGS adds
+ * Node.js flags NODE_OPTIONS does not take (`--trace-gc`) and BENCH_DAEMON_STDOUT=FILE keeps the daemon's output.
  * Targets: ≤ 0.3 ms CPU per probe at 1,000 endpoints / 10 s, ≤ 50 MB RSS at the default config, lag p99 < 100 ms,
  * /metrics ≤ 2 MB and ≤ 50 ms at 5,000 endpoints.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,7 +116,8 @@ async function startDaemon(target: string, options: DaemonSetup): Promise<Proc> 
       `target: ${target}\n${endpointsYaml(options.endpoints)}kubernetes: { enabled: false }\nexternal: { openai: { enabled: false }, github: { enabled: false } }\nincidents: { stateDir: ./data }\n${daemon}\n`,
     );
   const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
-  const args = [...profile, CLI, 'daemon', '--config', join(dir, 'config.yaml'), ...(options.configFile ? ['--port', '0'] : [])];
+  const nodeArgs = (process.env['BENCH_DAEMON_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const args = [...profile, ...nodeArgs, CLI, 'daemon', '--config', join(dir, 'config.yaml'), ...(options.configFile ? ['--port', '0'] : [])];
   const child = spawn(process.execPath, args, {
     cwd: dir,
     // as the image and the Deployment start it; DAEMON_NODE_OPTIONS replaces that (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`)
@@ -126,6 +128,7 @@ async function startDaemon(target: string, options: DaemonSetup): Promise<Proc> 
   let buffered = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
+      if (process.env['BENCH_DAEMON_STDOUT']) appendFileSync(process.env['BENCH_DAEMON_STDOUT'], d);
       buffered += d.toString();
       url ||= /"url":"(http:[^"]+)"/.exec(buffered)?.[1] ?? '';
       if (buffered.includes('first evaluation done: ready')) resolve();

@@ -3,13 +3,18 @@
  *
  * Plain timers for intervals: run k of a job is planned at `start + phase + k·interval + jitter`, so there is no
  * drift, the lag against the plan is measurable per run, and jobs sharing an interval get evenly spread phases (as
- * Prometheus spreads scrapes) so a thousand probes are a steady trickle, not a burst each interval. The first run
+ * Prometheus spreads scrapes) so a thousand probes are a steady trickle, not a burst each interval. That time is
+ * rounded up to the next slot of the clock (at most 250 ms, a twentieth of the interval, about 25 runs; none under
+ * 20 ms): runs due in the same slot start in one timer turn and their answers mostly arrive in one turn too. Spread one by one, each probe woke the
+ * process on its own, two or three times per run, and at 100 probes a second those wake-ups (timer lists, microtask
+ * and tick queues, cold caches) cost more CPU than the probes: 0.75 ms per probe against 0.38 with 250 ms slots. The first run
  * skips the phase and its jitter is capped, so the daemon has results — and is ready — within a second or so. node-cron only for `cron:`
  * groups, where calendar arithmetic (time zones, day-of-week) is what is wanted; both paths share the same overlap
  * guard and lag accounting.
  */
 import { schedule as cronSchedule, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Schedule } from './plan.js';
+import { SlotTimers } from './slot-timers.js';
 
 /** The first run of every job starts within this (times jitter), whatever its interval: results, and readiness, come fast. */
 const FIRST_RUN_SPREAD_MS = 10_000;
@@ -18,6 +23,26 @@ const FIRST_RUN_SPREAD_MS = 10_000;
  * within one second would queue behind our own connection pool and grow the heap for the rest of the process's life.
  */
 const FIRST_RUNS_PER_SECOND = 500;
+/** runs are planned on slots of the clock this long at most... */
+const MAX_SLOT_MS = 250;
+/** ...at most this share of their interval, so a short interval is still spread over many slots... */
+const SLOTS_PER_INTERVAL = 20;
+/** ...and holding about this many runs: a slot's runs start one after the other in one turn, the last one waits for the rest */
+const RUNS_PER_SLOT = 25;
+/**
+ * Shorter slots are not used: at that rate (over 1,250 runs a second) the process is never idle, a wake-up serves many
+ * runs anyway, and a slot only adds its own runs' start to each one's lag (p50 0.4 → 3-5 ms at 20,000 endpoints).
+ */
+const MIN_SLOT_MS = 20;
+
+/** the slot length for interval jobs starting `runsPerSecond` runs a second in all; 0: exact times */
+export function slotMs(everyMs: number, runsPerSecond: number): number {
+  const slot = Math.min(MAX_SLOT_MS, everyMs / SLOTS_PER_INTERVAL, (1000 * RUNS_PER_SLOT) / Math.max(runsPerSecond, 1));
+  return slot >= MIN_SLOT_MS ? slot : 0;
+}
+
+/** `at` rounded up to the next slot boundary of the wall clock, so jobs of every interval share the boundaries */
+export const slotOf = (at: number, slot: number): number => (slot > 0 ? Math.ceil(at / slot) * slot : at);
 
 export interface Job {
   name: string;
@@ -45,6 +70,7 @@ interface Armed {
 export class Scheduler {
   private readonly running = new Map<string, Promise<void>>();
   private armed: Armed[] = [];
+  private readonly slots: SlotTimers;
   private readonly random: () => number;
   private readonly now: () => number;
 
@@ -55,6 +81,7 @@ export class Scheduler {
   ) {
     this.random = hooks.random ?? Math.random;
     this.now = hooks.now ?? Date.now;
+    this.slots = new SlotTimers(this.now);
   }
 
   /** Replaces every schedule. A run in progress keeps going and still blocks its name from starting again. */
@@ -62,13 +89,15 @@ export class Scheduler {
     this.clear();
     const peers = new Map<number, number>();
     for (const job of jobs) if ('everyMs' in job.schedule) peers.set(job.schedule.everyMs, (peers.get(job.schedule.everyMs) ?? 0) + 1);
+    let runsPerSecond = 0;
+    for (const [every, count] of peers) runsPerSecond += (count * 1000) / every;
     const seen = new Map<number, number>();
     this.armed = jobs.map((job) => {
       if ('cron' in job.schedule) return this.armCron(job, job.schedule.cron);
       const every = job.schedule.everyMs;
       const index = seen.get(every) ?? 0;
       seen.set(every, index + 1);
-      return this.armInterval(job, every, (index / peers.get(every)!) * every, peers.get(every)!);
+      return this.armInterval(job, every, (index / peers.get(every)!) * every, peers.get(every)!, slotMs(every, runsPerSecond));
     });
   }
 
@@ -85,6 +114,7 @@ export class Scheduler {
   private clear(): void {
     for (const armed of this.armed) armed.stop();
     this.armed = [];
+    this.slots.clear();
   }
 
   private fire(job: Job, plannedAt: number): void {
@@ -103,36 +133,28 @@ export class Scheduler {
     this.running.set(job.name, run);
   }
 
-  private armInterval(job: Job, everyMs: number, phaseMs: number, peers: number): Armed {
+  private armInterval(job: Job, everyMs: number, phaseMs: number, peers: number, slot: number): Armed {
     const base = this.now();
     const firstSpread = (): number =>
       Math.min(everyMs, Math.max(this.jitter * Math.min(everyMs, FIRST_RUN_SPREAD_MS), (peers / FIRST_RUNS_PER_SECOND) * 1000));
     let k = 0;
-    let timer: NodeJS.Timeout | undefined;
     let stopped = false;
     const next = (): void => {
       // Skip slots already in the past (a blocked loop, a suspended host) instead of firing a burst to catch up.
       const behind = Math.floor((this.now() - base - phaseMs) / everyMs);
       if (behind > k) k = behind;
       const spread = k === 0 ? firstSpread() : this.jitter * everyMs;
-      const plannedAt = base + (k === 0 ? 0 : phaseMs + k * everyMs) + this.random() * spread;
+      const plannedAt = slotOf(base + (k === 0 ? 0 : phaseMs + k * everyMs) + this.random() * spread, slot);
       k++;
-      timer = setTimeout(
-        () => {
-          if (stopped) return;
-          this.fire(job, plannedAt);
-          next();
-        },
-        Math.max(0, plannedAt - this.now()),
-      );
+      this.slots.at(plannedAt, () => {
+        if (stopped) return;
+        this.fire(job, plannedAt);
+        next();
+      });
     };
     next();
-    return {
-      stop: () => {
-        stopped = true;
-        clearTimeout(timer);
-      },
-    };
+    // its pending slot goes with clear(), which every caller of stop() runs
+    return { stop: () => void (stopped = true) };
   }
 
   private armCron(job: Job, expression: string): Armed {

@@ -1,6 +1,6 @@
 /**
  * The history store the daemon writes and the HTTP routes read: record() and severity() only touch memory; a timer
- * commits every second and prunes every few minutes in steps. Nothing here throws at a caller that records: a failed
+ * commits every second, in slices that serve the event loop between them, and prunes every few minutes in steps. Nothing here throws at a caller that records: a failed
  * commit is reported through `onError` (the daemon logs it with its code and counts it) and retried by the next one.
  */
 import { statSync } from 'node:fs';
@@ -12,6 +12,12 @@ import { HistoryReader } from './reader.js';
 import { WORST_RANK, type HistorySample, type Retention } from './types.js';
 import { HistoryWriter } from './writer.js';
 import type { Severity } from '../model/types.js';
+
+/**
+ * Rows per slice of the timer's flush, one transaction each: about 2 ms of the event loop on this machine (a row is a
+ * raw result or a rewritten hour or day row, 5-20 µs each). 20,000 endpoints every 10 s write about 6,000 rows a second.
+ */
+export const SLICE_ROWS = 200;
 
 export interface HistoryOptions {
   dir: string;
@@ -31,6 +37,7 @@ export class HistoryStore {
   writeFailures = 0;
   private timers: NodeJS.Timeout[] = [];
   private pruning: Promise<void> | null = null;
+  private slicing: Promise<void> | null = null;
   private closed = false;
   private stopping = false;
   readonly now: () => number;
@@ -55,7 +62,7 @@ export class HistoryStore {
 
   /** Starts the flush and prune timers (unref'd: they never keep a process alive). */
   start(): this {
-    const flush = setInterval(() => this.flush(), this.options.flushEveryMs ?? 1_000);
+    const flush = setInterval(() => void this.flushInSlices(), this.options.flushEveryMs ?? 1_000);
     const prune = setInterval(() => void this.prune(), this.options.pruneEveryMs ?? 10 * 60_000);
     for (const timer of [flush, prune]) timer.unref();
     this.timers = [flush, prune];
@@ -84,6 +91,21 @@ export class HistoryStore {
   flush(): boolean {
     if (this.closed) return false;
     return this.guard('write', () => this.writer.flush(this.now()));
+  }
+
+  /** The timer's flush: slice by slice until what was queued when it started is committed, or a slice fails. */
+  flushInSlices(): Promise<void> {
+    this.slicing ??= this.runSlices().finally(() => (this.slicing = null));
+    return this.slicing;
+  }
+
+  private async runSlices(): Promise<void> {
+    for (;;) {
+      if (this.closed || this.stopping) return;
+      let more = false;
+      if (!this.guard('write', () => (more = this.writer.flushStep(this.now(), SLICE_ROWS))) || !more) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Prunes past the retention and compacts, one step per event-loop turn; resolves when done. */
@@ -121,7 +143,7 @@ export class HistoryStore {
     if (this.closed) return;
     for (const timer of this.timers) clearInterval(timer);
     this.stopping = true;
-    await this.pruning;
+    await Promise.all([this.pruning, this.slicing]);
     this.flush();
     this.closed = true;
     this.db.close();

@@ -1,8 +1,13 @@
 /**
- * The write path: results and severities are queued in memory and committed in one transaction per flush (the store
- * flushes every second and before every read), so a probe never waits on the disk and a `kill -9` loses at most the
- * last second. The open hour and day of each probe stay in memory as the whole truth of their row: a flush rewrites
- * those rows, so a failed flush is simply repeated by the next one.
+ * The write path: results and severities are queued in memory and committed by the next flush (the store flushes
+ * every second and before every read), so a probe never waits on the disk and a `kill -9` loses at most the last
+ * second. The open hour and day of each probe stay in memory as the whole truth of their row: a flush rewrites those
+ * rows, so a failed flush is simply repeated by the next one.
+ *
+ * A flush is grouped by probe (its raw results with its hour and day rows, the service's rows last) and can be
+ * committed in slices of a few hundred rows, one transaction each, so that 2,000 results a second are not one block
+ * of the event loop: a probe's rows on disk always agree with its raw results; only the service's rows can miss the
+ * results of one interrupted flush.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { Aggregate, encodeHistogram } from './aggregate.js';
@@ -12,6 +17,16 @@ import { DAY_MS, HOUR_MS, MINUTE_MS, STATUSES, type HistorySample } from './type
 
 /** raw results waiting for a flush; beyond this (a disk failing for minutes) the oldest are dropped, counted */
 export const MAX_PENDING = 20_000;
+
+/** what one flush writes for one probe (or the service): its raw results, the keys of its changed hour and day rows */
+interface Batch {
+  probe: number;
+  results: { id: number; sample: HistorySample }[];
+  hours: string[];
+  days: string[];
+}
+
+const rowsOf = (batch: Batch): number => batch.results.length + batch.hours.length + batch.days.length;
 
 const key = (probe: number, period: number): string => `${period}:${probe}`;
 
@@ -23,6 +38,9 @@ export class HistoryWriter {
   private readonly dirtyHours = new Set<string>();
   private readonly dirtyDays = new Set<string>();
   private readonly severities = new Map<number, number>();
+  /** the flush being written: batches before `next` are committed */
+  private queue: Batch[] = [];
+  private next = 0;
   dropped = 0;
   private readonly sql: Record<'probe' | 'insertProbe' | 'result' | 'hour' | 'loadHour' | 'day' | 'loadDay' | 'severity', StatementSync>;
 
@@ -85,42 +103,94 @@ export class HistoryWriter {
   }
 
   get queued(): number {
-    return this.pending.length + this.dirtyHours.size + this.severities.size;
+    return this.pending.length + this.dirtyHours.size + this.severities.size + this.queue.length - this.next;
   }
 
-  /** One transaction for everything queued. Throws when it could not commit; what was queued stays queued. */
+  /** Everything queued, in one transaction (a read, a close). Throws when it could not commit; what was queued stays queued. */
   flush(now: number): void {
     if (this.queued === 0) return;
-    const results = this.pending;
+    // what an interrupted or failed flush left first, then the rest
+    if (this.next < this.queue.length) this.write(now, Infinity);
+    this.take();
+    this.write(now, Infinity);
+  }
+
+  /**
+   * One slice of a flush: up to `maxRows` rows (whole probes) in one transaction, starting a new flush when the last
+   * one is done. True while that flush has more to write. Throws like flush(); the slice is then retried.
+   */
+  flushStep(now: number, maxRows: number): boolean {
+    if (this.next >= this.queue.length) this.take();
+    return this.write(now, maxRows);
+  }
+
+  /** groups what is queued by probe into a new flush, the service's rows last: they sum every probe's */
+  private take(): void {
+    const batches = new Map<number, Batch>();
+    const batch = (probe: number): Batch => {
+      let found = batches.get(probe);
+      if (!found) batches.set(probe, (found = { probe, results: [], hours: [], days: [] }));
+      return found;
+    };
+    for (const result of this.pending) batch(result.id).results.push(result);
+    for (const k of this.dirtyHours) {
+      const entry = this.hours.get(k);
+      if (entry) batch(entry.probe).hours.push(k);
+    }
+    for (const k of this.dirtyDays) {
+      const entry = this.days.get(k);
+      if (entry) batch(entry.probe).days.push(k);
+    }
+    const service = batches.get(SERVICE_ID);
+    batches.delete(SERVICE_ID);
+    this.queue = [...batches.values(), ...(service ? [service] : [])];
+    this.next = 0;
+    this.pending = [];
+    this.dirtyHours.clear();
+    this.dirtyDays.clear();
+  }
+
+  /** commits the next batches of the flush, up to `maxRows` rows (at least one batch), and the severities */
+  private write(now: number, maxRows: number): boolean {
+    const from = this.next;
+    let to = from;
+    for (let rows = 0; to < this.queue.length && (to === from || rows + rowsOf(this.queue[to]) <= maxRows); to++) rows += rowsOf(this.queue[to]);
+    if (to === from && this.severities.size === 0) return false;
+    const openHour = Math.floor(now / HOUR_MS);
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      for (const { id, sample } of results)
-        this.sql.result.run(id, sample.t, STATUSES.indexOf(sample.status), sample.durationMs, sample.code ?? null);
-      const openHour = Math.floor(now / HOUR_MS);
-      for (const k of this.dirtyHours) {
-        const entry = this.hours.get(k);
-        if (!entry) continue;
-        const { count, failures, okSumMs, latency } = entry.block.total();
-        entry.sealed = entry.hour < openHour;
-        this.sql.hour.run(entry.hour, entry.probe, count, failures, okSumMs, encodeHistogram(latency), entry.block.encode(entry.sealed));
-      }
-      for (const k of this.dirtyDays) {
-        const entry = this.days.get(k);
-        if (!entry) continue;
-        const { count, failures, okSumMs, latency } = entry.total;
-        this.sql.day.run(entry.day, entry.probe, count, failures, okSumMs, encodeHistogram(latency));
-      }
+      for (let i = from; i < to; i++) this.writeBatch(this.queue[i], openHour);
       for (const [minute, worst] of this.severities) this.sql.severity.run(minute, worst);
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw err;
     }
-    this.pending = this.pending.slice(results.length);
-    this.dirtyHours.clear();
-    this.dirtyDays.clear();
     this.severities.clear();
+    this.next = to;
+    if (to < this.queue.length) return true;
+    this.queue = [];
+    this.next = 0;
     this.evict(now);
+    return false;
+  }
+
+  private writeBatch(batch: Batch, openHour: number): void {
+    for (const { id, sample } of batch.results)
+      this.sql.result.run(id, sample.t, STATUSES.indexOf(sample.status), sample.durationMs, sample.code ?? null);
+    for (const k of batch.hours) {
+      const entry = this.hours.get(k);
+      if (!entry) continue;
+      const { count, failures, okSumMs, latency } = entry.block.total();
+      entry.sealed = entry.hour < openHour;
+      this.sql.hour.run(entry.hour, entry.probe, count, failures, okSumMs, encodeHistogram(latency), entry.block.encode(entry.sealed));
+    }
+    for (const k of batch.days) {
+      const entry = this.days.get(k);
+      if (!entry) continue;
+      const { count, failures, okSumMs, latency } = entry.total;
+      this.sql.day.run(entry.day, entry.probe, count, failures, okSumMs, encodeHistogram(latency));
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Scheduler } from '../../src/daemon/scheduler.js';
+import { Scheduler, slotMs, slotOf } from '../../src/daemon/scheduler.js';
 
 /** A promise plus its resolver, to wait for the n-th run. */
 function counter(n: number): { hit(): void; done: Promise<void>; count(): number } {
@@ -102,4 +102,42 @@ test('cron groups fire through node-cron with the same lag accounting', async ()
   await scheduler.stop();
   assert.equal(lags.length >= 1, true);
   assert.ok(lags[0] < 0.5, `cron lag ${lags[0]} s`);
+});
+
+test('runs due in the same slot of the clock start in one turn of the event loop, one slot after another', async () => {
+  // 100 jobs every second: phases 10 ms apart, slots of 50 ms (a twentieth of the interval), so 5 runs per slot
+  let turn = 0;
+  let marked = false;
+  const turns = new Map<number, number>();
+  const runs = counter(200);
+  const scheduler = new Scheduler(0, { random: () => 0 });
+  const jobs = Array.from({ length: 100 }, (_, i) => ({
+    name: `job-${i}`,
+    schedule: { everyMs: 1000 },
+    run: async () => {
+      // a setImmediate runs after every timer due in this turn: runs that see the same `turn` shared one wake-up
+      if (!marked) {
+        marked = true;
+        setImmediate(() => ((marked = false), turn++));
+      }
+      turns.set(turn, (turns.get(turn) ?? 0) + 1);
+      runs.hit();
+    },
+  }));
+  scheduler.setJobs(jobs);
+  await runs.done;
+  await scheduler.stop();
+  // first runs: all in the first slot (no jitter); second runs: 20 slots of 5; one run per turn would be 100+
+  assert.ok(turns.size <= 25, `${turns.size} turns for 200 runs: ${[...turns.values()].join(' ')}`);
+  assert.equal(Math.max(...turns.values()), 100);
+});
+
+test('slots: at most 250 ms, a twentieth of the interval, about 25 runs', () => {
+  assert.equal(slotMs(10_000, 100), 250);
+  assert.equal(slotMs(1000, 10), 50);
+  assert.equal(slotMs(10_000, 500), 50);
+  assert.equal(slotMs(10_000, 2000), 0, 'no slots where the process is never idle');
+  assert.equal(slotOf(1001, 0), 1001);
+  assert.equal(slotOf(1001, 250), 1250);
+  assert.equal(slotOf(1250, 250), 1250);
 });

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { after, describe, test } from 'node:test';
 import { HISTORY_FILE } from '../../src/history/database.js';
 import { HourBlock } from '../../src/history/hour-block.js';
 import { LatencyHistogram } from '../../src/history/latency-histogram.js';
 import { historyPoints, rangeTotal, uptimeSummary } from '../../src/history/queries.js';
+import { SLICE_ROWS } from '../../src/history/store.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/history/types.js';
 import { openTestStore, sample, T0, type TestStore } from './helpers.js';
 
@@ -49,6 +53,23 @@ describe('hour block', () => {
       );
     }
     assert.throws(() => HourBlock.decode(Uint8Array.of(9, 1, 2)), /version 9/);
+  });
+
+  test('a full hour stays small in memory: the writer holds one per probe (20,000 at the end of every hour)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // a probe every 10 s: 60 minutes of 6 results each, latencies spread over several buckets
+    const blocks = Array.from({ length: 2000 }, (_, p) => {
+      const block = new HourBlock();
+      for (let i = 0; i < 360; i++) block.add(Math.floor(i / 6), true, 1 + ((p + i) % 5) * 0.3);
+      return block;
+    });
+    gc();
+    const perBlock = (process.memoryUsage().heapUsed - before) / blocks.length;
+    // an Aggregate with a Map per minute was 25 KB per hour
+    assert.ok(perBlock < 12_000, `${Math.round(perBlock)} bytes per hour block`);
   });
 });
 
@@ -154,6 +175,37 @@ describe('history store', () => {
     assert.equal(store.read().dayTotals(0, 0, Math.floor(T0 / DAY_MS) - 90).size, 1);
     const after = store.sizeBytes();
     assert.ok(after < before * 0.6, `file shrank from ${before} to ${after} bytes`);
+    assert.deepEqual(t.errors, []);
+  });
+
+  test("the timer's flush commits in slices, serving the event loop between them; each probe's rows agree with its raw results", async () => {
+    const t = fresh();
+    const { store, dir } = t;
+    // 600 probes with one result each: 600 raw rows, 601 hour and 601 day rows (the service's too)
+    for (let i = 0; i < 600; i++) store.record(sample(`p${i}`, T0 + i));
+    const disk = new DatabaseSync(join(dir, HISTORY_FILE), { readOnly: true });
+    const mismatched = disk.prepare(
+      `SELECT count(*) AS n FROM probes p WHERE p.id > 0 AND (SELECT count(*) FROM results r WHERE r.probe = p.id) <> coalesce((SELECT sum(count) FROM hours h WHERE h.probe = p.id), 0)`,
+    );
+    const committed = disk.prepare('SELECT count(*) AS n FROM results');
+    const seen: number[] = [];
+    let done = false;
+    const flushing = store.flushInSlices().then(() => (done = true));
+    while (!done) {
+      seen.push((committed.get() as { n: number }).n);
+      assert.equal((mismatched.get() as { n: number }).n, 0, 'a probe whose raw results and hour row disagree on disk');
+      if (seen.length === 3) store.record(sample('late', T0 + 1000));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await flushing;
+    const steps = new Set(seen).size;
+    assert.ok(steps >= Math.ceil(1800 / SLICE_ROWS) - 1, `${steps} distinct commits seen between turns`);
+    assert.equal((committed.get() as { n: number }).n, 600, 'the result recorded meanwhile waits for the next flush');
+    const uptime = uptimeSummary(store, listed('p0', 'late')).probes.map((p) => p.uptime['24h']);
+    assert.deepEqual(uptime, [100, 100], 'a read commits the rest');
+    assert.equal((committed.get() as { n: number }).n, 601);
+    assert.equal((mismatched.get() as { n: number }).n, 0);
+    disk.close();
     assert.deepEqual(t.errors, []);
   });
 
