@@ -41,7 +41,8 @@ export class ByteWriter {
       for (; i > 0 && buckets[i - 1] > bucket; i--) buckets[i] = buckets[i - 1];
       buckets[i] = bucket;
     });
-    for (const bucket of buckets) {
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i];
       this.u8(bucket);
       this.varint(hist.counts.get(bucket) ?? 0);
     }
