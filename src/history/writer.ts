@@ -57,7 +57,16 @@ export class HistoryWriter {
   private readonly openedUpTo: { id: number; hour: number; day: number };
   private readonly evictedHours = new Set<number>();
   private readonly evictedDays = new Set<number>();
-  private readonly sql: Record<'insertProbe' | 'result' | 'hour' | 'loadHour' | 'day' | 'loadDay' | 'severity', StatementSync>;
+  /**
+   * The rows of the newest hour and day on disk when the writer opened, read in one statement on the first miss: a
+   * daemon restarted within the hour needs every probe's, and 20,000 SELECTs one by one took most of a second.
+   */
+  private hourRows: Map<number, Uint8Array> | undefined;
+  private dayRows: Map<number, DayRow> | undefined;
+  private readonly sql: Record<
+    'insertProbe' | 'result' | 'hour' | 'loadHour' | 'hourRows' | 'day' | 'loadDay' | 'dayRows' | 'severity',
+    StatementSync
+  >;
 
   constructor(private readonly db: DatabaseSync) {
     this.sql = {
@@ -65,8 +74,10 @@ export class HistoryWriter {
       result: db.prepare('INSERT INTO results (probe, t, status, duration_ms, code) VALUES (?, ?, ?, ?, ?)'),
       hour: db.prepare('INSERT OR REPLACE INTO hours (hour, probe, count, failures, ok_sum_ms, latency, minutes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       loadHour: db.prepare('SELECT minutes FROM hours WHERE hour = ? AND probe = ?'),
+      hourRows: db.prepare('SELECT probe, minutes FROM hours WHERE hour = ?'),
       day: db.prepare('INSERT OR REPLACE INTO days (day, probe, count, failures, ok_sum_ms, latency) VALUES (?, ?, ?, ?, ?, ?)'),
       loadDay: db.prepare('SELECT count, failures, ok_sum_ms, latency FROM days WHERE day = ? AND probe = ?'),
+      dayRows: db.prepare('SELECT probe, count, failures, ok_sum_ms, latency FROM days WHERE day = ?'),
       severity: db.prepare(
         'INSERT INTO severity (minute, worst) VALUES (?, ?) ON CONFLICT (minute) DO UPDATE SET worst = max(worst, excluded.worst)',
       ),
@@ -235,6 +246,7 @@ export class HistoryWriter {
         else if (entry.sealed) {
           this.hours.delete(k);
           this.evictedHours.add(entry.hour);
+          if (entry.hour === this.openedUpTo.hour) this.hourRows = undefined;
         } else {
           this.dirtyHours.add(k);
           oldest = Math.min(oldest, entry.hour);
@@ -248,6 +260,7 @@ export class HistoryWriter {
         if (entry.day < day) {
           this.days.delete(k);
           this.evictedDays.add(entry.day);
+          if (entry.day === this.openedUpTo.day) this.dayRows = undefined;
         } else oldest = Math.min(oldest, entry.day);
       });
       this.oldestDay = oldest;
@@ -259,12 +272,26 @@ export class HistoryWriter {
     this.dirtyHours.add(k);
     let entry = this.hours.get(k);
     if (!entry) {
-      const row = this.mayBeOnDisk(probe, hour, 'hour') ? (this.sql.loadHour.get(hour, probe) as { minutes: Uint8Array } | undefined) : undefined;
-      entry = { probe, hour, block: row ? decodeOrFresh(row.minutes) : new HourBlock() };
+      const minutes = this.mayBeOnDisk(probe, hour, 'hour') ? this.hourRow(probe, hour) : undefined;
+      entry = { probe, hour, block: minutes ? decodeOrFresh(minutes) : new HourBlock() };
       this.hours.set(k, entry);
       this.oldestHour = Math.min(this.oldestHour, hour);
     }
     return entry.block;
+  }
+
+  /** a row of the newest hour at open comes from the one read of them all, until that hour was evicted (then rewritten) */
+  private hourRow(probe: number, hour: number): Uint8Array | undefined {
+    if (hour !== this.openedUpTo.hour || this.evictedHours.has(hour))
+      return (this.sql.loadHour.get(hour, probe) as { minutes: Uint8Array } | undefined)?.minutes;
+    this.hourRows ??= new Map((this.sql.hourRows.all(hour) as { probe: number; minutes: Uint8Array }[]).map((r) => [r.probe, r.minutes]));
+    return takeFrom(this.hourRows, probe);
+  }
+
+  private dayRow(probe: number, day: number): DayRow | undefined {
+    if (day !== this.openedUpTo.day || this.evictedDays.has(day)) return this.sql.loadDay.get(day, probe) as DayRow | undefined;
+    this.dayRows ??= new Map((this.sql.dayRows.all(day) as (DayRow & { probe: number })[]).map((r) => [r.probe, r]));
+    return takeFrom(this.dayRows, probe);
   }
 
   private mayBeOnDisk(probe: number, period: number, unit: 'hour' | 'day'): boolean {
@@ -277,14 +304,22 @@ export class HistoryWriter {
     this.dirtyDays.add(k);
     let entry = this.days.get(k);
     if (!entry) {
-      type DayRow = { count: number; failures: number; ok_sum_ms: number; latency: Uint8Array };
-      const row = this.mayBeOnDisk(probe, day, 'day') ? (this.sql.loadDay.get(day, probe) as DayRow | undefined) : undefined;
+      const row = this.mayBeOnDisk(probe, day, 'day') ? this.dayRow(probe, day) : undefined;
       entry = { probe, day, total: row ? Aggregate.fromRow(row) : new Aggregate() };
       this.days.set(k, entry);
       this.oldestDay = Math.min(this.oldestDay, day);
     }
     return entry.total;
   }
+}
+
+type DayRow = { count: number; failures: number; ok_sum_ms: number; latency: Uint8Array };
+
+/** each prefetched row is taken once: from then on the writer's memory holds it */
+function takeFrom<T>(rows: Map<number, T>, probe: number): T | undefined {
+  const row = rows.get(probe);
+  rows.delete(probe);
+  return row;
 }
 
 /** a row this build cannot read is rewritten from what arrives now, rather than failing every result of its hour */
