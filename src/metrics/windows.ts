@@ -1,5 +1,5 @@
 /** Rolling windows of endpoint samples: error rate and p95 over the last `daemon.window`, per probe and overall. */
-import { SampleLog, type WindowStats } from './sample-log.js';
+import { SampleLog, type PooledSamples, type WindowStats } from './sample-log.js';
 import type { LatencySummary, ProbeResult } from '../model/types.js';
 import { answeredSamples, httpDataOf } from '../model/results.js';
 import { selectRanks } from '../support/select.js';
@@ -87,19 +87,10 @@ export class RollingWindows {
     for (const log of this.logs.values()) requests += log.size;
     if (requests === 0) return undefined;
     // one typed array of every successful sample; the ranks are selected in it, not sorted (see selectRanks)
-    const all = new Float64Array(requests);
-    let n = 0;
-    let errors = 0;
-    let timeouts = 0;
-    let sum = 0;
-    for (const log of this.logs.values()) {
-      log.forEach((_at, ms, ok, timedOut) => {
-        if (ok) sum += all[n++] = ms;
-        else errors++;
-        if (timedOut) timeouts++;
-      });
-    }
-    const ok = all.subarray(0, n);
+    const pooled: PooledSamples = { ok: new Float64Array(requests), n: 0, errors: 0, timeouts: 0, sum: 0 };
+    for (const log of this.logs.values()) log.pool(pooled);
+    const { n, errors, timeouts, sum } = pooled;
+    const ok = pooled.ok.subarray(0, n);
     const at = (q: number): number => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
     if (n > 0) selectRanks(ok, [at(0.5), at(0.9), at(0.95), at(0.99), n - 1]);
     const rank = (q: number): number | null => (n === 0 ? null : ok[at(q)]);
