@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { endpointSchema, endpointsDefaults, endpointsSchema } from '../../src/model/settings/endpoint.js';
 import type { MetricRecord } from '../../src/model/types.js';
-import { answeredSamples, type HttpData, type HttpSample } from '../../src/model/results.js';
+import type { HttpData, HttpSample } from '../../src/model/results.js';
 import { quantileOf } from '../../src/model/latency.js';
 import { deadline as timerUnder } from '../../src/support/abort.js';
 import { sampleOnce, type SampleResult } from './request.js';
@@ -23,6 +23,7 @@ export const httpParams = z.object({
 export type HttpProbeParams = z.infer<typeof httpParams>;
 
 function mostCommonError(samples: readonly Taken[]): SampleResult['error'] {
+  if (!samples.some((s) => s.error && !s.abandoned)) return undefined;
   const counts = new Map<string, { n: number; error: NonNullable<SampleResult['error']> }>();
   for (const s of samples) {
     if (!s.error || s.abandoned) continue;
@@ -35,36 +36,44 @@ function mostCommonError(samples: readonly Taken[]): SampleResult['error'] {
 
 /** The JSON contract's `metrics` and `details` of an HTTP result, written from its typed data. */
 export function publicFields(data: HttpData): { metrics: MetricRecord; details: MetricRecord } {
-  const answered = answeredSamples(data);
-  const failures = answered.filter((s) => !s.ok).length;
-  const durations = answered
-    .filter((s) => s.ok)
-    .map((s) => s.ms)
-    .sort((a, b) => a - b);
+  // one pass over the samples (every endpoint probe comes here): the arrays it builds are the ones the result keeps
+  const sampleDurationsMs: number[] = [];
+  const sampleOk: boolean[] = [];
+  const sampleQueueMs: number[] = [];
+  const durations: number[] = [];
+  let failures = 0;
+  let queueMs = 0;
+  for (const s of data.samples) {
+    if (s.abandoned) continue;
+    sampleDurationsMs.push(s.ms);
+    sampleOk.push(s.ok);
+    sampleQueueMs.push(s.queueMs ?? 0);
+    queueMs = Math.max(queueMs, s.queueMs ?? 0);
+    if (s.ok) durations.push(s.ms);
+    else failures++;
+  }
+  if (durations.length > 1) durations.sort((a, b) => a - b);
+  const answered = sampleOk.length;
   const metrics: MetricRecord = {
     path: data.path,
     method: data.method,
     statusCode: data.statusCode,
     bytes: data.bytes,
-    samples: answered.length,
+    samples: answered,
     failures,
-    abandoned: data.samples.length - answered.length,
-    errorRate: answered.length ? failures / answered.length : 1,
+    abandoned: data.samples.length - answered,
+    errorRate: answered ? failures / answered : 1,
     phases: data.phases ? { ...data.phases } : {},
     latencyMs: { p50: quantileOf(durations, 0.5), p95: quantileOf(durations, 0.95), max: durations.at(-1) ?? null },
     // our own connection pool's wait, kept apart from the latency above
-    queueMs: Math.max(0, ...answered.map((s) => s.queueMs ?? 0)),
+    queueMs,
   };
   const tls = data.connection?.tls;
   if (tls) {
     const expiresAt = new Date(tls.earliestExpiry * 1000).toISOString();
     metrics['certificate'] = { expiresAt, version: tls.version, verified: tls.authorized, subject: tls.leaf.subject, issuer: tls.leaf.issuer };
   }
-  const details: MetricRecord = {
-    sampleDurationsMs: answered.map((s) => s.ms),
-    sampleOk: answered.map((s) => s.ok),
-    sampleQueueMs: answered.map((s) => s.queueMs ?? 0),
-  };
+  const details: MetricRecord = { sampleDurationsMs, sampleOk, sampleQueueMs };
   return { metrics, details };
 }
 
@@ -145,8 +154,9 @@ export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof en
         taken.push({ ...sample, abandoned: cutByUs(sample, grantedMs, timeoutMs) });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(count, params.concurrency ?? 1) }, worker));
-    const last = taken.filter((s) => !s.abandoned).at(-1);
+    const workers = Math.min(count, params.concurrency ?? 1);
+    await (workers === 1 ? worker() : Promise.all(Array.from({ length: workers }, worker)));
+    const last = taken.findLast((s) => !s.abandoned);
     const data: HttpData = {
       kind: 'http',
       path: endpoint.path,
@@ -170,8 +180,13 @@ export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof en
       return { status: 'error', metrics, details, data, ...extras, error: { code: 'RP_ERR_PROBE_ABORTED', message: why } };
     }
     // Many samples estimate a rate: a few failures below the runbook's 1 % are not this endpoint failing.
-    const answered = taken.length - taken.filter((s) => s.abandoned).length;
-    const failed = taken.filter((s) => !s.ok && !s.abandoned).length;
+    let answered = 0;
+    let failed = 0;
+    for (const s of taken) {
+      if (s.abandoned) continue;
+      answered++;
+      if (!s.ok) failed++;
+    }
     if (!error || failed / answered < (params.passBelowErrorRate ?? 0.01)) return { status: 'pass', metrics, details, data, ...extras };
     return {
       status: 'fail',

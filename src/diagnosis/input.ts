@@ -3,7 +3,7 @@
  * rolling windows (down = the last few samples failed, error rate = the whole window), without rewriting results.
  */
 import type { ErrorInfo } from '../model/errors.js';
-import { httpDataOf, reachedSamples } from '../model/results.js';
+import { httpDataOf, isReached } from '../model/results.js';
 import type { LatencySummary, ProbeResult, ProbeStatus } from '../model/types.js';
 
 export interface EndpointReading {
@@ -30,13 +30,20 @@ export interface DiagnosisInput {
 export function endpointReading(result: ProbeResult): EndpointReading {
   const data = httpDataOf(result);
   // a certificate rejection is explained by the certificate finding: like an abandoned sample, it is no count here
-  const answered = reachedSamples(data);
+  // counted in place (reachedSamples' arrays, for every endpoint at every evaluation, were garbage at once)
+  let samples = 0;
+  let failures = 0;
+  for (const s of data?.samples ?? []) {
+    if (!isReached(s)) continue;
+    samples++;
+    if (!s.ok) failures++;
+  }
   return {
     name: result.name,
     status: result.status,
     ...(data ? { path: data.path, statusCode: data.statusCode } : {}),
-    samples: answered.length,
-    failures: answered.filter((s) => !s.ok).length,
+    samples,
+    failures,
     ...(result.error ? { error: result.error } : {}),
   };
 }

@@ -38,34 +38,69 @@ export class HistoryWriter {
   private readonly dirtyHours = new Set<string>();
   private readonly dirtyDays = new Set<string>();
   private readonly severities = new Map<number, number>();
+  /** the earliest hour and day held in memory: evict() has nothing to do while they are current */
+  private oldestHour = Infinity;
+  private oldestDay = Infinity;
   /** the flush being written: batches before `next` are committed */
   private queue: Batch[] = [];
   private next = 0;
   dropped = 0;
-  private readonly sql: Record<'probe' | 'insertProbe' | 'result' | 'hour' | 'loadHour' | 'day' | 'loadDay' | 'severity', StatementSync>;
+  /** probes first seen (or seen with another kind) since the last commit: registered inside the next flush's transaction */
+  private registrations: { id: number; name: string; kind: string }[] = [];
+  private readonly kinds = new Map<string, string>();
+  private lastId: number;
+  /**
+   * What can be on disk without being in memory: rows that were there when the writer opened (probes up to
+   * `openedUpTo.id`, hours and days up to theirs) and rows this writer evicted. Any other miss is a new row: at start and
+   * at every hour's start 20,000 probes did not each need a SELECT to learn that.
+   */
+  private readonly openedUpTo: { id: number; hour: number; day: number };
+  private readonly evictedHours = new Set<number>();
+  private readonly evictedDays = new Set<number>();
+  /**
+   * The rows of the newest hour and day on disk when the writer opened, read in one statement on the first miss: a
+   * daemon restarted within the hour needs every probe's, and 20,000 SELECTs one by one took most of a second.
+   */
+  private hourRows: Map<number, Uint8Array> | undefined;
+  private dayRows: Map<number, DayRow> | undefined;
+  private readonly sql: Record<
+    'insertProbe' | 'result' | 'hour' | 'loadHour' | 'hourRows' | 'day' | 'loadDay' | 'dayRows' | 'severity',
+    StatementSync
+  >;
 
   constructor(private readonly db: DatabaseSync) {
     this.sql = {
-      probe: db.prepare('SELECT id FROM probes WHERE name = ?'),
-      insertProbe: db.prepare('INSERT INTO probes (name, kind) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind RETURNING id'),
+      insertProbe: db.prepare('INSERT INTO probes (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind'),
       result: db.prepare('INSERT INTO results (probe, t, status, duration_ms, code) VALUES (?, ?, ?, ?, ?)'),
       hour: db.prepare('INSERT OR REPLACE INTO hours (hour, probe, count, failures, ok_sum_ms, latency, minutes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       loadHour: db.prepare('SELECT minutes FROM hours WHERE hour = ? AND probe = ?'),
+      hourRows: db.prepare('SELECT probe, minutes FROM hours WHERE hour = ?'),
       day: db.prepare('INSERT OR REPLACE INTO days (day, probe, count, failures, ok_sum_ms, latency) VALUES (?, ?, ?, ?, ?, ?)'),
       loadDay: db.prepare('SELECT count, failures, ok_sum_ms, latency FROM days WHERE day = ? AND probe = ?'),
+      dayRows: db.prepare('SELECT probe, count, failures, ok_sum_ms, latency FROM days WHERE day = ?'),
       severity: db.prepare(
         'INSERT INTO severity (minute, worst) VALUES (?, ?) ON CONFLICT (minute) DO UPDATE SET worst = max(worst, excluded.worst)',
       ),
     };
+    // every probe's id in one statement, not one SELECT per probe on first sight
+    for (const row of db.prepare('SELECT id, name, kind FROM probes').all() as { id: number; name: string; kind: string }[]) {
+      this.ids.set(row.name, row.id);
+      this.kinds.set(row.name, row.kind);
+    }
+    this.lastId = (db.prepare('SELECT max(id) AS id FROM probes').get() as { id: number | null }).id ?? SERVICE_ID;
+    const newest = (sql: string): number => (db.prepare(sql).get() as { v: number | null }).v ?? -Infinity;
+    this.openedUpTo = { id: this.lastId, hour: newest('SELECT max(hour) AS v FROM hours'), day: newest('SELECT max(day) AS v FROM days') };
   }
 
   /** the probe's id, registering it (and its current kind) on first sight */
   idOf(probe: string, kind: string): number {
     const known = this.ids.get(probe);
-    if (known !== undefined) return known;
-    const row = this.sql.probe.get(probe) as { id: number } | undefined;
-    const id = row?.id ?? (this.sql.insertProbe.get(probe, kind) as { id: number }).id;
+    if (known !== undefined && this.kinds.get(probe) === kind) return known;
+    // one writer per history file: the next id is ours to give
+    const id = known ?? ++this.lastId;
     this.ids.set(probe, id);
+    this.kinds.set(probe, kind);
+    this.registrations.push({ id, name: probe, kind });
     return id;
   }
 
@@ -97,13 +132,14 @@ export class HistoryWriter {
     const id = this.idOf(probe, kind);
     const k = key(id, hour);
     this.hours.set(k, { probe: id, hour, block });
+    this.oldestHour = Math.min(this.oldestHour, hour);
     this.dirtyHours.add(k);
     const total = block.total();
     this.dayTotal(id, Math.floor((hour * HOUR_MS) / DAY_MS)).merge(total);
   }
 
   get queued(): number {
-    return this.pending.length + this.dirtyHours.size + this.severities.size + this.queue.length - this.next;
+    return this.registrations.length + this.pending.length + this.dirtyHours.size + this.severities.size + this.queue.length - this.next;
   }
 
   /** Everything queued, in one transaction (a read, a close). Throws when it could not commit; what was queued stays queued. */
@@ -155,10 +191,11 @@ export class HistoryWriter {
     const from = this.next;
     let to = from;
     for (let rows = 0; to < this.queue.length && (to === from || rows + rowsOf(this.queue[to]) <= maxRows); to++) rows += rowsOf(this.queue[to]);
-    if (to === from && this.severities.size === 0) return false;
+    if (to === from && this.severities.size === 0 && this.registrations.length === 0) return false;
     const openHour = Math.floor(now / HOUR_MS);
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      for (const { id, name, kind } of this.registrations) this.sql.insertProbe.run(id, name, kind);
       for (let i = from; i < to; i++) this.writeBatch(this.queue[i], openHour);
       for (const [minute, worst] of this.severities) this.sql.severity.run(minute, worst);
       this.db.exec('COMMIT');
@@ -167,6 +204,7 @@ export class HistoryWriter {
       throw err;
     }
     this.severities.clear();
+    this.registrations = [];
     this.next = to;
     if (to < this.queue.length) return true;
     this.queue = [];
@@ -200,12 +238,33 @@ export class HistoryWriter {
   private evict(now: number): void {
     const hour = Math.floor(now / HOUR_MS);
     const day = Math.floor(now / DAY_MS) - 1;
-    for (const [k, entry] of this.hours) {
-      if (entry.hour >= hour) continue;
-      if (entry.sealed) this.hours.delete(k);
-      else this.dirtyHours.add(k);
+    // a scan of every probe's rows, only when one of them can be past (on every flush it was most of its garbage)
+    if (this.oldestHour < hour) {
+      let oldest = Infinity;
+      this.hours.forEach((entry, k) => {
+        if (entry.hour >= hour) oldest = Math.min(oldest, entry.hour);
+        else if (entry.sealed) {
+          this.hours.delete(k);
+          this.evictedHours.add(entry.hour);
+          if (entry.hour === this.openedUpTo.hour) this.hourRows = undefined;
+        } else {
+          this.dirtyHours.add(k);
+          oldest = Math.min(oldest, entry.hour);
+        }
+      });
+      this.oldestHour = oldest;
     }
-    for (const [k, entry] of this.days) if (entry.day < day) this.days.delete(k);
+    if (this.oldestDay < day) {
+      let oldest = Infinity;
+      this.days.forEach((entry, k) => {
+        if (entry.day < day) {
+          this.days.delete(k);
+          this.evictedDays.add(entry.day);
+          if (entry.day === this.openedUpTo.day) this.dayRows = undefined;
+        } else oldest = Math.min(oldest, entry.day);
+      });
+      this.oldestDay = oldest;
+    }
   }
 
   private hourBlock(probe: number, hour: number): HourBlock {
@@ -213,11 +272,31 @@ export class HistoryWriter {
     this.dirtyHours.add(k);
     let entry = this.hours.get(k);
     if (!entry) {
-      const row = this.sql.loadHour.get(hour, probe) as { minutes: Uint8Array } | undefined;
-      entry = { probe, hour, block: row ? decodeOrFresh(row.minutes) : new HourBlock() };
+      const minutes = this.mayBeOnDisk(probe, hour, 'hour') ? this.hourRow(probe, hour) : undefined;
+      entry = { probe, hour, block: minutes ? decodeOrFresh(minutes) : new HourBlock() };
       this.hours.set(k, entry);
+      this.oldestHour = Math.min(this.oldestHour, hour);
     }
     return entry.block;
+  }
+
+  /** a row of the newest hour at open comes from the one read of them all, until that hour was evicted (then rewritten) */
+  private hourRow(probe: number, hour: number): Uint8Array | undefined {
+    if (hour !== this.openedUpTo.hour || this.evictedHours.has(hour))
+      return (this.sql.loadHour.get(hour, probe) as { minutes: Uint8Array } | undefined)?.minutes;
+    this.hourRows ??= new Map((this.sql.hourRows.all(hour) as { probe: number; minutes: Uint8Array }[]).map((r) => [r.probe, r.minutes]));
+    return takeFrom(this.hourRows, probe);
+  }
+
+  private dayRow(probe: number, day: number): DayRow | undefined {
+    if (day !== this.openedUpTo.day || this.evictedDays.has(day)) return this.sql.loadDay.get(day, probe) as DayRow | undefined;
+    this.dayRows ??= new Map((this.sql.dayRows.all(day) as (DayRow & { probe: number })[]).map((r) => [r.probe, r]));
+    return takeFrom(this.dayRows, probe);
+  }
+
+  private mayBeOnDisk(probe: number, period: number, unit: 'hour' | 'day'): boolean {
+    if (probe <= this.openedUpTo.id && period <= this.openedUpTo[unit]) return true;
+    return (unit === 'hour' ? this.evictedHours : this.evictedDays).has(period);
   }
 
   private dayTotal(probe: number, day: number): Aggregate {
@@ -225,12 +304,22 @@ export class HistoryWriter {
     this.dirtyDays.add(k);
     let entry = this.days.get(k);
     if (!entry) {
-      const row = this.sql.loadDay.get(day, probe) as { count: number; failures: number; ok_sum_ms: number; latency: Uint8Array } | undefined;
+      const row = this.mayBeOnDisk(probe, day, 'day') ? this.dayRow(probe, day) : undefined;
       entry = { probe, day, total: row ? Aggregate.fromRow(row) : new Aggregate() };
       this.days.set(k, entry);
+      this.oldestDay = Math.min(this.oldestDay, day);
     }
     return entry.total;
   }
+}
+
+type DayRow = { count: number; failures: number; ok_sum_ms: number; latency: Uint8Array };
+
+/** each prefetched row is taken once: from then on the writer's memory holds it */
+function takeFrom<T>(rows: Map<number, T>, probe: number): T | undefined {
+  const row = rows.get(probe);
+  rows.delete(probe);
+  return row;
 }
 
 /** a row this build cannot read is rewritten from what arrives now, rather than failing every result of its hour */

@@ -25,8 +25,16 @@ abstract class Family<L extends string, S extends object> {
     protected readonly labelNames: readonly L[],
   ) {}
 
+  /** the series' key, built without intermediate arrays: it is looked up for every label set of every result */
+  private keyOf(labels: Labels<L>): string {
+    const names = this.labelNames;
+    let key = String(labels[names[0]] ?? '');
+    for (let i = 1; i < names.length; i++) key += `\u0000${labels[names[i]] ?? ''}`;
+    return key;
+  }
+
   protected entry(labels: Labels<L>, create: () => S): S & { labelText: string } {
-    const key = this.labelNames.map((n) => labels[n]).join('\u0000');
+    const key = this.keyOf(labels);
     let found = this.series.get(key);
     if (!found) {
       const labelText = this.labelNames.map((n) => `${n}="${escapeLabel(String(labels[n]))}"`).join(',');
@@ -37,7 +45,7 @@ abstract class Family<L extends string, S extends object> {
   }
 
   remove(labels: Labels<L>): void {
-    this.series.delete(this.labelNames.map((n) => labels[n]).join('\u0000'));
+    this.series.delete(this.keyOf(labels));
   }
 
   clear(): void {
@@ -51,14 +59,16 @@ abstract class Family<L extends string, S extends object> {
   abstract render(): string;
 }
 
+const zero = (): { value: number } => ({ value: 0 });
+
 /** A gauge or counter: one number per label set. */
 export class Scalar<L extends string> extends Family<L, { value: number; prefix?: string }> {
   set(labels: Labels<L>, value: number): void {
-    this.entry(labels, () => ({ value: 0 })).value = value;
+    this.entry(labels, zero).value = value;
   }
 
   inc(labels: Labels<L>, by = 1): void {
-    this.entry(labels, () => ({ value: 0 })).value += by;
+    this.entry(labels, zero).value += by;
   }
 
   render(): string {

@@ -22,6 +22,15 @@ export interface WindowStats {
 
 export type SampleVisitor = (at: number, ms: number, ok: boolean, timedOut: boolean, certificateRejected: boolean) => void;
 
+/** what SampleLog.pool adds to: `ok` must have room for every sample pooled */
+export interface PooledSamples {
+  ok: Float64Array;
+  n: number;
+  errors: number;
+  timeouts: number;
+  sum: number;
+}
+
 const OK = 1;
 const TIMED_OUT = 2;
 const CERTIFICATE_REJECTED = 4;
@@ -69,6 +78,21 @@ export class SampleLog {
       const i = this.slot(k);
       const flags = this.flags[i];
       visit(this.at[i], this.ms[i], (flags & OK) !== 0, (flags & TIMED_OUT) !== 0, (flags & CERTIFICATE_REJECTED) !== 0);
+    }
+  }
+
+  /**
+   * Adds this window's counts to `into` and appends its successful durations at `into.n` (the pooled summary of every
+   * endpoint: 600,000 samples at 20,000 endpoints, where a callback per sample was a third of the evaluation).
+   */
+  pool(into: PooledSamples): void {
+    const { ok } = into;
+    for (let k = 0; k < this.count; k++) {
+      const i = this.slot(k);
+      const flags = this.flags[i];
+      if (flags & OK) into.sum += ok[into.n++] = this.ms[i];
+      else into.errors++;
+      if (flags & TIMED_OUT) into.timeouts++;
     }
   }
 

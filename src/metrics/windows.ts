@@ -1,7 +1,8 @@
 /** Rolling windows of endpoint samples: error rate and p95 over the last `daemon.window`, per probe and overall. */
-import { SampleLog, type WindowStats } from './sample-log.js';
+import { SampleLog, type PooledSamples, type WindowStats } from './sample-log.js';
 import type { LatencySummary, ProbeResult } from '../model/types.js';
 import { answeredSamples, httpDataOf } from '../model/results.js';
+import { selectRanks } from '../support/select.js';
 
 /** A probe that samples far faster than its window would otherwise grow without bound. */
 const MAX_SAMPLES_PER_PROBE = 10_000;
@@ -85,21 +86,14 @@ export class RollingWindows {
     let requests = 0;
     for (const log of this.logs.values()) requests += log.size;
     if (requests === 0) return undefined;
-    // a typed array sorts numerically without a comparator: ~5× faster at 1,000 probes × a 5-minute window
-    const all = new Float64Array(requests);
-    let n = 0;
-    let errors = 0;
-    let timeouts = 0;
-    let sum = 0;
-    for (const log of this.logs.values()) {
-      log.forEach((_at, ms, ok, timedOut) => {
-        if (ok) sum += all[n++] = ms;
-        else errors++;
-        if (timedOut) timeouts++;
-      });
-    }
-    const ok = all.subarray(0, n).sort();
-    const rank = (q: number): number | null => (n === 0 ? null : ok[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]);
+    // one typed array of every successful sample; the ranks are selected in it, not sorted (see selectRanks)
+    const pooled: PooledSamples = { ok: new Float64Array(requests), n: 0, errors: 0, timeouts: 0, sum: 0 };
+    for (const log of this.logs.values()) log.pool(pooled);
+    const { n, errors, timeouts, sum } = pooled;
+    const ok = pooled.ok.subarray(0, n);
+    const at = (q: number): number => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+    if (n > 0) selectRanks(ok, [at(0.5), at(0.9), at(0.95), at(0.99), n - 1]);
+    const rank = (q: number): number | null => (n === 0 ? null : ok[at(q)]);
     return {
       requests,
       errors,

@@ -126,8 +126,10 @@ export function answeredSamples(data: { samples: readonly HttpSample[] } | undef
  * certificate rejection is the certificate's finding, not a failure of the service behind it.
  */
 export function reachedSamples(data: { samples: readonly HttpSample[] } | undefined): HttpSample[] {
-  return answeredSamples(data).filter((s) => !s.certificateRejected);
+  return data ? data.samples.filter(isReached) : [];
 }
+
+export const isReached = (s: HttpSample): boolean => !s.abandoned && !s.certificateRejected;
 
 export function httpDataOf(result: { data?: ProbeData }): HttpData | undefined {
   return result.data?.kind === 'http' ? result.data : undefined;
