@@ -28,6 +28,11 @@ async function get(path: string, headers: Record<string, string> = {}, method = 
   return { status: res.status, text: await res.text() };
 }
 
+/** a shard's result posted as the Job does it: JSON behind the control token */
+function postAsJob(path: string, body: string): Promise<{ status: number; text: string }> {
+  return get(path, { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, 'POST', body);
+}
+
 before(async () => {
   target = await knownLatencyTarget();
   const config = testConfig(`
@@ -110,20 +115,10 @@ describe('sharded load runs posted to the daemon', { concurrency: false }, () =>
     const body = JSON.stringify(complete.reports[0]);
     const anonymous = await get('/api/load-runs/run-complete/shards/1', { 'content-type': 'application/json' }, 'POST', body);
     assert.equal(anonymous.status, 401);
-    const late = await get(
-      '/api/load-runs/run-complete/shards/1',
-      { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      'POST',
-      body,
-    );
+    const late = await postAsJob('/api/load-runs/run-complete/shards/1', body);
     assert.equal(late.status, 409);
     assert.match(late.text, /already merged/);
-    const wrongSlot = await get(
-      '/api/load-runs/run-other/shards/2',
-      { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      'POST',
-      body,
-    );
+    const wrongSlot = await postAsJob('/api/load-runs/run-other/shards/2', body);
     assert.equal(wrongSlot.status, 400);
     assert.match(wrongSlot.text, /posted as shard 2 of run run-other/);
   });
