@@ -25,16 +25,18 @@ abstract class Family<L extends string, S extends object> {
     protected readonly labelNames: readonly L[],
   ) {}
 
-  /** the series' key, built without intermediate arrays: it is looked up for every label set of every result */
-  private keyOf(labels: Labels<L>): string {
+  /**
+   * The series' key, built without intermediate arrays: it is looked up for every label set of every result. A caller
+   * that sets the same label set on every result can build it once and pass it along (set/inc's `key`).
+   */
+  keyOf(labels: Labels<L>): string {
     const names = this.labelNames;
     let key = String(labels[names[0]] ?? '');
     for (let i = 1; i < names.length; i++) key += `\u0000${labels[names[i]] ?? ''}`;
     return key;
   }
 
-  protected entry(labels: Labels<L>, create: () => S): S & { labelText: string } {
-    const key = this.keyOf(labels);
+  protected entry(labels: Labels<L>, create: () => S, key = this.keyOf(labels)): S & { labelText: string } {
     let found = this.series.get(key);
     if (!found) {
       const labelText = this.labelNames.map((n) => `${n}="${escapeLabel(String(labels[n]))}"`).join(',');
@@ -63,12 +65,12 @@ const zero = (): { value: number } => ({ value: 0 });
 
 /** A gauge or counter: one number per label set. */
 export class Scalar<L extends string> extends Family<L, { value: number; prefix?: string }> {
-  set(labels: Labels<L>, value: number): void {
-    this.entry(labels, zero).value = value;
+  set(labels: Labels<L>, value: number, key?: string): void {
+    this.entry(labels, zero, key).value = value;
   }
 
-  inc(labels: Labels<L>, by = 1): void {
-    this.entry(labels, zero).value += by;
+  inc(labels: Labels<L>, by = 1, key?: string): void {
+    this.entry(labels, zero, key).value += by;
   }
 
   render(): string {
