@@ -27,6 +27,8 @@ export interface SampleRequest {
   signal: AbortSignal;
   timeoutMs: number;
   http: HttpResources;
+  /** `prepareRequest(url, endpoint)`, when the caller keeps it across requests */
+  prepared?: PreparedRequest;
 }
 
 /** The body as text, refused once it passes `cap` bytes; events rather than an async iterator (one probe, one chunk, usually). */
@@ -45,6 +47,27 @@ function readCapped(body: Readable, cap: number): Promise<{ text: string; bytes:
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** What every request to an endpoint sends the same: where, its body text, its headers. */
+export interface PreparedRequest {
+  origin: string;
+  path: string;
+  body: string | undefined;
+  headers: Record<string, string>;
+}
+
+/**
+ * Built once per endpoint by a caller that probes it again and again (each URL getter builds its string anew, the
+ * headers are a copy): the endpoint's config is not changed after loading, and undici only reads what it is given.
+ */
+export function prepareRequest(url: URL, endpoint: EndpointConfig): PreparedRequest {
+  const body = endpoint.body === undefined ? undefined : typeof endpoint.body === 'string' ? endpoint.body : JSON.stringify(endpoint.body);
+  const headers: Record<string, string> = { 'user-agent': 'radar-probe', ...endpoint.headers };
+  if (body !== undefined && typeof endpoint.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
+  return { origin: url.origin, path: `${url.pathname}${url.search}`, body, headers };
+}
 
 /** One HTTP exchange with blackbox-style phase timings; never throws. */
 export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
@@ -85,15 +108,11 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
   try {
     const caFile = endpoint.tls?.caFile;
     const agent = req.http.agent({ connectTimeoutMs: req.timeoutMs, ...(caFile ? { caFile } : {}) });
-    const body = endpoint.body === undefined ? undefined : typeof endpoint.body === 'string' ? endpoint.body : JSON.stringify(endpoint.body);
-    const headers: Record<string, string> = { 'user-agent': 'radar-probe', ...endpoint.headers };
-    if (body !== undefined && typeof endpoint.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-      headers['content-type'] = 'application/json';
-    }
+    const { origin, path, body, headers } = req.prepared ?? prepareRequest(req.url, endpoint);
     const response = await withPhases(phases, () =>
       agent.request({
-        origin: req.url.origin,
-        path: `${req.url.pathname}${req.url.search}`,
+        origin,
+        path,
         method: endpoint.method,
         headers,
         body,
