@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
 import type { EndpointConfig } from '../../src/model/settings/endpoint.js';
 import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
 import { checkResponse } from './assert.js';
 import { classifyHttpError } from '../../src/clients/http-errors.js';
 import { newPhases, queuedMs, withPhases, type ConnectionFacts, type HttpResources } from '../../src/clients/http-agent.js';
+import { exchange } from '../../src/clients/http-exchange.js';
 
 export interface SampleResult {
   ok: boolean;
@@ -29,21 +29,6 @@ export interface SampleRequest {
   http: HttpResources;
   /** `prepareRequest(url, endpoint)`, when the caller keeps it across requests */
   prepared?: PreparedRequest;
-}
-
-/** The body as text, refused once it passes `cap` bytes; events rather than an async iterator (one probe, one chunk, usually). */
-function readCapped(body: Readable, cap: number): Promise<{ text: string; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    body.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > cap) body.destroy(new ProbeError('RP_ERR_BODY_TOO_LARGE', `response body exceeded ${cap} bytes`));
-      else chunks.push(chunk);
-    });
-    body.once('error', reject);
-    body.once('end', () => resolve({ text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'), bytes }));
-  });
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -110,7 +95,7 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
     const agent = req.http.agent({ connectTimeoutMs: req.timeoutMs, ...(caFile ? { caFile } : {}) });
     const { origin, path, body, headers } = req.prepared ?? prepareRequest(req.url, endpoint);
     const response = await withPhases(phases, () =>
-      agent.request({
+      exchange(agent, {
         origin,
         path,
         method: endpoint.method,
@@ -119,21 +104,18 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
         signal: req.signal,
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
+        maxBodyBytes: endpoint.maxBodyBytes,
+        onHead: (statusCode, head) => {
+          headersAt = performance.now();
+          status = statusCode;
+          const declared = Number(head['content-length']);
+          contentLength = head['content-length'] !== undefined && Number.isFinite(declared) ? declared : null;
+        },
       }),
     );
-    headersAt = performance.now();
-    status = response.statusCode;
-    const declared = Number(response.headers['content-length']);
-    contentLength = response.headers['content-length'] !== undefined && Number.isFinite(declared) ? declared : null;
     const contentType = String(response.headers['content-type'] ?? '');
-    let text = '';
-    try {
-      const read = await readCapped(response.body, endpoint.maxBodyBytes);
-      text = read.text;
-      bytes = read.bytes;
-    } finally {
-      if (!response.body.destroyed) response.body.destroy();
-    }
+    const text = response.text;
+    bytes = response.bytes;
     checkResponse(endpoint.expect, { status: response.statusCode, body: text, contentType, method: endpoint.method });
     const now = performance.now();
     const elapsed = now - started - queuedMs(phases, now);
