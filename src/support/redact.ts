@@ -47,7 +47,8 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   const seen = new Map<string, string>();
   return (text: string): string => {
     let out = text;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    // indexed: an iterator per text redacted was most of what redacting a clean result allocated
+    for (let i = 0; i < secrets.length; i++) if (out.includes(secrets[i])) out = out.split(secrets[i]).join(REDACTED);
     if (!MAY_HOLD_CREDENTIAL.test(out)) return out;
     const cacheable = text.length <= CACHED_UP_TO_CHARS;
     const known = cacheable ? seen.get(text) : undefined;
