@@ -24,7 +24,7 @@ import { gunzipSync } from 'node:zlib';
 import { ENDPOINT_HISTOGRAMS_UP_TO } from '../src/config/sections/metrics.js';
 import { DaemonMetrics } from '../src/metrics/daemon-metrics.js';
 import { RollingWindows } from '../src/metrics/windows.js';
-import type { ProbeResult } from '../src/model/types.js';
+import { endpointResult } from './endpoint-result.js';
 import { gzipText } from '../src/server/compress.js';
 import { startServer, type DaemonSurface } from '../src/server/server.js';
 import { silentLogger } from '../src/support/log.js';
@@ -428,19 +428,6 @@ async function metricsRun(endpoints: number): Promise<Row> {
     cpuPerProbe: NaN,
     rss: rssMb(process.pid),
     extra: `${(sizes.text / 1e6).toFixed(2)} MB plain (target ≤ 2 MB at 5,000), ${(sizes.wire / 1e6).toFixed(3)} MB gzip; wall plain p50 ${f(plain[4], 1)} ms, gzip p50 ${f(gzip[4], 1)} ms (target ≤ 50); CPU per scrape: render ${ms(render)} ms + gzip ${ms(gzipCpu)} ms`,
-  };
-}
-
-/** An HTTP endpoint result as the probe reports it. */
-function endpointResult(name: string, ms: number): ProbeResult {
-  const phases = { resolve: 0, connect: 0.2, tls: 0, processing: ms - 0.4, transfer: 0.2 };
-  return {
-    name,
-    kind: 'http',
-    status: 'pass',
-    durationMs: ms,
-    metrics: {},
-    data: { kind: 'http', path: '/', method: 'GET', statusCode: 200, bytes: 20, phases, samples: [{ ms, ok: true, timedOut: false, status: 200 }] },
   };
 }
 

@@ -12,25 +12,13 @@ import { parseConfigText } from '../src/config/load.js';
 import { evaluate, evaluation, type LatestResult } from '../src/daemon/evaluate.js';
 import { DaemonMetrics } from '../src/metrics/daemon-metrics.js';
 import { RollingWindows } from '../src/metrics/windows.js';
-import type { ProbeResult } from '../src/model/types.js';
+import { endpointResult } from './endpoint-result.js';
 import { findingBuilderFor } from '../src/runbook/fill.js';
 import { runInSlices } from '../src/support/slices.js';
 
 const { values: flags } = parseArgs({ options: { endpoints: { type: 'string', default: '20000' }, samples: { type: 'string', default: '30' } } });
 const endpoints = Number(flags.endpoints);
 const samples = Number(flags.samples);
-
-function result(name: string, ms: number): ProbeResult {
-  const phases = { resolve: 0, connect: 0.2, tls: 0, processing: ms - 0.4, transfer: 0.2 };
-  return {
-    name,
-    kind: 'http',
-    status: 'pass',
-    durationMs: ms,
-    metrics: {},
-    data: { kind: 'http', path: '/', method: 'GET', statusCode: 200, bytes: 20, phases, samples: [{ ms, ok: true, timedOut: false, status: 200 }] },
-  };
-}
 
 /** the longest gap between two turns of the loop while `work` runs, and its wall time, in ms */
 async function longestTurn(work: () => Promise<unknown>): Promise<{ longest: number; wall: number }> {
@@ -66,7 +54,7 @@ async function main(): Promise<void> {
   const latest: LatestResult[] = [];
   for (let s = 0; s < samples; s++)
     for (let i = 0; i < endpoints; i++) {
-      const r = result(`ep-${String(i).padStart(5, '0')}`, 1 + ((i * 31 + s * 17) % 100));
+      const r = endpointResult(`ep-${String(i).padStart(5, '0')}`, 1 + ((i * 31 + s * 17) % 100));
       windows.record(r, now - (samples - s) * 10_000 + 5_000);
       metrics.observe(r);
       if (s === samples - 1) latest.push({ result: r, finishedAt: now, everyMs: 10_000 });
