@@ -4,7 +4,8 @@ import type { FindingBuilder } from '../runbook/finding.js';
 import type { Logger } from '../support/log.js';
 import { redactDeep, type Redactor } from '../support/redact.js';
 import type { RunReport } from '../model/types.js';
-import { evaluate, evaluation, type LatestResult } from './evaluate.js';
+import { evaluation, type LatestResult } from './evaluate.js';
+import { findingBuilderFor } from '../runbook/fill.js';
 import { runInSlices } from '../support/slices.js';
 import type { IncidentHolder } from './incidents.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
@@ -32,8 +33,9 @@ export class Evaluator {
       else log.info({ severity: null, was }, 'all checks healthy');
     }
     // the incident engine judges recovery on the samples since a moment it picks, with the same diagnosis
-    const viewSince = (since: number): RunReport => {
-      const view = evaluate(latest, windows.since(since), config);
+    const viewSince = async (since: number): Promise<RunReport> => {
+      const recent = await runInSlices(windows.sinceInSlices(since));
+      const view = await runInSlices(evaluation(latest, recent, config, Date.now(), findingBuilderFor(config)));
       view.findings = redactDeep(view.findings, this.deps.redact);
       return view;
     };

@@ -102,4 +102,13 @@ describe('per-probe work in slices', () => {
     const { turns } = await turnsDuring(runInSlices(metrics.windowsInSlices(windows)));
     assert.ok(turns >= Math.floor(PROBES / SLICE_ITEMS), `${turns} turns`);
   });
+
+  test("the incident engine's recovery view (the windows since a moment) is copied in slices, the same as in one piece", async () => {
+    const { windows } = filled();
+    const { value: recent, turns } = await turnsDuring(runInSlices(windows.sinceInSlices(0)));
+    assert.ok(turns >= Math.floor(PROBES / SLICE_ITEMS), `${turns} turns`);
+    const whole = windows.since(0);
+    for (const name of ['ep-0', 'ep-1', `ep-${PROBES - 1}`]) assert.deepEqual(recent.stats(name), whole.stats(name));
+    assert.equal(recent.names().length, PROBES);
+  });
 });
