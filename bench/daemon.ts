@@ -167,6 +167,13 @@ function buckets(text: string, name: string): { le: number; count: number }[] {
     .map((l) => ({ le: Number(/le="([^"]+)"/.exec(l)![1].replace('+Inf', 'Infinity')), count: Number(l.split(' ').at(-1)) }));
 }
 
+/** the share of observations over `le` (a bucket bound) between two scrapes */
+function shareOver(before: string, after: string, name: string, le: number): number {
+  const increase = (text: string, bound: number): number => buckets(text, name).find((b) => b.le === bound)?.count ?? 0;
+  const total = increase(after, Infinity) - increase(before, Infinity);
+  return total === 0 ? 0 : 1 - (increase(after, le) - increase(before, le)) / total;
+}
+
 /** histogram_quantile over the increase of cumulative buckets between two scrapes, as Prometheus computes it */
 function histogramQuantile(before: string, after: string, name: string, q: number): number {
   const start = buckets(before, name);
@@ -332,6 +339,7 @@ async function scaleRun(target: Proc, endpoints: number, interval: string, secon
   scrapes.sort((a, b) => a - b);
   const lag50 = histogramQuantile(first.text, last.text, 'probe_scheduler_lag_seconds', 0.5) * 1000;
   const lag99 = histogramQuantile(first.text, last.text, 'probe_scheduler_lag_seconds', 0.99) * 1000;
+  const lateShare = shareOver(first.text, last.text, 'probe_scheduler_lag_seconds', 0.1) * 100;
   const overlaps = sumOf(last.text, 'probe_schedule_overlaps_total') - sumOf(first.text, 'probe_schedule_overlaps_total');
   const failed = sumOf(last.text, 'probe_runs_total', /result="(fail|error)"/) - sumOf(first.text, 'probe_runs_total', /result="(fail|error)"/);
   await scale.stop();
@@ -341,7 +349,7 @@ async function scaleRun(target: Proc, endpoints: number, interval: string, secon
     probes,
     cpuPerProbe: cpu / probes,
     rss,
-    extra: `${failed} failed; lag p50 ${f(lag50)} ms, p99 ${f(lag99)} ms (target < 100); ${overlaps} overlaps; RSS ${f(rss0, 1)} → ${f(rss.now, 1)} MB over the window; /metrics ${(last.text.length / 1e6).toFixed(2)} MB (${(last.wire / 1e6).toFixed(2)} MB gzip) in p50 ${f(scrapes[4], 1)} ms, max ${f(scrapes.at(-1)!, 1)} ms`,
+    extra: `${failed} failed; lag p50 ${f(lag50)} ms, p99 ${f(lag99)} ms (target < 100), ${f(lateShare)} % of runs over 100 ms; ${overlaps} overlaps; RSS ${f(rss0, 1)} → ${f(rss.now, 1)} MB over the window; /metrics ${(last.text.length / 1e6).toFixed(2)} MB (${(last.wire / 1e6).toFixed(2)} MB gzip) in p50 ${f(scrapes[4], 1)} ms, max ${f(scrapes.at(-1)!, 1)} ms`,
   };
 }
 
