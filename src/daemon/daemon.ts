@@ -27,6 +27,7 @@ import { LoadRunStore } from '../server/load-run-store.js';
 import type { mergeShards as MergeShards } from '../report/merge.js';
 import { judgeMerged } from '../scenarios/shards.js';
 import { redactDeep } from '../support/redact.js';
+import { settleHeap } from '../support/heap-settle.js';
 
 /** report/merge.js, loaded when the first shard of a sharded load run arrives (LoadRunStore.ready) */
 let mergeShards: typeof MergeShards | undefined;
@@ -225,10 +226,24 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (first) {
         this.options.log.info({ url: this.url }, 'first evaluation done: ready');
         this.emit('ready');
+        this.settle();
       }
       this.emit('cycle', report);
       return report;
     });
+  }
+
+  /** After start-up and each reload, what they allocated is given back (support/heap-settle.ts); not in a one-shot run. */
+  private settle(): void {
+    if (this.options.schedule === false) return;
+    const settled = settleHeap();
+    if (!settled) return;
+    const mb = (bytes: number): number => Math.round(bytes / 10485.76) / 100;
+    this.options.log.debug(
+      { pauseMs: Math.round(settled.pauseMs), heapUsedMb: mb(settled.heapUsedAfter), youngMb: mb(settled.newSpaceAfter) },
+      'start-up garbage collected',
+    );
+    this.emit('settled', settled);
   }
 
   /** Validate-then-apply: `load` throws on a bad config and the daemon keeps running on the old one. */
@@ -266,6 +281,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.metrics.reloaded(true);
       log.info({ probes: next.plan.length, interval: next.config.daemon.interval }, 'configuration reloaded');
       this.emit('reloaded', next.config);
+      this.settle();
       return true;
     });
   }
