@@ -16,12 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulatedApi } from '../src/demo/api.js';
-import { shippedRuntimeEnv } from './shipped-runtime.js';
+import { benchCli, shippedRuntimeEnv } from './shipped-runtime.js';
 import { binaryPages } from './binary-pages.js';
 import { readSmaps, type Smaps } from './smaps.js';
 import { heapByConstructor, heapByPackage, largestStrings, type HeapSnapshot } from './heap-snapshot.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const CLI = benchCli();
 const PRELOAD = fileURLToPath(new URL('./rss-preload.js', import.meta.url));
 const SHIPPED_CONFIG = fileURLToPath(new URL('../../config.yaml', import.meta.url));
 const SRC = new URL('../src/', import.meta.url).href;

@@ -12,6 +12,7 @@ import type { ProbeResult, RunReport } from '../model/types.js';
 import type { LatestResult } from './evaluate.js';
 import { Evaluator } from './evaluation-cycle.js';
 import { Generation } from './generation.js';
+import { probesPerSecond } from './plan.js';
 import { HistoryHolder } from './history.js';
 import { IncidentHolder } from './incidents.js';
 import { startLeadership, type Leadership } from './leader.js';
@@ -34,6 +35,12 @@ let mergeShards: typeof MergeShards | undefined;
 
 export type { DaemonEvents, DaemonOptions };
 
+/**
+ * The schedules light enough for the settle collection: the default config runs under 1 probe per second, 1,000
+ * endpoints every 10 s run 100, where it cost a fifth more CPU per probe (docs/performance.md "Memory").
+ */
+export const SETTLE_UP_TO_PROBES_PER_SECOND = 10;
+
 export class Daemon extends EventEmitter<DaemonEvents> {
   readonly metrics: DaemonMetrics;
   readonly windows: RollingWindows;
@@ -51,6 +58,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   private server: RunningServer | null = null;
   private cycleTimer: NodeJS.Timeout | undefined;
   private firstRound = new Set<string>();
+  /** the settle collection (support/heap-settle.ts) is due at the next evaluation: the first after start or a reload */
+  private settlePending = true;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly heartbeat: Heartbeat;
   readonly loadRuns: LoadRunStore;
@@ -226,16 +235,21 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (first) {
         this.options.log.info({ url: this.url }, 'first evaluation done: ready');
         this.emit('ready');
-        this.settle();
       }
+      if (this.settlePending) this.settle();
       this.emit('cycle', report);
       return report;
     });
   }
 
-  /** After start-up and each reload, what they allocated is given back (support/heap-settle.ts); not in a one-shot run. */
+  /**
+   * After start-up and each reload, what they allocated is given back (support/heap-settle.ts). Only where the
+   * schedule is light: it also drops the compiled code, and a busy daemon would grow its young generation back at
+   * once and compile again — CPU spent for memory it uses anyway. Not in a one-shot run.
+   */
   private settle(): void {
-    if (this.options.schedule === false) return;
+    this.settlePending = false;
+    if (this.options.schedule === false || probesPerSecond(this.gen.plan) > SETTLE_UP_TO_PROBES_PER_SECOND) return;
     const settled = settleHeap();
     if (!settled) return;
     const mb = (bytes: number): number => Math.round(bytes / 10485.76) / 100;
@@ -281,7 +295,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.metrics.reloaded(true);
       log.info({ probes: next.plan.length, interval: next.config.daemon.interval }, 'configuration reloaded');
       this.emit('reloaded', next.config);
-      this.settle();
+      this.settlePending = true;
       return true;
     });
   }

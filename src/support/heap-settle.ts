@@ -1,10 +1,10 @@
 /**
  * One full garbage collection once start-up is over, so the heap a small daemon keeps is the size of what it holds.
  * Start-up (modules, config parsing, schemas, the first round of probes) allocates fast enough that V8 grows the young
- * generation to its maximum (`--max-semi-space-size`), and it is given back only by a full collection while little is
- * being allocated — which an idle daemon may not run for hours, as its old generation grows slowly. At the default
+ * generation to its maximum (`--max-semi-space-size`), and it is given back only by a full collection at a low
+ * allocation rate — which an idle daemon may not run for hours, as its old generation grows slowly. At the default
  * config that is about 11 MB resident: young generation, array buffers, start-up garbage (docs/performance.md
- * "Memory"). Under load the young generation grows back within seconds, so the CPU per probe is unchanged.
+ * "Memory"). The caller decides when a daemon is light enough for it to pay (daemon/daemon.ts).
  */
 import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -23,8 +23,9 @@ export interface Settled {
 
 /**
  * `last-resort` is V8's memory-reducing collection (the one it runs before giving up on an allocation): it shrinks
- * the young generation whatever the recent allocation rate. A regular one keeps it while the start-up's allocation
- * rate is still in V8's throughput estimate, which the first evaluation can be.
+ * the young generation whatever the recent allocation rate, and drops the bytecode of functions not running (compiled
+ * again on their next call). A regular one keeps the young generation while start-up's allocations still weigh in
+ * V8's allocation-rate estimate, which they do for many seconds.
  */
 type Collect = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 

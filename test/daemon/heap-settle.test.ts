@@ -5,8 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { startSimulatedApi } from '../../src/demo/api.js';
+import { parseConfigText } from '../../src/config/load.js';
+import { SETTLE_UP_TO_PROBES_PER_SECOND } from '../../src/daemon/daemon.js';
+import { planDaemon, probesPerSecond } from '../../src/daemon/plan.js';
 import { killOnExit, startDaemon } from './harness.js';
 
 const SETTLE = new URL('../../src/support/heap-settle.js', import.meta.url).href;
@@ -43,7 +47,7 @@ test('the daemon settles its heap once its first evaluation is done', async () =
 kubernetes: { enabled: false }
 external: { openai: { enabled: false }, github: { enabled: false } }
 incidents: { stateDir: ./data }
-daemon: { interval: 1s }
+daemon: { interval: 2s }
 `,
     { args: ['--log-level', 'debug'], env: { NODE_OPTIONS: '--max-semi-space-size=8' } },
   );
@@ -54,4 +58,12 @@ daemon: { interval: 1s }
   await daemon.waitFor((l) => l.msg === 'first evaluation done: ready', 10_000, 'readiness');
   const settled = await daemon.waitFor((l) => l.msg === 'start-up garbage collected', 10_000, 'the settle collection');
   assert.ok(Number(settled['youngMb']) <= 1, `young generation after it: ${String(settled['youngMb'])} MB`);
+});
+
+test('the shipped config is light enough to be settled; 1,000 endpoints every 10 s are not (the CPU it would cost)', () => {
+  const shipped = parseConfigText(readFileSync(new URL('../../../config.yaml', import.meta.url), 'utf8'), 'config.yaml', { env: {} });
+  assert.ok(probesPerSecond(planDaemon(shipped)) <= SETTLE_UP_TO_PROBES_PER_SECOND);
+  const endpoints = Array.from({ length: 1000 }, (_, i) => `  - { name: e${i}, path: /e${i} }`).join('\n');
+  const busy = parseConfigText(`target: http://127.0.0.1:9\ndaemon: { interval: 10s }\nendpoints:\n${endpoints}\n`, 'busy.yaml', { env: {} });
+  assert.ok(probesPerSecond(planDaemon(busy)) > SETTLE_UP_TO_PROBES_PER_SECOND);
 });
