@@ -28,10 +28,10 @@ import { endpointResult } from './endpoint-result.js';
 import { gzipText } from '../src/server/compress.js';
 import { startServer, type DaemonSurface } from '../src/server/server.js';
 import { silentLogger } from '../src/support/log.js';
-import { shippedRuntimeEnv } from './shipped-runtime.js';
+import { benchCli, shippedRuntimeEnv } from './shipped-runtime.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const CLI = benchCli();
 const API = new URL('../src/demo/api.js', import.meta.url).href;
 const TICK_MS = 1000 / 100; // CLK_TCK is 100 on Linux
 const BLACKBOX = 'prometheus-blackbox-exporter';
