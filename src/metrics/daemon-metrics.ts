@@ -11,6 +11,7 @@ import { HTTP_PHASES, httpDataOf } from '../model/results.js';
 import { LabelledHistogram, Scalar } from './exposition.js';
 import { SeriesExporter } from './series.js';
 import type { RollingWindows } from './windows.js';
+import { runThrough, SLICE_ITEMS, type Sliced } from '../support/slices.js';
 
 const RESULTS = ['pass', 'fail', 'error', 'skipped'] as const;
 
@@ -174,13 +175,20 @@ export class DaemonMetrics {
   }
 
   setWindows(windows: RollingWindows): void {
+    runThrough(this.windowsInSlices(windows));
+  }
+
+  /** `setWindows`, yielding between slices of probes (support/slices.ts) */
+  *windowsInSlices(windows: RollingWindows): Sliced<void> {
     const names = new Set(windows.names());
     for (const probe of this.windowed)
       if (!names.has(probe)) {
         this.windowErrors.remove({ probe });
         this.windowP95.remove({ probe });
       }
+    let done = 0;
     for (const probe of names) {
+      if (++done % SLICE_ITEMS === 0) yield;
       const stats = windows.stats(probe);
       if (!stats || stats.samples === 0) continue;
       this.windowErrors.set({ probe }, stats.errorRatio);
@@ -230,15 +238,18 @@ export class DaemonMetrics {
   }
 
   /**
-   * One family at a time, the event loop served in between: at 20,000 endpoints the per-probe families are several
-   * hundred milliseconds of rendering, which every probe due meanwhile would otherwise wait for (scheduler lag).
+   * A slice of one family at a time, the event loop served in between: at 20,000 endpoints the per-probe families are
+   * several hundred milliseconds of rendering, which every probe due meanwhile would otherwise wait for (scheduler lag).
    */
   async text(): Promise<string> {
     const parts = [await this.registry.metrics()];
     for (const family of this.families) {
-      await nextTurn();
-      parts.push(family.render());
+      parts.push('\n');
+      for (const piece of family.pieces()) {
+        await nextTurn();
+        parts.push(piece);
+      }
     }
-    return parts.join('\n');
+    return parts.join('');
   }
 }
