@@ -24,14 +24,14 @@ import { gunzipSync } from 'node:zlib';
 import { ENDPOINT_HISTOGRAMS_UP_TO } from '../src/config/sections/metrics.js';
 import { DaemonMetrics } from '../src/metrics/daemon-metrics.js';
 import { RollingWindows } from '../src/metrics/windows.js';
-import type { ProbeResult } from '../src/model/types.js';
+import { endpointResult } from './endpoint-result.js';
 import { gzipText } from '../src/server/compress.js';
 import { startServer, type DaemonSurface } from '../src/server/server.js';
 import { silentLogger } from '../src/support/log.js';
-import { shippedRuntimeEnv } from './shipped-runtime.js';
+import { benchCli, shippedRuntimeEnv } from './shipped-runtime.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const CLI = benchCli();
 const API = new URL('../src/demo/api.js', import.meta.url).href;
 const TICK_MS = 1000 / 100; // CLK_TCK is 100 on Linux
 const BLACKBOX = 'prometheus-blackbox-exporter';
@@ -165,6 +165,13 @@ function buckets(text: string, name: string): { le: number; count: number }[] {
     .split('\n')
     .filter((l) => l.startsWith(`${name}_bucket{`))
     .map((l) => ({ le: Number(/le="([^"]+)"/.exec(l)![1].replace('+Inf', 'Infinity')), count: Number(l.split(' ').at(-1)) }));
+}
+
+/** the share of observations over `le` (a bucket bound) between two scrapes */
+function shareOver(before: string, after: string, name: string, le: number): number {
+  const increase = (text: string, bound: number): number => buckets(text, name).find((b) => b.le === bound)?.count ?? 0;
+  const total = increase(after, Infinity) - increase(before, Infinity);
+  return total === 0 ? 0 : 1 - (increase(after, le) - increase(before, le)) / total;
 }
 
 /** histogram_quantile over the increase of cumulative buckets between two scrapes, as Prometheus computes it */
@@ -332,6 +339,7 @@ async function scaleRun(target: Proc, endpoints: number, interval: string, secon
   scrapes.sort((a, b) => a - b);
   const lag50 = histogramQuantile(first.text, last.text, 'probe_scheduler_lag_seconds', 0.5) * 1000;
   const lag99 = histogramQuantile(first.text, last.text, 'probe_scheduler_lag_seconds', 0.99) * 1000;
+  const lateShare = shareOver(first.text, last.text, 'probe_scheduler_lag_seconds', 0.1) * 100;
   const overlaps = sumOf(last.text, 'probe_schedule_overlaps_total') - sumOf(first.text, 'probe_schedule_overlaps_total');
   const failed = sumOf(last.text, 'probe_runs_total', /result="(fail|error)"/) - sumOf(first.text, 'probe_runs_total', /result="(fail|error)"/);
   await scale.stop();
@@ -341,7 +349,7 @@ async function scaleRun(target: Proc, endpoints: number, interval: string, secon
     probes,
     cpuPerProbe: cpu / probes,
     rss,
-    extra: `${failed} failed; lag p50 ${f(lag50)} ms, p99 ${f(lag99)} ms (target < 100); ${overlaps} overlaps; RSS ${f(rss0, 1)} → ${f(rss.now, 1)} MB over the window; /metrics ${(last.text.length / 1e6).toFixed(2)} MB (${(last.wire / 1e6).toFixed(2)} MB gzip) in p50 ${f(scrapes[4], 1)} ms, max ${f(scrapes.at(-1)!, 1)} ms`,
+    extra: `${failed} failed; lag p50 ${f(lag50)} ms, p99 ${f(lag99)} ms (target < 100), ${f(lateShare)} % of runs over 100 ms; ${overlaps} overlaps; RSS ${f(rss0, 1)} → ${f(rss.now, 1)} MB over the window; /metrics ${(last.text.length / 1e6).toFixed(2)} MB (${(last.wire / 1e6).toFixed(2)} MB gzip) in p50 ${f(scrapes[4], 1)} ms, max ${f(scrapes.at(-1)!, 1)} ms`,
   };
 }
 
@@ -428,19 +436,6 @@ async function metricsRun(endpoints: number): Promise<Row> {
     cpuPerProbe: NaN,
     rss: rssMb(process.pid),
     extra: `${(sizes.text / 1e6).toFixed(2)} MB plain (target ≤ 2 MB at 5,000), ${(sizes.wire / 1e6).toFixed(3)} MB gzip; wall plain p50 ${f(plain[4], 1)} ms, gzip p50 ${f(gzip[4], 1)} ms (target ≤ 50); CPU per scrape: render ${ms(render)} ms + gzip ${ms(gzipCpu)} ms`,
-  };
-}
-
-/** An HTTP endpoint result as the probe reports it. */
-function endpointResult(name: string, ms: number): ProbeResult {
-  const phases = { resolve: 0, connect: 0.2, tls: 0, processing: ms - 0.4, transfer: 0.2 };
-  return {
-    name,
-    kind: 'http',
-    status: 'pass',
-    durationMs: ms,
-    metrics: {},
-    data: { kind: 'http', path: '/', method: 'GET', statusCode: 200, bytes: 20, phases, samples: [{ ms, ok: true, timedOut: false, status: 200 }] },
   };
 }
 

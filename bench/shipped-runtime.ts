@@ -3,6 +3,9 @@
  * so. DAEMON_NODE_OPTIONS and MALLOC_* variables in the bench's own environment replace these, to compare settings
  * (an empty MALLOC_* value removes that setting).
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 export const SHIPPED_NODE_OPTIONS = '--max-semi-space-size=8';
 export const SHIPPED_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '32768' };
 
@@ -14,4 +17,13 @@ export function shippedRuntimeEnv(): Record<string, string> {
     else env[key] = value;
   }
   return env;
+}
+
+/**
+ * The entry point the benches start: the compiled tree, or with BENCH_CLI the bundle the image runs
+ * (`BENCH_CLI=dist/bundle/cli/cli.js` after `npm run bundle`).
+ */
+export function benchCli(): string {
+  const chosen = process.env['BENCH_CLI'];
+  return chosen ? resolve(chosen) : fileURLToPath(new URL('../src/cli.js', import.meta.url));
 }

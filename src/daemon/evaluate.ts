@@ -12,6 +12,7 @@ import { gateVerdict, publicResult } from '../scenarios/run-scenario.js';
 import { worstSeverity } from '../model/severity.js';
 import type { LatestResult, ProbeResult, RunReport } from '../model/types.js';
 import type { RollingWindows } from '../metrics/windows.js';
+import { mapSliced, runThrough, type Sliced } from '../support/slices.js';
 
 /** Consecutive failed samples that make an endpoint "down": one bad sample is noise, two in a row is an outage. */
 export const DOWN_AFTER_SAMPLES = 2;
@@ -51,15 +52,28 @@ export function evaluate(
   now = Date.now(),
   raise: FindingBuilder = findingBuilderFor(config),
 ): RunReport {
+  return runThrough(evaluation(latest, windows, config, now, raise));
+}
+
+/** `evaluate`, yielding between slices of probes (the daemon serves its event loop there: support/slices.ts) */
+export function* evaluation(
+  latest: readonly LatestResult[],
+  windows: RollingWindows,
+  config: Config,
+  now: number,
+  raise: FindingBuilder,
+): Sliced<RunReport> {
   const started = performance.now();
   // A result older than both the window and two of its own intervals says nothing about now (e.g. a nightly load run).
   const fresh = latest.filter((l) => now - l.finishedAt <= Math.max(config.daemon.window, 2 * (l.everyMs ?? 0)));
   const results = fresh.map((l) => l.result);
   windows.prune();
   const summary = windows.overall();
-  const endpoints = results.filter((r) => r.kind === 'http').map((r) => windowedEndpoint(r, windows, config.severity.errorRate.P2));
+  const http = results.filter((r) => r.kind === 'http');
+  const endpoints = yield* mapSliced(http, (r) => windowedEndpoint(r, windows, config.severity.errorRate.P2));
   const findings = diagnose({ results, endpoints, latency: { summary, fromLoad: false }, windowed: true }, diagnosisContext(config, raise));
   const severity = worstSeverity(findings.map((f) => f.severity));
+  const probes = yield* mapSliced(latest, (l) => publicResult(l.result));
   return {
     scenario: 'daemon',
     target: config.target,
@@ -67,7 +81,7 @@ export function evaluate(
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     passed: gateVerdict(results, [], severity, config.severity.gate),
     severity,
-    probes: latest.map((l) => publicResult(l.result)),
+    probes,
     ...(summary ? { latency: summary } : {}),
     findings,
     thresholds: [],

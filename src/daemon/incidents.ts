@@ -1,6 +1,7 @@
 /** The incident engine as the daemon holds it: opened with the config, reopened when its part of the config changes. */
 import type { Config } from '../config/schema.js';
 import { IncidentManager, type IncidentMetrics } from '../incidents/manager.js';
+import type { ViewSince } from '../incidents/reading.js';
 import type { Logger } from '../support/log.js';
 import { SEVERITIES, type MetricSample, type RunReport } from '../model/types.js';
 
@@ -80,7 +81,7 @@ export class IncidentHolder {
     await this.open(config);
   }
 
-  async evaluate(report: RunReport, viewSince?: (since: number) => RunReport): Promise<void> {
+  async evaluate(report: RunReport, viewSince?: ViewSince): Promise<void> {
     try {
       await this.current?.evaluate(report, viewSince);
     } catch (err) {

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../support/log.js';
 import type { ProbeResult, RunReport } from '../model/types.js';
 import type { SwitchableRedactor } from './generation.js';
+import type { Settled } from '../support/heap-settle.js';
 
 export interface DaemonEvents {
   ready: [];
@@ -14,6 +15,8 @@ export interface DaemonEvents {
   overlap: [probe: string];
   /** a sharded load run was merged (all shards arrived, or its deadline passed) */
   'load-run': [view: LoadRunView];
+  /** the full collection after start-up or a reload (support/heap-settle.ts) */
+  settled: [settled: Settled];
   stopped: [];
 }
 

@@ -39,3 +39,8 @@ export function planDaemon(config: Config): ScheduledProbe[] {
   }
   return [...planned.values()];
 }
+
+/** Runs per second the interval schedules make (cron groups, minutes apart at the least, add next to nothing). */
+export function probesPerSecond(plan: readonly ScheduledProbe[]): number {
+  return plan.reduce((sum, p) => sum + ('everyMs' in p.schedule ? 1000 / p.schedule.everyMs : 0), 0);
+}

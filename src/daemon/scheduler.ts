@@ -12,7 +12,8 @@
  * groups, where calendar arithmetic (time zones, day-of-week) is what is wanted; both paths share the same overlap
  * guard and lag accounting.
  */
-import { schedule as cronSchedule, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import type { Logger as CronLogger, ScheduledTask } from 'node-cron';
+import { nodeCron } from '../support/cron.js';
 import type { Schedule } from './plan.js';
 import { SlotTimers } from './slot-timers.js';
 
@@ -160,7 +161,7 @@ export class Scheduler {
   private armCron(job: Job, expression: string): Armed {
     const say = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string | Error) => this.hooks.onCronMessage?.(level, String(message));
     const logger: CronLogger = { debug: say('debug'), info: say('info'), warn: say('warn'), error: say('error') };
-    const task: ScheduledTask = cronSchedule(expression, (context) => this.fire(job, context.date.getTime()), { name: job.name, logger });
+    const task: ScheduledTask = nodeCron().schedule(expression, (context) => this.fire(job, context.date.getTime()), { name: job.name, logger });
     return { stop: () => void task.destroy() };
   }
 }

@@ -33,7 +33,7 @@ import { persistenceIncident, persistenceNotification } from './self-incident.js
 import { cleanReport } from './report-input.js';
 import { pruneResolved, type IncidentState } from './state.js';
 import { applyNotices, openNotices, pruneNotices, queueNoticeMessage, toNoticeView, type NoticeChange } from './notices.js';
-import { readService } from './reading.js';
+import { readService, type ViewSince } from './reading.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { compactToFit } from './state-budget.js';
 import { StateStore, type LoadResult } from './store.js';
@@ -298,7 +298,7 @@ export class IncidentManager {
    * One evaluation. `viewSince(t)`, when the caller can give it, evaluates the same probes over only the samples
    * taken after t: recovery and opening are judged on those (see `judgedFrom`), severity and causes on the report.
    */
-  evaluate(report: RunReport, viewSince?: (since: number) => RunReport): Promise<void> {
+  evaluate(report: RunReport, viewSince?: ViewSince): Promise<void> {
     return this.serial(async () => {
       if (!(await this.leading())) return;
       const clean = cleanReport(report);
@@ -313,7 +313,7 @@ export class IncidentManager {
         policy: this.policy,
       };
       const before = this.lifecycleFingerprint();
-      const reading = readService(clean, judgedFrom(this.state, config.service), viewSince, now);
+      const reading = await readService(clean, judgedFrom(this.state, config.service), viewSince, now);
       const effects = applyEvaluation(this.state, reading, { ...env, newId: (family: Family): string => this.newId(family, now) });
       const notices = applyNotices(this.state, splitByScope(clean.findings).dependency, env);
       await this.apply(effects, this.lifecycleFingerprint() !== before, notices);

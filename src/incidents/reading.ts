@@ -10,12 +10,10 @@ import type { ServiceReading } from './lifecycle.js';
 import { cleanReport, type CleanReport } from './report-input.js';
 import { verifyFailures } from './verify.js';
 
-export function readService(
-  full: CleanReport,
-  mark: number | null,
-  viewSince: ((since: number) => RunReport) | undefined,
-  now: number,
-): ServiceReading {
+/** the same probes evaluated over only the samples taken after `since` (the daemon evaluates it in slices) */
+export type ViewSince = (since: number) => RunReport | Promise<RunReport>;
+
+export async function readService(full: CleanReport, mark: number | null, viewSince: ViewSince | undefined, now: number): Promise<ServiceReading> {
   const findings = splitByScope(full.findings).service;
   // a mark older than the rolling window changes nothing: the window already starts after it
   const windowMs = full.report.latency?.['windowMs'];
@@ -23,7 +21,7 @@ export function readService(
   if (mark === null || !viewSince || beforeWindow) {
     return { findings, recent: findings, verifyFailures: verifyFailures(full.report), evidence: true, judgedFrom: mark ?? now };
   }
-  const recent = cleanReport(viewSince(mark));
+  const recent = cleanReport(await viewSince(mark));
   return {
     findings,
     recent: splitByScope(recent.findings).service,

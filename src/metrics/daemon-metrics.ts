@@ -11,17 +11,19 @@ import { HTTP_PHASES, httpDataOf } from '../model/results.js';
 import { LabelledHistogram, Scalar } from './exposition.js';
 import { SeriesExporter } from './series.js';
 import type { RollingWindows } from './windows.js';
+import { runThrough, SLICE_ITEMS, type Sliced } from '../support/slices.js';
 
 const RESULTS = ['pass', 'fail', 'error', 'skipped'] as const;
 
-/** a probe seen so far: its kind, its failure reason, and its label sets with their series keys */
+/**
+ * A probe seen so far: its kind, its failure reason, and its `{ probe, kind }` label set with that set's series key
+ * (two objects kept per probe, not rebuilt and hashed anew for each of the families every result updates).
+ */
 interface Known {
   kind: string;
   reason: string | null;
   labels: { probe: string; kind: string };
   key: string;
-  runLabels: Record<ProbeResult['status'], { probe: string; kind: string; result: string }>;
-  runKeys: Record<ProbeResult['status'], string>;
 }
 
 export class DaemonMetrics {
@@ -126,9 +128,9 @@ export class DaemonMetrics {
       known = undefined;
     }
     if (!known) this.known.set(probe, (known = this.knownProbe(probe, kind)));
-    // the same label sets on every result: their objects and series keys are built once per probe
+    // the same { probe, kind } label set on every result: its object and series key are built once per probe
     const { labels, key } = known;
-    this.runs.inc(known.runLabels[status], 1, known.runKeys[status]);
+    this.runs.inc({ probe, kind, result: status }, 1, `${key}\u0000${status}`);
     this.duration.set(labels, result.durationMs / 1000, key);
     this.skipped.set(labels, status === 'skipped' ? 1 : 0, key);
     if (status === 'skipped') this.success.remove(labels);
@@ -144,13 +146,7 @@ export class DaemonMetrics {
 
   private knownProbe(probe: string, kind: string): Known {
     const labels = { probe, kind };
-    const runLabels = {} as Known['runLabels'];
-    const runKeys = {} as Known['runKeys'];
-    for (const result of RESULTS) {
-      runLabels[result] = { probe, kind, result };
-      runKeys[result] = this.runs.keyOf(runLabels[result]);
-    }
-    return { kind, reason: null, labels, key: this.duration.keyOf(labels), runLabels, runKeys };
+    return { kind, reason: null, labels, key: this.duration.flatKeyOf(labels) };
   }
 
   /**
@@ -201,13 +197,20 @@ export class DaemonMetrics {
   }
 
   setWindows(windows: RollingWindows): void {
+    runThrough(this.windowsInSlices(windows));
+  }
+
+  /** `setWindows`, yielding between slices of probes (support/slices.ts) */
+  *windowsInSlices(windows: RollingWindows): Sliced<void> {
     const names = new Set(windows.names());
     for (const probe of this.windowed)
       if (!names.has(probe)) {
         this.windowErrors.remove({ probe });
         this.windowP95.remove({ probe });
       }
+    let done = 0;
     for (const probe of names) {
+      if (++done % SLICE_ITEMS === 0) yield;
       const stats = windows.stats(probe);
       if (!stats || stats.samples === 0) continue;
       this.windowErrors.set({ probe }, stats.errorRatio);
@@ -257,15 +260,18 @@ export class DaemonMetrics {
   }
 
   /**
-   * One family at a time, the event loop served in between: at 20,000 endpoints the per-probe families are several
-   * hundred milliseconds of rendering, which every probe due meanwhile would otherwise wait for (scheduler lag).
+   * A slice of one family at a time, the event loop served in between: at 20,000 endpoints the per-probe families are
+   * several hundred milliseconds of rendering, which every probe due meanwhile would otherwise wait for (scheduler lag).
    */
   async text(): Promise<string> {
     const parts = [await this.registry.metrics()];
     for (const family of this.families) {
-      await nextTurn();
-      parts.push(family.render());
+      parts.push('\n');
+      for (const piece of family.pieces()) {
+        await nextTurn();
+        parts.push(piece);
+      }
     }
-    return parts.join('\n');
+    return parts.join('');
   }
 }

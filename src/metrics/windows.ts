@@ -3,6 +3,7 @@ import { SampleLog, type PooledSamples, type WindowStats } from './sample-log.js
 import type { LatencySummary, ProbeResult } from '../model/types.js';
 import { answeredSamples, httpDataOf } from '../model/results.js';
 import { selectRanks } from '../support/select.js';
+import { runThrough, SLICE_ITEMS, type Sliced } from '../support/slices.js';
 
 /** A probe that samples far faster than its window would otherwise grow without bound. */
 const MAX_SAMPLES_PER_PROBE = 10_000;
@@ -51,8 +52,15 @@ export class RollingWindows {
    * a new episode) on, so an outage that ended is not read again from the window's memory.
    */
   since(from: number): RollingWindows {
+    return runThrough(this.sinceInSlices(from));
+  }
+
+  /** `since`, yielding between slices of probes (support/slices.ts) */
+  *sinceInSlices(from: number): Sliced<RollingWindows> {
     const view = new RollingWindows(this.windowMs, this.now);
+    let done = 0;
     for (const [name, log] of this.logs) {
+      if (++done % SLICE_ITEMS === 0) yield;
       const kept = new SampleLog(MAX_SAMPLES_PER_PROBE);
       log.forEach((at, ms, ok, timedOut, rejected) => at > from && kept.push(at, ms, ok, timedOut, rejected));
       view.logs.set(name, kept);

@@ -37,3 +37,15 @@ test('the HDR histogram library (sharded load-run merges, the load probe) loads 
     [],
   );
 });
+
+test('node-cron loads with the first cron schedule: its ES module build brings the process spawner the daemon never uses', () => {
+  assert.ok(loaded.internals.includes('NativeModule net'), 'the scan sees the Node.js modules the daemon does load');
+  assert.deepEqual(
+    loaded.internals.filter((m) => /^NativeModule (child_process|dgram)$/.test(m)),
+    [],
+  );
+  assert.deepEqual(
+    loaded.packages.filter((file) => file.includes('/node_modules/node-cron/')),
+    [],
+  );
+});

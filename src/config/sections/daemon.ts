@@ -1,7 +1,7 @@
-import { validate as isCronExpression } from 'node-cron';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { originEntry } from '../../model/settings/origin.js';
+import { nodeCron } from '../../support/cron.js';
 import { CONTINUOUS, isGroupName, runsLoad, scenarioNames } from '../../runbook/scenarios.js';
 import { thresholdDuration } from '../../model/settings/duration.js';
 
@@ -27,7 +27,7 @@ const groupSchema = z
     /** node-cron syntax (5 or 6 fields); exclusive with interval */
     cron: z
       .string()
-      .refine((expr) => isCronExpression(expr), { message: 'expected a cron expression like "*/5 * * * *"' })
+      .refine((expr) => nodeCron().validate(expr), { message: 'expected a cron expression like "*/5 * * * *"' })
       .optional(),
     /** run the group's load as this many shards in worker threads, merged like a sharded run's (probe merge) */
     shards: z.number().int().min(1).max(16).optional(),
