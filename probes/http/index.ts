@@ -5,7 +5,7 @@ import type { MetricRecord } from '../../src/model/types.js';
 import type { HttpData, HttpSample } from '../../src/model/results.js';
 import { quantileOf } from '../../src/model/latency.js';
 import { deadline as timerUnder } from '../../src/support/abort.js';
-import { sampleOnce, type SampleResult } from './request.js';
+import { prepareRequest, sampleOnce, type PreparedRequest, type SampleResult } from './request.js';
 import { certificateFinding, certificateRejected, certificateSeries } from './certificate.js';
 import { settingsSection, type KindWithSettings, type ProbeOutcome } from '../types.js';
 
@@ -77,6 +77,21 @@ export function publicFields(data: HttpData): { metrics: MetricRecord; details: 
   return { metrics, details };
 }
 
+/**
+ * The URL and request of a probe's params, made on its first run: the daemon runs the same params (checked once,
+ * when the plan is built) every interval, and parsing the URL and copying the headers each time was part of every run.
+ */
+const targets = new WeakMap<HttpProbeParams, { url: URL; prepared: PreparedRequest }>();
+
+function targetOf(params: HttpProbeParams): { url: URL; prepared: PreparedRequest } {
+  let found = targets.get(params);
+  if (!found) {
+    const url = new URL(params.endpoint.path, params.target);
+    targets.set(params, (found = { url, prepared: prepareRequest(url, params.endpoint) }));
+  }
+  return found;
+}
+
 /** A request cut by us with less than this left of its per-request timeout still had its full timeout. */
 const TIMER_SLACK_MS = 100;
 const CUT_CODES = new Set(['RP_ERR_PROBE_ABORTED', 'RP_ERR_PROBE_TIMEOUT', 'RP_ERR_RESPONSE_TIMEOUT', 'RP_ERR_CONNECT_TIMEOUT']);
@@ -101,15 +116,17 @@ function rejectedByCertificate(s: Taken): boolean {
 }
 
 function typedSample(s: Taken): HttpSample {
-  return {
+  const sample: HttpSample = {
     ms: s.durationMs,
     queueMs: s.queueMs,
     ok: s.ok,
-    timedOut: !s.abandoned && /TIMEOUT/.test(s.error?.code ?? ''),
+    timedOut: !s.abandoned && s.error !== undefined && s.error.code.includes('TIMEOUT'),
     status: s.status,
-    ...(s.abandoned ? { abandoned: true } : {}),
-    ...(rejectedByCertificate(s) ? { certificateRejected: true } : {}),
   };
+  // set only when true, in this order (no spread of an empty object per sample)
+  if (s.abandoned) sample.abandoned = true;
+  if (rejectedByCertificate(s)) sample.certificateRejected = true;
+  return sample;
 }
 
 /**
@@ -124,7 +141,7 @@ export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof en
   settings: endpointsSettings,
   async run(params, ctx): Promise<ProbeOutcome> {
     const { endpoint } = params;
-    const url = new URL(endpoint.path, params.target);
+    const { url, prepared } = targetOf(params);
     const count = params.samples ?? endpoint.samples;
     const timeoutMs = Math.min(ctx.timeoutMs, endpoint.timeout ?? ctx.timeoutMs);
     const deadline = performance.now() + ctx.timeoutMs;
@@ -146,7 +163,7 @@ export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof en
         const own = grantedMs < Math.floor(remaining) ? timerUnder(ctx.signal, grantedMs) : null;
         let sample: SampleResult;
         try {
-          sample = await sampleOnce({ url, endpoint, signal: own?.signal ?? ctx.signal, timeoutMs, http: ctx.http });
+          sample = await sampleOnce({ url, endpoint, signal: own?.signal ?? ctx.signal, timeoutMs, http: ctx.http, prepared });
         } finally {
           own?.dispose();
         }

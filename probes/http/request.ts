@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
 import type { EndpointConfig } from '../../src/model/settings/endpoint.js';
 import { ProbeError, type ErrorInfo } from '../../src/model/errors.js';
 import { checkResponse } from './assert.js';
 import { classifyHttpError } from '../../src/clients/http-errors.js';
 import { newPhases, queuedMs, withPhases, type ConnectionFacts, type HttpResources } from '../../src/clients/http-agent.js';
+import { exchange } from '../../src/clients/http-exchange.js';
 
 export interface SampleResult {
   ok: boolean;
@@ -27,24 +27,32 @@ export interface SampleRequest {
   signal: AbortSignal;
   timeoutMs: number;
   http: HttpResources;
-}
-
-/** The body as text, refused once it passes `cap` bytes; events rather than an async iterator (one probe, one chunk, usually). */
-function readCapped(body: Readable, cap: number): Promise<{ text: string; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    body.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > cap) body.destroy(new ProbeError('RP_ERR_BODY_TOO_LARGE', `response body exceeded ${cap} bytes`));
-      else chunks.push(chunk);
-    });
-    body.once('error', reject);
-    body.once('end', () => resolve({ text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'), bytes }));
-  });
+  /** `prepareRequest(url, endpoint)`, when the caller keeps it across requests */
+  prepared?: PreparedRequest;
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** What every request to an endpoint sends the same: where, its body text, its headers. */
+export interface PreparedRequest {
+  origin: string;
+  path: string;
+  body: string | undefined;
+  headers: Record<string, string>;
+}
+
+/**
+ * Built once per endpoint by a caller that probes it again and again (each URL getter builds its string anew, the
+ * headers are a copy): the endpoint's config is not changed after loading, and undici only reads what it is given.
+ */
+export function prepareRequest(url: URL, endpoint: EndpointConfig): PreparedRequest {
+  const body = endpoint.body === undefined ? undefined : typeof endpoint.body === 'string' ? endpoint.body : JSON.stringify(endpoint.body);
+  const headers: Record<string, string> = { 'user-agent': 'radar-probe', ...endpoint.headers };
+  if (body !== undefined && typeof endpoint.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
+  return { origin: url.origin, path: `${url.pathname}${url.search}`, body, headers };
+}
 
 /** One HTTP exchange with blackbox-style phase timings; never throws. */
 export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
@@ -85,36 +93,29 @@ export async function sampleOnce(req: SampleRequest): Promise<SampleResult> {
   try {
     const caFile = endpoint.tls?.caFile;
     const agent = req.http.agent({ connectTimeoutMs: req.timeoutMs, ...(caFile ? { caFile } : {}) });
-    const body = endpoint.body === undefined ? undefined : typeof endpoint.body === 'string' ? endpoint.body : JSON.stringify(endpoint.body);
-    const headers: Record<string, string> = { 'user-agent': 'radar-probe', ...endpoint.headers };
-    if (body !== undefined && typeof endpoint.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-      headers['content-type'] = 'application/json';
-    }
+    const { origin, path, body, headers } = req.prepared ?? prepareRequest(req.url, endpoint);
     const response = await withPhases(phases, () =>
-      agent.request({
-        origin: req.url.origin,
-        path: `${req.url.pathname}${req.url.search}`,
+      exchange(agent, {
+        origin,
+        path,
         method: endpoint.method,
         headers,
         body,
         signal: req.signal,
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
+        maxBodyBytes: endpoint.maxBodyBytes,
+        onHead: (statusCode, head) => {
+          headersAt = performance.now();
+          status = statusCode;
+          const declared = Number(head['content-length']);
+          contentLength = head['content-length'] !== undefined && Number.isFinite(declared) ? declared : null;
+        },
       }),
     );
-    headersAt = performance.now();
-    status = response.statusCode;
-    const declared = Number(response.headers['content-length']);
-    contentLength = response.headers['content-length'] !== undefined && Number.isFinite(declared) ? declared : null;
     const contentType = String(response.headers['content-type'] ?? '');
-    let text = '';
-    try {
-      const read = await readCapped(response.body, endpoint.maxBodyBytes);
-      text = read.text;
-      bytes = read.bytes;
-    } finally {
-      if (!response.body.destroyed) response.body.destroy();
-    }
+    const text = response.text;
+    bytes = response.bytes;
     checkResponse(endpoint.expect, { status: response.statusCode, body: text, contentType, method: endpoint.method });
     const now = performance.now();
     const elapsed = now - started - queuedMs(phases, now);

@@ -39,6 +39,20 @@ function slimParts(): UndiciParts | null {
 }
 
 const parts: UndiciParts = slimParts() ?? (load('undici') as UndiciParts);
+
+/**
+ * The option key (undici's own symbol, not public API) under which a dispatch passes a hook that hands back a function
+ * to take the request out of a pool's queue: how `request()` fails a request whose signal fired while it waited for a
+ * connection. Undefined in an undici without it; an aborted queued request is then failed when a connection takes it.
+ */
+export const queuedAbortHook: symbol | undefined = (() => {
+  try {
+    const symbol: unknown = (load('undici/lib/core/symbols.js') as { kQueuedAbort?: unknown }).kQueuedAbort;
+    return typeof symbol === 'symbol' ? symbol : undefined;
+  } catch {
+    return undefined;
+  }
+})();
 const { getGlobalDispatcher } = parts;
 
 export const Agent = parts.Agent;

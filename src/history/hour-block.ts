@@ -85,6 +85,8 @@ export class HourBlock {
     const present: number[] = [];
     for (let minute = 0; minute < MINUTES; minute++) if (this.totals[minute * 4]) present.push(minute);
     const out = new ByteWriter();
+    // an open hour's blob is written straight after its version byte: one copy out of the scratch buffer, not two
+    if (!sealed) out.u8(PLAIN);
     // indexed loops: array iterators here were a good part of the garbage of the every-second rewrite of each open hour
     for (let byte = 0; byte < BITMAP_BYTES; byte++) {
       let bits = 0;
@@ -106,9 +108,10 @@ export class HourBlock {
         out.varint(b[i + 2]);
       }
     }
-    const body = sealed ? deflateRawSync(out.done()) : out.done();
+    if (!sealed) return out.done();
+    const body = deflateRawSync(out.done());
     const blob = new Uint8Array(body.length + 1);
-    blob[0] = sealed ? DEFLATED : PLAIN;
+    blob[0] = DEFLATED;
     blob.set(body, 1);
     return blob;
   }

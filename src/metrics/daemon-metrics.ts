@@ -15,10 +15,21 @@ import { runThrough, SLICE_ITEMS, type Sliced } from '../support/slices.js';
 
 const RESULTS = ['pass', 'fail', 'error', 'skipped'] as const;
 
+/**
+ * A probe seen so far: its kind, its failure reason, and its `{ probe, kind }` label set with that set's series key
+ * (two objects kept per probe, not rebuilt and hashed anew for each of the families every result updates).
+ */
+interface Known {
+  kind: string;
+  reason: string | null;
+  labels: { probe: string; kind: string };
+  key: string;
+}
+
 export class DaemonMetrics {
   readonly registry = new Registry();
   readonly series: SeriesExporter;
-  private readonly known = new Map<string, { kind: string; reason: string | null }>();
+  private readonly known = new Map<string, Known>();
   private readonly windowed = new Set<string>();
   /** per-endpoint request histograms and phase gauges: while the endpoints are few (`metrics.endpointHistogramsUpTo`) */
   private endpointDetail = true;
@@ -110,21 +121,32 @@ export class DaemonMetrics {
   }
 
   observe(result: ProbeResult): void {
-    const { name: probe, kind } = result;
-    const before = this.known.get(probe);
-    if (before && before.kind !== kind) this.forget(probe);
-    this.runs.inc({ probe, kind, result: result.status });
-    this.duration.set({ probe, kind }, result.durationMs / 1000);
-    this.skipped.set({ probe, kind }, result.status === 'skipped' ? 1 : 0);
-    if (result.status === 'skipped') this.success.remove({ probe, kind });
-    else this.success.set({ probe, kind }, result.status === 'pass' ? 1 : 0);
-    const reason = result.status === 'fail' || result.status === 'error' ? (result.error?.code ?? 'unknown') : null;
-    const previous = before?.kind === kind ? before.reason : null;
+    const { name: probe, kind, status } = result;
+    let known = this.known.get(probe);
+    if (known && known.kind !== kind) {
+      this.forget(probe);
+      known = undefined;
+    }
+    if (!known) this.known.set(probe, (known = this.knownProbe(probe, kind)));
+    // the same { probe, kind } label set on every result: its object and series key are built once per probe
+    const { labels, key } = known;
+    this.runs.inc({ probe, kind, result: status }, 1, `${key}\u0000${status}`);
+    this.duration.set(labels, result.durationMs / 1000, key);
+    this.skipped.set(labels, status === 'skipped' ? 1 : 0, key);
+    if (status === 'skipped') this.success.remove(labels);
+    else this.success.set(labels, status === 'pass' ? 1 : 0, key);
+    const reason = status === 'fail' || status === 'error' ? (result.error?.code ?? 'unknown') : null;
+    const previous = known.reason;
     if (previous && previous !== reason) this.failure.remove({ probe, reason: previous });
     if (reason) this.failure.set({ probe, reason }, 1);
-    this.known.set(probe, { kind, reason });
-    if (kind === 'http' && result.status !== 'skipped') this.observeHttp(result);
+    known.reason = reason;
+    if (kind === 'http' && status !== 'skipped') this.observeHttp(result);
     this.series.update(`probe:${probe}`, result.series, { probe });
+  }
+
+  private knownProbe(probe: string, kind: string): Known {
+    const labels = { probe, kind };
+    return { kind, reason: null, labels, key: this.duration.flatKeyOf(labels) };
   }
 
   /**

@@ -34,23 +34,31 @@ abstract class Family<L extends string, S extends { labelText: string }> {
     protected readonly labelNames: readonly L[],
   ) {}
 
-  /** the series' key, built without intermediate arrays: it is looked up for every label set of every result */
-  private keyOf(labels: Labels<L>): string {
+  /**
+   * The series' key, built without intermediate arrays: it is looked up for every label set of every result. A caller
+   * that sets the same label set on every result can build it once and pass it along (set/inc's `key`).
+   */
+  keyOf(labels: Labels<L>): string {
     const names = this.labelNames;
     let key = String(labels[names[0]] ?? '');
     for (let i = 1; i < names.length; i++) key += `\u0000${labels[names[i]] ?? ''}`;
     return key;
   }
 
-  protected entry(labels: Labels<L>): S {
-    const key = this.keyOf(labels);
+  /** the key a series is stored under: keyOf's text as one flat string, as it is kept for the life of the series */
+  flatKeyOf(labels: Labels<L>): string {
+    const names = this.labelNames;
+    return names.length > 1 ? flat(names.map((n, i) => (i > 0 ? `\u0000${labels[n] ?? ''}` : String(labels[n] ?? '')))) : this.keyOf(labels);
+  }
+
+  protected entry(labels: Labels<L>, key = this.keyOf(labels)): S {
     let found = this.series.get(key);
     if (!found) {
       const names = this.labelNames;
       // (a join of one part gives that part back: a single label's text is built of several parts anyway)
       const labelText = flat(names.map((n, i) => flat([i > 0 ? ',' : '', n, '="', escapeLabel(String(labels[n])), '"'])));
       found = this.create(labelText);
-      this.series.set(names.length > 1 ? flat(names.map((n, i) => (i > 0 ? `\u0000${labels[n] ?? ''}` : String(labels[n] ?? '')))) : key, found);
+      this.series.set(this.flatKeyOf(labels), found);
     }
     return found;
   }
@@ -97,12 +105,12 @@ abstract class Family<L extends string, S extends { labelText: string }> {
 
 /** A gauge or counter: one number per label set. */
 export class Scalar<L extends string> extends Family<L, { value: number; labelText: string; prefix: string }> {
-  set(labels: Labels<L>, value: number): void {
-    this.entry(labels).value = value;
+  set(labels: Labels<L>, value: number, key?: string): void {
+    this.entry(labels, key).value = value;
   }
 
-  inc(labels: Labels<L>, by = 1): void {
-    this.entry(labels).value += by;
+  inc(labels: Labels<L>, by = 1, key?: string): void {
+    this.entry(labels, key).value += by;
   }
 
   protected create(labelText: string): { value: number; labelText: string; prefix: string } {

@@ -34,6 +34,8 @@ export class SeriesExporter {
 
   /** Sets the owner's current samples; series it reported before and not now disappear. */
   update(owner: string, samples: readonly MetricSample[] | undefined, fixed: Labels = {}): void {
+    // most results (every plain endpoint probe's) carry none and had none: nothing to build or compare
+    if (!samples?.length && !this.owned.has(owner)) return;
     const previous = this.owned.get(owner) ?? new Map<string, { name: string; labels: Labels }>();
     const current = new Map<string, { name: string; labels: Labels }>();
     for (const sample of samples ?? []) {

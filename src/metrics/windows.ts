@@ -39,8 +39,12 @@ export class RollingWindows {
     // Like the one-shot's sample latency: a timed-out result counts as one timeout, on its last failed sample.
     const timedOut = /TIMEOUT/.test(result.error?.code ?? '');
     if (samples.length === 0) log.push(at, result.durationMs, false, timedOut);
-    const lastFailed = samples.map((s) => s.ok).lastIndexOf(false);
-    samples.forEach((s, i) => log.push(at, s.ms, s.ok, timedOut && i === lastFailed, s.certificateRejected === true));
+    let lastFailed = samples.length - 1;
+    while (lastFailed >= 0 && samples[lastFailed].ok) lastFailed--;
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i];
+      log.push(at, s.ms, s.ok, timedOut && i === lastFailed, s.certificateRejected === true);
+    }
   }
 
   /**

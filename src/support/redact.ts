@@ -35,12 +35,29 @@ export type Redactor = (text: string) => string;
 /** Every credential pattern needs one of these characters: a text without any (a name, a status) skips them all. */
 const MAY_HOLD_CREDENTIAL = /[:=/]/;
 
+/**
+ * Texts the credential patterns already ran over, by redactor: every probe result repeats its endpoint's path (a `/`,
+ * often a `=`), and seven regular expressions over it on every run were a good part of redacting a result. Short texts
+ * only, and a bounded number: a cache, not a record of everything seen.
+ */
+const CACHED_UP_TO_CHARS = 512;
+const CACHED_TEXTS = 4096;
+
 export function createRedactor(secrets: readonly string[]): Redactor {
+  const seen = new Map<string, string>();
   return (text: string): string => {
     let out = text;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    // indexed: an iterator per text redacted was most of what redacting a clean result allocated
+    for (let i = 0; i < secrets.length; i++) if (out.includes(secrets[i])) out = out.split(secrets[i]).join(REDACTED);
     if (!MAY_HOLD_CREDENTIAL.test(out)) return out;
+    const cacheable = text.length <= CACHED_UP_TO_CHARS;
+    const known = cacheable ? seen.get(text) : undefined;
+    if (known !== undefined) return known;
     for (const [pattern, replacement] of CREDENTIAL_PATTERNS) out = out.replace(pattern, replacement);
+    if (cacheable) {
+      if (seen.size >= CACHED_TEXTS) seen.clear();
+      seen.set(text, out);
+    }
     return out;
   };
 }
@@ -48,34 +65,39 @@ export function createRedactor(secrets: readonly string[]): Redactor {
 /**
  * Deep-redacts every string in a JSON-like value (reports, log objects). Arrays and plain objects in which nothing
  * changed come back as they were, not copied: every probe result passes through here, and with no secret in it the
- * copy was most of the daemon's garbage per probe.
+ * copy was most of the daemon's garbage per probe. Numbers and booleans (most of a result: its per-sample arrays) are
+ * not walked into, and an unchanged plain object is read without listing its keys: no allocation at all then.
  */
 export function redactDeep<T>(value: T, redact: Redactor): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | null = null;
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      const done = redactDeep(item, redact);
-      if (copy === null && done !== item) copy = value.slice(0, i);
-      copy?.push(done);
-    }
-    return (copy ?? value) as T;
-  }
-  if (value !== null && typeof value === 'object') {
-    const proto: unknown = Object.getPrototypeOf(value);
-    const plain = proto === Object.prototype || proto === null;
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record);
-    // entries are built only once something changed (or to turn a class instance into a plain object)
-    let entries: [string, unknown][] | null = plain ? null : [];
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const done = redactDeep(record[key], redact);
-      if (entries === null && done !== record[key]) entries = keys.slice(0, i).map((k) => [k, record[k]]);
-      entries?.push([key, done]);
-    }
-    return entries === null ? value : (Object.fromEntries(entries) as T);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return redactArray(value, redact) as T;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const record = value as Record<string, unknown>;
+  if (proto !== Object.prototype && proto !== null) return copyRedacted(record, redact) as T;
+  for (const key in record) {
+    const item = record[key];
+    // the first change makes a copy, from the start: changes are rare (a secret in a result), unchanged objects common
+    if (mayChange(item) && redactDeep(item, redact) !== item) return copyRedacted(record, redact) as T;
   }
   return value;
+}
+
+/** only strings are redacted: anything else that is not an object or array comes back as it is */
+const mayChange = (item: unknown): boolean => typeof item === 'string' || (item !== null && typeof item === 'object');
+
+function redactArray(value: readonly unknown[], redact: Redactor): readonly unknown[] {
+  let copy: unknown[] | null = null;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const done = mayChange(item) ? redactDeep(item, redact) : item;
+    if (copy === null && done !== item) copy = value.slice(0, i);
+    copy?.push(done);
+  }
+  return copy ?? value;
+}
+
+/** a plain-object copy with every value redacted (also how a class instance comes out) */
+function copyRedacted(record: Record<string, unknown>, redact: Redactor): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(record).map((key) => [key, redactDeep(record[key], redact)]));
 }
