@@ -43,6 +43,8 @@ const { values: flags } = parseArgs({
     endpoints: { type: 'string', default: '1000' },
     interval: { type: 'string', default: '10s' },
     duration: { type: 'string', default: '20' },
+    /** seconds between the first evaluation and the measured window (JIT, first hour blocks, window fill) */
+    warmup: { type: 'string', default: '10' },
     cycles: { type: 'string', default: '6' },
     'probe-only': { type: 'boolean', default: false },
     runs: { type: 'string', default: '3' },
@@ -316,10 +318,10 @@ async function allRuns(target: Proc): Promise<Row[]> {
 }
 
 /** N endpoints every interval, nothing else running; measured after one warm-up cycle (start burst, JIT). */
-async function scaleRun(target: Proc, endpoints: number, interval: string, seconds: number): Promise<Row> {
+async function scaleRun(target: Proc, endpoints: number, interval: string, seconds: number, warmupSeconds = 10): Promise<Row> {
   note(`scale: starting ${endpoints} endpoints every ${interval}`);
   const scale = await startDaemon(target.url, { endpoints, interval });
-  await sleep(10_000);
+  await sleep(warmupSeconds * 1000);
   // CPU with no scrapes in between (a scrape is megabytes of text); scrape timing is measured afterwards
   const first = await scrape(scale.url);
   const rss0 = rssMb(scale.child.pid!).now;
@@ -344,7 +346,7 @@ async function scaleRun(target: Proc, endpoints: number, interval: string, secon
   const failed = sumOf(last.text, 'probe_runs_total', /result="(fail|error)"/) - sumOf(first.text, 'probe_runs_total', /result="(fail|error)"/);
   await scale.stop();
   return {
-    what: `${endpoints.toLocaleString('en')} endpoints every ${interval}, ${seconds} s after a warm-up cycle`,
+    what: `${endpoints.toLocaleString('en')} endpoints every ${interval}, ${seconds} s after ${warmupSeconds} s of warm-up`,
     process: 'radar-probe daemon',
     probes,
     cpuPerProbe: cpu / probes,
@@ -446,7 +448,7 @@ async function main(): Promise<void> {
   else {
     const target = flags.mode === 'all' ? await startTarget() : await startFastTarget();
     try {
-      if (flags.mode === 'scale') rows = [await scaleRun(target, endpoints, flags.interval, Number(flags.duration))];
+      if (flags.mode === 'scale') rows = [await scaleRun(target, endpoints, flags.interval, Number(flags.duration), Number(flags.warmup))];
       else if (flags.mode === 'metrics') rows = [await metricsRun(endpoints)];
       else if (flags.mode === 'all') rows = await allRuns(target);
       else throw new Error(`--mode ${flags.mode}: expected all, scale, rss or metrics`);
