@@ -69,7 +69,7 @@ describe('probe --shard and probe merge', { concurrency: false }, () => {
     assert.equal(l.errors, 0);
     assert.ok(l.requests >= 190 && l.requests <= 210, `100/s for 2 s: ${l.requests}`);
     // Tolerance: the histogram's own ±0.1 % (a percentile reads its bucket's upper edge), plus the gap between the two
-    // ends of one exchange: the target times arrival → end of response, the shard times its write → the last byte
+    // ends of one exchange: the target times arrival → its write of the answer, the shard times its write → the last byte
     // read, which adds the loopback hop and its own event-loop turns: 5 ms, widened by the worst event-loop lag the
     // shards themselves reported (maxSendLagMs) when the machine starved them. The shard's figure can only be later.
     const lag = Math.max(...shards.reports.map((r) => r.latency!['maxSendLagMs'] as number));
