@@ -36,24 +36,28 @@ function mostCommonError(samples: readonly Taken[]): SampleResult['error'] {
 
 /** The JSON contract's `metrics` and `details` of an HTTP result, written from its typed data. */
 export function publicFields(data: HttpData): { metrics: MetricRecord; details: MetricRecord } {
-  // one pass over the samples (every endpoint probe comes here): the arrays it builds are the ones the result keeps
-  const sampleDurationsMs: number[] = [];
-  const sampleOk: boolean[] = [];
-  const sampleQueueMs: number[] = [];
+  // One pass over the samples (every endpoint probe comes here). The arrays it builds are the ones the result keeps,
+  // for one interval, past a young-generation collection: sized to the samples, not grown by push (room for 17).
+  const count = data.samples.length;
+  const sampleDurationsMs = new Array<number>(count);
+  const sampleOk = new Array<boolean>(count);
+  const sampleQueueMs = new Array<number>(count);
   const durations: number[] = [];
   let failures = 0;
   let queueMs = 0;
+  let answered = 0;
   for (const s of data.samples) {
     if (s.abandoned) continue;
-    sampleDurationsMs.push(s.ms);
-    sampleOk.push(s.ok);
-    sampleQueueMs.push(s.queueMs ?? 0);
+    sampleDurationsMs[answered] = s.ms;
+    sampleOk[answered] = s.ok;
+    sampleQueueMs[answered] = s.queueMs ?? 0;
+    answered++;
     queueMs = Math.max(queueMs, s.queueMs ?? 0);
     if (s.ok) durations.push(s.ms);
     else failures++;
   }
+  if (answered < count) for (const column of [sampleDurationsMs, sampleOk, sampleQueueMs]) column.length = answered;
   if (durations.length > 1) durations.sort((a, b) => a - b);
-  const answered = sampleOk.length;
   const metrics: MetricRecord = {
     path: data.path,
     method: data.method,
@@ -63,7 +67,8 @@ export function publicFields(data: HttpData): { metrics: MetricRecord; details: 
     failures,
     abandoned: data.samples.length - answered,
     errorRate: answered ? failures / answered : 1,
-    phases: data.phases ? { ...data.phases } : {},
+    // the same object as data.phases: a result is kept a whole interval, and every copy is six more heap objects
+    phases: data.phases ?? {},
     latencyMs: { p50: quantileOf(durations, 0.5), p95: quantileOf(durations, 0.95), max: durations.at(-1) ?? null },
     // our own connection pool's wait, kept apart from the latency above
     queueMs,
@@ -180,7 +185,8 @@ export const httpProbe: KindWithSettings<HttpProbeParams, 'endpoints', typeof en
       method: endpoint.method,
       statusCode: last?.status ?? null,
       bytes: last?.bytes ?? 0,
-      phases: last ? { ...last.phases } : null,
+      // the sample's own object (made fresh per sample, never changed after): kept once, not copied
+      phases: last ? last.phases : null,
       samples: taken.map(typedSample),
       contentLength: last?.contentLength ?? null,
     };

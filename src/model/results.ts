@@ -9,13 +9,14 @@ import type { LatencySummary } from './measures.js';
 /** The request phases, in order; also the `phase` label of the duration gauges. */
 export const HTTP_PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
 
-export interface HttpPhases {
+/** a type, not an interface: the same object is also a result's `metrics.phases` (a MetricRecord) */
+export type HttpPhases = {
   resolve: number;
   connect: number;
   tls: number;
   processing: number;
   transfer: number;
-}
+};
 
 export interface HttpSample {
   /** the request's own time, from when a connection of our pool took it */
