@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ import { ENDPOINT_HISTOGRAMS_UP_TO } from '../src/config/sections/metrics.js';
 import { DaemonMetrics } from '../src/metrics/daemon-metrics.js';
 import { RollingWindows } from '../src/metrics/windows.js';
 import { endpointResult } from './endpoint-result.js';
+import { startFastTarget as fastTarget } from './fast-target.js';
 import { gzipText } from '../src/server/compress.js';
 import { startServer, type DaemonSurface } from '../src/server/server.js';
 import { silentLogger } from '../src/support/log.js';
@@ -64,6 +65,24 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
+/** CPU so far per thread group, in ms: the main thread (named like the process), V8's workers, libuv's pool, the rest */
+function threadCpuMs(pid: number): Map<string, number> {
+  const groups = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    } catch {
+      continue; // a thread that ended between the listing and the read
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const group = task === String(pid) ? 'main' : /^V8 /.test(comm) ? 'V8' : /^libuv/.test(comm) ? 'libuv' : 'other';
+    groups.set(group, (groups.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+  }
+  return groups;
+}
+
 function rssMb(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -85,12 +104,9 @@ async function startTarget(): Promise<Proc> {
   return { child, url: chunk.toString().trim(), stop: stopper(child) };
 }
 
-/** A target that answers in microseconds, so at 2,000 requests per second the daemon, not the target, is measured. */
 async function startFastTarget(): Promise<Proc> {
-  const script = `import http from 'node:http'; const body = '{"status":"healthy"}'; const server = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); }); server.keepAliveTimeout = 65000; server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  return { child, url: chunk.toString().trim(), stop: stopper(child) };
+  const { child, url } = await fastTarget();
+  return { child, url, stop: stopper(child) };
 }
 
 function endpointsYaml(count: number): string {
@@ -326,12 +342,14 @@ async function scaleRun(target: Proc, endpoints: number, interval: string, secon
   const first = await scrape(scale.url);
   const rss0 = rssMb(scale.child.pid!).now;
   const cpu0 = cpuMs(scale.child.pid!);
+  const threads0 = threadCpuMs(scale.child.pid!);
   await sleep(seconds * 1000);
   const rss = rssMb(scale.child.pid!);
   const last = await scrape(scale.url);
   // up to the last scrape, whose counters close the window: at 20,000 endpoints a scrape lasts a second, whose
   // probes would otherwise be counted without their CPU (the scrape's own CPU is in, about 0.01 ms per probe)
   const cpu = cpuMs(scale.child.pid!) - cpu0;
+  const threads = [...threadCpuMs(scale.child.pid!)].map(([group, ms]) => [group, ms - (threads0.get(group) ?? 0)] as const);
   const scrapes: number[] = [];
   for (let i = 0; i < 9; i++) {
     await sleep(500);
@@ -351,7 +369,7 @@ async function scaleRun(target: Proc, endpoints: number, interval: string, secon
     probes,
     cpuPerProbe: cpu / probes,
     rss,
-    extra: `${failed} failed; lag p50 ${f(lag50)} ms, p99 ${f(lag99)} ms (target < 100), ${f(lateShare)} % of runs over 100 ms; ${overlaps} overlaps; RSS ${f(rss0, 1)} → ${f(rss.now, 1)} MB over the window; /metrics ${(last.text.length / 1e6).toFixed(2)} MB (${(last.wire / 1e6).toFixed(2)} MB gzip) in p50 ${f(scrapes[4], 1)} ms, max ${f(scrapes.at(-1)!, 1)} ms`,
+    extra: `${failed} failed; CPU ms / probe by thread: ${threads.map(([group, ms]) => `${group} ${(ms / probes).toFixed(3)}`).join(', ')}; lag p50 ${f(lag50)} ms, p99 ${f(lag99)} ms (target < 100), ${f(lateShare)} % of runs over 100 ms; ${overlaps} overlaps; RSS ${f(rss0, 1)} → ${f(rss.now, 1)} MB over the window; /metrics ${(last.text.length / 1e6).toFixed(2)} MB (${(last.wire / 1e6).toFixed(2)} MB gzip) in p50 ${f(scrapes[4], 1)} ms, max ${f(scrapes.at(-1)!, 1)} ms`,
   };
 }
 
