@@ -27,7 +27,8 @@ export class LatestResults {
   record(raw: ProbeResult, everyMs: number | undefined, now = Date.now()): ProbeResult {
     const result = redactDeep(raw, this.redact);
     const before = this.latest.get(result.name)?.result;
-    this.latest.set(result.name, { result, finishedAt: now, ...(everyMs !== undefined ? { everyMs } : {}) });
+    // one literal per shape, not a spread of a fresh { everyMs } into it: this runs for every result
+    this.latest.set(result.name, everyMs !== undefined ? { result, finishedAt: now, everyMs } : { result, finishedAt: now });
     this.windows.record(result, now);
     this.metrics.observe(result);
     // Only transitions are logged: a probe failing every 15 s is one line, not 240 an hour.
