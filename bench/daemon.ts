@@ -77,7 +77,7 @@ function threadCpuMs(pid: number): Map<string, number> {
     }
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const group = task === String(pid) ? 'main' : /^V8 /.test(comm) ? 'V8' : /^libuv/.test(comm) ? 'libuv' : 'other';
+    const group = task === String(pid) ? 'main' : /^V8/.test(comm) ? 'V8 workers' : /^libuv/.test(comm) ? 'libuv' : 'other';
     groups.set(group, (groups.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS);
   }
   return groups;
