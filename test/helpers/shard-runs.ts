@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RunReport } from '../../src/model/types.js';
 import { runCli, type CliRun } from './cli.js';
 import { httpServer, type Running } from './servers.js';
@@ -11,6 +12,12 @@ import { httpServer, type Running } from './servers.js';
 export interface KnownLatencyTarget extends Running {
   /** every load request's latency (ms) as the target measured it: arrival of the request to the end of the response */
   latencies: number[];
+  /**
+   * The worst delay of this process's event loop since the target started, ms. The target stamps a request's arrival
+   * when its loop reads it: a request that waited in the socket meanwhile was that much later for the client, unseen
+   * by the target.
+   */
+  maxLoopDelayMs(): number;
 }
 
 /**
@@ -25,6 +32,8 @@ export function delayFor(arrival: number): number {
 export async function knownLatencyTarget(): Promise<KnownLatencyTarget> {
   const latencies: number[] = [];
   let arrivals = 0;
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const running = await httpServer((req, res) => {
     const started = performance.now();
     if (!req.url?.startsWith('/v1/papers')) {
@@ -40,7 +49,15 @@ export async function knownLatencyTarget(): Promise<KnownLatencyTarget> {
       res.end('{"items":[]}');
     }, delay);
   });
-  return { ...running, latencies };
+  return {
+    ...running,
+    latencies,
+    maxLoopDelayMs: () => loop.max / 1e6,
+    close: async () => {
+      loop.disable();
+      await running.close();
+    },
+  };
 }
 
 /** nearest rank, as HDR histograms read a percentile */
