@@ -6,12 +6,12 @@
  * the daemon adds per probe. Run: `npm run bench:floor [-- --endpoints 1000 --interval-ms 10000 --warmup 20 --duration 30]`.
  */
 import { Agent, request as httpRequest } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { slotMs, slotOf } from '../src/daemon/scheduler.js';
 import { startFastTarget } from './fast-target.js';
+import { cpuMs } from './proc-cpu.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -23,14 +23,6 @@ const { values: flags } = parseArgs({
 });
 const endpoints = Number(flags.endpoints);
 const everyMs = Number(flags['interval-ms']);
-const TICK_MS = 10; // CLK_TCK is 100 on Linux
-
-function cpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
 type Client = (path: string) => Promise<void>;
 
 function clients(url: string): [string, Client][] {
@@ -91,9 +83,9 @@ async function measure(client: Client): Promise<{ perRequestMs: number; requests
   const start = Date.now();
   for (let i = 0; i < endpoints; i++) arm(i, start + (i * everyMs) / endpoints);
   await sleep(Number(flags.warmup) * 1000);
-  const [cpu0, done0] = [cpuMs(), done];
+  const [cpu0, done0] = [cpuMs('self'), done];
   await sleep(Number(flags.duration) * 1000);
-  const [cpu, requests] = [cpuMs() - cpu0, done - done0];
+  const [cpu, requests] = [cpuMs('self') - cpu0, done - done0];
   for (const timer of timers) clearTimeout(timer);
   if (failed) throw new Error(`${failed} requests failed`);
   return { perRequestMs: cpu / requests, requests };

@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { DaemonMetrics } from '../src/metrics/daemon-metrics.js';
 import { RollingWindows } from '../src/metrics/windows.js';
 import { endpointResult } from './endpoint-result.js';
 import { startFastTarget as fastTarget } from './fast-target.js';
+import { cpuMs, threadCpuMs } from './proc-cpu.js';
 import { gzipText } from '../src/server/compress.js';
 import { startServer, type DaemonSurface } from '../src/server/server.js';
 import { silentLogger } from '../src/support/log.js';
@@ -34,7 +35,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const CLI = benchCli();
 const API = new URL('../src/demo/api.js', import.meta.url).href;
-const TICK_MS = 1000 / 100; // CLK_TCK is 100 on Linux
 const BLACKBOX = 'prometheus-blackbox-exporter';
 const SHIPPED_CONFIG = fileURLToPath(new URL('../../config.yaml', import.meta.url));
 
@@ -56,31 +56,6 @@ interface Proc {
   child: ChildProcess;
   url: string;
   stop(): Promise<void>;
-}
-
-/** user + system CPU of a process so far, in ms (10 ms resolution) */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
-/** CPU so far per thread group, in ms: the main thread (named like the process), V8's workers, libuv's pool, the rest */
-function threadCpuMs(pid: number): Map<string, number> {
-  const groups = new Map<string, number>();
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-    } catch {
-      continue; // a thread that ended between the listing and the read
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const group = task === String(pid) ? 'main' : /^V8/.test(comm) ? 'V8 workers' : /^libuv/.test(comm) ? 'libuv' : 'other';
-    groups.set(group, (groups.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS);
-  }
-  return groups;
 }
 
 function rssMb(pid: number): { now: number; peak: number } {
