@@ -1,7 +1,7 @@
 /**
  * Fires jobs on an interval (with jitter) or a cron expression, never running one job twice at once.
  *
- * Plain timers for intervals: run k of a job is planned at `start + phase + k·interval + jitter`, so there is no
+ * One queue and one timer for intervals (run-queue.ts): run k of a job is planned at `start + phase + k·interval + jitter`, so there is no
  * drift, the lag against the plan is measurable per run, and jobs sharing an interval get evenly spread phases (as
  * Prometheus spreads scrapes) so a thousand probes are a steady trickle, not a burst each interval. That time is
  * rounded up to the next slot of the clock (at most 250 ms, a twentieth of the interval, about 25 runs; none under
@@ -15,7 +15,7 @@
 import type { Logger as CronLogger, ScheduledTask } from 'node-cron';
 import { nodeCron } from '../support/cron.js';
 import type { Schedule } from './plan.js';
-import { SlotTimers } from './slot-timers.js';
+import { RunQueue } from './run-queue.js';
 
 /** The first run of every job starts within this (times jitter), whatever its interval: results, and readiness, come fast. */
 const FIRST_RUN_SPREAD_MS = 10_000;
@@ -68,10 +68,24 @@ interface Armed {
   stop(): void;
 }
 
+/** an interval job's plan: its run k is due at `base + phaseMs + k·everyMs` (plus jitter, on its slot) */
+interface IntervalPlan {
+  job: Job;
+  everyMs: number;
+  phaseMs: number;
+  peers: number;
+  slot: number;
+  base: number;
+  k: number;
+}
+
 export class Scheduler {
   private readonly running = new Map<string, Promise<void>>();
+  /** the cron jobs' node-cron tasks */
   private armed: Armed[] = [];
-  private readonly slots: SlotTimers;
+  /** the interval jobs, by the index their runs are planned under in `queue` */
+  private intervals: IntervalPlan[] = [];
+  private readonly queue: RunQueue;
   private readonly random: () => number;
   private readonly now: () => number;
 
@@ -82,7 +96,7 @@ export class Scheduler {
   ) {
     this.random = hooks.random ?? Math.random;
     this.now = hooks.now ?? Date.now;
-    this.slots = new SlotTimers(this.now);
+    this.queue = new RunQueue(this.now, (index, plannedAt) => this.due(index, plannedAt));
   }
 
   /** Replaces every schedule. A run in progress keeps going and still blocks its name from starting again. */
@@ -93,13 +107,19 @@ export class Scheduler {
     let runsPerSecond = 0;
     for (const [every, count] of peers) runsPerSecond += (count * 1000) / every;
     const seen = new Map<number, number>();
-    this.armed = jobs.map((job) => {
-      if ('cron' in job.schedule) return this.armCron(job, job.schedule.cron);
-      const every = job.schedule.everyMs;
-      const index = seen.get(every) ?? 0;
-      seen.set(every, index + 1);
-      return this.armInterval(job, every, (index / peers.get(every)!) * every, peers.get(every)!, slotMs(every, runsPerSecond));
-    });
+    const base = this.now();
+    for (const job of jobs) {
+      if ('cron' in job.schedule) {
+        this.armed.push(this.armCron(job, job.schedule.cron));
+        continue;
+      }
+      const everyMs = job.schedule.everyMs;
+      const index = seen.get(everyMs) ?? 0;
+      seen.set(everyMs, index + 1);
+      const count = peers.get(everyMs)!;
+      this.intervals.push({ job, everyMs, phaseMs: (index / count) * everyMs, peers: count, slot: slotMs(everyMs, runsPerSecond), base, k: 0 });
+      this.planNext(this.intervals.length - 1);
+    }
   }
 
   isRunning(name: string): boolean {
@@ -115,17 +135,31 @@ export class Scheduler {
   private clear(): void {
     for (const armed of this.armed) armed.stop();
     this.armed = [];
-    this.slots.clear();
+    this.intervals = [];
+    this.queue.clear();
+  }
+
+  private due(index: number, plannedAt: number): void {
+    const plan = this.intervals[index];
+    if (!plan) return;
+    this.fire(plan.job, plannedAt);
+    // fire() may have run a job synchronously that replaced every schedule: its plans are not this one's
+    if (this.intervals[index] === plan) this.planNext(index);
   }
 
   private fire(job: Job, plannedAt: number): void {
-    this.hooks.onLag?.(Math.max(0, this.now() - plannedAt) / 1000);
     if (this.running.has(job.name)) {
+      this.hooks.onLag?.(Math.max(0, this.now() - plannedAt) / 1000);
       this.hooks.onOverlap?.(job.name);
       return;
     }
+    // The lag is taken when the run itself begins: runs due together are fired in one turn, and each one's start
+    // (its request written) comes after the ones fired before it.
     const run = Promise.resolve()
-      .then(() => job.run())
+      .then(() => {
+        this.hooks.onLag?.(Math.max(0, this.now() - plannedAt) / 1000);
+        return job.run();
+      })
       .then(
         () => undefined,
         (err: unknown) => this.hooks.onError?.(job.name, err),
@@ -134,28 +168,21 @@ export class Scheduler {
     this.running.set(job.name, run);
   }
 
-  private armInterval(job: Job, everyMs: number, phaseMs: number, peers: number, slot: number): Armed {
-    const base = this.now();
-    const firstSpread = (): number =>
-      Math.min(everyMs, Math.max(this.jitter * Math.min(everyMs, FIRST_RUN_SPREAD_MS), (peers / FIRST_RUNS_PER_SECOND) * 1000));
-    let k = 0;
-    let stopped = false;
-    const next = (): void => {
-      // Skip slots already in the past (a blocked loop, a suspended host) instead of firing a burst to catch up.
-      const behind = Math.floor((this.now() - base - phaseMs) / everyMs);
-      if (behind > k) k = behind;
-      const spread = k === 0 ? firstSpread() : this.jitter * everyMs;
-      const plannedAt = slotOf(base + (k === 0 ? 0 : phaseMs + k * everyMs) + this.random() * spread, slot);
-      k++;
-      this.slots.at(plannedAt, () => {
-        if (stopped) return;
-        this.fire(job, plannedAt);
-        next();
-      });
-    };
-    next();
-    // its pending slot goes with clear(), which every caller of stop() runs
-    return { stop: () => void (stopped = true) };
+  /** plans the next run of an interval job: one queue entry, no timer or closure of its own */
+  private planNext(index: number): void {
+    const plan = this.intervals[index];
+    const { everyMs, phaseMs, base, slot } = plan;
+    // Skip slots already in the past (a blocked loop, a suspended host) instead of firing a burst to catch up.
+    const behind = Math.floor((this.now() - base - phaseMs) / everyMs);
+    if (behind > plan.k) plan.k = behind;
+    const spread = plan.k === 0 ? this.firstSpread(plan) : this.jitter * everyMs;
+    const plannedAt = slotOf(base + (plan.k === 0 ? 0 : phaseMs + plan.k * everyMs) + this.random() * spread, slot);
+    plan.k++;
+    this.queue.at(plannedAt, index);
+  }
+
+  private firstSpread({ everyMs, peers }: IntervalPlan): number {
+    return Math.min(everyMs, Math.max(this.jitter * Math.min(everyMs, FIRST_RUN_SPREAD_MS), (peers / FIRST_RUNS_PER_SECOND) * 1000));
   }
 
   private armCron(job: Job, expression: string): Armed {
