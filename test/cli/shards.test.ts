@@ -37,6 +37,9 @@ async function merge(files: readonly string[], extra: string[] = []): Promise<{ 
   return runCli(['merge', ...files, ...extra], { timeoutMs: 120_000 });
 }
 
+/** what a merge that did not exit 2 said, for the failure message (a null code: killed at the time limit) */
+const outcome = (run: { code: number | null; stderr: string }): string => `exit ${run.code}; stderr: ${run.stderr || '(none)'}`;
+
 describe('probe --shard and probe merge', { concurrency: false }, () => {
   test('each shard ran its share of the rate and carries its histogram, shard id and run id', () => {
     const runIds = new Set(shards.reports.map((r) => r.shard?.run));
@@ -117,12 +120,12 @@ describe('probe --shard and probe merge', { concurrency: false }, () => {
   test('a missing shard, a duplicate, shards of two runs and mixed settings exit 2 naming the problem', async () => {
     const [one, two, three, four] = shards.files as [string, string, string, string];
     const [missing, duplicate] = await Promise.all([merge([one, two, four]), merge([one, two, three, three, four])]);
-    assert.equal(missing.code, 2);
+    assert.equal(missing.code, 2, outcome(missing));
     assert.match(missing.stderr, /missing shard 3\/4 .*\[RP_ERR_SHARD_MISSING\]/);
-    assert.equal(duplicate.code, 2);
+    assert.equal(duplicate.code, 2, outcome(duplicate));
     assert.match(duplicate.stderr, /duplicate shard 3\/4: .*shard-3\.json, .*shard-3\.json \[RP_ERR_SHARD_DUPLICATE\]/);
     const mixedRuns = await merge([one, two, three, four, otherRun]);
-    assert.equal(mixedRuns.code, 2);
+    assert.equal(mixedRuns.code, 2, outcome(mixedRuns));
     assert.match(mixedRuns.stderr, /shards of different runs: run-[0-9a-f]+ \(.*\) and another-run \(.*\).*\[RP_ERR_SHARD_MIXED\]/);
     // the same run id with other settings: a shard started with another --rate
     const forged = JSON.parse(readFileSync(four, 'utf8')) as RunReport;
@@ -130,7 +133,7 @@ describe('probe --shard and probe merge', { concurrency: false }, () => {
     const mixedFile = join(dir, 'mixed-4.json');
     writeFileSync(mixedFile, JSON.stringify(forged));
     const mixed = await merge([one, two, three, mixedFile]);
-    assert.equal(mixed.code, 2);
+    assert.equal(mixed.code, 2, outcome(mixed));
     assert.match(mixed.stderr, /mixed settings: .*differ in rate \[RP_ERR_SHARD_MIXED\]/);
     const notShard = join(dir, 'plain.json');
     writeFileSync(notShard, JSON.stringify({ scenario: 'latency' }));
