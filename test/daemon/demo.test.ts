@@ -23,6 +23,24 @@ test('demo --once --fault outage: P0, exit 1', async () => {
   assert.match(run.stdout, /P0/);
 });
 
+/**
+ * Stops a demo that a failed assertion left running the way a user would (its PostgreSQL and folders go with it),
+ * and kills it only if it has not exited by the CLI's own stop deadline: a SIGKILL alone left its PostgreSQL running.
+ */
+async function stopLeftover(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGINT');
+  let deadline: NodeJS.Timeout | undefined;
+  const killed = new Promise<void>((resolve) => {
+    deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 12_000);
+  });
+  await Promise.race([exited.then(() => undefined), killed]);
+  clearTimeout(deadline);
+}
+
 /** A long-running `probe demo`, resolved once it has printed its URLs ("Ctrl-C stops"). */
 async function startDemo(
   cwd: string,
@@ -46,7 +64,7 @@ async function startDemo(
       void exited.then((code) => reject(new Error(`demo exited ${code}: ${stdout}${stderr}`)));
     });
   } catch (err) {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await stopLeftover(child, exited);
     throw err;
   }
   return { child, stdout, stderr: () => stderr, exited };
@@ -66,7 +84,7 @@ test('demo: prints the first result and the URLs, serves metrics, takes a fault,
     child.kill('SIGINT');
     assert.equal(await exited, 0, stderr());
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await stopLeftover(child, exited);
   }
 });
 
@@ -101,7 +119,7 @@ test(
       assert.deepEqual(processesMentioning(temp), [], 'no PostgreSQL left running');
       assert.deepEqual(readdirSync(temp), [], 'no folder left behind');
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await stopLeftover(child, exited);
       rmSync(temp, { recursive: true, force: true });
     }
   },
