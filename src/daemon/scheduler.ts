@@ -143,7 +143,7 @@ export class Scheduler {
     const plan = this.intervals[index];
     if (!plan) return;
     this.fire(plan.job, plannedAt);
-    // fire() may have run a job synchronously that replaced every schedule: its plans are not this one's
+    // a hook fire() calls (onOverlap, onLag) may have replaced every schedule: the plan at this index is then another's
     if (this.intervals[index] === plan) this.planNext(index);
   }
 
