@@ -9,9 +9,19 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 export const HISTORY_FILE = 'history.sqlite';
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 /** the reserved probe id of the service-level series (every probe's results together) */
 export const SERVICE_ID = 0;
+
+/**
+ * Hour and day rows are rewritten at most once a minute (writer.ts), raw results every second. A result's rowid is
+ * the writer's sequence number: `counted_to` on a row is the last one it counts, `aggregated` the sequence up to
+ * which every row on disk is complete, `issued` the last number given out (results whose rows a crash lost included),
+ * so that the next process neither counts a result twice nor reuses a number a row has counted.
+ */
+const WRITER_STATE = `CREATE TABLE IF NOT EXISTS writer_state (
+  id INTEGER PRIMARY KEY CHECK (id = 0), issued INTEGER NOT NULL, aggregated INTEGER NOT NULL
+);`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS probes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT NOT NULL);
@@ -21,14 +31,27 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE INDEX IF NOT EXISTS results_by_probe ON results (probe, t);
 CREATE TABLE IF NOT EXISTS hours (
   hour INTEGER NOT NULL, probe INTEGER NOT NULL, count INTEGER NOT NULL, failures INTEGER NOT NULL, ok_sum_ms REAL NOT NULL,
-  latency BLOB NOT NULL, minutes BLOB NOT NULL, PRIMARY KEY (hour, probe)
+  latency BLOB NOT NULL, minutes BLOB NOT NULL, counted_to INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (hour, probe)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS days (
   day INTEGER NOT NULL, probe INTEGER NOT NULL, count INTEGER NOT NULL, failures INTEGER NOT NULL, ok_sum_ms REAL NOT NULL,
-  latency BLOB NOT NULL, PRIMARY KEY (day, probe)
+  latency BLOB NOT NULL, counted_to INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, probe)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS severity (minute INTEGER PRIMARY KEY, worst INTEGER NOT NULL);
+${WRITER_STATE}
 INSERT OR IGNORE INTO probes (id, name, kind) VALUES (${SERVICE_ID}, '', 'service');
+INSERT OR IGNORE INTO writer_state (id, issued, aggregated) VALUES (0, 0, 0);
+`;
+
+/**
+ * Version 1 wrote every result's hour and day rows in the transaction of the result itself, so its rows count every
+ * result on disk: both marks start at the newest result.
+ */
+const FROM_VERSION_1 = `
+ALTER TABLE hours ADD COLUMN counted_to INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE days ADD COLUMN counted_to INTEGER NOT NULL DEFAULT 0;
+${WRITER_STATE}
+INSERT INTO writer_state (id, issued, aggregated) SELECT 0, coalesce(max(rowid), 0), coalesce(max(rowid), 0) FROM results;
 `;
 
 export class HistoryOpenError extends Error {
@@ -54,8 +77,16 @@ function configure(db: DatabaseSync): void {
   db.exec('PRAGMA journal_size_limit = 262144');
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   if (version > SCHEMA_VERSION) throw new HistoryOpenError(`history schema ${version} is newer than this build knows (${SCHEMA_VERSION})`);
-  db.exec(SCHEMA);
-  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    if (version === 1) db.exec(FROM_VERSION_1);
+    db.exec(SCHEMA);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
   const check = db.prepare('PRAGMA quick_check').get() as { quick_check: string };
   if (check.quick_check !== 'ok') throw new Error(`quick_check: ${check.quick_check}`);
 }

@@ -8,7 +8,7 @@ import { Aggregate } from './aggregate.js';
 import { bucketOf } from './latency-histogram.js';
 import { ByteReader, ByteWriter } from './codec.js';
 
-/** the layout's version byte: columns as they are (the open hour, rewritten every second) or deflated (a past hour) */
+/** the layout's version byte: columns as they are (the open hour, rewritten every minute) or deflated (a past hour) */
 const PLAIN = 1;
 const DEFLATED = 2;
 const MINUTES = 60;
@@ -25,7 +25,7 @@ export class HourBlock {
   private readonly buckets: number[] = [];
   /** the last encodings, until the next add: a block written again unchanged is not encoded again */
   private encoded: [Uint8Array | undefined, Uint8Array | undefined] = [undefined, undefined];
-  /** every minute merged, kept as results arrive: the open hour's row is rewritten every second */
+  /** every minute merged, kept as results arrive: the open hour's row is rewritten every minute */
   private readonly sum = new Aggregate();
 
   add(minute: number, ok: boolean, durationMs: number): void {
@@ -53,7 +53,7 @@ export class HourBlock {
     return this.sum;
   }
 
-  /** `sealed`: the hour is over, deflate it (a quarter of the size; not worth it for a row rewritten every second) */
+  /** `sealed`: the hour is over, deflate it (a quarter of the size; not worth it for a row rewritten every minute) */
   encode(sealed = true): Uint8Array {
     const at = sealed ? 1 : 0;
     return (this.encoded[at] ??= this.encodeNow(sealed));

@@ -1,7 +1,8 @@
 /**
  * The history store the daemon writes and the HTTP routes read: record() and severity() only touch memory; a timer
- * commits every second, in slices that serve the event loop between them, and prunes every few minutes in steps. Nothing here throws at a caller that records: a failed
- * commit is reported through `onError` (the daemon logs it with its code and counts it) and retried by the next one.
+ * commits every second (the hour and day rows every minute), in slices that serve the event loop between them, and
+ * prunes every few minutes in steps. Nothing here throws at a caller that records: a failed commit is reported
+ * through `onError` (the daemon logs it with its code and counts it) and retried by the next one.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,8 @@ import type { Severity } from '../model/types.js';
 
 /**
  * Rows per slice of the timer's flush, one transaction each: about 2 ms of the event loop on this machine (a row is a
- * raw result or a rewritten hour or day row, 5-20 µs each). 20,000 endpoints every 10 s write about 6,000 rows a second.
+ * raw result or a rewritten hour or day row, 5-20 µs each). 20,000 endpoints every 10 s write 2,000 raw results a
+ * second, and each minute 40,000 hour and day rows on top.
  */
 export const SLICE_ROWS = 200;
 
