@@ -19,7 +19,10 @@ interface TotalsRow {
 }
 
 export class HistoryReader {
-  private readonly sql: Record<'probes' | 'hours' | 'allHours' | 'days' | 'dayCounts' | 'severity' | 'results', StatementSync>;
+  private readonly sql: Record<
+    'probes' | 'hours' | 'allHours' | 'days' | 'dayCounts' | 'severity' | 'results' | 'resultsSpan' | 'resultAtOrAfter',
+    StatementSync
+  >;
 
   constructor(db: DatabaseSync) {
     this.sql = {
@@ -33,7 +36,10 @@ export class HistoryReader {
         FROM days WHERE day BETWEEN ?4 AND ?5 GROUP BY probe`,
       ),
       severity: db.prepare('SELECT minute, worst FROM severity WHERE minute BETWEEN ? AND ?'),
-      results: db.prepare('SELECT t, status, duration_ms, code FROM results WHERE probe = ? AND t >= ? ORDER BY t DESC LIMIT ?'),
+      results: db.prepare('SELECT t, status, duration_ms, code FROM results WHERE rowid >= ? AND probe = ? AND t >= ? ORDER BY rowid DESC LIMIT ?'),
+      // two subqueries: SQLite reads a lone min() or max() off the end of the table, both in one SELECT by a full scan
+      resultsSpan: db.prepare('SELECT (SELECT min(rowid) FROM results) AS first, (SELECT max(rowid) FROM results) AS last'),
+      resultAtOrAfter: db.prepare('SELECT rowid AS seq, t FROM results WHERE rowid >= ? ORDER BY rowid LIMIT 1'),
     };
   }
 
@@ -84,9 +90,14 @@ export class HistoryReader {
     return worst;
   }
 
-  /** the probe's raw results since `since`, newest first */
+  /** the probe's raw results since `since`, newest first: a walk back over every probe's results since then */
   results(probe: ProbeRecord, since: number, limit: number): HistorySample[] {
-    const rows = this.sql.results.all(probe.id, since, limit) as { t: number; status: number; duration_ms: number; code: string | null }[];
+    const rows = this.sql.results.all(this.firstSince(since), probe.id, since, limit) as {
+      t: number;
+      status: number;
+      duration_ms: number;
+      code: string | null;
+    }[];
     return rows.map((row) => ({
       probe: probe.name,
       kind: probe.kind,
@@ -95,5 +106,20 @@ export class HistoryReader {
       durationMs: row.duration_ms,
       ...(row.code ? { code: row.code } : {}),
     }));
+  }
+
+  /** the first rowid at `since` or later, by bisection: results are in time order by rowid, which has gaps */
+  private firstSince(since: number): number {
+    const { first, last } = this.sql.resultsSpan.get() as { first: number | null; last: number | null };
+    if (first === null || last === null) return 0;
+    let [low, high] = [first, last + 1];
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      // there is one: middle <= last
+      const next = this.sql.resultAtOrAfter.get(middle) as { seq: number; t: number };
+      if (next.t >= since) high = middle;
+      else low = next.seq + 1;
+    }
+    return low;
   }
 }

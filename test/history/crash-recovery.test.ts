@@ -178,6 +178,8 @@ describe('history: hour and day rows once a minute, made whole after a crash', (
 
     const migrated = open(dir);
     assert.equal((migrated.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 2);
+    const indexes = migrated.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'results'").all();
+    assert.deepEqual(indexes, [], 'the (probe, t) index is dropped');
     migrated.writer.record(sample('a', T0 + 2));
     migrated.writer.flush(T0 + 2_000);
     assert.deepEqual(rowCounts(migrated.db, 'hours', HOUR), { '': [3, 1], a: [3, 1] });

@@ -137,6 +137,25 @@ describe('history store', () => {
     assert.deepEqual(later?.uptime, { '24h': null, '7d': null, '30d': null, '90d': 100 });
   });
 
+  test("one probe's raw results since a time, newest first, among other probes' and across pruned ones", async () => {
+    const { store, clock } = fresh();
+    const start = T0 - 2 * DAY_MS;
+    // two days of a, b and c every 10 minutes, the first of them pruned: the oldest rowid left is not the first
+    for (let m = 0; m < 2 * 24 * 60; m += 10) for (const probe of ['a', 'b', 'c']) store.record(sample(probe, start + m * MINUTE_MS));
+    clock.now = T0;
+    store.flush();
+    await store.prune();
+    const reader = store.read();
+    const b = reader.probes().find((p) => p.name === 'b')!;
+    const since = T0 - 3 * HOUR_MS - 5 * MINUTE_MS;
+    const times = (limit: number): number[] => reader.results(b, since, limit).map((r) => r.t);
+    const expected = Array.from({ length: 18 }, (_, i) => T0 - (i + 1) * 10 * MINUTE_MS);
+    assert.deepEqual(times(100), expected);
+    assert.deepEqual(times(4), expected.slice(0, 4));
+    assert.deepEqual(reader.results(b, T0 + 1, 10), [], 'nothing since a time after the newest');
+    assert.equal(reader.results(b, 0, 1_000).length, (24 * 60) / 10, 'everything kept: the last 24 h');
+  });
+
   test('everything survives a reopen; the open hour keeps adding up after it', async () => {
     const first = fresh();
     const minute = Math.floor(T0 / HOUR_MS) * HOUR_MS;
