@@ -3,8 +3,8 @@
  * minute), written through the store's bulk path with a fake clock; then the on-disk size, the write time and the
  * query time of /api/uptime (every probe, every range) and of one /api/history?range=90d. A second phase records one
  * hour of raw results for every probe through the daemon's write path (record, and the timer's sliced flush each
- * second: hour and day rows once a minute) to size the raw 24 h. Hour blocks are drawn from a pool of 512 generated ones (encoding them is timed separately) so the run
- * stays about a minute. Run: `npm run bench:history [-- --probes N --days D]`.
+ * second: hour and day rows once a minute) to size the raw 24 h. Hour blocks are drawn from a pool of 512 generated
+ * ones (encoding them is timed separately) so the run stays about a minute. Run: `npm run bench:history [-- --probes N --days D]`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

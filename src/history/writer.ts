@@ -255,7 +255,8 @@ export class HistoryWriter {
       for (const { id, name, kind } of this.registrations) this.sql.insertProbe.run(id, name, kind);
       for (let i = from; i < to; i++) this.writeBatch(this.queue[i], openHour);
       for (const [minute, worst] of this.severities) this.sql.severity.run(minute, worst);
-      this.sql.state.run(this.issued, last ? (this.completes ?? 0) : 0);
+      // only a flush of the rows writes `counted_to`, so only its slices need the last number given out on disk
+      if (this.completes !== undefined) this.sql.state.run(this.issued, last ? this.completes : 0);
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
