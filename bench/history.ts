@@ -4,19 +4,26 @@
  * query time of /api/uptime (every probe, every range) and of one /api/history?range=90d. A second phase records one
  * hour of raw results for every probe through the daemon's write path (record, and the timer's sliced flush each
  * second: hour and day rows once a minute) to size the raw 24 h. Hour blocks are drawn from a pool of 512 generated
- * ones (encoding them is timed separately) so the run stays about a minute. Run: `npm run bench:history [-- --probes N --days D]`.
+ * ones (encoding them is timed separately) so the run stays about a minute. Then the time to open that file again, and
+ * what a full-file `PRAGMA quick_check` (which the open ran until it found damage where it reads instead) takes on it.
+ * Run: `npm run bench:history [-- --probes N --days D] [--keep]` (--keep leaves the files, to time an open with a cold
+ * page cache).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { HourBlock } from '../src/history/hour-block.js';
 import { historyPoints, uptimeSummary } from '../src/history/queries.js';
+import { HISTORY_FILE } from '../src/history/database.js';
 import { HistoryStore } from '../src/history/store.js';
 import { DAY_MS, HOUR_MS } from '../src/history/types.js';
 import { seededRandom } from '../src/support/random.js';
 
-const { values } = parseArgs({ options: { probes: { type: 'string', default: '1000' }, days: { type: 'string', default: '90' } } });
+const { values } = parseArgs({
+  options: { probes: { type: 'string', default: '1000' }, days: { type: 'string', default: '90' }, keep: { type: 'boolean', default: false } },
+});
 const PROBES = Number(values.probes);
 const DAYS = Number(values.days);
 const POOL = 512;
@@ -95,6 +102,14 @@ async function aggregates(dir: string): Promise<void> {
     );
   }
   await store.close();
+  const [reopened, openMs, openCpu] = time(() => HistoryStore.open({ dir, retention: { rawMs: DAY_MS, aggregatesMs: (DAYS + 1) * DAY_MS } }));
+  await reopened.close();
+  const checking = new DatabaseSync(join(dir, HISTORY_FILE), { readOnly: true });
+  const [, checkMs, checkCpu] = time(() => checking.prepare('PRAGMA quick_check').get());
+  checking.close();
+  console.log(
+    `  opened again in ${openMs.toFixed(1)} ms wall / ${openCpu.toFixed(1)} ms CPU (page cache warm); a full-file quick_check takes ${(checkMs / 1000).toFixed(2)} s wall / ${(checkCpu / 1000).toFixed(2)} s CPU`,
+  );
 }
 
 async function raw(dir: string): Promise<void> {
@@ -131,5 +146,6 @@ try {
   await aggregates(join(root, 'aggregates'));
   await raw(join(root, 'raw'));
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  if (values.keep) console.log(`kept: ${root}`);
+  else rmSync(root, { recursive: true, force: true });
 }

@@ -1,7 +1,8 @@
 /**
  * The history store as the daemon holds it: opened with the config, reopened when its part of the config changes,
  * fed every probe result and every evaluation's severity. It never throws into the probe loop: a store that cannot
- * open leaves history off (logged), a failed write is logged with its code and counted in a metric.
+ * open leaves history off (logged), a failed write is logged with its code and counted in a metric, and a file found
+ * damaged while in use is moved aside and a new history started, as at open.
  */
 import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -37,12 +38,16 @@ export class HistoryHolder {
     this.openedFor = historyPart(config);
     if (!config.history.enabled) return;
     const dir = historyDir(config);
+    let opened: HistoryStore | undefined;
     try {
-      this.store = HistoryStore.open({
+      opened = this.store = HistoryStore.open({
         dir,
         retention: { rawMs: config.history.retention.raw, aggregatesMs: config.history.retention.aggregates },
         now: this.now,
         onError: (err, during) => this.failed(err, during),
+        onDamaged: (err) => {
+          if (opened) this.damaged(opened, err, config);
+        },
       }).start();
     } catch (err) {
       this.log.error({ dir, err: errorMessage(err), code: 'RP_ERR_HISTORY_OPEN' }, 'history store cannot be opened; probes run without history');
@@ -98,6 +103,20 @@ export class HistoryHolder {
     if (!store) return;
     this.earlierFailures += store.writeFailures;
     await store.close();
+  }
+
+  /** Moves the damaged file aside and, unless the store was closed meanwhile (a reload, a stop), starts a new one. */
+  private damaged(store: HistoryStore, err: unknown, config: Config): void {
+    const movedTo = store.discard();
+    const dir = historyDir(config);
+    this.log.error(
+      { dir, movedTo, err: errorMessage(err), code: 'RP_ERR_HISTORY_OPEN' },
+      'history file found damaged while in use: moved aside, a new history starts',
+    );
+    if (this.store !== store) return;
+    this.store = undefined;
+    this.earlierFailures += store.writeFailures;
+    this.open(config);
   }
 
   private failed(err: unknown, during: 'write' | 'prune'): void {

@@ -2,12 +2,13 @@
  * The history store the daemon writes and the HTTP routes read: record() and severity() only touch memory; a timer
  * commits every second (the hour and day rows every minute), in slices that serve the event loop between them, and
  * prunes every few minutes in steps. Nothing here throws at a caller that records: a failed commit is reported
- * through `onError` (the daemon logs it with its code and counts it) and retried by the next one.
+ * through `onError` (the daemon logs it with its code and counts it) and retried by the next one. A damaged file is
+ * not retried: the store stops and reports it through `onDamaged`, once (the daemon moves it aside and starts anew).
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { HISTORY_FILE, openDatabase } from './database.js';
+import { HISTORY_FILE, isDamaged, moveAside, openDatabase } from './database.js';
 import { pruningSteps, type Step } from './pruning.js';
 import { HistoryReader } from './reader.js';
 import { WORST_RANK, type HistorySample, type Retention } from './types.js';
@@ -27,6 +28,8 @@ export interface HistoryOptions {
   now?: () => number;
   /** a failed write or prune; the store carries on */
   onError?: (err: unknown, during: 'write' | 'prune') => void;
+  /** SQLite read a damaged page; the store has stopped writing, and discard() moves the file aside */
+  onDamaged?: (err: unknown) => void;
   flushEveryMs?: number;
   pruneEveryMs?: number;
 }
@@ -42,15 +45,18 @@ export class HistoryStore {
   private slicing: Promise<void> | null = null;
   private closed = false;
   private stopping = false;
+  /** what SQLite said when it read a damaged page: from then on nothing is written */
+  private damage: Error | undefined;
   readonly now: () => number;
 
   private constructor(
     private readonly db: DatabaseSync,
+    writer: HistoryWriter,
     private readonly options: HistoryOptions,
     movedTo: string | undefined,
   ) {
     this.now = options.now ?? Date.now;
-    this.writer = new HistoryWriter(db);
+    this.writer = writer;
     this.reader = new HistoryReader(db);
     this.movedTo = movedTo;
   }
@@ -58,8 +64,9 @@ export class HistoryStore {
   /** Opens the store; throws HistoryOpenError when the directory or file cannot be used at all. */
   static open(options: HistoryOptions): HistoryStore {
     const now = (options.now ?? Date.now)();
-    const { db, movedTo } = openDatabase(options.dir, now);
-    return new HistoryStore(db, options, movedTo);
+    // the writer reads where it left off (ids, open rows, the results a crash left uncounted): part of opening
+    const { opened, movedTo } = openDatabase(options.dir, now, (db) => ({ db, writer: new HistoryWriter(db) }));
+    return new HistoryStore(opened.db, opened.writer, options, movedTo);
   }
 
   /** Starts the flush and prune timers (unref'd: they never keep a process alive). */
@@ -86,7 +93,25 @@ export class HistoryStore {
    */
   read(): HistoryReader {
     this.flush();
+    if (this.damage !== undefined) throw this.damage;
     return this.reader;
+  }
+
+  /** A read that failed: true (and onDamaged) when SQLite found the file damaged. */
+  readFailed(err: unknown): boolean {
+    if (!isDamaged(err)) return false;
+    this.damaged(err);
+    return true;
+  }
+
+  /** Closes a damaged file without writing to it and moves it aside; returns where it went. */
+  discard(): string {
+    this.stop();
+    if (!this.closed) {
+      this.closed = true;
+      this.db.close();
+    }
+    return moveAside(this.options.dir, this.now());
   }
 
   /** Commits what is queued; false (and onError) when it could not. */
@@ -143,21 +168,37 @@ export class HistoryStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    for (const timer of this.timers) clearInterval(timer);
-    this.stopping = true;
+    this.stop();
     await Promise.all([this.pruning, this.slicing]);
     this.flush();
+    // a flush that found the file damaged has discarded it already
+    if (this.closed) return;
     this.closed = true;
     this.db.close();
   }
 
+  /** no new flush or prune step starts; the ones under way end at their next step */
+  private stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.stopping = true;
+  }
+
+  private damaged(err: unknown): void {
+    if (this.damage !== undefined) return;
+    this.damage = err instanceof Error ? err : new Error(String(err));
+    this.stop();
+    this.options.onDamaged?.(err);
+  }
+
   private guard(during: 'write' | 'prune', work: () => void): boolean {
+    if (this.damage !== undefined) return false;
     try {
       work();
       return true;
     } catch (err) {
       if (during === 'write') this.writeFailures += 1;
-      this.options.onError?.(err, during);
+      if (isDamaged(err)) this.damaged(err);
+      else this.options.onError?.(err, during);
       return false;
     }
   }

@@ -76,7 +76,8 @@ export const ERROR_CODES = {
   RP_ERR_NOTIFY_DEAD: 'notification gave up after its retry budget; kept in the dead-letter list',
   RP_ERR_API_REQUEST: 'API request (incidents, history, badges) is invalid, unauthorized or names no incident or probe',
   // status history
-  RP_ERR_HISTORY_OPEN: 'status history cannot be opened (directory not writable, newer schema) or was unreadable and moved aside',
+  RP_ERR_HISTORY_OPEN:
+    'status history cannot be opened (directory not writable, newer schema), or its file was found damaged (at open or in use) and moved aside',
   RP_ERR_HISTORY_WRITE: 'status history could not be written or pruned; probing goes on, the history misses those moments',
   // anything else
   RP_ERR_INTERNAL: 'internal error',

@@ -34,7 +34,7 @@ export function handleHistoryApi(source: () => HistorySource, req: IncomingMessa
   const path = url.pathname;
   const badge = BADGE.exec(path);
   if (path !== '/api/uptime' && path !== '/api/history' && !badge && !path.startsWith('/api/badges/')) return false;
-  const answer = answerFor(source(), path, url.searchParams, badge);
+  const answer = answerOrDamaged(source(), path, url.searchParams, badge);
   const notModified = answer.status === 200 && answer.headers?.['etag'] !== undefined && req.headers['if-none-match'] === answer.headers['etag'];
   for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
   if (notModified) {
@@ -45,6 +45,16 @@ export function handleHistoryApi(source: () => HistorySource, req: IncomingMessa
   res.writeHead(answer.status, { 'content-type': answer.type, 'content-length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
   return true;
+}
+
+/** a damaged history file is moved aside by the daemon (and a new one started); the read that found it says so */
+function answerOrDamaged(src: HistorySource, path: string, query: URLSearchParams, badge: RegExpExecArray | null): Answer {
+  try {
+    return answerFor(src, path, query, badge);
+  } catch (err) {
+    if (!src.store?.readFailed(err)) throw err;
+    return problem(503, 'RP_ERR_HISTORY_OPEN', 'the history file was found damaged: it is moved aside and a new history starts; see the daemon log');
+  }
 }
 
 function answerFor(src: HistorySource, path: string, query: URLSearchParams, badge: RegExpExecArray | null): Answer {

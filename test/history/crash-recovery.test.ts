@@ -26,7 +26,7 @@ const newDir = (): string => {
 };
 
 const open = (dir: string): { writer: HistoryWriter; db: DatabaseSync } => {
-  const { db } = openDatabase(dir, T0);
+  const { opened: db } = openDatabase(dir, T0, (opened) => opened);
   return { writer: new HistoryWriter(db), db };
 };
 

@@ -21,7 +21,7 @@ function countedWriter(dir = mkdtempSync(join(tmpdir(), 'rp-history-'))): {
   counts: { statements: number; begins: number };
 } {
   dirs.push(dir);
-  const { db } = openDatabase(dir, T0);
+  const { opened: db } = openDatabase(dir, T0, (opened) => opened);
   const counts = { statements: 0, begins: 0 };
   const prepare = db.prepare.bind(db);
   db.prepare = (sql: string) => {
