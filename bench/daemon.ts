@@ -6,7 +6,8 @@
  * Modes (`--mode`): `all` (the above), `scale` (`--endpoints N --interval 10s --duration 20`, against a minimal local
  * target so the target is not the limit; `--endpoints 20000 --interval 10s` is the 20,000-per-10 s run), `rss` (the shipped
  * config.yaml against the simulated API: steady RSS after `--cycles N` evaluation cycles), `metrics` (one scrape's
- * size and time at `--endpoints N`, plain and gzip, in-process, without probing).
+ * size and time at `--endpoints N`, plain and gzip, in-process, without probing), `reload` (a SIGHUP at `--endpoints N`
+ * after `--warmup` seconds: how long the reload took and the slowest `/healthz` answer meanwhile, polled every 20 ms).
  * `--probe-only [--runs N]` runs only the /probe side by side, N times, and prints the medians; BENCH_CPU_PROF=DIR
  * starts the daemon with `--cpu-prof` writing its profile into DIR (on a clean stop); BENCH_DAEMON_NODE_ARGS adds
  * Node.js flags NODE_OPTIONS does not take (`--trace-gc`) and BENCH_DAEMON_STDOUT=FILE keeps the daemon's output.
@@ -382,6 +383,49 @@ async function rssRun(cycles: number): Promise<Row> {
 }
 
 /**
+ * A configuration reload (SIGHUP, the same file) at N endpoints: what it holds the event loop for, seen from outside as
+ * the slowest `/healthz` answer while `/healthz` is asked every 20 ms, from a second before the signal until two
+ * seconds after the daemon logged the reload.
+ */
+async function reloadRun(target: Proc, endpoints: number, interval: string, warmupSeconds: number): Promise<Row> {
+  note(`reload: starting ${endpoints} endpoints every ${interval}`);
+  const daemon = await startDaemon(target.url, { endpoints, interval });
+  await sleep(warmupSeconds * 1000);
+  let reloadedAt = 0;
+  daemon.child.stdout?.on('data', (d: Buffer) => {
+    if (!reloadedAt && d.toString().includes('configuration reloaded')) reloadedAt = performance.now();
+  });
+  const answers: number[] = [];
+  const started = performance.now();
+  let signalledAt = 0;
+  while (!reloadedAt || performance.now() - reloadedAt < 2_000) {
+    if (!signalledAt && performance.now() - started >= 1_000) {
+      daemon.child.kill('SIGHUP');
+      signalledAt = performance.now();
+    }
+    if (performance.now() - started > 120_000) throw new Error('no reload within 120 s');
+    const asked = performance.now();
+    await fetch(`${daemon.url}/healthz`).then((r) => r.text());
+    answers.push(performance.now() - asked);
+    await sleep(20);
+  }
+  const rss = rssMb(daemon.child.pid!);
+  await daemon.stop();
+  answers.sort((a, b) => b - a);
+  return {
+    what: `reload (SIGHUP) at ${endpoints.toLocaleString('en')} endpoints every ${interval}`,
+    process: 'radar-probe daemon',
+    probes: endpoints,
+    cpuPerProbe: NaN,
+    rss,
+    extra: `reloaded ${f((reloadedAt - signalledAt) / 1000, 2)} s after the signal; slowest /healthz ${answers
+      .slice(0, 3)
+      .map((ms) => f(ms, 0))
+      .join(', ')} ms of ${answers.length}, asked every 20 ms`,
+  };
+}
+
+/**
  * One scrape at N endpoints: size plain and gzip, time with and without gzip, CPU of the render. This fills the
  * daemon's metrics layer in-process with N endpoint results (three runs each, windows included), without probing,
  * and serves it through the daemon's own HTTP server.
@@ -443,8 +487,9 @@ async function main(): Promise<void> {
     try {
       if (flags.mode === 'scale') rows = [await scaleRun(target, endpoints, flags.interval, Number(flags.duration), Number(flags.warmup))];
       else if (flags.mode === 'metrics') rows = [await metricsRun(endpoints)];
+      else if (flags.mode === 'reload') rows = [await reloadRun(target, endpoints, flags.interval, Number(flags.warmup))];
       else if (flags.mode === 'all') rows = await allRuns(target);
-      else throw new Error(`--mode ${flags.mode}: expected all, scale, rss or metrics`);
+      else throw new Error(`--mode ${flags.mode}: expected all, scale, rss, metrics or reload`);
     } finally {
       await target.stop();
     }

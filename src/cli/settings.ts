@@ -4,7 +4,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { Worker } from 'node:worker_threads';
+import type { ConfigErrorCode } from '../config/errors.js';
+import { ConfigError, deepFreeze, loadConfig } from '../config/load.js';
 import type { Env } from '../config/interpolate.js';
 import type { Config } from '../config/schema.js';
 import { planDaemon } from '../daemon/plan.js';
@@ -12,6 +14,10 @@ import { planScenario, type ScenarioOptions, type ScenarioPlan } from '../scenar
 import { scenarioNames } from '../runbook/scenarios.js';
 import type { CliArgs } from './args.js';
 import { checkReportFiles } from './report-files.js';
+import { UsageError, type ErrorCode } from '../model/errors.js';
+
+/** what settings-worker.ts posts back: the checked config, or the error's code and problems */
+export type SettingsAnswer = { ok: true; config: unknown; source: string } | { ok: false; message: string; code?: string; problems?: string[] };
 
 export interface Settings {
   config: Config;
@@ -60,4 +66,31 @@ export async function loadSettings(args: CliArgs, env: Env, cwd: string = proces
   const plan = args.scenario !== undefined ? planScenario(args.scenario, config, chosen) : undefined;
   await checkReportFiles(args);
   return { config, source, ...(plan ? { plan } : {}) };
+}
+
+/**
+ * loadSettings on a worker thread (settings-worker.ts), for a reload: the daemon's event loop goes on meanwhile, and
+ * `signal` (the daemon stopping) ends a load still parsing. The same errors, with the same codes and problems.
+ */
+export async function loadSettingsOffThread(args: CliArgs, env: Env, signal: AbortSignal, cwd: string = process.cwd()): Promise<Settings> {
+  signal.throwIfAborted();
+  const worker = new Worker(new URL('./settings-worker.js', import.meta.url), { workerData: { args, env, cwd } });
+  const stop = (): void => void worker.terminate();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    const answer = await new Promise<SettingsAnswer>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) =>
+        reject(new Error(signal.aborted ? 'stopped while loading the configuration' : `the configuration loader stopped (exit ${code})`)),
+      );
+    });
+    if (answer.ok) return { config: deepFreeze(answer.config as Config), source: answer.source };
+    if (answer.problems) throw new ConfigError(answer.problems, (answer.code ?? 'RP_ERR_CONFIG_INVALID') as ConfigErrorCode);
+    if (answer.code) throw new UsageError(answer.code as ErrorCode, answer.message);
+    throw new Error(answer.message);
+  } finally {
+    signal.removeEventListener('abort', stop);
+    void worker.terminate();
+  }
 }
