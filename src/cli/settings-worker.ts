@@ -1,6 +1,6 @@
 /**
  * A configuration reload's load, on a worker thread: YAML parsing cannot be interrupted, and at 20,000 endpoints the
- * parse, the schema and the planning of every scenario held the daemon's event loop for about two seconds, every
+ * parse, the schema and the planning of every scenario held the daemon's event loop for about four seconds, every
  * probe due meanwhile starting that late. The worker answers with the checked config, or with the error's code and
  * problems, which the reload reports as it would have reported them on the main thread.
  */
