@@ -6,12 +6,12 @@ import { switchableRedactor } from '../daemon/generation.js';
 import { daemonLogger } from '../daemon/logger.js';
 import type { CliArgs } from './args.js';
 import type { Io } from './oneshot.js';
-import { loadSettings, loadSettingsOffThread } from './settings.js';
+import { loadSettings, loadSettingsForReload } from './settings.js';
 
 export async function runDaemon(args: CliArgs, io: Io): Promise<number> {
   // start and reload take the path check-config takes, so a config it accepts starts and one it refuses never loads;
-  // a reload takes it on a worker thread, so the probes keep their schedule while a large file is parsed
-  const load = async (): Promise<Config> => (await loadSettingsOffThread(args, io.env, io.signal)).config;
+  // a reload of a large file takes it on a worker thread, so the probes keep their schedule while it is parsed
+  const load = async (): Promise<Config> => (await loadSettingsForReload(args, io.env, io.signal)).config;
   const { config, source } = await loadSettings(args, io.env);
   const redact = switchableRedactor(config, io.env);
   const log = daemonLogger({ level: args.logLevel ?? 'info', redact, tty: Boolean(io.stdout.isTTY), color: !io.env['NO_COLOR'] });

@@ -96,10 +96,16 @@ export function parseConfigText(text: string, sourceName: string, options: Omit<
   return validateConfig(value, { ...options, locate });
 }
 
+/** The file a load reads: the one named, else ./config.yaml when there is one, else none (built-in defaults). */
+export function configFileFor(named: string | undefined, cwd: string): string | undefined {
+  if (named !== undefined) return resolve(cwd, named);
+  const local = resolve(cwd, 'config.yaml');
+  return existsSync(local) ? local : undefined;
+}
+
 export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  let file = options.file !== undefined ? resolve(cwd, options.file) : undefined;
-  if (!file && existsSync(resolve(cwd, 'config.yaml'))) file = resolve(cwd, 'config.yaml');
+  const file = configFileFor(options.file, cwd);
   const rest = { env: options.env ?? process.env, overrides: options.overrides ?? {} };
   if (!file) return { config: validateConfig({}, rest), source: 'built-in defaults' };
   const relativeName = relative(cwd, file) || file;

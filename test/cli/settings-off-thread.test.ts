@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseCli } from '../../src/cli/args.js';
-import { loadSettings, loadSettingsOffThread } from '../../src/cli/settings.js';
+import { loadSettings, loadSettingsForReload, loadSettingsOffThread, OFF_THREAD_FROM_BYTES, reloadsOffThread } from '../../src/cli/settings.js';
 import { ConfigError } from '../../src/config/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rp-settings-thread-'));
@@ -75,7 +75,8 @@ describe('a reload loads the configuration on a worker thread', () => {
   test('a large file is parsed while the event loop keeps turning', async () => {
     const args = parseCli(['daemon', '--config', configFile('large.yaml', manyEndpoints(5_000))]);
     const inline = await blocking(() => loadSettings(args, env));
-    const threaded = await blocking(() => loadSettingsOffThread(args, env, new AbortController().signal));
+    // the daemon's reload path: a 5,000-endpoint file is large enough to go to the worker
+    const threaded = await blocking(() => loadSettingsForReload(args, env, new AbortController().signal));
     assert.equal(threaded.value.config.endpoints.length, 5_000);
     // on the main thread the parse is one block of most of the load; on the worker only the answer's copy is
     assert.ok(inline.longestMs > inline.totalMs / 2, `inline: longest turn ${inline.longestMs} ms of ${inline.totalMs}`);
@@ -89,5 +90,28 @@ describe('a reload loads the configuration on a worker thread', () => {
     stopping.abort(new Error('stop'));
     await assert.rejects(loading, /stopped while loading the configuration/);
     await assert.rejects(loadSettingsOffThread(args, env, stopping.signal), /stop/);
+  });
+
+  test('a small file loads inline: a worker would cost more time and memory than it saves', async () => {
+    // the same valid config padded with a comment to just under, and to exactly, the size that goes to the worker
+    const text = 'daemon: { interval: 10s }\n';
+    const padded = (bytes: number): string => `${text}#${'x'.repeat(bytes - text.length - 2)}\n`;
+    const under = parseCli(['daemon', '--config', configFile('under.yaml', padded(OFF_THREAD_FROM_BYTES - 1))]);
+    const at = parseCli(['daemon', '--config', configFile('at.yaml', padded(OFF_THREAD_FROM_BYTES))]);
+    assert.equal(await reloadsOffThread(under), false);
+    assert.equal(await reloadsOffThread(at), true);
+    assert.equal(await reloadsOffThread(parseCli(['daemon', '--config', join(process.cwd(), 'config.yaml')])), false);
+    // no file named and none in the working directory: built-in defaults, inline
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    assert.equal(await reloadsOffThread(parseCli(['daemon']), empty), false);
+    // a file that cannot be read is reported inline, with the code a start reports
+    const missing = parseCli(['daemon', '--config', join(dir, 'missing.yaml')]);
+    assert.equal(await reloadsOffThread(missing), false);
+    const started = await loadSettings(missing, env).then(
+      () => assert.fail('a missing file loads'),
+      (err: unknown) => err as ConfigError,
+    );
+    assert.match(started.code, /^RP_ERR_CONFIG_/);
+    await assert.rejects(loadSettingsForReload(missing, env, new AbortController().signal), { code: started.code });
   });
 });
