@@ -8,7 +8,8 @@
  * config.yaml against the simulated API: steady RSS after `--cycles N` evaluation cycles), `metrics` (one scrape's
  * size and time at `--endpoints N`, plain and gzip, in-process, without probing), `reload` (a SIGHUP at `--endpoints N`
  * after `--warmup` seconds: how long the reload took and the slowest `/healthz` answer meanwhile, polled every 20 ms).
- * `--probe-only [--runs N]` runs only the /probe side by side, N times, and prints the medians; BENCH_CPU_PROF=DIR
+ * `--probe-only [--runs N] [--probe-warmup N]` runs only the /probe side by side, N times, and prints the medians
+ * (`--probe-warmup`: that many /probe requests to each side first, unmeasured); BENCH_CPU_PROF=DIR
  * starts the daemon with `--cpu-prof` writing its profile into DIR (on a clean stop); BENCH_DAEMON_NODE_ARGS adds
  * Node.js flags NODE_OPTIONS does not take (`--trace-gc`) and BENCH_DAEMON_STDOUT=FILE keeps the daemon's output.
  * Targets: ≤ 0.3 ms CPU per probe at 1,000 endpoints / 10 s, ≤ 50 MB RSS at the default config, lag p99 < 100 ms,
@@ -50,6 +51,8 @@ const { values: flags } = parseArgs({
     cycles: { type: 'string', default: '6' },
     'probe-only': { type: 'boolean', default: false },
     runs: { type: 'string', default: '3' },
+    /** /probe requests each side answers, at the same 50/s, before the measured 15 s (0: measured from a cold start) */
+    'probe-warmup': { type: 'string', default: '0' },
   },
 });
 
@@ -253,17 +256,22 @@ async function measure(proc: Proc, ms: number, probesSoFar: () => Promise<number
   return { cpu, probes: (await probesSoFar()) - probes0 };
 }
 
-/** /probe driven from outside at 50/s for 15 s: ours and blackbox_exporter, same target, at the same time. */
-async function probeSideBySide(target: Proc): Promise<Row[]> {
-  note('/probe: radar-probe and blackbox_exporter');
+/**
+ * /probe driven from outside at 50/s for 15 s: ours and blackbox_exporter, same target, at the same time. With
+ * `warmup` > 0 each side first answers that many at the same rate, unmeasured: a daemon runs for days, and V8
+ * optimizes the /probe path over its first few hundred requests (a Go binary starts compiled).
+ */
+async function probeSideBySide(target: Proc, warmup = 0): Promise<Row[]> {
+  note(`/probe: radar-probe and blackbox_exporter${warmup > 0 ? `, after ${warmup} unmeasured` : ''}`);
   const rows: Row[] = [];
   const blackbox = await startBlackbox();
   const proxy = await startDaemon(target.url, { endpoints: 1, interval: '1h' });
   const drive = async (proc: Proc, label: string): Promise<void> => {
+    if (warmup > 0) await driveProbes(proc.url, target.url, warmup, warmup * 20);
     const cpu0 = cpuMs(proc.child.pid!);
     const { ok, failed } = await driveProbes(proc.url, target.url, 750, 15_000);
     rows.push({
-      what: '/probe?module=http_2xx at 50/s, 15 s',
+      what: `/probe?module=http_2xx at 50/s, 15 s${warmup > 0 ? ` after ${warmup}` : ''}`,
       process: label,
       probes: ok + failed,
       cpuPerProbe: (cpuMs(proc.child.pid!) - cpu0) / (ok + failed),
@@ -505,14 +513,17 @@ async function main(): Promise<void> {
 }
 
 /**
- * `--probe-only [--runs N]`: only the /probe side by side, N times (default 3), with the median of each process and
- * the ratio of the medians: the machine is shared, so one run proves little.
+ * `--probe-only [--runs N] [--probe-warmup N]`: only the /probe side by side, N times (default 3), with the median of
+ * each process and the ratio of the medians: the machine is shared, so one run proves little.
  */
 async function probeOnly(runs: number): Promise<void> {
+  const warmup = Number(flags['probe-warmup']);
+  if (!Number.isInteger(warmup) || warmup < 0)
+    throw new Error(`--probe-warmup: a whole number of requests, 0 or more (got ${flags['probe-warmup']})`);
   const target = await startTarget();
   const all: Row[] = [];
   try {
-    for (let run = 1; run <= runs; run++) all.push(...(await probeSideBySide(target)).map((r) => ({ ...r, what: `${r.what}, run ${run}` })));
+    for (let run = 1; run <= runs; run++) all.push(...(await probeSideBySide(target, warmup)).map((r) => ({ ...r, what: `${r.what}, run ${run}` })));
   } finally {
     await target.stop();
   }
